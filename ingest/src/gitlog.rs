@@ -1,0 +1,198 @@
+//! Git history collector behind `agentmeter collect git`.
+//!
+//! Runs the `git` binary on a local checkout and turns every commit reachable from any ref
+//! (`git log --all`, each commit once) into a [`CommitRecord`]: sha, parents, author, times, the
+//! paths changed, line counts split into test and non-test files, AI markers of its message, and
+//! the branches containing it. Nothing of the diff or of file contents is kept.
+
+pub mod markers;
+mod numstat;
+pub mod remote;
+pub mod test_paths;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+
+use crate::wire_git::{CommitRecord, LineCounts};
+pub use markers::{detect_ai_author, detect_ai_markers};
+use numstat::{parse_log, RawCommit, LOG_FORMAT};
+pub use remote::normalize_remote_url;
+pub use test_paths::{TestPathPatterns, DEFAULT_TEST_PATTERNS};
+
+/// Branches past this number are not looked up for containment (one `git rev-list` each).
+pub const MAX_BRANCHES_LISTED: usize = 64;
+
+/// What can go wrong while collecting git history.
+#[derive(Debug, thiserror::Error)]
+pub enum GitLogError {
+    #[error("could not run git in {path}: {source}")]
+    GitUnavailable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("git {command} failed in {path}: {stderr}")]
+    GitFailed {
+        command: String,
+        path: PathBuf,
+        stderr: String,
+    },
+    #[error("{path} has no usable `origin` remote; the repository cannot be named")]
+    NoRemote { path: PathBuf },
+    #[error("invalid test-file pattern `{pattern}`: {reason}")]
+    BadPattern { pattern: String, reason: String },
+    #[error("unexpected git output: {0}")]
+    UnexpectedOutput(String),
+}
+
+/// Collects the commits of the repository at `repo_path` committed on or after `since` (UTC
+/// midnight), newest first. The repository is named by its `origin` remote.
+pub fn collect_commits(
+    repo_path: &Path,
+    since: Option<NaiveDate>,
+    test_patterns: &TestPathPatterns,
+) -> Result<Vec<CommitRecord>, GitLogError> {
+    let repository = repository_name(repo_path)?;
+    let mut args = vec![
+        "log",
+        "--all",
+        "-z",
+        "--numstat",
+        "--no-color",
+        "--date-order",
+    ];
+    let format_arg = format!("--format={LOG_FORMAT}");
+    args.push(&format_arg);
+    let cutoff = since
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Utc.from_utc_datetime(&t));
+    // A day of margin: git's cut-off is approximate; the exact one is applied below.
+    let since_arg = cutoff.map(|c| {
+        format!(
+            "--since={}",
+            (c - Duration::days(1)).format("%Y-%m-%dT%H:%M:%SZ")
+        )
+    });
+    args.extend(since_arg.as_deref());
+    let output = run_git(repo_path, &args)?;
+    let raw = parse_log(&output)?;
+    let branches = branches_by_commit(repo_path, since_arg.as_deref())?;
+    Ok(raw
+        .into_iter()
+        .filter(|c| cutoff.is_none_or(|cutoff| c.committed_at >= cutoff))
+        .map(|c| to_record(c, &repository, test_patterns, &branches))
+        .collect())
+}
+
+/// The normalized name of the repository at `repo_path`, from `git remote get-url origin`.
+pub fn repository_name(repo_path: &Path) -> Result<String, GitLogError> {
+    let url = run_git(repo_path, &["remote", "get-url", "origin"]).map_err(|_| {
+        GitLogError::NoRemote {
+            path: repo_path.to_path_buf(),
+        }
+    })?;
+    normalize_remote_url(url.trim()).ok_or_else(|| GitLogError::NoRemote {
+        path: repo_path.to_path_buf(),
+    })
+}
+
+fn to_record(
+    raw: RawCommit,
+    repository: &str,
+    test_patterns: &TestPathPatterns,
+    branches: &BTreeMap<String, Vec<String>>,
+) -> CommitRecord {
+    let mut lines = LineCounts::default();
+    let mut paths = BTreeSet::new();
+    for file in &raw.files {
+        let added = file.added.unwrap_or(0);
+        let removed = file.removed.unwrap_or(0);
+        lines.added += added;
+        lines.removed += removed;
+        if test_patterns.is_test(&file.path) {
+            lines.test_added += added;
+            lines.test_removed += removed;
+        }
+        paths.extend(file.old_path.clone());
+        paths.insert(file.path.clone());
+    }
+    let mut ai_markers = detect_ai_markers(&raw.message);
+    ai_markers.extend(detect_ai_author(&raw.author_name, &raw.author_email));
+    ai_markers.sort();
+    ai_markers.dedup();
+    CommitRecord {
+        repository: repository.to_string(),
+        branches: branches.get(&raw.sha).cloned().unwrap_or_default(),
+        sha: raw.sha,
+        parents: raw.parents,
+        author_email: raw.author_email,
+        author_name: raw.author_name,
+        authored_at: raw.authored_at,
+        committed_at: raw.committed_at,
+        paths: paths.into_iter().collect(),
+        lines,
+        ai_markers,
+    }
+}
+
+/// Sha -> names of the local and remote-tracking branches containing it (first
+/// [`MAX_BRANCHES_LISTED`] branches by name; `origin/HEAD` skipped).
+fn branches_by_commit(
+    repo_path: &Path,
+    since_arg: Option<&str>,
+) -> Result<BTreeMap<String, Vec<String>>, GitLogError> {
+    let refs = run_git(
+        repo_path,
+        &[
+            "for-each-ref",
+            "--format=%(refname:short)",
+            "refs/heads",
+            "refs/remotes",
+        ],
+    )?;
+    let mut by_commit: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let names = refs
+        .lines()
+        .filter(|r| !r.is_empty() && !r.ends_with("/HEAD") && *r != "origin");
+    for branch in names.take(MAX_BRANCHES_LISTED) {
+        let mut args = vec!["rev-list", branch];
+        args.extend(since_arg);
+        for sha in run_git(repo_path, &args)?.lines() {
+            by_commit
+                .entry(sha.to_string())
+                .or_default()
+                .push(branch.to_string());
+        }
+    }
+    Ok(by_commit)
+}
+
+/// Runs `git -C repo_path args…` with a stable, uncoloured, C-locale output.
+fn run_git(repo_path: &Path, args: &[&str]) -> Result<String, GitLogError> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(repo_path)
+        .args(["-c", "core.quotepath=off", "-c", "log.showSignature=false"])
+        .args(args)
+        .env("LC_ALL", "C")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .map_err(|source| GitLogError::GitUnavailable {
+            path: repo_path.to_path_buf(),
+            source,
+        })?;
+    if !output.status.success() {
+        return Err(GitLogError::GitFailed {
+            command: args.first().copied().unwrap_or_default().to_string(),
+            path: repo_path.to_path_buf(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,29 @@
+//! Developer-side collectors for agentmeter and the wire types shared with the server.
+//!
+//! This crate must never depend on sqlx, axum or polars: it is what developers install.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app;
+pub mod claude;
+pub mod cli;
+pub mod config;
+pub mod codex;
+pub mod edits;
+pub mod error;
+pub mod gitremote;
+pub mod hook;
+pub mod login;
+pub mod pricing;
+pub mod report;
+pub mod request;
+pub mod scan;
+pub mod sources;
+pub mod state;
+pub mod synth;
+pub mod upload;
+pub mod wire;
+
+pub use error::{Error, Result};
+pub mod gitlog;
+pub mod wire_git;

@@ -1,0 +1,77 @@
+//! A billed request while it is being collected: the wire event plus what is needed to merge
+//! copies of it (tool uses keyed by id, so a replayed line never counts twice).
+
+use std::collections::BTreeMap;
+
+use crate::wire::UsageEvent;
+
+/// One tool use inside a request, with the line counts of its Edit/Write result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolUse {
+    /// Tool name, `Skill:<name>` for Skill calls.
+    pub name: String,
+    pub lines_added: u64,
+    pub lines_removed: u64,
+}
+
+/// A request being collected. Finish it with [`Request::into_event`].
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub event: UsageEvent,
+    /// Tool uses by tool_use id.
+    pub tool_uses: BTreeMap<String, ToolUse>,
+}
+
+impl Request {
+    /// Wraps an event with no tool uses.
+    pub fn new(event: UsageEvent) -> Self {
+        Request {
+            event,
+            tool_uses: BTreeMap::new(),
+        }
+    }
+
+    /// Merges another copy of the same request: the copy with the larger token total wins
+    /// (the earlier one on a tie), missing context is filled in, tool uses are united by id.
+    pub fn merge(&mut self, other: Request) {
+        let Request { event, tool_uses } = other;
+        if event.total_tokens() > self.event.total_tokens() {
+            let old = std::mem::replace(&mut self.event, event);
+            fill_missing(&mut self.event, old);
+        } else {
+            fill_missing(&mut self.event, event);
+        }
+        for (id, tool_use) in tool_uses {
+            let slot = self.tool_uses.entry(id).or_insert_with(|| ToolUse {
+                name: tool_use.name.clone(),
+                ..ToolUse::default()
+            });
+            slot.lines_added = slot.lines_added.max(tool_use.lines_added);
+            slot.lines_removed = slot.lines_removed.max(tool_use.lines_removed);
+        }
+    }
+
+    /// The wire event, with tool calls counted by name and edit line counts summed.
+    pub fn into_event(self) -> UsageEvent {
+        let mut event = self.event;
+        event.tool_calls.clear();
+        event.lines_added = 0;
+        event.lines_removed = 0;
+        for tool_use in self.tool_uses.into_values() {
+            *event.tool_calls.entry(tool_use.name).or_insert(0) += 1;
+            event.lines_added += tool_use.lines_added;
+            event.lines_removed += tool_use.lines_removed;
+        }
+        event
+    }
+}
+
+fn fill_missing(winner: &mut UsageEvent, other: UsageEvent) {
+    winner.project = winner.project.take().or(other.project);
+    winner.repository = winner.repository.take().or(other.repository);
+    winner.git_branch = winner.git_branch.take().or(other.git_branch);
+    winner.permission_mode = winner.permission_mode.take().or(other.permission_mode);
+    winner.speed = winner.speed.take().or(other.speed);
+    winner.inference_geo = winner.inference_geo.take().or(other.inference_geo);
+    winner.reasoning_tokens = winner.reasoning_tokens.or(other.reasoning_tokens);
+}

@@ -1,0 +1,236 @@
+//! Streaming scan of log files: each file is read line by line with a bounded buffer (never
+//! loaded whole), files are scanned in parallel, and copies of one request are merged across
+//! all files, keeping the copy with the largest token total.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::claude::{ClaudeContext, ClaudeParser};
+use crate::codex::{session_from_file_name, CodexContext, CodexParser};
+use crate::error::{Error, Result};
+use crate::request::Request;
+use crate::sources::{LogFile, LogKind};
+use crate::wire::UsageEvent;
+
+/// What became of one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineOutcome {
+    /// Billed usage was taken from it.
+    Used,
+    /// Valid, and skipped on purpose (no usage, synthetic, API error, repeated snapshot...).
+    Ignored,
+    /// Not valid JSON (or usage without a valid timestamp).
+    Malformed,
+}
+
+/// Checks that a line we have no use for is still valid JSON.
+pub fn validate(line: &[u8]) -> LineOutcome {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
+        Ok(_) => LineOutcome::Ignored,
+        Err(_) => LineOutcome::Malformed,
+    }
+}
+
+/// A line that was counted as skipped, for `--verbose`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedLine {
+    pub path: PathBuf,
+    /// 1-based line number.
+    pub line: u64,
+    pub reason: &'static str,
+}
+
+/// Parser state carried across incremental reads of one file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum FileContext {
+    Claude(ClaudeContext),
+    Codex(CodexContext),
+}
+
+/// Where to start reading a file.
+#[derive(Debug, Clone, Default)]
+pub struct ScanStart {
+    pub offset: u64,
+    /// Lines before `offset`, so reported line numbers stay right.
+    pub line: u64,
+    pub context: Option<FileContext>,
+}
+
+/// The result of scanning one file.
+#[derive(Debug)]
+pub struct FileScan {
+    pub file: LogFile,
+    pub requests: Vec<Request>,
+    pub skipped: Vec<SkippedLine>,
+    /// Blank, malformed and truncated lines (`skipped` keeps the first details only).
+    pub skipped_count: u64,
+    /// Offset just past the last line that was read completely.
+    pub end_offset: u64,
+    pub end_line: u64,
+    pub context: FileContext,
+}
+
+const MAX_SKIPPED_DETAILS: usize = 1000;
+
+/// Scans one file from `start`. With `complete_only`, a last line without its newline is left
+/// for next time (it may still be being written); otherwise it is read, and counted as
+/// truncated when it is not valid JSON.
+pub fn scan_file(file: &LogFile, start: &ScanStart, complete_only: bool) -> Result<FileScan> {
+    let io = |e| Error::io(&file.path, e);
+    let mut handle = File::open(&file.path).map_err(io)?;
+    if start.offset > 0 {
+        handle.seek(SeekFrom::Start(start.offset)).map_err(io)?;
+    }
+    let mut reader = BufReader::with_capacity(256 * 1024, handle);
+    let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut parser = Parser::new(file, stem, start.context.clone());
+    let mut skipped = Vec::new();
+    let mut skipped_count = 0;
+    let (mut offset, mut line_no) = (start.offset, start.line);
+    let mut buf = Vec::with_capacity(64 * 1024);
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        let complete = buf.last() == Some(&b'\n');
+        if !complete && complete_only {
+            break;
+        }
+        line_no += 1;
+        offset += n as u64;
+        let line = trim_line(&buf);
+        let reason = if line.iter().all(u8::is_ascii_whitespace) {
+            Some("blank line")
+        } else {
+            match parser.feed(line) {
+                LineOutcome::Malformed if !complete => Some("truncated line"),
+                LineOutcome::Malformed => Some("malformed line"),
+                _ => None,
+            }
+        };
+        if let Some(reason) = reason {
+            skipped_count += 1;
+            if skipped.len() < MAX_SKIPPED_DETAILS {
+                skipped.push(SkippedLine { path: file.path.clone(), line: line_no, reason });
+            }
+        }
+        if buf.capacity() > 4 * 1024 * 1024 {
+            buf = Vec::with_capacity(64 * 1024);
+        }
+    }
+    let (requests, context) = parser.finish();
+    Ok(FileScan { file: file.clone(), requests, skipped, skipped_count, end_offset: offset, end_line: line_no, context })
+}
+
+fn trim_line(buf: &[u8]) -> &[u8] {
+    let mut end = buf.len();
+    while end > 0 && matches!(buf[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &buf[..end]
+}
+
+enum Parser {
+    Claude(ClaudeParser),
+    Codex(CodexParser),
+}
+
+impl Parser {
+    fn new(file: &LogFile, stem: String, context: Option<FileContext>) -> Self {
+        match file.kind {
+            LogKind::Claude => {
+                let mut p = ClaudeParser::default();
+                p.subagent_file = file.path.components().any(|c| c.as_os_str() == "subagents");
+                p.file_session = match (p.subagent_file, file.path.parent().and_then(|d| d.parent())) {
+                    (true, Some(session_dir)) => session_dir
+                        .file_name()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or(stem),
+                    _ => stem,
+                };
+                if let Some(FileContext::Claude(ctx)) = context {
+                    p.context = ctx;
+                }
+                Parser::Claude(p)
+            }
+            LogKind::Codex => {
+                let mut p = CodexParser::default();
+                p.file_session = session_from_file_name(&stem);
+                if let Some(FileContext::Codex(ctx)) = context {
+                    p.context = ctx;
+                }
+                Parser::Codex(p)
+            }
+        }
+    }
+
+    fn feed(&mut self, line: &[u8]) -> LineOutcome {
+        match self {
+            Parser::Claude(p) => p.feed(line),
+            Parser::Codex(p) => p.feed(line),
+        }
+    }
+
+    fn finish(self) -> (Vec<Request>, FileContext) {
+        match self {
+            Parser::Claude(p) => {
+                let (r, c) = p.finish();
+                (r, FileContext::Claude(c))
+            }
+            Parser::Codex(p) => {
+                let (r, c) = p.finish();
+                (r, FileContext::Codex(c))
+            }
+        }
+    }
+}
+
+/// Scans files in parallel; results keep the order of `files`. Unreadable files are returned
+/// as errors in place, so one bad file never stops the others.
+pub fn scan_files(
+    files: &[LogFile],
+    start: impl Fn(&LogFile) -> ScanStart + Sync,
+    complete_only: bool,
+) -> Vec<Result<FileScan>> {
+    files.par_iter().map(|f| scan_file(f, &start(f), complete_only)).collect()
+}
+
+/// Requests merged across files: one event per (tool, dedupe_key), the largest copy kept.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub events: Vec<UsageEvent>,
+    /// Blank, malformed and truncated lines.
+    pub skipped_lines: u64,
+    pub skipped: Vec<SkippedLine>,
+}
+
+/// Merges the requests of many file scans (in the given order) into deduplicated events.
+pub fn collect<'a>(scans: impl IntoIterator<Item = &'a mut FileScan>) -> Collected {
+    let mut index: HashMap<(crate::wire::Tool, String), usize> = HashMap::new();
+    let mut merged: Vec<Request> = Vec::new();
+    let mut out = Collected::default();
+    for scan in scans {
+        out.skipped_lines += scan.skipped_count;
+        out.skipped.extend(scan.skipped.iter().cloned());
+        for request in std::mem::take(&mut scan.requests) {
+            let key = (request.event.tool, request.event.dedupe_key.clone());
+            match index.get(&key) {
+                Some(&i) => merged[i].merge(request),
+                None => {
+                    index.insert(key, merged.len());
+                    merged.push(request);
+                }
+            }
+        }
+    }
+    out.events = merged.into_iter().map(Request::into_event).collect();
+    out
+}

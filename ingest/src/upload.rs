@@ -1,0 +1,126 @@
+//! `agentmeter upload`: reads what is new since the last upload, merges duplicates, sends it in
+//! gzip batches and saves the new offsets only once the server accepted every batch.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::api::ApiClient;
+use crate::app::{roots, wants};
+use crate::cli::UploadArgs;
+use crate::config::{normalize_server, Credentials};
+use crate::error::{Error, Result};
+use crate::gitremote::RemoteCache;
+use crate::scan::{collect, scan_files};
+use crate::state::UploadState;
+use crate::wire::{UsageBatch, UsageBatchReceipt, UsageEvent};
+
+/// Events per batch.
+pub const BATCH_SIZE: usize = 5000;
+
+/// Runs the upload; returns the exit code.
+pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
+    let credentials = Credentials::load(config_dir)?;
+    let server = match (&args.server, &credentials) {
+        (Some(s), _) => normalize_server(s)?,
+        (None, Some(c)) => c.server.clone(),
+        (None, None) if args.dry_run => String::new(),
+        (None, None) => return Err(Error::NotLoggedIn),
+    };
+    let token = std::env::var("AGENTMETER_TOKEN").ok().or(credentials.map(|c| c.token));
+    let mut state = UploadState::load(config_dir, &server)?;
+    let files = roots(&args.logs).discover(|k| wants(args.tool, k));
+    let starts: Vec<u64> = files.iter().map(|f| state.start_for(f).offset).collect();
+    let mut scans = Vec::with_capacity(files.len());
+    for result in scan_files(&files, |f| state.start_for(f), true) {
+        match result {
+            Ok(scan) => scans.push(scan),
+            Err(e) => eprintln!("warning: {e}"),
+        }
+    }
+    let bytes: u64 = scans.iter().map(|s| s.end_offset).sum::<u64>() - starts.iter().sum::<u64>().min(scans.iter().map(|s| s.end_offset).sum());
+    let collected = collect(scans.iter_mut());
+    if args.logs.verbose {
+        for s in &collected.skipped {
+            eprintln!("skipped {}:{}: {}", s.path.display(), s.line, s.reason);
+        }
+    }
+    let mut events = collected.events;
+    attach_repositories(&mut events);
+    if args.dry_run {
+        let mut out = std::io::stdout().lock();
+        for event in &events {
+            let line = serde_json::to_string(event).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+            writeln!(out, "{line}").map_err(|e| Error::io("stdout", e))?;
+        }
+        return Ok(0);
+    }
+    let token = token.ok_or(Error::NotLoggedIn)?;
+    let client = ApiClient::new(&server, &token)?;
+    let bar = progress_bar(args.quiet, events.len() as u64, bytes);
+    let mut total = UsageBatchReceipt { received: 0, inserted: 0, updated: 0, unchanged: 0 };
+    for chunk in events.chunks(BATCH_SIZE) {
+        let receipt = send(&client, chunk)?;
+        total.received += receipt.received;
+        total.inserted += receipt.inserted;
+        total.updated += receipt.updated;
+        total.unchanged += receipt.unchanged;
+        if let Some(bar) = &bar {
+            bar.inc(chunk.len() as u64);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for scan in &scans {
+        state.record(scan);
+    }
+    state.save(config_dir)?;
+    if !args.quiet {
+        eprintln!(
+            "uploaded {} events ({} new, {} updated, {} already there) from {} files, {:.1} MB read, {} lines skipped",
+            total.received, total.inserted, total.updated, total.unchanged, scans.len(),
+            bytes as f64 / 1e6, collected.skipped_lines
+        );
+    }
+    Ok(0)
+}
+
+/// Sends one batch, halving it when the server says it is too large.
+fn send(client: &ApiClient, events: &[UsageEvent]) -> Result<UsageBatchReceipt> {
+    match client.post_batch(&UsageBatch { events: events.to_vec() }) {
+        Err(Error::TooLarge) if events.len() > 1 => {
+            let (a, b) = events.split_at(events.len() / 2);
+            let (ra, rb) = (send(client, a)?, send(client, b)?);
+            Ok(UsageBatchReceipt {
+                received: ra.received + rb.received,
+                inserted: ra.inserted + rb.inserted,
+                updated: ra.updated + rb.updated,
+                unchanged: ra.unchanged + rb.unchanged,
+            })
+        }
+        other => other,
+    }
+}
+
+fn attach_repositories(events: &mut [UsageEvent]) {
+    let mut cache = RemoteCache::default();
+    for event in events.iter_mut() {
+        if let Some(cwd) = &event.project {
+            event.repository = cache.remote_for(cwd);
+        }
+    }
+}
+
+fn progress_bar(quiet: bool, events: u64, bytes: u64) -> Option<ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(events);
+    let style = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} events")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.set_message(format!("{:.1} MB read, uploading", bytes as f64 / 1e6));
+    Some(bar)
+}

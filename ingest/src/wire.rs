@@ -1,0 +1,139 @@
+//! Wire types: what the CLI and collectors send and what the API answers.
+//!
+//! Defined once here and used by both sides, so client and server cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The assistant that produced a usage event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    ClaudeCode,
+    Codex,
+}
+
+impl Tool {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tool::ClaudeCode => "claude-code",
+            Tool::Codex => "codex",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tool> {
+        match s {
+            "claude-code" => Some(Tool::ClaudeCode),
+            "codex" => Some(Tool::Codex),
+            _ => None,
+        }
+    }
+}
+
+/// One billed model request, normalized across assistants. Carries no prompt text, code,
+/// file contents, commands or tool inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsageEvent {
+    pub tool: Tool,
+    /// Stable identity of the billed request, unique per tool: `message.id:requestId` for Claude
+    /// Code, `session:running-total` for Codex. Storage is idempotent on (tool, dedupe_key).
+    pub dedupe_key: String,
+    pub session_id: String,
+    /// Working directory of the session.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Normalized git remote URL of the project, where the cwd is a checkout on the uploader's machine.
+    #[serde(default)]
+    pub repository: Option<String>,
+    #[serde(default)]
+    pub git_branch: Option<String>,
+    pub timestamp: DateTime<Utc>,
+    pub model: String,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    #[serde(default)]
+    pub cache_write_5m_tokens: u64,
+    #[serde(default)]
+    pub cache_write_1h_tokens: u64,
+    #[serde(default)]
+    pub cache_read_tokens: u64,
+    /// Reasoning tokens where the log reports them (already included in output_tokens).
+    #[serde(default)]
+    pub reasoning_tokens: Option<u64>,
+    /// `fast` when the log says `speed: fast`.
+    #[serde(default)]
+    pub speed: Option<String>,
+    /// `usage.inference_geo` where the log has it (`us` costs 1.1x on Claude 4.6+ models).
+    #[serde(default)]
+    pub inference_geo: Option<String>,
+    /// Tool calls by tool name; Skill calls are counted as `Skill:<name>`.
+    #[serde(default)]
+    pub tool_calls: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub lines_added: u64,
+    #[serde(default)]
+    pub lines_removed: u64,
+    /// Claude Code permission mode in force: default, acceptEdits, bypassPermissions, plan.
+    #[serde(default)]
+    pub permission_mode: Option<String>,
+    #[serde(default)]
+    pub is_subagent: bool,
+}
+
+impl UsageEvent {
+    /// Every token the request was billed for; the tie-breaker when two copies of one request meet.
+    pub fn total_tokens(&self) -> u64 {
+        self.input_tokens
+            + self.output_tokens
+            + self.cache_write_5m_tokens
+            + self.cache_write_1h_tokens
+            + self.cache_read_tokens
+    }
+}
+
+/// Body of `POST /api/v1/ingest/usage` (sent gzip-compressed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UsageBatch {
+    pub events: Vec<UsageEvent>,
+}
+
+/// Answer to an accepted usage batch.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UsageBatchReceipt {
+    pub received: u64,
+    /// Events new to the server.
+    pub inserted: u64,
+    /// Events that replaced a smaller copy of the same request.
+    pub updated: u64,
+    /// Events the server already held (same or larger copy).
+    pub unchanged: u64,
+}
+
+/// Answer of `GET /api/v1/ingest/status`: what the server holds for the caller.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IngestStatus {
+    pub events: u64,
+    pub sessions: u64,
+    pub first_event_at: Option<DateTime<Utc>>,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub total_tokens: u64,
+    pub cost_usd: f64,
+}
+
+/// One rejected record in a 422 answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecordError {
+    pub index: usize,
+    pub reason: String,
+}
+
+/// The caller, as `GET /api/v1/me` returns it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Me {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub teams: Vec<String>,
+}

@@ -1,0 +1,189 @@
+//! `login`, `upload` and `status` against a tiny in-test HTTP server that speaks the ingest API
+//! (the real server is exercised by the workspace end-to-end tests).
+
+use std::collections::{HashSet, VecDeque};
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+
+use flate2::read::GzDecoder;
+use serde_json::{json, Value};
+
+#[derive(Default)]
+struct Seen {
+    posts: Vec<Value>,
+    auth: Vec<String>,
+    keys: HashSet<String>,
+}
+
+/// Serves until the test ends; `failures` are statuses answered to the next POSTs first.
+fn serve(failures: Vec<u16>) -> (String, Arc<Mutex<Seen>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}")));
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let state = Arc::clone(&seen);
+    let mut failures: VecDeque<u16> = failures.into();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut head = String::new();
+            let mut length = 0;
+            let mut auth = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(v) = lower.strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if lower.starts_with("authorization:") {
+                    auth = line[14..].trim().to_string();
+                }
+                if head.is_empty() {
+                    head = line;
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let mut seen = state.lock().unwrap_or_else(|e| e.into_inner());
+            seen.auth.push(auth.clone());
+            let (status, answer) = if auth != "Bearer good-token" {
+                (401, json!({"error": "bad token"}))
+            } else if head.starts_with("GET /api/v1/me") {
+                (200, json!({"email": "dev@example.com", "name": "Dev", "role": "member", "teams": []}))
+            } else if head.starts_with("GET /api/v1/ingest/status") {
+                (200, json!({"events": seen.keys.len(), "sessions": 1, "first_event_at": null, "last_event_at": null, "total_tokens": 0, "cost_usd": 0.0}))
+            } else if let Some(code) = failures.pop_front() {
+                (code, json!({"error": "try later"}))
+            } else {
+                let mut text = String::new();
+                let _ = GzDecoder::new(&body[..]).read_to_string(&mut text);
+                let batch: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                let events = batch["events"].as_array().cloned().unwrap_or_default();
+                let inserted = events.iter().filter(|e| seen.keys.insert(e["dedupe_key"].to_string())).count();
+                seen.posts.push(batch);
+                (200, json!({"received": events.len(), "inserted": inserted, "updated": 0, "unchanged": events.len() - inserted}))
+            };
+            let body = answer.to_string();
+            let mut stream = reader.into_inner();
+            let _ = write!(stream, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    (url, seen)
+}
+
+fn run(config: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agentmeter"))
+        .args(args)
+        .env("AGENTMETER_CONFIG_DIR", config)
+        .env("AGENTMETER_RETRY_BASE_MS", "1")
+        .env_remove("AGENTMETER_TOKEN")
+        .env_remove("AGENTMETER_SERVER")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
+}
+
+const LINE: &str = r#"{"type":"assistant","timestamp":"2026-07-01T09:00:00.000Z","sessionId":"s1","version":"2.1.40","cwd":"/w/app","requestId":"req-ID","message":{"id":"msg-ID","model":"claude-sonnet-4-5","content":[{"type":"text","text":"PRIVATE PROMPT"}],"usage":{"input_tokens":10,"output_tokens":20}}}"#;
+
+fn logs_with(dir: &Path, ids: &[&str]) {
+    let project = dir.join("projects/p");
+    fs::create_dir_all(&project).unwrap_or_else(|e| panic!("{e}"));
+    let text: String = ids.iter().map(|id| LINE.replace("ID", id) + "\n").collect();
+    fs::write(project.join("s1.jsonl"), text).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn login_stores_a_verified_token_readable_only_by_the_user() {
+    let (url, _) = serve(vec![]);
+    let config = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bad = run(config.path(), &["login", "--server", &url, "--token-stdin"], "wrong\n");
+    assert!(!bad.status.success());
+    assert!(!config.path().join("credentials.json").exists());
+    let ok = run(config.path(), &["login", "--server", &format!("{url}/"), "--token-stdin"], "good-token\n");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let stored: Value = serde_json::from_str(&fs::read_to_string(config.path().join("credentials.json")).unwrap_or_default()).unwrap_or(Value::Null);
+    assert_eq!(stored, json!({"server": url, "token": "good-token"}));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(config.path().join("credentials.json")).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+        assert_eq!(mode, 0o600);
+    }
+    let status = run(config.path(), &["status", "--json"], "");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+}
+
+#[test]
+fn upload_retries_server_errors_and_then_sends_only_what_is_new() {
+    let (url, seen) = serve(vec![500, 503]);
+    let config = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let logs = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    logs_with(logs.path(), &["a", "b"]);
+    let dir = logs.path().to_str().unwrap_or_default();
+    assert!(run(config.path(), &["login", "--server", &url, "--token-stdin"], "good-token").status.success());
+    let first = run(config.path(), &["upload", "--logs", dir], "");
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("uploaded 2 events"));
+    let second = run(config.path(), &["upload", "--quiet", "--logs", dir], "");
+    assert!(second.status.success());
+    assert!(second.stderr.is_empty() && second.stdout.is_empty());
+    logs_with(logs.path(), &["a", "b", "c"]);
+    assert!(run(config.path(), &["upload", "--quiet", "--logs", dir], "").status.success());
+    let seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+    let sent: Vec<usize> = seen.posts.iter().map(|b| b["events"].as_array().map(Vec::len).unwrap_or(0)).collect();
+    assert_eq!(sent, vec![2, 1]);
+    assert_eq!(seen.posts[1]["events"][0]["dedupe_key"], "msg-c:req-c");
+    assert!(seen.posts.iter().all(|b| !b.to_string().contains("PRIVATE")));
+}
+
+#[test]
+fn a_rejected_token_saves_no_state() {
+    let (url, _) = serve(vec![]);
+    let config = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let logs = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    logs_with(logs.path(), &["a"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_agentmeter"))
+        .args(["upload", "--server", &url, "--logs", logs.path().to_str().unwrap_or_default()])
+        .env("AGENTMETER_CONFIG_DIR", config.path())
+        .env("AGENTMETER_TOKEN", "revoked")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("401"));
+    assert!(!config.path().join("upload-state.json").exists());
+}
+
+#[test]
+fn dry_run_prints_the_records_and_changes_nothing() {
+    let config = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples");
+    let out = run(config.path(), &["upload", "--dry-run", "--logs", samples.to_str().unwrap_or_default()], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let events: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap_or(Value::Null)).collect();
+    // 3 fixture requests + 1 short-session + 3 subagent + 2 Codex
+    assert_eq!(events.len(), 9);
+    let short = events.iter().find(|e| e["dedupe_key"] == "msg_01MKH1ccEGrZGNPvu8pYiiQa:req_011CY15QS2LGwAeBxdfa6e1V").cloned().unwrap_or(Value::Null);
+    assert_eq!(short["tool_calls"], json!({"Bash": 1, "Glob": 1}));
+    assert_eq!(short["permission_mode"], "bypassPermissions");
+    assert_eq!(short["output_tokens"], 13);
+    let web: u64 = events.iter().filter_map(|e| e["tool_calls"]["WebFetch"].as_u64()).sum();
+    assert_eq!(web, 6);
+    assert!(events.iter().filter(|e| e["dedupe_key"].as_str().is_some_and(|k| k.starts_with("msg_01X") || k.starts_with("msg_01Q"))).all(|e| e["is_subagent"] == true));
+    for secret in ["mix phx.server", "hex.pm", "opentelemetry", "doesn't want"] {
+        assert!(!text.contains(secret), "{secret} leaked");
+    }
+    assert!(fs::read_dir(config.path()).map(|d| d.count()).unwrap_or(0) == 0, "dry run wrote state");
+}

@@ -1,0 +1,272 @@
+//! Spend: tokens and API-equivalent cost by a grouping key, month over month, and a month-end
+//! forecast (definitions in docs/metrics.md, section "Spend").
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{date_of, day_number, days_in_month, local_date, local_midnight_utc_ms, month_first_day, month_index, month_label, DateRange};
+use crate::error::Result;
+use crate::frames::{f64_values, i64_values, membership_frame, UsageFrame};
+use crate::rows::{DeveloperRow, TeamRow, Tool};
+
+/// What spend is grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpendGroupBy {
+    Developer,
+    Team,
+    Project,
+    Repository,
+    Model,
+    Tool,
+    Day,
+    Week,
+    Month,
+}
+
+/// Parameters of [`spend_report`].
+#[derive(Debug, Clone)]
+pub struct SpendParams {
+    /// Local dates, inclusive.
+    pub range: DateRange,
+    /// Organisation time zone.
+    pub tz: Tz,
+    /// Grouping key.
+    pub group_by: SpendGroupBy,
+    /// "Now" for the forecast (the engine never reads the clock).
+    pub as_of: DateTime<Utc>,
+}
+
+/// Sums of one group (or of everything).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendGroup {
+    /// Group label (developer name, team name, model, `2026-11-03`, `2026-11`...).
+    pub key: String,
+    /// Usage events.
+    pub events: i64,
+    /// Uncached input tokens.
+    pub input_tokens: i64,
+    /// Output tokens.
+    pub output_tokens: i64,
+    /// Cache-write tokens.
+    pub cache_write_tokens: i64,
+    /// Cache-read tokens.
+    pub cache_read_tokens: i64,
+    /// All four token kinds.
+    pub tokens: i64,
+    /// API-equivalent cost of the events whose price is known.
+    pub cost_usd: f64,
+    /// Events whose price is unknown (not in `cost_usd`).
+    pub unknown_cost_events: i64,
+    /// Tokens of those events.
+    pub unknown_cost_tokens: i64,
+}
+
+/// One calendar month and its change from the month before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonthSpend {
+    /// `2026-11`.
+    pub month: String,
+    /// Cost of the whole calendar month.
+    pub cost_usd: f64,
+    /// Tokens of the whole calendar month.
+    pub tokens: i64,
+    /// Events with unknown price.
+    pub unknown_cost_events: i64,
+    /// `(cost / previous cost - 1) * 100`; `None` when the previous month cost nothing.
+    pub change_pct: Option<f64>,
+}
+
+/// Month-end forecast of the month containing `as_of`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendForecast {
+    /// `2026-11`.
+    pub month: String,
+    /// Cost from the month start to `as_of`.
+    pub cost_so_far_usd: f64,
+    /// Elapsed share of the month, in days.
+    pub elapsed_days: f64,
+    /// Calendar days of the month.
+    pub days_in_month: i64,
+    /// `cost_so_far_usd / elapsed_days * days_in_month`.
+    pub forecast_cost_usd: f64,
+}
+
+/// The `/api/v1/metrics/spend` report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpendReport {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Grouping key.
+    pub group_by: SpendGroupBy,
+    /// One entry per group, ordered by key (time keys chronologically).
+    pub groups: Vec<SpendGroup>,
+    /// Sums over the range (a developer in two teams counts once here, twice in team groups).
+    pub total: SpendGroup,
+    /// Every month the range touches, whole calendar months.
+    pub months: Vec<MonthSpend>,
+    /// `None` unless `as_of` falls in one of `months` with at least one day elapsed.
+    pub forecast: Option<SpendForecast>,
+}
+
+fn sums() -> Vec<Expr> {
+    let unknown = |c: &str| when(col("cost_usd").is_null()).then(col(c)).otherwise(lit(0i64)).sum();
+    let mut exprs: Vec<Expr> = ["events", "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "tokens"]
+        .into_iter()
+        .map(|c| col(c).sum())
+        .collect();
+    exprs.push(col("cost_usd").sum());
+    exprs.push(unknown("events").alias("unknown_cost_events"));
+    exprs.push(unknown("tokens").alias("unknown_cost_tokens"));
+    exprs
+}
+
+fn groups_of(df: &DataFrame, labels: &dyn Fn(i64) -> Result<String>) -> Result<Vec<SpendGroup>> {
+    let keys = i64_values(df, "key")?;
+    let cols = ["events", "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "tokens", "unknown_cost_events", "unknown_cost_tokens"]
+        .map(|c| i64_values(df, c));
+    let [ev, inp, out, cw, cr, tok, uev, utok] = cols;
+    let (ev, inp, out, cw, cr, tok, uev, utok) = (ev?, inp?, out?, cw?, cr?, tok?, uev?, utok?);
+    let cost = f64_values(df, "cost_usd")?;
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            Ok(SpendGroup {
+                key: labels(*k)?,
+                events: ev[i],
+                input_tokens: inp[i],
+                output_tokens: out[i],
+                cache_write_tokens: cw[i],
+                cache_read_tokens: cr[i],
+                tokens: tok[i],
+                cost_usd: cost[i],
+                unknown_cost_events: uev[i],
+                unknown_cost_tokens: utok[i],
+            })
+        })
+        .collect()
+}
+
+/// Spend over `params.range`, grouped by `params.group_by`, with months and forecast.
+///
+/// `usage` must hold the usage of [`DateRange::load_window_utc_ms`] (whole months plus the month
+/// before) for month-over-month figures to be complete.
+pub fn spend_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[TeamRow], params: &SpendParams) -> Result<SpendReport> {
+    let (from_day, to_day) = (day_number(params.range.from), day_number(params.range.to));
+    let in_range = usage.df.clone().lazy().filter(col("day").gt_eq(lit(from_day)).and(col("day").lt_eq(lit(to_day))));
+    let key = match params.group_by {
+        SpendGroupBy::Developer => "user_id",
+        SpendGroupBy::Team => "team_id",
+        SpendGroupBy::Project => "project",
+        SpendGroupBy::Repository => "repository",
+        SpendGroupBy::Model => "model",
+        SpendGroupBy::Tool => "tool",
+        SpendGroupBy::Day => "day",
+        SpendGroupBy::Week => "week",
+        SpendGroupBy::Month => "month",
+    };
+    let grouped = if params.group_by == SpendGroupBy::Team {
+        let members = membership_frame(developers)?.lazy();
+        in_range.clone().join(members, [col("user_id")], [col("user_id")], JoinArgs::new(JoinType::Left))
+    } else {
+        in_range.clone()
+    };
+    let grouped = grouped
+        .with_column(col(key).cast(DataType::Int64).fill_null(lit(-1i64)).alias("key"))
+        .group_by([col("key")])
+        .agg(sums())
+        .sort(["key"], SortMultipleOptions::default())
+        .collect()?;
+    let label = |k: i64| -> Result<String> {
+        let by_index = |names: &[String]| names.get(k as usize).cloned().unwrap_or_else(|| k.to_string());
+        Ok(match params.group_by {
+            SpendGroupBy::Developer => developers.iter().find(|d| d.user_id == k).map_or_else(|| format!("user {k}"), |d| d.name.clone()),
+            SpendGroupBy::Team => teams.iter().find(|t| t.id == k).map_or_else(|| "(no team)".to_owned(), |t| t.name.clone()),
+            SpendGroupBy::Project => by_index(&usage.labels.projects),
+            SpendGroupBy::Repository => by_index(&usage.labels.repositories),
+            SpendGroupBy::Model => by_index(&usage.labels.models),
+            SpendGroupBy::Tool => Tool::ALL.iter().find(|t| i64::from(t.code()) == k).map_or_else(|| k.to_string(), |t| t.as_str().to_owned()),
+            SpendGroupBy::Day | SpendGroupBy::Week => date_of(k as i32)?.to_string(),
+            SpendGroupBy::Month => month_label(k as i32),
+        })
+    };
+    let groups = groups_of(&grouped, &label)?;
+    let total_df = in_range.with_column(lit(0i64).alias("key")).group_by([col("key")]).agg(sums()).collect()?;
+    let total = groups_of(&total_df, &|_| Ok("total".to_owned()))?.into_iter().next().unwrap_or_else(|| empty_group("total"));
+    Ok(SpendReport {
+        from: params.range.from,
+        to: params.range.to,
+        group_by: params.group_by,
+        groups,
+        total,
+        months: months(usage, &params.range)?,
+        forecast: forecast(usage, params)?,
+    })
+}
+
+fn empty_group(key: &str) -> SpendGroup {
+    SpendGroup { key: key.to_owned(), events: 0, input_tokens: 0, output_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, tokens: 0, cost_usd: 0.0, unknown_cost_events: 0, unknown_cost_tokens: 0 }
+}
+
+fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
+    let wanted = range.months();
+    let first = wanted.first().copied().unwrap_or_default() - 1;
+    let by_month = usage
+        .df
+        .clone()
+        .lazy()
+        .filter(col("month").gt_eq(lit(first)))
+        .with_column(col("month").cast(DataType::Int64).alias("key"))
+        .group_by([col("key")])
+        .agg(sums())
+        .collect()?;
+    let groups = groups_of(&by_month, &|k| Ok(k.to_string()))?;
+    let find = |m: i32| groups.iter().find(|g| g.key == m.to_string()).cloned().unwrap_or_else(|| empty_group(""));
+    Ok(wanted
+        .iter()
+        .map(|&m| {
+            let (cur, prev) = (find(m), find(m - 1));
+            MonthSpend {
+                month: month_label(m),
+                cost_usd: cur.cost_usd,
+                tokens: cur.tokens,
+                unknown_cost_events: cur.unknown_cost_events,
+                change_pct: (prev.cost_usd > 0.0).then(|| (cur.cost_usd / prev.cost_usd - 1.0) * 100.0),
+            }
+        })
+        .collect())
+}
+
+fn forecast(usage: &UsageFrame, params: &SpendParams) -> Result<Option<SpendForecast>> {
+    let as_of_ms = params.as_of.timestamp_millis();
+    let month = month_index(local_date(as_of_ms, params.tz)?);
+    if !params.range.months().contains(&month) {
+        return Ok(None);
+    }
+    let start = local_midnight_utc_ms(month_first_day(month)?, params.tz)?;
+    let end = local_midnight_utc_ms(month_first_day(month + 1)?, params.tz)?;
+    let days = days_in_month(month)?;
+    let elapsed_days = (as_of_ms - start) as f64 / (end - start) as f64 * days as f64;
+    if elapsed_days < 1.0 {
+        return Ok(None);
+    }
+    let so_far = usage
+        .df
+        .clone()
+        .lazy()
+        .filter(col("ts_ms").gt_eq(lit(start)).and(col("ts_ms").lt_eq(lit(as_of_ms))))
+        .select([col("cost_usd").sum()])
+        .collect()?;
+    let cost_so_far_usd = f64_values(&so_far, "cost_usd")?.first().copied().unwrap_or(0.0);
+    Ok(Some(SpendForecast {
+        month: month_label(month),
+        cost_so_far_usd,
+        elapsed_days,
+        days_in_month: days,
+        forecast_cost_usd: cost_so_far_usd / elapsed_days * days as f64,
+    }))
+}

@@ -1,0 +1,178 @@
+//! The `agentmeter-server` command line: `serve`, `migrate`, and the admin subcommands used by
+//! scripts (`team add`, `user add`, `token create`, `token revoke`).
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+
+use crate::admin::{self, AddUser};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+use crate::store::tokens;
+use crate::Application;
+
+#[derive(Debug, Parser)]
+#[command(name = "agentmeter-server", version, about = "agentmeter: how your team really adopts AI coding assistants")]
+pub struct Cli {
+    /// TOML settings file (see README "Configuration").
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// `sqlite:PATH` or `postgres://…`; overrides AGENTMETER_DATABASE_URL and the config file.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (migrations run first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// Fill an empty database with the demo organisation and print the demo admin's login.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Create a team.
+    Add { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; a manager manages every --team given.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, manager or developer.
+        #[arg(long)]
+        role: String,
+        /// Team to join (repeatable).
+        #[arg(long = "team")]
+        teams: Vec<String>,
+        #[arg(long)]
+        github: Option<String>,
+        #[arg(long)]
+        gitlab: Option<String>,
+        /// Read a password for browser login from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token and print it (alone) on stdout; it is shown only this once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// A label to recognise the token by.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Revoke a token by its id (see `token list`).
+    Revoke { id: i64 },
+    /// List tokens (never their secret).
+    List,
+}
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTMETER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+/// Loads settings (file, environment, flags) and runs the command to completion.
+pub fn run(cli: Cli) -> Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    if let Some(url) = cli.database_url {
+        settings.database_url = url;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(execute(cli.command, settings))
+}
+
+async fn execute(command: Command, mut settings: Settings) -> Result<()> {
+    if let Command::Serve(args) = command {
+        if let Some(bind) = args.bind {
+            settings.bind = bind;
+        }
+        return serve(settings, args.demo).await;
+    }
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    match command {
+        Command::Serve(_) => unreachable!("handled above"),
+        Command::Migrate => eprintln!("migrations applied to {}", crate::db::redact(&settings.database_url)),
+        Command::Team(TeamCommand::Add { name }) => {
+            admin::add_team(&db, &name).await?;
+            eprintln!("team {name:?} created");
+        }
+        Command::User(UserCommand::Add { email, name, role, teams, github, gitlab, password_stdin }) => {
+            let password = if password_stdin { Some(read_password_from_stdin()?) } else { None };
+            admin::add_user(&db, AddUser { email: email.clone(), name, role, teams, github, gitlab, password }).await?;
+            eprintln!("user {email} created");
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let token = admin::create_token(&db, &email, name.as_deref()).await?;
+            println!("{token}");
+        }
+        Command::Token(TokenCommand::Revoke { id }) => {
+            tokens::revoke(&db, id).await?;
+            eprintln!("token #{id} revoked");
+        }
+        Command::Token(TokenCommand::List) => {
+            for t in tokens::list(&db).await? {
+                let state = if t.revoked_at.is_some() { "revoked" } else { "live" };
+                println!("{}\t{}\t{}\t{}…\t{}", t.id, t.owner_email, t.name, t.prefix, state);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn serve(settings: Settings, demo: bool) -> Result<()> {
+    let app = Application::build(settings).await?;
+    if demo {
+        crate::demo::load_if_empty(app.state()).await?;
+    }
+    let addr = app.local_addr()?;
+    tracing::info!("listening on http://{addr}");
+    eprintln!("agentmeter listening on http://{addr}");
+    app.run_until_stopped().await
+}
+
+fn read_password_from_stdin() -> Result<SecretString> {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input)?;
+    let line = input.lines().next().unwrap_or("").trim_end_matches('\r').to_owned();
+    if line.is_empty() {
+        return Err(Error::BadRequest("--password-stdin: no password on standard input".into()));
+    }
+    Ok(SecretString::from(line))
+}

@@ -1,0 +1,156 @@
+//! The database handle: one pool for either backend, chosen by the URL scheme.
+//!
+//! Queries are written once in SQL both SQLite and PostgreSQL accept (`$1` placeholders, BIGINT
+//! epoch-millisecond times, integer flags) and run through sqlx's `Any` driver, so handlers never
+//! see which backend is in use. Each backend has its own migration folder, embedded in the binary.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+use crate::error::{Error, Result};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl FromStr for Backend {
+    type Err = Error;
+
+    fn from_str(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(Error::Config(format!(
+                "database URL must start with sqlite: or postgres:// (got {:?})",
+                redact(url)
+            )))
+        }
+    }
+}
+
+/// A pool plus the backend it talks to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Connects, creating a missing SQLite file (WAL mode, foreign keys on).
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend: Backend = url.parse()?;
+        let (url, max_connections) = match backend {
+            Backend::Sqlite => (sqlite_url_with_create(url), 8),
+            Backend::Postgres => (url.to_owned(), 16),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| Error::Config(format!("cannot open database {}: {e}", redact(&url))))?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the embedded migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn is_reachable(&self) -> bool {
+        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+    }
+}
+
+/// Reads a column that is a 0/1 integer on both backends.
+pub fn flag(row: &AnyRow, column: &str) -> Result<bool> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+/// Milliseconds since the Unix epoch, the time format of every stored timestamp.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn sqlite_url_with_create(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_chooses_the_backend() {
+        assert_eq!("sqlite:agentmeter.db".parse::<Backend>().ok(), Some(Backend::Sqlite));
+        assert_eq!("postgres://u@h/db".parse::<Backend>().ok(), Some(Backend::Postgres));
+        assert!("mysql://h/db".parse::<Backend>().is_err());
+    }
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(redact("postgres://bob:secret@host/db"), "postgres://bob:***@host/db");
+        assert_eq!(redact("sqlite:agentmeter.db"), "sqlite:agentmeter.db");
+    }
+
+    #[tokio::test]
+    async fn a_missing_sqlite_file_is_created_and_migrated_with_foreign_keys_on() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite:{}", dir.path().join("new.db").display());
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        assert!(dir.path().join("new.db").exists());
+        let row: (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&db.pool).await.expect("pragma");
+        assert_eq!(row.0, 1);
+        let mode: (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&db.pool).await.expect("pragma");
+        assert_eq!(mode.0, "wal");
+    }
+}

@@ -1,0 +1,22 @@
+//! agentmeter server: stores usage and review events, computes metrics, serves the API and the
+//! manager dashboard. `main.rs` only parses arguments and calls [`cli::run`].
+#![forbid(unsafe_code)]
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod pricing;
+pub mod routes;
+pub mod settings;
+pub mod state;
+pub mod store;
+pub mod time;
+
+pub use app::Application;
+pub use error::{Error, Result};
+pub use settings::Settings;

@@ -1,0 +1,158 @@
+//! Collector uploads: usage batches and what the server already holds.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+
+use agentmeter_ingest::wire::{IngestStatus, RecordError, UsageBatchReceipt, UsageEvent};
+
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::pricing;
+use crate::state::AppState;
+use crate::store::usage::{self, PricedEvent};
+
+/// The batch as received: records are decoded one by one so a 422 can name each bad one.
+#[derive(Deserialize)]
+struct RawBatch {
+    events: Vec<serde_json::Value>,
+}
+
+/// Longest accepted text field, in bytes; a log never needs more, a hostile client might.
+const MAX_TEXT: usize = 2048;
+
+/// `POST /api/v1/ingest/usage`: stores the caller's events; all or nothing.
+pub async fn upload_usage(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<UsageBatchReceipt>> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::BadRequest(format!("cannot read the request body: {rejection}"))
+        }
+    })?;
+    let events = decode_batch(&body, Utc::now())?;
+    let priced: Vec<PricedEvent> =
+        events.into_iter().map(|event| PricedEvent { cost_usd: pricing::cost_usd(&event), event }).collect();
+    let receipt = usage::upsert_batch(&state.db, user.id, &priced).await?;
+    tracing::info!(user = %user.email, received = receipt.received, inserted = receipt.inserted, "usage batch stored");
+    Ok(Json(receipt))
+}
+
+/// `GET /api/v1/ingest/status`: what the server holds for the caller.
+pub async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<Json<IngestStatus>> {
+    Ok(Json(usage::status(&state.db, user.id).await?))
+}
+
+/// Parses and validates every record; any bad record rejects the whole batch with the list.
+pub fn decode_batch(body: &[u8], now: DateTime<Utc>) -> Result<Vec<UsageEvent>> {
+    let raw: RawBatch = serde_json::from_slice(body)
+        .map_err(|e| Error::BadRequest(format!("body must be JSON {{\"events\": [...]}}: {e}")))?;
+    let mut events = Vec::with_capacity(raw.events.len());
+    let mut problems = Vec::new();
+    for (index, value) in raw.events.into_iter().enumerate() {
+        match serde_json::from_value::<UsageEvent>(value) {
+            Ok(event) => match problem(&event, now) {
+                None => events.push(event),
+                Some(reason) => problems.push(RecordError { index, reason }),
+            },
+            Err(e) => problems.push(RecordError { index, reason: e.to_string() }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(events)
+    } else {
+        Err(Error::Unprocessable {
+            message: format!("{} of {} records are invalid; nothing was stored", problems.len(), problems.len() + events.len()),
+            records: problems,
+        })
+    }
+}
+
+/// Why an event cannot be stored, if it cannot.
+fn problem(event: &UsageEvent, now: DateTime<Utc>) -> Option<String> {
+    let earliest = DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z").map(|t| t.with_timezone(&Utc)).ok()?;
+    if event.timestamp < earliest || event.timestamp > now + Duration::days(1) {
+        return Some(format!("timestamp {} is not plausible", event.timestamp.to_rfc3339()));
+    }
+    let required = [("dedupe_key", &event.dedupe_key), ("session_id", &event.session_id), ("model", &event.model)];
+    for (name, value) in required {
+        if value.trim().is_empty() {
+            return Some(format!("{name} is empty"));
+        }
+    }
+    let texts = [
+        Some(&event.dedupe_key),
+        Some(&event.session_id),
+        Some(&event.model),
+        event.project.as_ref(),
+        event.repository.as_ref(),
+        event.git_branch.as_ref(),
+        event.speed.as_ref(),
+        event.permission_mode.as_ref(),
+    ];
+    if texts.into_iter().flatten().any(|t| t.len() > MAX_TEXT) || event.tool_calls.keys().any(|k| k.len() > MAX_TEXT) {
+        return Some(format!("a text field is longer than {MAX_TEXT} bytes"));
+    }
+    if event.tool_calls.len() > 1000 {
+        return Some("more than 1000 distinct tool names".into());
+    }
+    // Larger than any model's context many times over: a corrupt or hostile record.
+    const MAX_TOKENS: u64 = 1 << 40;
+    if event.total_tokens() > MAX_TOKENS || event.reasoning_tokens.is_some_and(|r| r > MAX_TOKENS) {
+        return Some("token counts out of range".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event_json(timestamp: &str, model: &str) -> serde_json::Value {
+        serde_json::json!({
+            "tool": "claude-code", "dedupe_key": "msg_1:req_1", "session_id": "s1",
+            "timestamp": timestamp, "model": model, "input_tokens": 10, "output_tokens": 5
+        })
+    }
+
+    #[test]
+    fn a_valid_batch_decodes_every_record() {
+        let body = serde_json::json!({"events": [event_json("2026-08-03T10:00:00Z", "claude-sonnet-4-5")]});
+        let events = decode_batch(body.to_string().as_bytes(), Utc::now()).expect("valid");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].total_tokens(), 15);
+    }
+
+    #[test]
+    fn bad_records_are_all_named_and_nothing_is_returned() {
+        let mut missing_tokens = event_json("2026-08-03T10:00:00Z", "m");
+        missing_tokens.as_object_mut().map(|o| o.remove("input_tokens"));
+        let body = serde_json::json!({"events": [
+            event_json("2026-08-03T10:00:00Z", "claude-sonnet-4-5"),
+            event_json("1999-01-01T00:00:00Z", "claude-sonnet-4-5"),
+            event_json("2026-08-03T10:00:00Z", " "),
+            missing_tokens,
+        ]});
+        match decode_batch(body.to_string().as_bytes(), Utc::now()) {
+            Err(Error::Unprocessable { records, .. }) => {
+                let indexes: Vec<usize> = records.iter().map(|r| r.index).collect();
+                assert_eq!(indexes, vec![1, 2, 3]);
+                assert!(records[0].reason.contains("timestamp"));
+                assert!(records[1].reason.contains("model"));
+                assert!(records[2].reason.contains("input_tokens"));
+            }
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_that_is_not_a_batch_is_a_bad_request() {
+        assert!(matches!(decode_batch(b"[1,2]", Utc::now()), Err(Error::BadRequest(_))));
+    }
+}

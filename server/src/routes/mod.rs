@@ -1,0 +1,30 @@
+//! The route table, readable top to bottom. Handlers live in one module per resource.
+
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::decompression::RequestDecompressionLayer;
+
+use crate::state::AppState;
+
+pub mod health;
+pub mod ingest;
+pub mod me;
+pub mod usage;
+
+pub fn table(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/me", get(me::show))
+        .route("/teams", get(me::teams))
+        .route("/usage/summary", get(usage::summary))
+        .route(
+            "/ingest/usage",
+            post(ingest::upload_usage).layer(RequestDecompressionLayer::new().gzip(true)),
+        )
+        .route("/ingest/status", get(ingest::status));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .nest("/api/v1", api)
+        .with_state(state)
+}

@@ -1,0 +1,161 @@
+//! One typed settings struct: defaults in code, an optional TOML file, `AGENTMETER_*` environment
+//! overrides, then command-line flags (applied by the caller).
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::error::StartupError;
+
+/// Everything the server can be configured with. See README "Configuration".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// `sqlite:PATH` (the default, `./agentmeter.db`) or `postgres://…`.
+    pub database_url: String,
+    /// Marks cookies `Secure`; set when the server is reached over HTTPS.
+    pub secure_cookies: bool,
+    /// How long a browser session lasts, in hours.
+    pub session_ttl_hours: u64,
+    /// Largest accepted request body, in bytes (after decompression for uploads).
+    pub request_body_limit_bytes: usize,
+    /// Requests taking longer than this are answered 408.
+    pub request_timeout_secs: u64,
+    /// Failed logins allowed per account and per IP within `login_window_secs` before 429.
+    pub login_max_failures_per_account: u32,
+    pub login_max_failures_per_ip: u32,
+    pub login_window_secs: u64,
+    /// The organisation's time zone (IANA name), used for days, weeks and months.
+    pub org_timezone: String,
+    /// Shared secret for GitHub webhooks without a per-repository secret.
+    pub github_webhook_secret: Option<SecretString>,
+    /// Token expected in `X-Gitlab-Token` for GitLab webhooks without a per-repository secret.
+    pub gitlab_webhook_token: Option<SecretString>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: "sqlite:agentmeter.db".to_owned(),
+            secure_cookies: false,
+            session_ttl_hours: 12,
+            request_body_limit_bytes: 32 * 1024 * 1024,
+            request_timeout_secs: 60,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 20,
+            login_window_secs: 15 * 60,
+            org_timezone: "UTC".to_owned(),
+            github_webhook_secret: None,
+            gitlab_webhook_token: None,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then the TOML file if given, then `AGENTMETER_*` variables from `env`.
+    pub fn load(
+        config_file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Settings, StartupError> {
+        let mut settings = match config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| StartupError::ConfigRead {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?
+            }
+            None => Settings::default(),
+        };
+        for (key, value) in env {
+            if let Some(name) = key.strip_prefix("AGENTMETER_") {
+                settings.apply_env(name, &value)?;
+            }
+        }
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn apply_env(&mut self, name: &str, value: &str) -> Result<(), StartupError> {
+        let bad = |what: &str| StartupError::Config(format!("AGENTMETER_{name}={value:?}: expected {what}"));
+        match name {
+            "BIND" => self.bind = value.parse().map_err(|_| bad("an address such as 127.0.0.1:8080"))?,
+            "DATABASE_URL" => self.database_url = value.to_owned(),
+            "SECURE_COOKIES" => self.secure_cookies = parse_bool(value).ok_or_else(|| bad("true or false"))?,
+            "SESSION_TTL_HOURS" => self.session_ttl_hours = value.parse().map_err(|_| bad("a number of hours"))?,
+            "REQUEST_BODY_LIMIT_BYTES" => {
+                self.request_body_limit_bytes = value.parse().map_err(|_| bad("a number of bytes"))?
+            }
+            "REQUEST_TIMEOUT_SECS" => self.request_timeout_secs = value.parse().map_err(|_| bad("seconds"))?,
+            "LOGIN_MAX_FAILURES_PER_ACCOUNT" => {
+                self.login_max_failures_per_account = value.parse().map_err(|_| bad("a count"))?
+            }
+            "LOGIN_MAX_FAILURES_PER_IP" => self.login_max_failures_per_ip = value.parse().map_err(|_| bad("a count"))?,
+            "LOGIN_WINDOW_SECS" => self.login_window_secs = value.parse().map_err(|_| bad("seconds"))?,
+            "ORG_TIMEZONE" => self.org_timezone = value.to_owned(),
+            "GITHUB_WEBHOOK_SECRET" => self.github_webhook_secret = Some(SecretString::from(value.to_owned())),
+            "GITLAB_WEBHOOK_TOKEN" => self.gitlab_webhook_token = Some(SecretString::from(value.to_owned())),
+            // Variables read elsewhere (e.g. by tests or the CLI) are not settings.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), StartupError> {
+        if self.org_timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(StartupError::Config(format!(
+                "org_timezone {:?} is not an IANA time zone name",
+                self.org_timezone
+            )));
+        }
+        if self.session_ttl_hours == 0 {
+            return Err(StartupError::Config("session_ttl_hours must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file_and_the_file_overrides_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("agentmeter.toml");
+        std::fs::write(&path, "bind = \"127.0.0.1:9000\"\nsession_ttl_hours = 3\n").expect("write");
+        let env = vec![("AGENTMETER_SESSION_TTL_HOURS".to_owned(), "5".to_owned())];
+        let settings = Settings::load(Some(&path), env).expect("load");
+        assert_eq!(settings.bind.port(), 9000);
+        assert_eq!(settings.session_ttl_hours, 5);
+        assert_eq!(settings.login_max_failures_per_account, 5);
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("agentmeter.toml");
+        std::fs::write(&path, "bindd = \"127.0.0.1:9000\"\n").expect("write");
+        assert!(Settings::load(Some(&path), Vec::new()).is_err());
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable() {
+        let env = vec![("AGENTMETER_BIND".to_owned(), "nonsense".to_owned())];
+        let err = Settings::load(None, env).expect_err("must fail");
+        assert!(err.to_string().contains("AGENTMETER_BIND"));
+    }
+}

@@ -1,0 +1,213 @@
+//! Usage events: idempotent batch upsert, per-user status, scoped summaries.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+
+use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
+
+use crate::auth::Scope;
+use crate::db::{now_ms, Db};
+use crate::error::{Error, Result};
+
+/// A validated event with its API-equivalent cost (None when the model's price is unknown).
+#[derive(Debug, Clone)]
+pub struct PricedEvent {
+    pub event: UsageEvent,
+    pub cost_usd: Option<f64>,
+}
+
+/// Tool calls that change files; counted so edit-level review metrics need no JSON parsing.
+const EDIT_TOOLS: [&str; 4] = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
+
+const COLUMNS: [&str; 25] = [
+    "user_id", "tool", "dedupe_key", "session_id", "project", "repository", "git_branch", "ts", "model",
+    "input_tokens", "output_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "cache_read_tokens",
+    "reasoning_tokens", "total_tokens", "speed", "cost_usd", "tool_calls", "edit_calls", "lines_added",
+    "lines_removed", "permission_mode", "is_subagent", "received_at",
+];
+
+/// Rows per INSERT statement: 25 parameters each stays far below both backends' limits.
+const ROWS_PER_STATEMENT: usize = 400;
+
+fn to_i64(value: u64, what: &str) -> Result<i64> {
+    i64::try_from(value).map_err(|_| Error::BadRequest(format!("{what} out of range")))
+}
+
+/// Stores the batch in one transaction: new requests are inserted, a larger copy of a known
+/// request replaces the smaller one, anything else is left as it is.
+pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Result<UsageBatchReceipt> {
+    let mut tx = db.pool.begin().await?;
+    let mut existing: HashMap<(String, String), i64> = HashMap::new();
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!(
+            "SELECT tool, dedupe_key, total_tokens FROM usage_events WHERE (tool, dedupe_key) IN (VALUES {})",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for priced in chunk {
+            query = query.bind(priced.event.tool.as_str()).bind(priced.event.dedupe_key.as_str());
+        }
+        for row in query.fetch_all(&mut *tx).await? {
+            existing.insert((row.try_get("tool")?, row.try_get("dedupe_key")?), row.try_get("total_tokens")?);
+        }
+    }
+
+    // Within a batch the largest copy of each request wins too.
+    let mut best: HashMap<(&str, &str), &PricedEvent> = HashMap::new();
+    for priced in events {
+        let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
+        match best.get(&key) {
+            Some(current) if current.event.total_tokens() >= priced.event.total_tokens() => {}
+            _ => {
+                best.insert(key, priced);
+            }
+        }
+    }
+    let mut receipt = UsageBatchReceipt { received: events.len() as u64, inserted: 0, updated: 0, unchanged: 0 };
+    let mut to_write: Vec<&PricedEvent> = Vec::new();
+    for priced in events {
+        let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
+        let is_best = best.get(&key).is_some_and(|b| std::ptr::eq(*b, priced));
+        let stored = existing.get(&(key.0.to_owned(), key.1.to_owned()));
+        match stored {
+            _ if !is_best => receipt.unchanged += 1,
+            None => {
+                receipt.inserted += 1;
+                to_write.push(priced);
+            }
+            Some(total) if *total < to_i64(priced.event.total_tokens(), "total tokens")? => {
+                receipt.updated += 1;
+                to_write.push(priced);
+            }
+            Some(_) => receipt.unchanged += 1,
+        }
+    }
+
+    let received_at = now_ms();
+    let updates: Vec<String> = COLUMNS
+        .iter()
+        .filter(|c| !matches!(**c, "tool" | "dedupe_key"))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    for chunk in to_write.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let params: Vec<String> = (1..=COLUMNS.len()).map(|j| format!("${}", i * COLUMNS.len() + j)).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO usage_events ({}) VALUES {} ON CONFLICT (tool, dedupe_key) DO UPDATE SET {}
+             WHERE usage_events.total_tokens < excluded.total_tokens",
+            COLUMNS.join(", "),
+            rows.join(", "),
+            updates.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for priced in chunk {
+            let e = &priced.event;
+            let edit_calls: u64 = EDIT_TOOLS.iter().filter_map(|t| e.tool_calls.get(*t)).map(|n| u64::from(*n)).sum();
+            let tool_calls = serde_json::to_string(&e.tool_calls).map_err(|err| Error::Internal(err.to_string()))?;
+            query = query
+                .bind(user_id)
+                .bind(e.tool.as_str())
+                .bind(e.dedupe_key.clone())
+                .bind(e.session_id.clone())
+                .bind(e.project.clone())
+                .bind(e.repository.clone())
+                .bind(e.git_branch.clone())
+                .bind(e.timestamp.timestamp_millis())
+                .bind(e.model.clone())
+                .bind(to_i64(e.input_tokens, "input_tokens")?)
+                .bind(to_i64(e.output_tokens, "output_tokens")?)
+                .bind(to_i64(e.cache_write_5m_tokens, "cache_write_5m_tokens")?)
+                .bind(to_i64(e.cache_write_1h_tokens, "cache_write_1h_tokens")?)
+                .bind(to_i64(e.cache_read_tokens, "cache_read_tokens")?)
+                .bind(e.reasoning_tokens.map(|r| to_i64(r, "reasoning_tokens")).transpose()?)
+                .bind(to_i64(e.total_tokens(), "total tokens")?)
+                .bind(e.speed.clone())
+                .bind(priced.cost_usd)
+                .bind(tool_calls)
+                .bind(to_i64(edit_calls, "edit calls")?)
+                .bind(to_i64(e.lines_added, "lines_added")?)
+                .bind(to_i64(e.lines_removed, "lines_removed")?)
+                .bind(e.permission_mode.clone())
+                .bind(i64::from(e.is_subagent))
+                .bind(received_at);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// What the server holds for one user.
+pub async fn status(db: &Db, user_id: i64) -> Result<IngestStatus> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS events, COUNT(DISTINCT session_id) AS sessions, MIN(ts) AS first_ts, MAX(ts) AS last_ts,
+                CAST(COALESCE(SUM(total_tokens), 0) AS BIGINT) AS total_tokens,
+                CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS cost_usd
+         FROM usage_events WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let millis = |column: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let value: Option<i64> = row.try_get(column)?;
+        Ok(value.and_then(chrono::DateTime::from_timestamp_millis))
+    };
+    Ok(IngestStatus {
+        events: row.try_get::<i64, _>("events")?.max(0) as u64,
+        sessions: row.try_get::<i64, _>("sessions")?.max(0) as u64,
+        first_event_at: millis("first_ts")?,
+        last_event_at: millis("last_ts")?,
+        total_tokens: row.try_get::<i64, _>("total_tokens")?.max(0) as u64,
+        cost_usd: row.try_get("cost_usd")?,
+    })
+}
+
+/// Usage totals of one developer in a summary.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeveloperUsage {
+    pub email: String,
+    pub name: String,
+    pub events: i64,
+    pub sessions: i64,
+    pub total_tokens: i64,
+    pub cost_usd: f64,
+    pub unpriced_events: i64,
+}
+
+/// Per-developer totals over `[from_ms, to_ms)` within the scope.
+pub async fn summary(db: &Db, scope: &Scope, from_ms: i64, to_ms: i64) -> Result<Vec<DeveloperUsage>> {
+    let user_filter = match scope.user_ids() {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!(" AND u.id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+    };
+    let sql = format!(
+        "SELECT u.email, u.name, COUNT(*) AS events, COUNT(DISTINCT e.session_id) AS sessions,
+                CAST(SUM(e.total_tokens) AS BIGINT) AS total_tokens,
+                CAST(COALESCE(SUM(e.cost_usd), 0) AS DOUBLE PRECISION) AS cost_usd,
+                CAST(SUM(CASE WHEN e.cost_usd IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unpriced
+         FROM usage_events e JOIN users u ON u.id = e.user_id
+         WHERE e.ts >= $1 AND e.ts < $2{user_filter}
+         GROUP BY u.email, u.name ORDER BY u.email"
+    );
+    let rows = sqlx::query(&sql).bind(from_ms).bind(to_ms).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(DeveloperUsage {
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                events: row.try_get("events")?,
+                sessions: row.try_get("sessions")?,
+                total_tokens: row.try_get("total_tokens")?,
+                cost_usd: row.try_get("cost_usd")?,
+                unpriced_events: row.try_get("unpriced")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,67 @@
+//! Spend: API-equivalent cost by team, developer, model and tool over time, month over month.
+
+use askama::Template;
+
+use super::{EmptyState, FilterBar, KpiCard, PageChrome};
+use crate::figure::Figure;
+
+/// One month in the month-over-month table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendMonthRow {
+    /// e.g. `March 2025`, sorting on `202503`.
+    pub month: Figure,
+    pub spend: Figure,
+    /// Change against the month before (`Figure::missing()` for the first).
+    pub change: Figure,
+    pub tokens: Figure,
+    pub sessions: Figure,
+    pub active_developers: Figure,
+}
+
+/// One team, developer, model or tool and its part of the spend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendShareRow {
+    pub name: String,
+    /// Drill-down link (e.g. the developer's page), if any.
+    pub href: Option<String>,
+    pub spend: Figure,
+    /// Share of the total spend.
+    pub share: Figure,
+    pub tokens: Figure,
+    pub sessions: Figure,
+    /// Change against the previous period of the same length.
+    pub change: Figure,
+}
+
+/// A table of spend split along one dimension.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendBreakdown {
+    /// Card heading, e.g. `By developer`.
+    pub title: String,
+    /// Column heading for the names, e.g. `Developer`.
+    pub dimension: String,
+    /// File and `table=` name of the CSV export, e.g. `spend-by-developer`.
+    pub csv_name: String,
+    pub rows: Vec<SpendShareRow>,
+}
+
+/// The Spend page.
+#[derive(Debug, Clone, PartialEq, Template)]
+#[template(path = "spend.html")]
+pub struct SpendPage {
+    pub chrome: PageChrome,
+    pub filters: FilterBar,
+    /// Shown instead of the content when nothing was spent in range.
+    pub empty: Option<EmptyState>,
+    /// Total, change, forecast, cost per active developer.
+    pub kpis: Vec<KpiCard>,
+    /// SVG: spend per period stacked by team (or tool).
+    pub over_time_chart: String,
+    /// SVG: ranked spend per developer.
+    pub by_developer_chart: String,
+    /// SVG: spend per period by model.
+    pub by_model_chart: String,
+    pub months: Vec<SpendMonthRow>,
+    /// Usually by team, developer, model and tool.
+    pub breakdowns: Vec<SpendBreakdown>,
+}
