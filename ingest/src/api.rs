@@ -42,8 +42,16 @@ impl ApiClient {
             .user_agent(concat!("agentmeter/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Network(e.to_string()))?;
-        let backoff_ms = std::env::var("AGENTMETER_RETRY_BASE_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(500);
-        Ok(ApiClient { base: base.to_string(), token: token.to_string(), http, backoff: Duration::from_millis(backoff_ms) })
+        let backoff_ms = std::env::var("AGENTMETER_RETRY_BASE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500);
+        Ok(ApiClient {
+            base: base.to_string(),
+            token: token.to_string(),
+            http,
+            backoff: Duration::from_millis(backoff_ms),
+        })
     }
 
     /// `GET /api/v1/me`: checks the token.
@@ -54,15 +62,18 @@ impl ApiClient {
 
     /// `GET /api/v1/ingest/status`.
     pub fn status(&self) -> Result<IngestStatus> {
-        let response = self.send(|| self.http.get(format!("{}/api/v1/ingest/status", self.base)))?;
+        let response =
+            self.send(|| self.http.get(format!("{}/api/v1/ingest/status", self.base)))?;
         decode(response)
     }
 
     /// `POST /api/v1/ingest/usage` with a gzip-compressed JSON batch.
     pub fn post_batch(&self, batch: &UsageBatch) -> Result<UsageBatchReceipt> {
-        let json = serde_json::to_vec(batch).map_err(|e| Error::InvalidArgument(format!("cannot encode batch: {e}")))?;
+        let json = serde_json::to_vec(batch)
+            .map_err(|e| Error::InvalidArgument(format!("cannot encode batch: {e}")))?;
         let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
-        gz.write_all(&json).map_err(|e| Error::Network(e.to_string()))?;
+        gz.write_all(&json)
+            .map_err(|e| Error::Network(e.to_string()))?;
         let body = gz.finish().map_err(|e| Error::Network(e.to_string()))?;
         let response = self.send(|| {
             self.http
@@ -96,19 +107,27 @@ impl ApiClient {
 fn decode<T: serde::de::DeserializeOwned>(response: Response) -> Result<T> {
     let status = response.status();
     if status.is_success() {
-        return response.json().map_err(|e| Error::Server { status: status.as_u16(), message: format!("unexpected answer: {e}") });
+        return response.json().map_err(|e| Error::Server {
+            status: status.as_u16(),
+            message: format!("unexpected answer: {e}"),
+        });
     }
     let text = response.text().unwrap_or_default();
     let body: Option<ErrorBody> = serde_json::from_str(&text).ok();
     Err(match status {
         StatusCode::UNAUTHORIZED => Error::Unauthorized,
         StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge,
-        StatusCode::UNPROCESSABLE_ENTITY if body.as_ref().is_some_and(|b| !b.records.is_empty()) => {
+        StatusCode::UNPROCESSABLE_ENTITY
+            if body.as_ref().is_some_and(|b| !b.records.is_empty()) =>
+        {
             Error::Rejected(body.map(|b| b.records).unwrap_or_default())
         }
         _ => Error::Server {
             status: status.as_u16(),
-            message: body.map(|b| b.error).filter(|m| !m.is_empty()).unwrap_or(text),
+            message: body
+                .map(|b| b.error)
+                .filter(|m| !m.is_empty())
+                .unwrap_or(text),
         },
     })
 }

@@ -6,7 +6,7 @@ use crate::cli::{Cli, Command, HookAction, LogArgs, ToolChoice, UsageArgs};
 use crate::error::{Error, Result};
 use crate::pricing::PriceTable;
 use crate::report::{build_report, render_table, ReportOptions, Zone};
-use crate::scan::{collect, scan_files, Collected, ScanStart};
+use crate::scan::{scan_files, Collected, Collector, ScanMode, ScanStart};
 use crate::sources::{LogKind, LogRoots};
 use crate::wire::Tool;
 
@@ -19,8 +19,12 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Login(args) => crate::login::login(&config_dir, &args),
         Command::Upload(args) => crate::upload::upload(&config_dir, &args),
         Command::Status(args) => crate::login::status(&config_dir, &args),
-        Command::Hook { action: HookAction::Install(a) } => crate::hook::install(a.settings.as_deref()),
-        Command::Hook { action: HookAction::Uninstall(a) } => crate::hook::uninstall(a.settings.as_deref()),
+        Command::Hook {
+            action: HookAction::Install(a),
+        } => crate::hook::install(a.settings.as_deref()),
+        Command::Hook {
+            action: HookAction::Uninstall(a),
+        } => crate::hook::uninstall(a.settings.as_deref()),
     }
 }
 
@@ -47,21 +51,26 @@ pub fn roots(args: &LogArgs) -> LogRoots {
 pub fn wants(choice: ToolChoice, kind: LogKind) -> bool {
     matches!(
         (choice, kind),
-        (ToolChoice::All, _) | (ToolChoice::Claude, LogKind::Claude) | (ToolChoice::Codex, LogKind::Codex)
+        (ToolChoice::All, _)
+            | (ToolChoice::Claude, LogKind::Claude)
+            | (ToolChoice::Codex, LogKind::Codex)
     )
 }
 
 /// Reads every log under `roots` from the start and merges duplicates.
 pub fn read_all(roots: &LogRoots, choice: ToolChoice, verbose: bool) -> Collected {
     let files = roots.discover(|k| wants(choice, k));
-    let mut scans = Vec::with_capacity(files.len());
-    for result in scan_files(&files, |_| ScanStart::default(), false) {
-        match result {
-            Ok(scan) => scans.push(scan),
-            Err(e) => eprintln!("warning: {e}"),
+    let mut collector = Collector::default();
+    // Chunks bound memory: a chunk's requests are merged and dropped before the next is read.
+    for chunk in files.chunks(64) {
+        for result in scan_files(chunk, |_| ScanStart::default(), ScanMode::Report) {
+            match result {
+                Ok(mut scan) => collector.add(&mut scan),
+                Err(e) => eprintln!("warning: {e}"),
+            }
         }
     }
-    let collected = collect(scans.iter_mut());
+    let collected = collector.finish();
     if verbose {
         for s in &collected.skipped {
             eprintln!("skipped {}:{}: {}", s.path.display(), s.line, s.reason);

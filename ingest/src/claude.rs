@@ -117,6 +117,8 @@ pub struct ClaudeParser {
     pub subagent_file: bool,
     /// Session id from the file name, for lines that lack `sessionId`.
     pub file_session: String,
+    /// Tokens only: no tool calls, line counts or permission modes (the local report).
+    pub skip_details: bool,
     requests: Vec<Request>,
     by_key: HashMap<String, usize>,
     by_tool_use: HashMap<String, usize>,
@@ -127,6 +129,7 @@ impl ClaudeParser {
     pub fn feed(&mut self, line: &[u8]) -> LineOutcome {
         let usage = memmem::find(line, b"\"usage\"").is_some();
         let user_info = !usage
+            && !self.skip_details
             && (memmem::find(line, b"\"permissionMode\"").is_some()
                 || memmem::find(line, b"\"toolUseResult\"").is_some());
         if !usage && !user_info {
@@ -135,14 +138,24 @@ impl ClaudeParser {
         let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
             return LineOutcome::Malformed;
         };
-        let session = parsed.session_id.as_deref().unwrap_or(&self.file_session).to_string();
+        let session = parsed
+            .session_id
+            .as_deref()
+            .unwrap_or(&self.file_session)
+            .to_string();
         if let Some(mode) = parsed.permission_mode.as_deref() {
-            self.context.permission_mode.insert(session.clone(), mode.to_string());
+            self.context
+                .permission_mode
+                .insert(session.clone(), mode.to_string());
         }
         if let Some(result) = parsed.tool_use_result {
             self.record_tool_result(&parsed, result);
         }
-        match parsed.message.as_ref().and_then(|m| m.usage.as_ref().map(|u| (m, u))) {
+        match parsed
+            .message
+            .as_ref()
+            .and_then(|m| m.usage.as_ref().map(|u| (m, u)))
+        {
             Some((message, usage)) => self.record_usage(&parsed, message, usage, session),
             None => LineOutcome::Ignored,
         }
@@ -153,7 +166,13 @@ impl ClaudeParser {
         (self.requests, self.context)
     }
 
-    fn record_usage(&mut self, line: &Line, message: &Message, usage: &Usage, session: String) -> LineOutcome {
+    fn record_usage(
+        &mut self,
+        line: &Line,
+        message: &Message,
+        usage: &Usage,
+        session: String,
+    ) -> LineOutcome {
         let model = message.model.as_deref().unwrap_or("");
         if model == "<synthetic>" || line.is_api_error == Some(true) {
             return LineOutcome::Ignored;
@@ -174,7 +193,11 @@ impl ClaudeParser {
         let dedupe_key = match (message.id.as_deref(), line.request_id.as_deref()) {
             (Some(id), Some(req)) => format!("{id}:{req}"),
             (Some(id), None) => format!("{id}:"),
-            (None, req) => format!("{session}:{}:{}", req.unwrap_or(""), timestamp.timestamp_millis()),
+            (None, req) => format!(
+                "{session}:{}:{}",
+                req.unwrap_or(""),
+                timestamp.timestamp_millis()
+            ),
         };
         let event = UsageEvent {
             tool: Tool::ClaudeCode,
@@ -183,9 +206,17 @@ impl ClaudeParser {
             session_id: session,
             project: line.cwd.as_deref().map(str::to_string),
             repository: None,
-            git_branch: line.git_branch.as_deref().filter(|b| !b.is_empty()).map(str::to_string),
+            git_branch: line
+                .git_branch
+                .as_deref()
+                .filter(|b| !b.is_empty())
+                .map(str::to_string),
             timestamp,
-            model: if model.is_empty() { "unknown".into() } else { model.to_string() },
+            model: if model.is_empty() {
+                "unknown".into()
+            } else {
+                model.to_string()
+            },
             input_tokens: usage.input_tokens.unwrap_or(0),
             output_tokens: usage.output_tokens.unwrap_or(0),
             cache_write_5m_tokens: w5,
@@ -200,16 +231,29 @@ impl ClaudeParser {
             is_subagent: self.subagent_file || line.is_sidechain == Some(true),
         };
         let mut request = Request::new(event);
-        for block in message.content.map(blocks).unwrap_or_default() {
+        let content = if self.skip_details {
+            None
+        } else {
+            message.content
+        };
+        for block in content.map(blocks).unwrap_or_default() {
             if block.kind.as_deref() != Some("tool_use") {
                 continue;
             }
-            let (Some(id), Some(name)) = (block.id, block.name) else { continue };
+            let (Some(id), Some(name)) = (block.id, block.name) else {
+                continue;
+            };
             let name = match (name.as_ref(), block.input.and_then(skill_name)) {
                 ("Skill", Some(skill)) => format!("Skill:{skill}"),
                 _ => name.into_owned(),
             };
-            request.tool_uses.insert(id.into_owned(), ToolUse { name, ..ToolUse::default() });
+            request.tool_uses.push((
+                id.into_owned(),
+                ToolUse {
+                    name,
+                    ..ToolUse::default()
+                },
+            ));
         }
         let index = match self.by_key.get(&request.event.dedupe_key) {
             Some(&i) => {
@@ -217,30 +261,37 @@ impl ClaudeParser {
                 i
             }
             None => {
-                self.by_key.insert(request.event.dedupe_key.clone(), self.requests.len());
+                self.by_key
+                    .insert(request.event.dedupe_key.clone(), self.requests.len());
                 self.requests.push(request);
                 self.requests.len() - 1
             }
         };
-        for id in self.requests[index].tool_uses.keys() {
+        for (id, _) in &self.requests[index].tool_uses {
             self.by_tool_use.insert(id.clone(), index);
         }
         LineOutcome::Used
     }
 
     fn record_tool_result(&mut self, line: &Line, raw: &RawValue) {
-        let Some(content) = line.message.as_ref().and_then(|m| m.content) else { return };
+        let Some(content) = line.message.as_ref().and_then(|m| m.content) else {
+            return;
+        };
         let Some(tool_use_id) = blocks(content).into_iter().find_map(|b| b.tool_use_id) else {
             return;
         };
-        let Some(&index) = self.by_tool_use.get(tool_use_id.as_ref()) else { return };
-        let Ok(result) = serde_json::from_str::<ToolResult>(raw.get()) else { return };
+        let Some(&index) = self.by_tool_use.get(tool_use_id.as_ref()) else {
+            return;
+        };
+        let Ok(result) = serde_json::from_str::<ToolResult>(raw.get()) else {
+            return;
+        };
         let (added, removed) = match (&result.structured_patch, result.kind.as_deref()) {
             (Some(hunks), _) if !hunks.is_empty() => count_patch(hunks),
             (_, Some("create")) => (result.content.map(count_text_lines).unwrap_or(0), 0),
             _ => return,
         };
-        if let Some(tool_use) = self.requests[index].tool_uses.get_mut(tool_use_id.as_ref()) {
+        if let Some(tool_use) = self.requests[index].tool_use_mut(&tool_use_id) {
             tool_use.lines_added = added;
             tool_use.lines_removed = removed;
         }
@@ -257,13 +308,17 @@ fn skill_name(input: &RawValue) -> Option<String> {
     let name = name.trim().trim_start_matches('/');
     let plausible = !name.is_empty()
         && name.len() <= 100
-        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'));
     plausible.then(|| name.to_string())
 }
 
 /// Parses an RFC 3339 timestamp to UTC.
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

@@ -34,7 +34,9 @@ impl CodexTokens {
     fn minus(&self, earlier: &CodexTokens) -> Option<CodexTokens> {
         Some(CodexTokens {
             input_tokens: self.input_tokens.checked_sub(earlier.input_tokens)?,
-            cached_input_tokens: self.cached_input_tokens.checked_sub(earlier.cached_input_tokens)?,
+            cached_input_tokens: self
+                .cached_input_tokens
+                .checked_sub(earlier.cached_input_tokens)?,
             output_tokens: self.output_tokens.checked_sub(earlier.output_tokens)?,
             reasoning_output_tokens: self
                 .reasoning_output_tokens
@@ -140,7 +142,9 @@ impl CodexParser {
                 LineOutcome::Ignored
             }
             (Some("event_msg"), Some("token_count")) => {
-                let Some(info) = payload.info else { return LineOutcome::Ignored };
+                let Some(info) = payload.info else {
+                    return LineOutcome::Ignored;
+                };
                 let Some(timestamp) = parsed.timestamp.as_deref().and_then(parse_timestamp) else {
                     return LineOutcome::Malformed;
                 };
@@ -157,26 +161,40 @@ impl CodexParser {
 
     fn record(&mut self, info: TokenInfo, timestamp: chrono::DateTime<chrono::Utc>) -> LineOutcome {
         let ctx = &mut self.context;
-        let session = ctx.session_id.clone().unwrap_or_else(|| self.file_session.clone());
+        let session = ctx
+            .session_id
+            .clone()
+            .unwrap_or_else(|| self.file_session.clone());
         let (delta, key) = match (info.total_token_usage, ctx.last_total) {
             (Some(total), Some(last)) if total == last => return LineOutcome::Ignored,
             (Some(total), last) => {
                 let delta = last
                     .and_then(|l| total.minus(&l))
-                    .or(if last.is_none() { Some(total) } else { info.last_token_usage })
+                    .or(if last.is_none() {
+                        Some(total)
+                    } else {
+                        info.last_token_usage
+                    })
                     .unwrap_or(total);
                 ctx.last_total = Some(total);
                 (delta, format!("{session}:{}", total.running_key()))
             }
             (None, _) => match info.last_token_usage {
-                Some(last) => (last, format!("{session}:last:{}", timestamp.timestamp_millis())),
+                Some(last) => (
+                    last,
+                    format!("{session}:last:{}", timestamp.timestamp_millis()),
+                ),
                 None => return LineOutcome::Ignored,
             },
         };
         if delta.input_tokens + delta.output_tokens == 0 {
             return LineOutcome::Ignored;
         }
-        let model = ctx.model.clone().or(info.model).unwrap_or_else(|| "unknown".into());
+        let model = ctx
+            .model
+            .clone()
+            .or(info.model)
+            .unwrap_or_else(|| "unknown".into());
         let cached = delta.cached_input_tokens.min(delta.input_tokens);
         let event = UsageEvent {
             tool: Tool::Codex,

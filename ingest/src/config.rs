@@ -43,7 +43,10 @@ impl Credentials {
     /// Stores the login readable by the user only.
     pub fn save(&self, dir: &Path) -> Result<PathBuf> {
         let path = dir.join(CREDENTIALS_FILE);
-        let text = serde_json::to_string_pretty(self).map_err(|source| Error::Json { path: path.clone(), source })?;
+        let text = serde_json::to_string_pretty(self).map_err(|source| Error::Json {
+            path: path.clone(),
+            source,
+        })?;
         write_private(&path, text.as_bytes())?;
         Ok(path)
     }
@@ -65,9 +68,12 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(fs::Permissions::from_mode(0o600)).map_err(|e| Error::io(&tmp, e))?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(&tmp, e))?;
     }
-    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|e| Error::io(&tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Error::io(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
@@ -75,7 +81,9 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn normalize_server(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(Error::InvalidArgument(format!("server URL must start with http:// or https://: `{url}`")));
+        return Err(Error::InvalidArgument(format!(
+            "server URL must start with http:// or https://: `{url}`"
+        )));
     }
     Ok(url.to_string())
 }

@@ -71,7 +71,10 @@ mod tests {
         let json = r#"{"structuredPatch":[{"oldStart":1,"oldLines":2,"newStart":1,"newLines":3,
             "lines":[" keep","-old","+new","+more"]},{"lines":["-gone"]}]}"#;
         let result: ToolResult = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(count_patch(result.structured_patch.as_deref().unwrap_or(&[])), (2, 2));
+        assert_eq!(
+            count_patch(result.structured_patch.as_deref().unwrap_or(&[])),
+            (2, 2)
+        );
     }
 
     #[test]

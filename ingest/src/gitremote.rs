@@ -14,7 +14,10 @@ pub struct RemoteCache {
 impl RemoteCache {
     /// The normalized origin (or first) remote of the checkout containing `cwd`.
     pub fn remote_for(&mut self, cwd: &str) -> Option<String> {
-        self.known.entry(cwd.to_string()).or_insert_with(|| remote_url(Path::new(cwd))).clone()
+        self.known
+            .entry(cwd.to_string())
+            .or_insert_with(|| remote_url(Path::new(cwd)))
+            .clone()
     }
 }
 
@@ -55,7 +58,9 @@ fn parse_remote(config: &str) -> Option<String> {
             section = line.to_string();
             continue;
         }
-        let Some((key, value)) = line.split_once('=') else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
         if key.trim() != "url" || !section.starts_with("[remote ") {
             continue;
         }
@@ -86,7 +91,11 @@ pub fn normalize_remote(url: &str) -> String {
     };
     let path = path.trim_matches('/').trim_end_matches(".git");
     let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-    if path.is_empty() { host } else { format!("{host}/{path}") }
+    if path.is_empty() {
+        host
+    } else {
+        format!("{host}/{path}")
+    }
 }
 
 #[cfg(test)]
@@ -95,10 +104,22 @@ mod tests {
 
     #[test]
     fn remotes_normalize_to_host_owner_repo_without_credentials() {
-        assert_eq!(normalize_remote("git@github.com:Owner/repo.git"), "github.com/Owner/repo");
-        assert_eq!(normalize_remote("https://user:secret@GitHub.com/Owner/repo.git/"), "github.com/Owner/repo");
-        assert_eq!(normalize_remote("ssh://git@gitlab.example.com:2222/group/sub/repo.git"), "gitlab.example.com/group/sub/repo");
-        assert_eq!(normalize_remote("https://github.com/owner/repo"), "github.com/owner/repo");
+        assert_eq!(
+            normalize_remote("git@github.com:Owner/repo.git"),
+            "github.com/Owner/repo"
+        );
+        assert_eq!(
+            normalize_remote("https://user:secret@GitHub.com/Owner/repo.git/"),
+            "github.com/Owner/repo"
+        );
+        assert_eq!(
+            normalize_remote("ssh://git@gitlab.example.com:2222/group/sub/repo.git"),
+            "gitlab.example.com/group/sub/repo"
+        );
+        assert_eq!(
+            normalize_remote("https://github.com/owner/repo"),
+            "github.com/owner/repo"
+        );
     }
 
     #[test]
@@ -107,12 +128,20 @@ mod tests {
         let main = dir.path().join("main");
         fs::create_dir_all(main.join(".git/worktrees/wt")).unwrap_or_else(|e| panic!("{e}"));
         fs::write(main.join(".git/config"), "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://github.com/up/x.git\n[remote \"origin\"]\n\turl = git@github.com:me/x.git\n").unwrap_or_else(|e| panic!("{e}"));
-        fs::write(main.join(".git/worktrees/wt/commondir"), "../..\n").unwrap_or_else(|e| panic!("{e}"));
+        fs::write(main.join(".git/worktrees/wt/commondir"), "../..\n")
+            .unwrap_or_else(|e| panic!("{e}"));
         let wt = dir.path().join("wt");
         fs::create_dir_all(wt.join("src")).unwrap_or_else(|e| panic!("{e}"));
-        fs::write(wt.join(".git"), format!("gitdir: {}\n", main.join(".git/worktrees/wt").display())).unwrap_or_else(|e| panic!("{e}"));
+        fs::write(
+            wt.join(".git"),
+            format!("gitdir: {}\n", main.join(".git/worktrees/wt").display()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(remote_url(&main).as_deref(), Some("github.com/me/x"));
-        assert_eq!(remote_url(&wt.join("src")).as_deref(), Some("github.com/me/x"));
+        assert_eq!(
+            remote_url(&wt.join("src")).as_deref(),
+            Some("github.com/me/x")
+        );
         assert_eq!(remote_url(Path::new("/nonexistent/dir")), None);
     }
 }

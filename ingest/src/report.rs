@@ -98,7 +98,12 @@ pub struct UsageReport {
 }
 
 /// Groups `events` into a report.
-pub fn build_report(events: &[UsageEvent], prices: &PriceTable, opts: &ReportOptions, skipped_lines: u64) -> UsageReport {
+pub fn build_report(
+    events: &[UsageEvent],
+    prices: &PriceTable,
+    opts: &ReportOptions,
+    skipped_lines: u64,
+) -> UsageReport {
     let mut rows: BTreeMap<String, (Row, BTreeSet<String>)> = BTreeMap::new();
     let mut unknown = BTreeSet::new();
     let mut totals = Totals::default();
@@ -113,7 +118,8 @@ pub fn build_report(events: &[UsageEvent], prices: &PriceTable, opts: &ReportOpt
         let key = match opts.by {
             GroupBy::Day => date.format("%Y-%m-%d").to_string(),
             GroupBy::Week => {
-                let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+                let monday =
+                    date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
                 monday.format("%Y-%m-%d").to_string()
             }
             GroupBy::Month => date.format("%Y-%m").to_string(),
@@ -144,32 +150,87 @@ pub fn build_report(events: &[UsageEvent], prices: &PriceTable, opts: &ReportOpt
     }
     let rows = rows
         .into_iter()
-        .map(|(key, (row, models))| Row { key, models: models.into_iter().collect(), ..row })
+        .map(|(key, (row, models))| Row {
+            key,
+            models: models.into_iter().collect(),
+            ..row
+        })
         .collect();
-    UsageReport { rows, totals, skipped_lines, unknown_models: unknown.into_iter().collect() }
+    UsageReport {
+        rows,
+        totals,
+        skipped_lines,
+        unknown_models: unknown.into_iter().collect(),
+    }
 }
 
 /// The report as an aligned text table.
 pub fn render_table(report: &UsageReport, by: GroupBy) -> String {
-    let header = [format!("{by:?}"), "Input".into(), "Output".into(), "Cache write".into(),
-        "Cache read".into(), "Total".into(), "Cost (USD)".into(), "Models".into()];
+    let header = [
+        format!("{by:?}"),
+        "Input".into(),
+        "Output".into(),
+        "Cache write".into(),
+        "Cache read".into(),
+        "Total".into(),
+        "Cost (USD)".into(),
+        "Models".into(),
+    ];
     let mut lines: Vec<[String; 8]> = vec![header];
     let fmt = |r: &Row| -> [String; 8] {
-        [r.key.clone(), r.input_tokens.to_string(), r.output_tokens.to_string(),
-            r.cache_creation_tokens.to_string(), r.cache_read_tokens.to_string(),
-            r.total_tokens.to_string(), format!("{:.2}", r.cost_usd), r.models.join(", ")]
+        [
+            r.key.clone(),
+            r.input_tokens.to_string(),
+            r.output_tokens.to_string(),
+            r.cache_creation_tokens.to_string(),
+            r.cache_read_tokens.to_string(),
+            r.total_tokens.to_string(),
+            format!(
+                "{}{}",
+                money(r.cost_usd),
+                if r.models.iter().any(|m| report.unknown_models.contains(m)) {
+                    " +?"
+                } else {
+                    ""
+                }
+            ),
+            r.models.join(", "),
+        ]
     };
     lines.extend(report.rows.iter().map(fmt));
     let t = &report.totals;
-    lines.push(fmt(&Row { key: "Total".into(), input_tokens: t.input_tokens, output_tokens: t.output_tokens,
-        cache_creation_tokens: t.cache_creation_tokens, cache_read_tokens: t.cache_read_tokens,
-        total_tokens: t.total_tokens, cost_usd: t.cost_usd, models: vec![] }));
-    let widths: Vec<usize> = (0..8).map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
+    lines.push(fmt(&Row {
+        key: "Total".into(),
+        input_tokens: t.input_tokens,
+        output_tokens: t.output_tokens,
+        cache_creation_tokens: t.cache_creation_tokens,
+        cache_read_tokens: t.cache_read_tokens,
+        total_tokens: t.total_tokens,
+        cost_usd: t.cost_usd,
+        models: vec![],
+    }));
+    let widths: Vec<usize> = (0..8)
+        .map(|i| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let mut out = String::new();
     for (n, line) in lines.iter().enumerate() {
-        let cells: Vec<String> = line.iter().enumerate().map(|(i, c)| {
-            if i == 0 || i == 7 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) }
-        }).collect();
+        let cells: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 || i == 7 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
         if n == 0 || n == lines.len() - 2 {
@@ -178,7 +239,19 @@ pub fn render_table(report: &UsageReport, by: GroupBy) -> String {
         }
     }
     if report.skipped_lines > 0 {
-        out.push_str(&format!("{} line(s) skipped (blank, malformed or truncated); --verbose lists them\n", report.skipped_lines));
+        out.push_str(&format!(
+            "{} line(s) skipped (blank, malformed or truncated); --verbose lists them\n",
+            report.skipped_lines
+        ));
     }
     out
+}
+
+/// Dollars with cents, or four decimals for small amounts.
+fn money(usd: f64) -> String {
+    if usd.abs() < 10.0 {
+        format!("{usd:.4}")
+    } else {
+        format!("{usd:.2}")
+    }
 }

@@ -1,8 +1,6 @@
 //! A billed request while it is being collected: the wire event plus what is needed to merge
 //! copies of it (tool uses keyed by id, so a replayed line never counts twice).
 
-use std::collections::BTreeMap;
-
 use crate::wire::UsageEvent;
 
 /// One tool use inside a request, with the line counts of its Edit/Write result.
@@ -18,8 +16,8 @@ pub struct ToolUse {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub event: UsageEvent,
-    /// Tool uses by tool_use id.
-    pub tool_uses: BTreeMap<String, ToolUse>,
+    /// Tool uses with their tool_use ids (a few per request, so a list beats a map).
+    pub tool_uses: Vec<(String, ToolUse)>,
 }
 
 impl Request {
@@ -27,42 +25,64 @@ impl Request {
     pub fn new(event: UsageEvent) -> Self {
         Request {
             event,
-            tool_uses: BTreeMap::new(),
+            tool_uses: Vec::new(),
         }
     }
 
     /// Merges another copy of the same request: the copy with the larger token total wins
     /// (the earlier one on a tie), missing context is filled in, tool uses are united by id.
     pub fn merge(&mut self, other: Request) {
-        let Request { event, tool_uses } = other;
-        if event.total_tokens() > self.event.total_tokens() {
-            let old = std::mem::replace(&mut self.event, event);
-            fill_missing(&mut self.event, old);
-        } else {
-            fill_missing(&mut self.event, event);
-        }
-        for (id, tool_use) in tool_uses {
-            let slot = self.tool_uses.entry(id).or_insert_with(|| ToolUse {
-                name: tool_use.name.clone(),
-                ..ToolUse::default()
-            });
-            slot.lines_added = slot.lines_added.max(tool_use.lines_added);
-            slot.lines_removed = slot.lines_removed.max(tool_use.lines_removed);
-        }
+        merge_parts(&mut self.event, &mut self.tool_uses, other);
+    }
+
+    /// Looks up a tool use by id.
+    pub fn tool_use_mut(&mut self, id: &str) -> Option<&mut ToolUse> {
+        self.tool_uses
+            .iter_mut()
+            .find(|(known, _)| known == id)
+            .map(|(_, t)| t)
     }
 
     /// The wire event, with tool calls counted by name and edit line counts summed.
     pub fn into_event(self) -> UsageEvent {
         let mut event = self.event;
-        event.tool_calls.clear();
-        event.lines_added = 0;
-        event.lines_removed = 0;
-        for tool_use in self.tool_uses.into_values() {
-            *event.tool_calls.entry(tool_use.name).or_insert(0) += 1;
-            event.lines_added += tool_use.lines_added;
-            event.lines_removed += tool_use.lines_removed;
-        }
+        finish_event(&mut event, self.tool_uses);
         event
+    }
+}
+
+/// Writes tool calls by name and summed edit line counts into `event`.
+pub fn finish_event(event: &mut UsageEvent, tool_uses: Vec<(String, ToolUse)>) {
+    event.tool_calls.clear();
+    event.lines_added = 0;
+    event.lines_removed = 0;
+    for (_, tool_use) in tool_uses {
+        *event.tool_calls.entry(tool_use.name).or_insert(0) += 1;
+        event.lines_added += tool_use.lines_added;
+        event.lines_removed += tool_use.lines_removed;
+    }
+}
+
+/// [`Request::merge`] on a request kept as separate parts.
+pub fn merge_parts(event: &mut UsageEvent, uses: &mut Vec<(String, ToolUse)>, other: Request) {
+    let Request {
+        event: other_event,
+        tool_uses,
+    } = other;
+    if other_event.total_tokens() > event.total_tokens() {
+        let old = std::mem::replace(event, other_event);
+        fill_missing(event, old);
+    } else {
+        fill_missing(event, other_event);
+    }
+    for (id, tool_use) in tool_uses {
+        match uses.iter_mut().find(|(known, _)| *known == id) {
+            Some((_, slot)) => {
+                slot.lines_added = slot.lines_added.max(tool_use.lines_added);
+                slot.lines_removed = slot.lines_removed.max(tool_use.lines_removed);
+            }
+            None => uses.push((id, tool_use)),
+        }
     }
 }
 

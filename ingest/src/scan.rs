@@ -1,8 +1,7 @@
 //! Streaming scan of log files: each file is read line by line with a bounded buffer (never
-//! loaded whole), files are scanned in parallel, and copies of one request are merged across
-//! all files, keeping the copy with the largest token total.
+//! loaded whole), from a saved offset when uploading, and files are scanned in parallel.
+//! Blank, malformed and truncated lines are counted, never fatal.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -15,7 +14,6 @@ use crate::codex::{session_from_file_name, CodexContext, CodexParser};
 use crate::error::{Error, Result};
 use crate::request::Request;
 use crate::sources::{LogFile, LogKind};
-use crate::wire::UsageEvent;
 
 /// What became of one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,18 +76,35 @@ pub struct FileScan {
 
 const MAX_SKIPPED_DETAILS: usize = 1000;
 
-/// Scans one file from `start`. With `complete_only`, a last line without its newline is left
-/// for next time (it may still be being written); otherwise it is read, and counted as
-/// truncated when it is not valid JSON.
-pub fn scan_file(file: &LogFile, start: &ScanStart, complete_only: bool) -> Result<FileScan> {
+/// What a scan is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanMode {
+    /// The local report: tokens only; a last line without its newline is read (and counted as
+    /// truncated when it is not valid JSON).
+    Report,
+    /// Upload: every detail; a last line without its newline is left for next time, as it may
+    /// still be being written.
+    Upload,
+}
+
+/// Scans one file from `start`.
+pub fn scan_file(file: &LogFile, start: &ScanStart, mode: ScanMode) -> Result<FileScan> {
+    let complete_only = mode == ScanMode::Upload;
     let io = |e| Error::io(&file.path, e);
     let mut handle = File::open(&file.path).map_err(io)?;
     if start.offset > 0 {
         handle.seek(SeekFrom::Start(start.offset)).map_err(io)?;
     }
     let mut reader = BufReader::with_capacity(256 * 1024, handle);
-    let stem = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = file
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut parser = Parser::new(file, stem, start.context.clone());
+    if let Parser::Claude(p) = &mut parser {
+        p.skip_details = mode == ScanMode::Report;
+    }
     let mut skipped = Vec::new();
     let mut skipped_count = 0;
     let (mut offset, mut line_no) = (start.offset, start.line);
@@ -119,7 +134,11 @@ pub fn scan_file(file: &LogFile, start: &ScanStart, complete_only: bool) -> Resu
         if let Some(reason) = reason {
             skipped_count += 1;
             if skipped.len() < MAX_SKIPPED_DETAILS {
-                skipped.push(SkippedLine { path: file.path.clone(), line: line_no, reason });
+                skipped.push(SkippedLine {
+                    path: file.path.clone(),
+                    line: line_no,
+                    reason,
+                });
             }
         }
         if buf.capacity() > 4 * 1024 * 1024 {
@@ -127,7 +146,15 @@ pub fn scan_file(file: &LogFile, start: &ScanStart, complete_only: bool) -> Resu
         }
     }
     let (requests, context) = parser.finish();
-    Ok(FileScan { file: file.clone(), requests, skipped, skipped_count, end_offset: offset, end_line: line_no, context })
+    Ok(FileScan {
+        file: file.clone(),
+        requests,
+        skipped,
+        skipped_count,
+        end_offset: offset,
+        end_line: line_no,
+        context,
+    })
 }
 
 fn trim_line(buf: &[u8]) -> &[u8] {
@@ -149,13 +176,14 @@ impl Parser {
             LogKind::Claude => {
                 let mut p = ClaudeParser::default();
                 p.subagent_file = file.path.components().any(|c| c.as_os_str() == "subagents");
-                p.file_session = match (p.subagent_file, file.path.parent().and_then(|d| d.parent())) {
-                    (true, Some(session_dir)) => session_dir
-                        .file_name()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or(stem),
-                    _ => stem,
-                };
+                p.file_session =
+                    match (p.subagent_file, file.path.parent().and_then(|d| d.parent())) {
+                        (true, Some(session_dir)) => session_dir
+                            .file_name()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or(stem),
+                        _ => stem,
+                    };
                 if let Some(FileContext::Claude(ctx)) = context {
                     p.context = ctx;
                 }
@@ -198,39 +226,12 @@ impl Parser {
 pub fn scan_files(
     files: &[LogFile],
     start: impl Fn(&LogFile) -> ScanStart + Sync,
-    complete_only: bool,
+    mode: ScanMode,
 ) -> Vec<Result<FileScan>> {
-    files.par_iter().map(|f| scan_file(f, &start(f), complete_only)).collect()
+    files
+        .par_iter()
+        .map(|f| scan_file(f, &start(f), mode))
+        .collect()
 }
 
-/// Requests merged across files: one event per (tool, dedupe_key), the largest copy kept.
-#[derive(Debug, Default)]
-pub struct Collected {
-    pub events: Vec<UsageEvent>,
-    /// Blank, malformed and truncated lines.
-    pub skipped_lines: u64,
-    pub skipped: Vec<SkippedLine>,
-}
-
-/// Merges the requests of many file scans (in the given order) into deduplicated events.
-pub fn collect<'a>(scans: impl IntoIterator<Item = &'a mut FileScan>) -> Collected {
-    let mut index: HashMap<(crate::wire::Tool, String), usize> = HashMap::new();
-    let mut merged: Vec<Request> = Vec::new();
-    let mut out = Collected::default();
-    for scan in scans {
-        out.skipped_lines += scan.skipped_count;
-        out.skipped.extend(scan.skipped.iter().cloned());
-        for request in std::mem::take(&mut scan.requests) {
-            let key = (request.event.tool, request.event.dedupe_key.clone());
-            match index.get(&key) {
-                Some(&i) => merged[i].merge(request),
-                None => {
-                    index.insert(key, merged.len());
-                    merged.push(request);
-                }
-            }
-        }
-    }
-    out.events = merged.into_iter().map(Request::into_event).collect();
-    out
-}
+pub use crate::merge::{collect, Collected, Collector};

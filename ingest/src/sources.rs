@@ -56,12 +56,17 @@ impl LogRoots {
     pub fn from_env() -> Self {
         let home = dirs::home_dir().unwrap_or_default();
         let mut roots = LogRoots::default();
-        match std::env::var("CLAUDE_CONFIG_DIR").ok().filter(|v| !v.trim().is_empty()) {
+        match std::env::var("CLAUDE_CONFIG_DIR")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
             Some(list) => {
                 for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
                     let dir = PathBuf::from(entry);
                     let projects = dir.join("projects");
-                    roots.claude.push(if projects.is_dir() { projects } else { dir });
+                    roots
+                        .claude
+                        .push(if projects.is_dir() { projects } else { dir });
                 }
             }
             None => {
@@ -110,10 +115,14 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     if depth > 32 {
         return;
     }
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Ok(meta) = fs::metadata(&path) else { continue };
+        let Ok(meta) = fs::metadata(&path) else {
+            continue;
+        };
         if meta.is_dir() {
             walk(&path, depth + 1, out);
         } else if meta.is_file() && path.extension().is_some_and(|e| e == "jsonl") {
@@ -125,16 +134,23 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 /// `rollout-*.jsonl` is Codex; otherwise the first non-blank line decides: Codex lines are
 /// `{timestamp, type, payload}`, Claude lines carry `sessionId`.
 fn classify(path: &Path) -> LogKind {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     if name.starts_with("rollout-") {
         return LogKind::Codex;
     }
-    let Ok(file) = fs::File::open(path) else { return LogKind::Claude };
+    let Ok(file) = fs::File::open(path) else {
+        return LogKind::Claude;
+    };
     let mut head = Vec::new();
     if file.take(64 * 1024).read_to_end(&mut head).is_err() {
         return LogKind::Claude;
     }
-    let first = head.split(|b| *b == b'\n').find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let first = head
+        .split(|b| *b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
     match first {
         Some(line)
             if memchr::memmem::find(line, b"\"payload\"").is_some()

@@ -45,35 +45,50 @@ impl UploadState {
     pub fn load(dir: &Path, server: &str) -> Result<Self> {
         let path = dir.join(STATE_FILE);
         let state: UploadState = match fs::read_to_string(&path) {
-            Ok(text) => serde_json::from_str(&text).map_err(|source| Error::Json { path, source })?,
+            Ok(text) => {
+                serde_json::from_str(&text).map_err(|source| Error::Json { path, source })?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => UploadState::default(),
             Err(e) => return Err(Error::io(path, e)),
         };
         if state.server == server {
             Ok(state)
         } else {
-            Ok(UploadState { server: server.to_string(), files: BTreeMap::new() })
+            Ok(UploadState {
+                server: server.to_string(),
+                files: BTreeMap::new(),
+            })
         }
     }
 
     /// Writes the state (mode 0600, atomically).
     pub fn save(&self, dir: &Path) -> Result<()> {
         let path = dir.join(STATE_FILE);
-        let text = serde_json::to_vec(self).map_err(|source| Error::Json { path: path.clone(), source })?;
+        let text = serde_json::to_vec(self).map_err(|source| Error::Json {
+            path: path.clone(),
+            source,
+        })?;
         write_private(&path, &text)
     }
 
     /// Where to resume `file`: after what was sent, unless the file is no longer the same.
     pub fn start_for(&self, file: &LogFile) -> ScanStart {
-        let Some(saved) = self.files.get(&file.path) else { return ScanStart::default() };
+        let Some(saved) = self.files.get(&file.path) else {
+            return ScanStart::default();
+        };
         match identity(&file.path) {
             Some((dev, ino, size))
                 if dev == saved.dev
                     && ino == saved.ino
                     && size >= saved.offset
-                    && head_hash(&file.path, saved.head_len).as_deref() == Some(saved.head_sha256.as_str()) =>
+                    && head_hash(&file.path, saved.head_len).as_deref()
+                        == Some(saved.head_sha256.as_str()) =>
             {
-                ScanStart { offset: saved.offset, line: saved.line, context: Some(saved.context.clone()) }
+                ScanStart {
+                    offset: saved.offset,
+                    line: saved.line,
+                    context: Some(saved.context.clone()),
+                }
             }
             _ => ScanStart::default(),
         }
@@ -82,12 +97,24 @@ impl UploadState {
     /// Records how far `scan` read its file.
     pub fn record(&mut self, scan: &FileScan) {
         let path = &scan.file.path;
-        let Some((dev, ino, _)) = identity(path) else { return };
+        let Some((dev, ino, _)) = identity(path) else {
+            return;
+        };
         let head_len = scan.end_offset.min(HEAD_BYTES);
-        let Some(head_sha256) = head_hash(path, head_len) else { return };
+        let Some(head_sha256) = head_hash(path, head_len) else {
+            return;
+        };
         self.files.insert(
             path.clone(),
-            FileState { dev, ino, head_sha256, head_len, offset: scan.end_offset, line: scan.end_line, context: scan.context.clone() },
+            FileState {
+                dev,
+                ino,
+                head_sha256,
+                head_len,
+                offset: scan.end_offset,
+                line: scan.end_line,
+                context: scan.context.clone(),
+            },
         );
     }
 }
@@ -107,14 +134,18 @@ fn identity(path: &Path) -> Option<(u64, u64, u64)> {
 
 fn head_hash(path: &Path, len: u64) -> Option<String> {
     let mut head = Vec::with_capacity(len as usize);
-    File::open(path).ok()?.take(len).read_to_end(&mut head).ok()?;
+    File::open(path)
+        .ok()?
+        .take(len)
+        .read_to_end(&mut head)
+        .ok()?;
     (head.len() as u64 == len).then(|| hex::encode(Sha256::digest(&head)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::scan_file;
+    use crate::scan::{scan_file, ScanMode};
     use crate::sources::LogKind;
 
     const LINE: &str = r#"{"type":"assistant","timestamp":"2026-03-01T10:00:00Z","sessionId":"s","requestId":"r1","message":{"id":"m1","model":"claude-sonnet-4-5","usage":{"input_tokens":1,"output_tokens":2}}}"#;
@@ -123,16 +154,24 @@ mod tests {
     fn only_complete_lines_advance_and_rewritten_files_restart() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("s.jsonl");
-        let file = LogFile { path: path.clone(), kind: LogKind::Claude };
+        let file = LogFile {
+            path: path.clone(),
+            kind: LogKind::Claude,
+        };
         fs::write(&path, format!("{LINE}\n{}", &LINE[..40])).unwrap_or_else(|e| panic!("{e}"));
         let mut state = UploadState::default();
-        let scan = scan_file(&file, &state.start_for(&file), true).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((scan.requests.len(), scan.end_offset), (1, LINE.len() as u64 + 1));
+        let scan = scan_file(&file, &state.start_for(&file), ScanMode::Upload)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (scan.requests.len(), scan.end_offset),
+            (1, LINE.len() as u64 + 1)
+        );
         state.record(&scan);
         // The half-written line is completed: only it is read next time.
         let second = LINE.replace("r1", "r2").replace("m1", "m2");
         fs::write(&path, format!("{LINE}\n{second}\n")).unwrap_or_else(|e| panic!("{e}"));
-        let scan = scan_file(&file, &state.start_for(&file), true).unwrap_or_else(|e| panic!("{e}"));
+        let scan = scan_file(&file, &state.start_for(&file), ScanMode::Upload)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(scan.requests.len(), 1);
         assert_eq!(scan.requests[0].event.dedupe_key, "m2:r2");
         state.record(&scan);

@@ -56,10 +56,20 @@ pub struct TreeSpec {
 /// one model nobody prices.
 pub fn comparable_models() -> Vec<String> {
     [
-        "claude-opus-4-6", "claude-opus-4-7", "claude-opus-4-8", "claude-opus-4-5-20251101",
-        "claude-sonnet-4-5-20250929", "claude-sonnet-4-6", "claude-haiku-4-5-20251001",
-        "claude-sonnet-4-20250514", "claude-opus-4-1-20250805", "claude-3-5-haiku-20241022",
-        "claude-opus-5", "claude-sonnet-5", "claude-fable-5-1", "claude-unreleased-9",
+        "claude-opus-4-6",
+        "claude-opus-4-7",
+        "claude-opus-4-8",
+        "claude-opus-4-5-20251101",
+        "claude-sonnet-4-5-20250929",
+        "claude-sonnet-4-6",
+        "claude-haiku-4-5-20251001",
+        "claude-sonnet-4-20250514",
+        "claude-opus-4-1-20250805",
+        "claude-3-5-haiku-20241022",
+        "claude-opus-5",
+        "claude-sonnet-5",
+        "claude-fable-5-1",
+        "claude-unreleased-9",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -69,25 +79,42 @@ pub fn comparable_models() -> Vec<String> {
 /// Writes the tree under `root/projects/`. Returns the number of files written.
 pub fn write_tree(root: &Path, spec: &TreeSpec) -> std::io::Result<usize> {
     let mut rng = Rng::new(spec.seed);
-    let start = Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single().unwrap_or_default();
-    let filler: String = "lorem ipsum dolor sit amet \"quoted\" \\ path/to/file.rs\n".repeat(spec.padding / 50 + 1);
+    let start = Utc
+        .with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let filler: String =
+        "lorem ipsum dolor sit amet \"quoted\" \\ path/to/file.rs\n".repeat(spec.padding / 50 + 1);
     let filler = &filler[..spec.padding.min(filler.len())];
     let mut files = 0;
     let mut replay: Vec<String> = Vec::new();
     for p in 0..spec.projects {
         let project = root.join("projects").join(format!("-home-dev-project{p}"));
         for s in 0..spec.sessions_per_project {
-            let session = format!("{:08x}-0000-4000-8000-{:012x}", spec.seed as u32, p * 1000 + s);
+            let session = format!(
+                "{:08x}-0000-4000-8000-{:012x}",
+                spec.seed as u32,
+                p * 1000 + s
+            );
             fs::create_dir_all(&project)?;
-            let mut out = BufWriter::new(fs::File::create(project.join(format!("{session}.jsonl")))?);
+            let mut out =
+                BufWriter::new(fs::File::create(project.join(format!("{session}.jsonl")))?);
             files += 1;
             // A resumed session replays lines of an earlier one first.
             for line in replay.drain(..) {
                 writeln!(out, "{line}")?;
             }
             let mut t = start + Duration::minutes(rng.below((spec.days * 24 * 60) as u64) as i64);
-            let ctx = Ctx { session: &session, cwd: format!("/home/dev/project{p}"), filler };
-            writeln!(out, "{}", json!({"type":"file-history-snapshot","messageId":"x","snapshot":{},"isSnapshotUpdate":false}))?;
+            let ctx = Ctx {
+                session: &session,
+                cwd: format!("/home/dev/project{p}"),
+                filler,
+            };
+            writeln!(
+                out,
+                "{}",
+                json!({"type":"file-history-snapshot","messageId":"x","snapshot":{},"isSnapshotUpdate":false})
+            )?;
             for r in 0..spec.requests_per_session {
                 t += Duration::seconds(5 + rng.below(600) as i64);
                 let lines = request_lines(&mut rng, spec, &ctx, t, &format!("{session}-{r}"));
@@ -101,12 +128,19 @@ pub fn write_tree(root: &Path, spec: &TreeSpec) -> std::io::Result<usize> {
             if rng.chance(40) {
                 let dir = project.join(&session).join("subagents");
                 fs::create_dir_all(&dir)?;
-                let mut sub = BufWriter::new(fs::File::create(dir.join(format!("agent-{s:x}{p:x}.jsonl")))?);
+                let mut sub = BufWriter::new(fs::File::create(
+                    dir.join(format!("agent-{s:x}{p:x}.jsonl")),
+                )?);
                 files += 1;
                 for r in 0..(spec.requests_per_session / 3).max(1) {
                     t += Duration::seconds(7);
-                    for line in request_lines(&mut rng, spec, &ctx, t, &format!("{session}-sub{r}")) {
-                        writeln!(sub, "{}", line.replacen("\"isSidechain\":false", "\"isSidechain\":true", 1))?;
+                    for line in request_lines(&mut rng, spec, &ctx, t, &format!("{session}-sub{r}"))
+                    {
+                        writeln!(
+                            sub,
+                            "{}",
+                            line.replacen("\"isSidechain\":false", "\"isSidechain\":true", 1)
+                        )?;
                     }
                 }
             }
@@ -121,8 +155,16 @@ struct Ctx<'a> {
     filler: &'a str,
 }
 
-fn request_lines(rng: &mut Rng, spec: &TreeSpec, ctx: &Ctx, t: chrono::DateTime<Utc>, id: &str) -> Vec<String> {
-    let ts = |extra: i64| (t + Duration::milliseconds(extra)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+fn request_lines(
+    rng: &mut Rng,
+    spec: &TreeSpec,
+    ctx: &Ctx,
+    t: chrono::DateTime<Utc>,
+    id: &str,
+) -> Vec<String> {
+    let ts = |extra: i64| {
+        (t + Duration::milliseconds(extra)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
     let base = |kind: &str, extra: i64| {
         json!({"parentUuid":null,"isSidechain":false,"userType":"external","cwd":ctx.cwd,
             "sessionId":ctx.session,"version":"2.1.40","gitBranch":"main","type":kind,"timestamp":ts(extra),
@@ -131,7 +173,8 @@ fn request_lines(rng: &mut Rng, spec: &TreeSpec, ctx: &Ctx, t: chrono::DateTime<
     let mut lines = Vec::new();
     let mut user = base("user", 0);
     user["message"] = json!({"role":"user","content":ctx.filler});
-    user["permissionMode"] = json!(rng.pick(&["default", "acceptEdits", "bypassPermissions", "plan"]));
+    user["permissionMode"] =
+        json!(rng.pick(&["default", "acceptEdits", "bypassPermissions", "plan"]));
     lines.push(user.to_string());
     if rng.chance(2) {
         let mut err = base("assistant", 1);
@@ -155,7 +198,11 @@ fn request_lines(rng: &mut Rng, spec: &TreeSpec, ctx: &Ctx, t: chrono::DateTime<
     let blocks = 1 + rng.below(4);
     let final_output = 20 + rng.below(4000);
     for b in 0..blocks {
-        let output = if b + 1 == blocks { final_output } else { 1 + rng.below(final_output) };
+        let output = if b + 1 == blocks {
+            final_output
+        } else {
+            1 + rng.below(final_output)
+        };
         let mut usage = json!({"input_tokens":input,"cache_creation_input_tokens":w5 + w1,
             "cache_read_input_tokens":read,"cache_creation":{"ephemeral_5m_input_tokens":w5,
             "ephemeral_1h_input_tokens":w1},"output_tokens":output,"service_tier":"standard"});

@@ -12,7 +12,7 @@ use crate::cli::UploadArgs;
 use crate::config::{normalize_server, Credentials};
 use crate::error::{Error, Result};
 use crate::gitremote::RemoteCache;
-use crate::scan::{collect, scan_files};
+use crate::scan::{collect, scan_files, ScanMode};
 use crate::state::UploadState;
 use crate::wire::{UsageBatch, UsageBatchReceipt, UsageEvent};
 
@@ -28,18 +28,24 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
         (None, None) if args.dry_run => String::new(),
         (None, None) => return Err(Error::NotLoggedIn),
     };
-    let token = std::env::var("AGENTMETER_TOKEN").ok().or(credentials.map(|c| c.token));
+    let token = std::env::var("AGENTMETER_TOKEN")
+        .ok()
+        .or(credentials.map(|c| c.token));
     let mut state = UploadState::load(config_dir, &server)?;
     let files = roots(&args.logs).discover(|k| wants(args.tool, k));
     let starts: Vec<u64> = files.iter().map(|f| state.start_for(f).offset).collect();
     let mut scans = Vec::with_capacity(files.len());
-    for result in scan_files(&files, |f| state.start_for(f), true) {
+    for result in scan_files(&files, |f| state.start_for(f), ScanMode::Upload) {
         match result {
             Ok(scan) => scans.push(scan),
             Err(e) => eprintln!("warning: {e}"),
         }
     }
-    let bytes: u64 = scans.iter().map(|s| s.end_offset).sum::<u64>() - starts.iter().sum::<u64>().min(scans.iter().map(|s| s.end_offset).sum());
+    let bytes: u64 = scans.iter().map(|s| s.end_offset).sum::<u64>()
+        - starts
+            .iter()
+            .sum::<u64>()
+            .min(scans.iter().map(|s| s.end_offset).sum());
     let collected = collect(scans.iter_mut());
     if args.logs.verbose {
         for s in &collected.skipped {
@@ -51,7 +57,8 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     if args.dry_run {
         let mut out = std::io::stdout().lock();
         for event in &events {
-            let line = serde_json::to_string(event).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+            let line =
+                serde_json::to_string(event).map_err(|e| Error::InvalidArgument(e.to_string()))?;
             writeln!(out, "{line}").map_err(|e| Error::io("stdout", e))?;
         }
         return Ok(0);
@@ -59,7 +66,12 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     let token = token.ok_or(Error::NotLoggedIn)?;
     let client = ApiClient::new(&server, &token)?;
     let bar = progress_bar(args.quiet, events.len() as u64, bytes);
-    let mut total = UsageBatchReceipt { received: 0, inserted: 0, updated: 0, unchanged: 0 };
+    let mut total = UsageBatchReceipt {
+        received: 0,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+    };
     for chunk in events.chunks(BATCH_SIZE) {
         let receipt = send(&client, chunk)?;
         total.received += receipt.received;
@@ -89,7 +101,9 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
 
 /// Sends one batch, halving it when the server says it is too large.
 fn send(client: &ApiClient, events: &[UsageEvent]) -> Result<UsageBatchReceipt> {
-    match client.post_batch(&UsageBatch { events: events.to_vec() }) {
+    match client.post_batch(&UsageBatch {
+        events: events.to_vec(),
+    }) {
         Err(Error::TooLarge) if events.len() > 1 => {
             let (a, b) = events.split_at(events.len() / 2);
             let (ra, rb) = (send(client, a)?, send(client, b)?);

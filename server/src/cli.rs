@@ -158,10 +158,17 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
 
 async fn serve(settings: Settings, demo: bool) -> Result<()> {
     let app = Application::build(settings).await?;
-    if demo {
-        crate::demo::load_if_empty(app.state()).await?;
-    }
     let addr = app.local_addr()?;
+    if demo {
+        // The demo goes through the server's own ingest paths, so it runs once the server serves.
+        let state = app.state().clone();
+        let own = std::net::SocketAddr::new(if addr.ip().is_unspecified() { [127, 0, 0, 1].into() } else { addr.ip() }, addr.port());
+        tokio::spawn(async move {
+            if let Err(e) = crate::demo::load_if_empty(&state, &format!("http://{own}")).await {
+                tracing::error!(error = %e, "demo organisation not loaded");
+            }
+        });
+    }
     tracing::info!("listening on http://{addr}");
     eprintln!("agentmeter listening on http://{addr}");
     app.run_until_stopped().await

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod analytics;
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -10,7 +11,8 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
-pub mod pricing;
+pub mod pages;
+pub mod reviews;
 pub mod routes;
 pub mod settings;
 pub mod state;

@@ -2,7 +2,7 @@
 //! overrides, then command-line flags (applied by the caller).
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -35,6 +35,12 @@ pub struct Settings {
     pub github_webhook_secret: Option<SecretString>,
     /// Token expected in `X-Gitlab-Token` for GitLab webhooks without a per-repository secret.
     pub gitlab_webhook_token: Option<SecretString>,
+    /// N of the rubber-stamp rule: an approval this many minutes or less from the last push.
+    pub rubber_stamp_minutes: u32,
+    /// M of the rubber-stamp rule: only changes of more than this many lines.
+    pub rubber_stamp_lines: u64,
+    /// A CSV of model prices (same columns as the built-in table) overriding or adding models.
+    pub prices_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -52,6 +58,9 @@ impl Default for Settings {
             org_timezone: "UTC".to_owned(),
             github_webhook_secret: None,
             gitlab_webhook_token: None,
+            rubber_stamp_minutes: 5,
+            rubber_stamp_lines: 300,
+            prices_file: None,
         }
     }
 }
@@ -100,6 +109,9 @@ impl Settings {
             "ORG_TIMEZONE" => self.org_timezone = value.to_owned(),
             "GITHUB_WEBHOOK_SECRET" => self.github_webhook_secret = Some(SecretString::from(value.to_owned())),
             "GITLAB_WEBHOOK_TOKEN" => self.gitlab_webhook_token = Some(SecretString::from(value.to_owned())),
+            "PRICES_FILE" => self.prices_file = Some(PathBuf::from(value)),
+            "RUBBER_STAMP_MINUTES" => self.rubber_stamp_minutes = value.parse().map_err(|_| bad("minutes"))?,
+            "RUBBER_STAMP_LINES" => self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?,
             // Variables read elsewhere (e.g. by tests or the CLI) are not settings.
             _ => {}
         }

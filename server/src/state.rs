@@ -1,9 +1,12 @@
 //! `AppState`: everything a handler may use, shared through axum's `State`.
 
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono_tz::Tz;
+
+use agentmeter_ingest::PriceTable;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
@@ -17,6 +20,11 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// The organisation's time zone, parsed once from the settings.
     pub org_tz: Tz,
+    /// Password verifications run by logins; both failure paths (unknown email, wrong password)
+    /// must run one, which the tests check.
+    pub password_checks: Arc<AtomicU64>,
+    /// Model prices: the collectors' compiled-in table, plus `prices_file` overrides.
+    pub prices: Arc<PriceTable>,
 }
 
 impl AppState {
@@ -30,6 +38,19 @@ impl AppState {
             settings.login_max_failures_per_account,
             settings.login_max_failures_per_ip,
         );
-        Ok(AppState { db, settings: Arc::new(settings), throttle: Arc::new(throttle), org_tz })
+        let mut prices = PriceTable::builtin();
+        if let Some(path) = &settings.prices_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|source| Error::ConfigRead { path: path.display().to_string(), source })?;
+            prices.merge_csv(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        }
+        Ok(AppState {
+            db,
+            settings: Arc::new(settings),
+            throttle: Arc::new(throttle),
+            org_tz,
+            password_checks: Arc::new(AtomicU64::new(0)),
+            prices: Arc::new(prices),
+        })
     }
 }

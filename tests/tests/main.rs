@@ -1,1 +1,10 @@
-//! End-to-end tests.
+//! End-to-end tests: the real server on a random port against a fresh database per test
+//! (a SQLite temp file always; PostgreSQL too when `AGENTMETER_TEST_POSTGRES_URL` is set),
+//! driven over HTTP and through the real binaries.
+
+mod support;
+
+mod accounts;
+mod auth;
+mod reviews;
+mod server_cli;

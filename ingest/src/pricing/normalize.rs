@@ -87,7 +87,13 @@ mod tests {
     fn exact_id_is_tried_first_and_families_are_not_merged() {
         let c = candidates("Claude-Sonnet-4-5-20250929");
         assert_eq!(c[0], "claude-sonnet-4-5-20250929");
-        assert_eq!(candidates("claude-sonnet-4"), vec!["claude-sonnet-4".to_string()]);
-        assert_eq!(candidates("gpt-5.1-codex-max"), vec!["gpt-5.1-codex-max".to_string()]);
+        assert_eq!(
+            candidates("claude-sonnet-4"),
+            vec!["claude-sonnet-4".to_string()]
+        );
+        assert_eq!(
+            candidates("gpt-5.1-codex-max"),
+            vec!["gpt-5.1-codex-max".to_string()]
+        );
     }
 }

@@ -99,7 +99,12 @@ struct Rates {
     read: f64,
 }
 
-fn anthropic_rates(family: &str, p: &ModelPrice, t: &RequestTokens, at: DateTime<Utc>) -> (Rates, bool) {
+fn anthropic_rates(
+    family: &str,
+    p: &ModelPrice,
+    t: &RequestTokens,
+    at: DateTime<Utc>,
+) -> (Rates, bool) {
     let mut r = Rates {
         input: p.input,
         output: p.output,
@@ -111,7 +116,13 @@ fn anthropic_rates(family: &str, p: &ModelPrice, t: &RequestTokens, at: DateTime
         r.read *= 2.0; // 0.20 before 2026-10-07, 0.10 after (the CSV has the new value)
     }
     if family == "claude-haiku-5-5" && t.prompt() > 100_000 {
-        let tier = Rates { input: 0.5, output: 2.5, write_5m: 0.625, write_1h: 1.0, read: 0.05 };
+        let tier = Rates {
+            input: 0.5,
+            output: 2.5,
+            write_5m: 0.625,
+            write_1h: 1.0,
+            read: 0.05,
+        };
         return (tier, true);
     }
     if t.prompt() <= 200_000 {
@@ -119,7 +130,9 @@ fn anthropic_rates(family: &str, p: &ModelPrice, t: &RequestTokens, at: DateTime
     }
     let (input_factor, output_factor) = match (p.input_above_200k, p.output_above_200k) {
         (Some(i), Some(o)) if p.input > 0.0 && p.output > 0.0 => (i / p.input, o / p.output),
-        _ if matches!(family, "claude-opus-4-6" | "claude-sonnet-4-6") && at < date(2026, 3, 13) => {
+        _ if matches!(family, "claude-opus-4-6" | "claude-sonnet-4-6")
+            && at < date(2026, 3, 13) =>
+        {
             (2.0, 1.5)
         }
         _ => return (r, false),

@@ -54,7 +54,10 @@ impl PriceTable {
 
     /// Parses a price CSV (same header as the builtin one) and adds or replaces its models.
     pub fn merge_csv(&mut self, text: &str) -> Result<usize> {
-        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
         let Some((_, header)) = lines.next() else {
             return Ok(0);
         };
@@ -105,7 +108,11 @@ impl PriceTable {
 fn parse_row(line: &str) -> Result<(String, ModelPrice), String> {
     let cells: Vec<&str> = line.split(',').map(str::trim).collect();
     if cells.len() != HEADER.len() {
-        return Err(format!("expected {} cells, found {}", HEADER.len(), cells.len()));
+        return Err(format!(
+            "expected {} cells, found {}",
+            HEADER.len(),
+            cells.len()
+        ));
     }
     let model = cells[0].to_ascii_lowercase();
     if model.is_empty() {
@@ -119,7 +126,10 @@ fn parse_row(line: &str) -> Result<(String, ModelPrice), String> {
             .parse()
             .map_err(|_| format!("{}: `{}` is not a number", HEADER[i], cells[i]))?;
         if !v.is_finite() || v < 0.0 {
-            return Err(format!("{}: `{}` must be a non-negative number", HEADER[i], cells[i]));
+            return Err(format!(
+                "{}: `{}` must be a non-negative number",
+                HEADER[i], cells[i]
+            ));
         }
         Ok(Some(v))
     };
@@ -142,17 +152,30 @@ mod tests {
 
     #[test]
     fn builtin_table_has_every_csv_row() {
-        let rows = BUILTIN_PRICES_CSV.lines().skip(1).filter(|l| !l.is_empty()).count();
+        let rows = BUILTIN_PRICES_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .count();
         assert_eq!(PriceTable::builtin().len(), rows);
     }
 
     #[test]
     fn user_file_overrides_and_adds_models() {
         let mut t = PriceTable::builtin();
-        let user = format!("{}\nclaude-sonnet-4-5,1,2,,,,,\nmy-model,7,8,,,0.5,,\n", HEADER.join(","));
+        let user = format!(
+            "{}\nclaude-sonnet-4-5,1,2,,,,,\nmy-model,7,8,,,0.5,,\n",
+            HEADER.join(",")
+        );
         assert_eq!(t.merge_csv(&user).ok(), Some(2));
-        assert_eq!(t.lookup("claude-sonnet-4-5").map(|(_, p)| p.input), Some(1.0));
-        assert_eq!(t.lookup("my-model").and_then(|(_, p)| p.cache_read), Some(0.5));
+        assert_eq!(
+            t.lookup("claude-sonnet-4-5").map(|(_, p)| p.input),
+            Some(1.0)
+        );
+        assert_eq!(
+            t.lookup("my-model").and_then(|(_, p)| p.cache_read),
+            Some(0.5)
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Review outcome of a merged pull request, and time to first review.
 //!
-//! Definitions (also in docs/reviews-definitions.md):
+//! Definitions (also in docs/metrics.md, "Reviews"):
 //! - A reviewer's *verdict* is their latest review before (or at) the merge whose state is
 //!   approved, changes requested or dismissed; comments and pending reviews are no verdict.
 //! - A *counting approval* is a verdict that is an approval, not dismissed, by someone other

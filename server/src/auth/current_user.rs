@@ -1,6 +1,6 @@
 //! `CurrentUser`: the one extractor for the caller, from a bearer token or a session cookie.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
@@ -102,7 +102,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         // Cookie-authenticated writes to the JSON API must prove they come from our pages;
         // page forms check their hidden field in the handler.
         let is_write = !parts.method.is_safe();
-        if is_write && parts.uri.path().starts_with("/api/") {
+        // Nested routers see a stripped path; the original URI tells whether this is the API.
+        let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+        if is_write && path.starts_with("/api/") {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             user.check_csrf(sent)?;
         }

@@ -24,6 +24,7 @@ pub async fn check_password(state: &AppState, email: &str, password: SecretStrin
     let user = accounts::user_by_email(&state.db, &account).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(stored, password).await?;
+    state.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match user {
         Some(user) if matches => {
             state.throttle.record_success(&account);

@@ -8,4 +8,4 @@ pub mod secret;
 pub mod throttle;
 
 pub use current_user::CurrentUser;
-pub use scope::Scope;
+pub use scope::{Scope, ScopeFilter};

@@ -20,11 +20,14 @@ pub fn table(state: AppState) -> Router {
             "/ingest/usage",
             post(ingest::upload_usage).layer(RequestDecompressionLayer::new().gzip(true)),
         )
-        .route("/ingest/status", get(ingest::status));
+        .route("/ingest/status", get(ingest::status))
+        .merge(crate::reviews::api_routes())
+        .merge(crate::analytics::api_routes());
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
+        .merge(crate::pages::routes())
         .with_state(state)
 }

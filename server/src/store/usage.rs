@@ -1,11 +1,12 @@
 //! Usage events: idempotent batch upsert, per-user status, scoped summaries.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sqlx::Row;
 
 use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
 
+use crate::analytics::rollup;
 use crate::auth::Scope;
 use crate::db::{now_ms, Db};
 use crate::error::{Error, Result};
@@ -38,11 +39,11 @@ fn to_i64(value: u64, what: &str) -> Result<i64> {
 /// request replaces the smaller one, anything else is left as it is.
 pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Result<UsageBatchReceipt> {
     let mut tx = db.pool.begin().await?;
-    let mut existing: HashMap<(String, String), i64> = HashMap::new();
+    let mut existing: HashMap<(String, String), (i64, i64)> = HashMap::new(); // -> (total tokens, ts)
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
         let sql = format!(
-            "SELECT tool, dedupe_key, total_tokens FROM usage_events WHERE (tool, dedupe_key) IN (VALUES {})",
+            "SELECT tool, dedupe_key, total_tokens, ts FROM usage_events WHERE (tool, dedupe_key) IN (VALUES {})",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -50,7 +51,7 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
             query = query.bind(priced.event.tool.as_str()).bind(priced.event.dedupe_key.as_str());
         }
         for row in query.fetch_all(&mut *tx).await? {
-            existing.insert((row.try_get("tool")?, row.try_get("dedupe_key")?), row.try_get("total_tokens")?);
+            existing.insert((row.try_get("tool")?, row.try_get("dedupe_key")?), (row.try_get("total_tokens")?, row.try_get("ts")?));
         }
     }
 
@@ -67,6 +68,7 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
     }
     let mut receipt = UsageBatchReceipt { received: events.len() as u64, inserted: 0, updated: 0, unchanged: 0 };
     let mut to_write: Vec<&PricedEvent> = Vec::new();
+    let mut replaced_ts: Vec<i64> = Vec::new();
     for priced in events {
         let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
         let is_best = best.get(&key).is_some_and(|b| std::ptr::eq(*b, priced));
@@ -77,8 +79,9 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
                 receipt.inserted += 1;
                 to_write.push(priced);
             }
-            Some(total) if *total < to_i64(priced.event.total_tokens(), "total tokens")? => {
+            Some((total, old_ts)) if *total < to_i64(priced.event.total_tokens(), "total tokens")? => {
                 receipt.updated += 1;
+                replaced_ts.push(*old_ts);
                 to_write.push(priced);
             }
             Some(_) => receipt.unchanged += 1,
@@ -139,6 +142,10 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
         }
         query.execute(&mut *tx).await?;
     }
+    // A larger copy may carry another time: the replaced event's hour is refreshed too.
+    let touched: BTreeSet<i64> =
+        to_write.iter().map(|p| p.event.timestamp.timestamp_millis()).chain(replaced_ts).map(rollup::hour_of).collect();
+    rollup::refresh_hours(&mut tx, user_id, &touched).await?;
     tx.commit().await?;
     Ok(receipt)
 }

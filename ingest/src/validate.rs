@@ -1,0 +1,104 @@
+//! Checks a received [`UsageEvent`] before it is stored: the server answers 422 naming each
+//! record that fails, and stores nothing of the batch.
+
+use chrono::{DateTime, Utc};
+
+use crate::wire::UsageEvent;
+
+/// Longest accepted text field (paths, ids, model names).
+pub const MAX_FIELD_LEN: usize = 1024;
+/// Most tokens one request may report (far above any model's context).
+pub const MAX_TOKENS_PER_REQUEST: u64 = 100_000_000;
+
+/// Why `event` cannot be stored, or `Ok` when it can. `now` bounds timestamps from the future
+/// (one day of clock skew is allowed).
+pub fn validate_event(event: &UsageEvent, now: DateTime<Utc>) -> Result<(), String> {
+    let text = [
+        ("dedupe_key", Some(&event.dedupe_key)),
+        ("session_id", Some(&event.session_id)),
+        ("model", Some(&event.model)),
+        ("project", event.project.as_ref()),
+        ("repository", event.repository.as_ref()),
+        ("git_branch", event.git_branch.as_ref()),
+        ("permission_mode", event.permission_mode.as_ref()),
+        ("speed", event.speed.as_ref()),
+        ("inference_geo", event.inference_geo.as_ref()),
+    ];
+    for (name, value) in text {
+        match value {
+            Some(v) if v.len() > MAX_FIELD_LEN => {
+                return Err(format!("{name} is longer than {MAX_FIELD_LEN} bytes"))
+            }
+            Some(v)
+                if v.trim().is_empty() && matches!(name, "dedupe_key" | "session_id" | "model") =>
+            {
+                return Err(format!("{name} is empty"))
+            }
+            _ => {}
+        }
+    }
+    if event
+        .tool_calls
+        .keys()
+        .any(|k| k.is_empty() || k.len() > 200)
+    {
+        return Err("tool_calls has an empty or overlong tool name".into());
+    }
+    let tokens = [
+        event.input_tokens,
+        event.output_tokens,
+        event.cache_write_5m_tokens,
+        event.cache_write_1h_tokens,
+        event.cache_read_tokens,
+    ];
+    if tokens.iter().any(|t| *t > MAX_TOKENS_PER_REQUEST) {
+        return Err(format!("a token count is above {MAX_TOKENS_PER_REQUEST}"));
+    }
+    if event
+        .reasoning_tokens
+        .is_some_and(|r| r > event.output_tokens)
+    {
+        return Err("reasoning_tokens exceed output_tokens".into());
+    }
+    if event.timestamp > now + chrono::Duration::days(1) {
+        return Err("timestamp is in the future".into());
+    }
+    if event.timestamp.timestamp() < 1_577_836_800 {
+        return Err("timestamp is before 2020".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Tool;
+
+    fn event() -> UsageEvent {
+        serde_json::from_value(
+            serde_json::json!({"tool": "claude-code", "dedupe_key": "m:r",
+            "session_id": "s", "timestamp": "2026-07-01T09:00:00Z", "model": "claude-sonnet-4-5",
+            "input_tokens": 1, "output_tokens": 2}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_plain_event_passes_and_each_defect_is_named() {
+        let now = "2026-07-02T00:00:00Z".parse().unwrap_or_default();
+        assert_eq!(event().tool, Tool::ClaudeCode);
+        assert_eq!(validate_event(&event(), now), Ok(()));
+        let mut e = event();
+        e.dedupe_key = " ".into();
+        assert!(validate_event(&e, now).is_err_and(|m| m.contains("dedupe_key")));
+        let mut e = event();
+        e.output_tokens = MAX_TOKENS_PER_REQUEST + 1;
+        assert!(validate_event(&e, now).is_err());
+        let mut e = event();
+        e.timestamp = "2026-08-01T00:00:00Z".parse().unwrap_or_default();
+        assert!(validate_event(&e, now).is_err_and(|m| m.contains("future")));
+        let mut e = event();
+        e.reasoning_tokens = Some(5);
+        assert!(validate_event(&e, now).is_err());
+    }
+}

@@ -1,0 +1,134 @@
+//! Loads a generated organisation into a running server through its public ingest paths, as the
+//! developers' tools would: each developer's logs are written to disk, parsed and merged by the
+//! ingest crate's scanner and sent with its uploader client under the developer's own token;
+//! commit batches go to `POST /api/v1/ingest/commits` as the git collector sends them; webhook
+//! deliveries are signed and replayed to `POST /api/v1/webhooks/github` in time order (one
+//! repository per thread). Blocking: call it from a blocking thread.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use agentmeter_ingest::api::ApiClient;
+use agentmeter_ingest::scan::{collect, scan_files, ScanMode, ScanStart};
+use agentmeter_ingest::sources::{LogFile, LogRoots};
+use agentmeter_ingest::upload::BATCH_SIZE;
+use agentmeter_ingest::wire::UsageBatch;
+
+use crate::commits::commit_batches;
+use crate::github::{deliveries, Delivery};
+use crate::logs::{log_roots, write_developer_logs};
+use crate::org::{checkout_dir, repository_id, DEVELOPERS, TEAMS};
+use crate::DemoOrg;
+
+/// What went wrong while loading.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("writing the demo logs: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("uploading {login}'s usage: {source}")]
+    Upload { login: String, source: agentmeter_ingest::Error },
+    #[error("no API token for {0}")]
+    NoToken(String),
+    #[error("{what}: {message}")]
+    Http { what: String, message: String },
+}
+
+/// Counts of what was sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    pub usage_events: u64,
+    pub commits: u64,
+    pub deliveries: u64,
+}
+
+/// Sends `org` to the server at `base_url`. `tokens` maps GitHub logins to API tokens;
+/// `webhook_secret` is the secret the demo repositories are configured with.
+pub fn load(org: &DemoOrg, base_url: &str, tokens: &BTreeMap<String, String>, webhook_secret: &str) -> Result<LoadReport, LoadError> {
+    let token = |login: &str| tokens.get(login).cloned().ok_or_else(|| LoadError::NoToken(login.to_string()));
+    let mut report = LoadReport::default();
+    let dir = tempfile::tempdir()?;
+    for (index, developer) in DEVELOPERS.iter().enumerate().filter(|(_, d)| d.starts()) {
+        let home = dir.path().join(developer.login);
+        write_developer_logs(&org.sessions, index, &home)?;
+        report.usage_events += upload_usage(&home, base_url, &token(developer.login)?).map_err(|source| LoadError::Upload { login: developer.login.into(), source })?;
+    }
+    let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().map_err(|e| http_error("client", e))?;
+    for (login, batch) in commit_batches(&org.pull_requests) {
+        let response = http.post(format!("{base_url}/api/v1/ingest/commits")).bearer_auth(token(login)?).json(&batch).send();
+        check(response, "commit batch")?;
+        report.commits += batch.commits.len() as u64;
+    }
+    let all = deliveries(&org.pull_requests);
+    let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = TEAMS
+            .iter()
+            .map(|team| {
+                let (http, all) = (&http, &all);
+                scope.spawn(move || replay(http, base_url, webhook_secret, all.iter().filter(|d| d.repository == team.repository)))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(LoadError::Http { what: "webhooks".into(), message: "replay thread panicked".into() }))).collect()
+    });
+    for result in results {
+        report.deliveries += result?;
+    }
+    Ok(report)
+}
+
+/// Reads a developer's logs as `agentmeter upload` does and sends them in batches.
+fn upload_usage(home: &Path, base_url: &str, token: &str) -> Result<u64, agentmeter_ingest::Error> {
+    let files = LogRoots::from_dirs(&log_roots(home)).discover(|_| true);
+    let mut scans = Vec::with_capacity(files.len());
+    for scan in scan_files(&files, |_: &LogFile| ScanStart::default(), ScanMode::Upload) {
+        scans.push(scan?);
+    }
+    let mut events = collect(scans.iter_mut()).events;
+    // The uploader reads each cwd's `.git/config`; the demo checkouts exist only in the
+    // generator, which knows their remotes.
+    let remotes: BTreeMap<String, String> = DEVELOPERS
+        .iter()
+        .flat_map(|d| TEAMS.iter().map(move |t| (checkout_dir(d.login, t.repository), repository_id(t.repository))))
+        .collect();
+    for event in events.iter_mut() {
+        event.repository = event.project.as_ref().and_then(|cwd| remotes.get(cwd).cloned());
+    }
+    let client = ApiClient::new(base_url, token)?;
+    let mut sent = 0;
+    for chunk in events.chunks(BATCH_SIZE) {
+        sent += client.post_batch(&UsageBatch { events: chunk.to_vec() })?.received;
+    }
+    Ok(sent)
+}
+
+fn replay<'a>(http: &reqwest::blocking::Client, base_url: &str, secret: &str, deliveries: impl Iterator<Item = &'a Delivery>) -> Result<u64, LoadError> {
+    let mut sent = 0;
+    for d in deliveries {
+        let response = http
+            .post(format!("{base_url}/api/v1/webhooks/github"))
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "GitHub-Hookshot/demo")
+            .header("X-GitHub-Event", d.event)
+            .header("X-GitHub-Delivery", &d.id)
+            .header("X-Hub-Signature-256", d.signature(secret.as_bytes()))
+            .body(d.body.clone())
+            .send();
+        check(response, &format!("{} delivery {}", d.event, d.id))?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+fn http_error(what: &str, e: reqwest::Error) -> LoadError {
+    LoadError::Http { what: what.to_string(), message: e.to_string() }
+}
+
+fn check(response: reqwest::Result<reqwest::blocking::Response>, what: &str) -> Result<(), LoadError> {
+    let response = response.map_err(|e| http_error(what, e))?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let body = response.text().unwrap_or_default();
+    Err(LoadError::Http { what: what.to_string(), message: format!("{status}: {body}") })
+}

@@ -1,0 +1,206 @@
+//! The dated plan catalog and seat assignments in the database.
+//!
+//! Seeded at startup from `agentmeter_metrics::catalog::default_plans()` when the table is empty
+//! (ids 1.. in the CSV's order on a fresh database); admins edit prices and limits afterwards.
+
+use agentmeter_metrics::catalog::{default_plans, PLANS_CSV};
+use agentmeter_metrics::rows::{PlanKind, PlanRow};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::db::{now_ms, Db};
+use crate::error::{Error, Result};
+
+/// A catalog entry as the API shows and accepts it (without `id` on input).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPlan {
+    pub id: i64,
+    #[serde(flatten)]
+    pub terms: PlanTerms,
+}
+
+/// Everything an admin may set on a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTerms {
+    pub vendor: String,
+    pub name: String,
+    pub kind: PlanKind,
+    pub usd_per_seat_month: Option<f64>,
+    /// Estimated API-equivalent dollars one 5-hour window allows.
+    pub limit_5h_usd: Option<f64>,
+    /// Estimated API-equivalent dollars one week allows.
+    pub limit_week_usd: Option<f64>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl PlanTerms {
+    /// Rejects what the engine could not use: empty names, negative or non-finite money,
+    /// an end before the start.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::BadRequest(m));
+        if self.vendor.trim().is_empty() || self.name.trim().is_empty() {
+            return bad("vendor and name must not be empty".into());
+        }
+        for (field, value) in [("usd_per_seat_month", self.usd_per_seat_month), ("limit_5h_usd", self.limit_5h_usd), ("limit_week_usd", self.limit_week_usd)] {
+            if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+                return bad(format!("{field} must be a non-negative number of dollars"));
+            }
+        }
+        if let (Some(from), Some(to)) = (self.valid_from, self.valid_to) {
+            if from > to {
+                return bad(format!("valid_from {from} is after valid_to {to}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn kind_text(kind: PlanKind) -> &'static str {
+    match kind {
+        PlanKind::Flat => "flat",
+        PlanKind::UsageBased => "usage-based",
+        PlanKind::NotComparable => "not-comparable",
+    }
+}
+
+fn plan_of(row: &AnyRow) -> Result<CatalogPlan> {
+    let date = |column: &str| -> Result<Option<NaiveDate>> {
+        let text: Option<String> = row.try_get(column)?;
+        text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| Error::Internal(format!("plan_catalog.{column} {t:?}: {e}")))).transpose()
+    };
+    let kind = match row.try_get::<String, _>("kind")?.as_str() {
+        "flat" => PlanKind::Flat,
+        "usage-based" => PlanKind::UsageBased,
+        _ => PlanKind::NotComparable,
+    };
+    Ok(CatalogPlan {
+        id: row.try_get("id")?,
+        terms: PlanTerms {
+            vendor: row.try_get("vendor")?,
+            name: row.try_get("name")?,
+            kind,
+            usd_per_seat_month: row.try_get("usd_per_seat_month")?,
+            limit_5h_usd: row.try_get("limit_5h_usd")?,
+            limit_week_usd: row.try_get("limit_week_usd")?,
+            valid_from: date("valid_from")?,
+            valid_to: date("valid_to")?,
+            source: row.try_get("source")?,
+            notes: row.try_get("notes")?,
+        },
+    })
+}
+
+const SELECT: &str = "SELECT id, vendor, name, kind, usd_per_seat_month, limit_5h_usd, limit_week_usd, valid_from, valid_to, source, notes FROM plan_catalog";
+
+/// The whole catalog, by vendor, name and start date.
+pub async fn list(db: &Db) -> Result<Vec<CatalogPlan>> {
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY vendor, name, valid_from, id")).fetch_all(&db.pool).await?;
+    rows.iter().map(plan_of).collect()
+}
+
+/// One plan.
+pub async fn get(db: &Db, id: i64) -> Result<CatalogPlan> {
+    let row = sqlx::query(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(plan_of).transpose()?.ok_or_else(|| Error::NotFound(format!("plan {id}")))
+}
+
+/// The catalog as the engine reads it.
+pub async fn plan_rows(db: &Db) -> Result<Vec<PlanRow>> {
+    Ok(list(db).await?.into_iter().map(|p| PlanRow {
+        id: p.id,
+        vendor: p.terms.vendor,
+        name: p.terms.name,
+        kind: p.terms.kind,
+        usd_per_seat_month: p.terms.usd_per_seat_month,
+        limit_5h_usd: p.terms.limit_5h_usd,
+        limit_week_usd: p.terms.limit_week_usd,
+        valid_from: p.terms.valid_from,
+        valid_to: p.terms.valid_to,
+        source: p.terms.source,
+    }).collect())
+}
+
+const WRITE_COLUMNS: &str = "vendor, name, kind, usd_per_seat_month, limit_5h_usd, limit_week_usd, valid_from, valid_to, source, notes, updated_at";
+
+fn bind_terms<'q>(query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, t: &PlanTerms) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(t.vendor.trim().to_owned())
+        .bind(t.name.trim().to_owned())
+        .bind(kind_text(t.kind))
+        .bind(t.usd_per_seat_month)
+        .bind(t.limit_5h_usd)
+        .bind(t.limit_week_usd)
+        .bind(t.valid_from.map(|d| d.to_string()))
+        .bind(t.valid_to.map(|d| d.to_string()))
+        .bind(t.source.clone())
+        .bind(t.notes.clone())
+        .bind(now_ms())
+}
+
+/// Adds a plan; returns its id.
+pub async fn create(db: &Db, terms: &PlanTerms) -> Result<i64> {
+    terms.validate()?;
+    let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id");
+    let row = bind_terms(sqlx::query(&sql), terms).fetch_one(&db.pool).await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Replaces a plan's terms.
+pub async fn update(db: &Db, id: i64, terms: &PlanTerms) -> Result<()> {
+    terms.validate()?;
+    let sets: Vec<String> = WRITE_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    let sql = format!("UPDATE plan_catalog SET {} WHERE id = $12", sets.join(", "));
+    let done = bind_terms(sqlx::query(&sql), terms).bind(id).execute(&db.pool).await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound(format!("plan {id}")));
+    }
+    Ok(())
+}
+
+/// The `notes` column of the shipped CSV, in file order (the engine's parser drops it).
+fn shipped_notes() -> Vec<String> {
+    PLANS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|line| {
+        // vendor,plan,price,billing,"notes",source: notes is the fifth field.
+        let (mut field, mut quoted, mut index, mut notes) = (String::new(), false, 0, String::new());
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, quoted) {
+                ('"', true) if chars.peek() == Some(&'"') => { field.push('"'); chars.next(); }
+                ('"', _) => quoted = !quoted,
+                (',', false) => { if index == 4 { notes = std::mem::take(&mut field); } field.clear(); index += 1; }
+                _ => field.push(c),
+            }
+        }
+        notes
+    }).collect()
+}
+
+/// Fills an empty catalog with the shipped plans and their default limits.
+pub async fn seed_if_empty(db: &Db) -> Result<()> {
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM plan_catalog").fetch_one(&db.pool).await?.try_get("n")?;
+    if count > 0 {
+        return Ok(());
+    }
+    let plans = default_plans().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
+    let notes = shipped_notes();
+    let mut tx = db.pool.begin().await?;
+    let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+    for (i, p) in plans.into_iter().enumerate() {
+        let terms = PlanTerms {
+            vendor: p.vendor, name: p.name, kind: p.kind, usd_per_seat_month: p.usd_per_seat_month,
+            limit_5h_usd: p.limit_5h_usd, limit_week_usd: p.limit_week_usd, valid_from: p.valid_from,
+            valid_to: p.valid_to, source: p.source, notes: notes.get(i).cloned().unwrap_or_default(),
+        };
+        bind_terms(sqlx::query(&sql), &terms).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

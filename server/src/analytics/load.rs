@@ -1,0 +1,196 @@
+//! Loaders: database rows in the caller's scope -> the engine's input rows.
+//!
+//! Usage comes from the hourly rollup (`usage_hourly`), summed further in SQL over the dimensions
+//! a report does not need; every figure stays exact because the engine only sums. When the
+//! organisation's time zone is not a whole number of hours from UTC (India, Nepal, Lord Howe in
+//! summer...), a UTC hour straddles two local days and the raw events are read instead.
+
+use std::collections::HashMap;
+
+use agentmeter_metrics::rows::{DeveloperRow, TeamRow, Tool, UsageRow};
+use chrono::{Offset, TimeZone};
+use chrono_tz::Tz;
+use sqlx::Row;
+
+use crate::analytics::rollup::HOUR_MS;
+use crate::auth::Scope;
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+/// Which usage dimensions a report needs beyond user, time and tool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dims {
+    pub model: bool,
+    pub project: bool,
+    pub repository: bool,
+    pub session: bool,
+}
+
+impl Dims {
+    /// Every dimension.
+    pub const ALL: Dims = Dims { model: true, project: true, repository: true, session: true };
+}
+
+/// `AND <column> IN (...)` for a scope (ids are integers, formatted inline), or `None` when the
+/// scope holds nobody.
+pub fn scope_sql(column: &str, ids: Option<&[i64]>) -> Option<String> {
+    match ids {
+        None => Some(String::new()),
+        Some([]) => None,
+        Some(ids) => Some(format!(" AND {column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))),
+    }
+}
+
+/// The developers a report covers: users in scope who have the developer role, use an assistant
+/// or hold a seat (so admins and managers who never code are not counted as "not started").
+pub async fn developers(db: &Db, scope: &Scope) -> Result<Vec<DeveloperRow>> {
+    let Some(filter) = scope_sql("u.id", scope.user_ids()) else { return Ok(Vec::new()) };
+    let sql = format!(
+        "SELECT u.id, u.name, u.email FROM users u
+         WHERE (u.role = 'developer'
+             OR EXISTS (SELECT 1 FROM usage_hourly h WHERE h.user_id = u.id)
+             OR EXISTS (SELECT 1 FROM seat_assignments s WHERE s.user_id = u.id)){filter}
+         ORDER BY u.id"
+    );
+    let mut developers: Vec<DeveloperRow> = Vec::new();
+    for row in sqlx::query(&sql).fetch_all(&db.pool).await? {
+        developers.push(DeveloperRow { user_id: row.try_get("id")?, name: row.try_get("name")?, email: row.try_get("email")?, teams: Vec::new(), plans: Vec::new() });
+    }
+    let index: HashMap<i64, usize> = developers.iter().enumerate().map(|(i, d)| (d.user_id, i)).collect();
+    for row in sqlx::query("SELECT user_id, team_id FROM team_members ORDER BY team_id").fetch_all(&db.pool).await? {
+        if let Some(&i) = index.get(&row.try_get::<i64, _>("user_id")?) {
+            developers[i].teams.push(row.try_get("team_id")?);
+        }
+    }
+    for row in sqlx::query("SELECT user_id, plan_id FROM seat_assignments ORDER BY vendor").fetch_all(&db.pool).await? {
+        if let Some(&i) = index.get(&row.try_get::<i64, _>("user_id")?) {
+            developers[i].plans.push(row.try_get("plan_id")?);
+        }
+    }
+    Ok(developers)
+}
+
+/// Every team (names for labels; membership comes with the developers).
+pub async fn teams(db: &Db) -> Result<Vec<TeamRow>> {
+    let rows = sqlx::query("SELECT id, name FROM teams ORDER BY id").fetch_all(&db.pool).await?;
+    rows.iter().map(|r| Ok(TeamRow { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
+}
+
+/// Whether every UTC offset of `tz` between the two instants is a whole number of hours.
+pub fn hour_aligned(tz: Tz, from_ms: i64, to_ms: i64) -> bool {
+    const DAY_MS: i64 = 86_400_000;
+    let whole = |ms: i64| match chrono::DateTime::from_timestamp_millis(ms) {
+        Some(utc) => tz.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc() % 3600 == 0,
+        None => false,
+    };
+    // Offsets change at most a few times a year: one look a day finds every one in the window.
+    let from = from_ms.max(946_684_800_000); // 2000-01-01: no usage is older
+    (from..to_ms).step_by(DAY_MS as usize).all(whole) && whole(to_ms)
+}
+
+/// Usage of the developers in `user_ids` (all when `None`) in `[from_ms, to_ms)`, summed per
+/// user, hour, tool, price-known flag and the requested dimensions.
+pub async fn usage(db: &Db, tz: Tz, user_ids: Option<&[i64]>, from_ms: i64, to_ms: i64, dims: Dims) -> Result<Vec<UsageRow>> {
+    let Some(filter) = scope_sql("user_id", user_ids) else { return Ok(Vec::new()) };
+    let pick = |on: bool, column: &str, none: &str| if on { column.to_owned() } else { format!("{none} AS {column}") };
+    let keys = [pick(dims.model, "model", "''"), pick(dims.project, "project", "NULL"), pick(dims.repository, "repository", "NULL"), pick(dims.session, "session_id", "''")];
+    let grouped: Vec<&str> = [(dims.model, "model"), (dims.project, "project"), (dims.repository, "repository"), (dims.session, "session_id")]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, c)| *c)
+        .collect();
+    let group_by = std::iter::once("user_id, hour, tool, priced").chain(grouped).collect::<Vec<_>>().join(", ");
+    let source = if hour_aligned(tz, from_ms, to_ms) {
+        "usage_hourly".to_owned()
+    } else {
+        // Raw events shaped like rollup rows (one event each, at its exact time).
+        "(SELECT user_id, ts AS hour, tool, model, project, repository, session_id,
+                 CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END AS priced, 1 AS events, input_tokens, output_tokens,
+                 cache_write_5m_tokens + cache_write_1h_tokens AS cache_write_tokens, cache_read_tokens, cost_usd,
+                 edit_calls AS edits,
+                 CASE WHEN permission_mode IN ('acceptEdits', 'bypassPermissions') THEN edit_calls ELSE 0 END AS edits_unreviewed
+          FROM usage_events) raw"
+            .to_owned()
+    };
+    let sql = format!(
+        "SELECT user_id, hour, tool, priced, {keys},
+                CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(input_tokens) AS BIGINT) AS input_tokens,
+                CAST(SUM(output_tokens) AS BIGINT) AS output_tokens, CAST(SUM(cache_write_tokens) AS BIGINT) AS cache_write_tokens,
+                CAST(SUM(cache_read_tokens) AS BIGINT) AS cache_read_tokens, CAST(SUM(cost_usd) AS DOUBLE PRECISION) AS cost_usd,
+                CAST(SUM(edits) AS BIGINT) AS edits, CAST(SUM(edits_unreviewed) AS BIGINT) AS edits_unreviewed
+         FROM {source} WHERE hour >= $1 AND hour < $2{filter}
+         GROUP BY {group_by}",
+        keys = keys.join(", "),
+    );
+    let rows = sqlx::query(&sql).bind(from_ms).bind(to_ms).fetch_all(&db.pool).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let tool: String = row.try_get("tool")?;
+        let tool = match tool.as_str() {
+            "claude-code" => Tool::ClaudeCode,
+            "codex" => Tool::Codex,
+            _ => continue, // a tool the engine does not meter
+        };
+        let priced = row.try_get::<i64, _>("priced")? != 0;
+        out.push(UsageRow {
+            user_id: row.try_get("user_id")?,
+            ts_utc_ms: row.try_get("hour")?,
+            tool,
+            model: row.try_get("model")?,
+            project: row.try_get("project")?,
+            repository: row.try_get("repository")?,
+            session_id: row.try_get("session_id")?,
+            events: row.try_get("events")?,
+            input_tokens: row.try_get("input_tokens")?,
+            output_tokens: row.try_get("output_tokens")?,
+            cache_write_tokens: row.try_get("cache_write_tokens")?,
+            cache_read_tokens: row.try_get("cache_read_tokens")?,
+            cost_usd: if priced { Some(row.try_get::<Option<f64>, _>("cost_usd")?.unwrap_or(0.0)) } else { None },
+            edits: row.try_get("edits")?,
+            edits_unreviewed: row.try_get("edits_unreviewed")?,
+        });
+    }
+    Ok(out)
+}
+
+/// One usage row per developer at the exact time of their first event before `end_ms`: all the
+/// productivity report needs from usage.
+pub async fn first_uses(db: &Db, user_ids: Option<&[i64]>, end_ms: i64) -> Result<Vec<UsageRow>> {
+    let Some(filter) = scope_sql("user_id", user_ids) else { return Ok(Vec::new()) };
+    let sql = format!(
+        "SELECT e.user_id, MIN(e.ts) AS first_ts FROM usage_events e
+         JOIN (SELECT user_id, MIN(hour) AS first_hour FROM usage_hourly WHERE hour < $1{filter} GROUP BY user_id) f
+           ON e.user_id = f.user_id AND e.ts >= f.first_hour AND e.ts < f.first_hour + {HOUR_MS}
+         WHERE e.ts < $1 GROUP BY e.user_id"
+    );
+    let rows = sqlx::query(&sql).bind(end_ms).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UsageRow {
+                user_id: r.try_get("user_id")?,
+                ts_utc_ms: r.try_get("first_ts")?,
+                tool: Tool::ClaudeCode,
+                model: String::new(),
+                project: None,
+                repository: None,
+                session_id: String::new(),
+                events: 1,
+                input_tokens: 0,
+                output_tokens: 0,
+                cache_write_tokens: 0,
+                cache_read_tokens: 0,
+                cost_usd: None,
+                edits: 0,
+                edits_unreviewed: 0,
+            })
+        })
+        .collect()
+}
+
+/// Maps an engine failure to the API error: bad parameters are the caller's, the rest ours.
+pub fn engine_error(err: agentmeter_metrics::MetricsError) -> Error {
+    match err {
+        agentmeter_metrics::MetricsError::InvalidParams(message) => Error::BadRequest(message),
+        other => Error::Internal(other.to_string()),
+    }
+}

@@ -1,0 +1,129 @@
+//! Admin › Plan catalog: the catalog table and a form adding a dated price.
+//!
+//! A price added for a plan the catalog already has keeps that plan's kind and limits (a new
+//! price, same product); a new plan name starts as flat with unknown limits, which covers
+//! nothing until an admin sets them through `PUT /api/v1/plans/{id}`.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use agentmeter_metrics::rows::{PlanKind, Tool};
+use agentmeter_web::pages::{AdminPlanCatalogPage, AdminSection, FlashKind, NavSection, PlanCatalogRow};
+use agentmeter_web::{format, Figure};
+
+use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::pages::{chrome, render};
+use crate::state::AppState;
+
+/// `?done=…` after a successful POST.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// The fields `admin/plans.html` posts.
+#[derive(Debug, Deserialize)]
+pub struct AddPriceForm {
+    pub tool: String,
+    pub name: String,
+    pub monthly_price_usd: String,
+    #[serde(default)]
+    pub included: String,
+    pub valid_from: String,
+    #[serde(default)]
+    pub valid_to: String,
+    #[serde(default)]
+    pub source_url: String,
+    pub csrf_token: String,
+}
+
+fn tool_label(vendor: &str) -> String {
+    match vendor {
+        "Anthropic" => "Claude Code".to_owned(),
+        "OpenAI" => "Codex".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn row(plan: &CatalogPlan) -> PlanCatalogRow {
+    let t = &plan.terms;
+    PlanCatalogRow {
+        tool: tool_label(&t.vendor),
+        plan: t.name.clone(),
+        monthly_price: t.usd_per_seat_month.map_or_else(|| Figure::new("custom", f64::MAX), Figure::usd),
+        included: t.notes.clone(),
+        valid_from: t.valid_from.map(format::date).unwrap_or_default(),
+        valid_to: t.valid_to.map(format::date).unwrap_or_default(),
+        source_url: t.source.clone(),
+    }
+}
+
+async fn page(state: &AppState, user: &CurrentUser, done: Option<&str>, error: Option<String>) -> Result<AdminPlanCatalogPage> {
+    let mut chrome = chrome(state, user, NavSection::Admin(AdminSection::PlanCatalog));
+    if let Some(message) = done.filter(|m| !m.is_empty()) {
+        chrome = chrome.with_flash(FlashKind::Success, message);
+    }
+    let catalog = catalog::list(&state.db).await?.iter().map(row).collect();
+    Ok(AdminPlanCatalogPage { chrome, catalog, error })
+}
+
+/// `GET /admin/plans`
+pub async fn show(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response> {
+    user.require_admin()?;
+    Ok(render(page(&state, &user, done.done.as_deref(), None).await?)?.into_response())
+}
+
+fn terms_of(form: &AddPriceForm, existing: &[CatalogPlan]) -> Result<PlanTerms> {
+    let vendor = match form.tool.as_str() {
+        "claude-code" => Tool::ClaudeCode.vendor(),
+        "codex" => Tool::Codex.vendor(),
+        other => return Err(Error::BadRequest(format!("unknown tool {other:?}"))),
+    };
+    let price: f64 = form.monthly_price_usd.trim().parse().map_err(|_| Error::BadRequest("the monthly price must be a number of dollars".into()))?;
+    let date = |field: &str, text: &str| -> Result<Option<NaiveDate>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| Error::BadRequest(format!("{field} must be a date like 2026-11-28")))
+    };
+    let name = form.name.trim();
+    let same = existing.iter().filter(|p| p.terms.vendor == vendor && p.terms.name == name).max_by_key(|p| p.terms.valid_from);
+    Ok(PlanTerms {
+        vendor: vendor.to_owned(),
+        name: name.to_owned(),
+        kind: same.map_or(PlanKind::Flat, |p| p.terms.kind),
+        usd_per_seat_month: Some(price),
+        limit_5h_usd: same.and_then(|p| p.terms.limit_5h_usd),
+        limit_week_usd: same.and_then(|p| p.terms.limit_week_usd),
+        valid_from: date("valid from", &form.valid_from)?,
+        valid_to: date("valid to", &form.valid_to)?,
+        source: form.source_url.trim().to_owned(),
+        notes: form.included.trim().to_owned(),
+    })
+}
+
+/// `POST /admin/plans`: adds a price, or shows the page again with what went wrong.
+pub async fn add_price(State(state): State<AppState>, user: CurrentUser, Form(form): Form<AddPriceForm>) -> Result<Response> {
+    user.require_admin()?;
+    user.check_csrf(&form.csrf_token)?;
+    let existing = catalog::list(&state.db).await?;
+    let added = match terms_of(&form, &existing) {
+        Ok(terms) => catalog::create(&state.db, &terms).await,
+        Err(e) => Err(e),
+    };
+    match added {
+        Ok(_) => Ok(Redirect::to("/admin/plans?done=Price+added").into_response()),
+        Err(e @ Error::BadRequest(_)) => {
+            let page = page(&state, &user, None, Some(e.public_message())).await?;
+            Ok((StatusCode::BAD_REQUEST, render(page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

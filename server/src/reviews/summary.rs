@@ -1,0 +1,150 @@
+//! `GET /api/v1/reviews/summary`, `/reviews/alerts` and `/reviews/pull-requests`: review-skip
+//! figures over a date range, scoped by role, computed by `agentmeter_metrics::reviews_report`.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use sqlx::Row;
+
+use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
+use agentmeter_metrics::frames::usage_frame;
+use agentmeter_metrics::reviews::{reviews_report, ReviewsParams, ReviewsReport, UnreviewedCriticalAlert};
+use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, Tool, UsageRow};
+
+use super::load::pull_request_rows;
+use crate::auth::scope::{resolve, Scope, ScopeFilter};
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// `from`/`to` (inclusive local dates, `YYYY-MM-DD`; default the last 30 days) and the scope.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ReviewsQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub team: Option<String>,
+    pub user: Option<String>,
+}
+
+fn date(text: Option<&str>, name: &str) -> Result<Option<NaiveDate>> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| Error::BadRequest(format!("{name} must be YYYY-MM-DD, got {t:?}"))))
+        .transpose()
+}
+
+/// The date range of a query, in the organisation's time zone.
+pub fn range(state: &AppState, query: &ReviewsQuery) -> Result<DateRange> {
+    let today = Utc::now().with_timezone(&state.org_tz).date_naive();
+    let to = date(query.to.as_deref(), "to")?.unwrap_or(today);
+    let from = date(query.from.as_deref(), "from")?.unwrap_or(to - Duration::days(29));
+    DateRange::new(from, to).map_err(|e| Error::BadRequest(e.to_string()))
+}
+
+fn metrics_error(e: agentmeter_metrics::MetricsError) -> Error {
+    Error::Internal(format!("reviews report: {e}"))
+}
+
+/// The report for a query: PRs merged in the range by authors in scope (all PRs, unmatched
+/// authors included, for an unfiltered admin), and the edits of developers in scope.
+pub async fn report(state: &AppState, user: &CurrentUser, query: &ReviewsQuery) -> Result<ReviewsReport> {
+    let filter = ScopeFilter { team: query.team.clone(), user: query.user.clone() };
+    let scope = resolve(state, user, &filter).await?;
+    let range = range(state, query)?;
+    let tz = state.org_tz;
+    let from_ms = local_midnight_utc_ms(range.from, tz).map_err(metrics_error)?;
+    let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), tz).map_err(metrics_error)?;
+    let prs: Vec<PullRequestRow> = pull_request_rows(&state.db, from_ms, to_ms)
+        .await?
+        .into_iter()
+        .filter(|p| match &scope {
+            Scope::Everyone => true,
+            Scope::Users(_) => p.author_user_id.is_some_and(|id| scope.includes(id)),
+        })
+        .collect();
+    let usage: Vec<UsageRow> = edit_rows(&state.db, from_ms, to_ms).await?.into_iter().filter(|u| scope.includes(u.user_id)).collect();
+    let (developers, teams) = people(&state.db).await?;
+    let params = ReviewsParams { range, tz };
+    tokio::task::spawn_blocking(move || {
+        let frame = usage_frame(&usage, tz).map_err(metrics_error)?;
+        reviews_report(&prs, &frame, &developers, &teams, &params).map_err(metrics_error)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("reviews report task: {e}")))?
+}
+
+/// `GET /api/v1/reviews/summary`.
+pub async fn summary(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ReviewsQuery>) -> Result<Json<ReviewsReport>> {
+    Ok(Json(report(&state, &user, &query).await?))
+}
+
+/// `GET /api/v1/reviews/alerts`: critical AI-assisted PRs merged unreviewed, newest first.
+pub async fn alerts(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ReviewsQuery>) -> Result<Json<Vec<UnreviewedCriticalAlert>>> {
+    Ok(Json(report(&state, &user, &query).await?.alerts))
+}
+
+/// Hourly rollups of AI edits, with those made while per-edit review was off.
+pub async fn edit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<UsageRow>> {
+    let rows = sqlx::query(
+        "SELECT user_id, tool, repository, session_id, (ts / 3600000) * 3600000 AS hour, COUNT(*) AS events, \
+            CAST(SUM(edit_calls) AS BIGINT) AS edits, \
+            CAST(SUM(CASE WHEN permission_mode IN ('acceptEdits', 'bypassPermissions') THEN edit_calls ELSE 0 END) AS BIGINT) AS unreviewed \
+         FROM usage_events WHERE ts >= $1 AND ts < $2 AND edit_calls > 0 \
+         GROUP BY user_id, tool, repository, session_id, (ts / 3600000) * 3600000",
+    )
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let tool: String = r.try_get("tool")?;
+            Ok(UsageRow {
+                user_id: r.try_get("user_id")?,
+                ts_utc_ms: r.try_get("hour")?,
+                tool: if tool == "codex" { Tool::Codex } else { Tool::ClaudeCode },
+                model: String::new(),
+                project: None,
+                repository: r.try_get("repository")?,
+                session_id: r.try_get("session_id")?,
+                events: r.try_get("events")?,
+                input_tokens: 0,
+                output_tokens: 0,
+                cache_write_tokens: 0,
+                cache_read_tokens: 0,
+                cost_usd: None,
+                edits: r.try_get("edits")?,
+                edits_unreviewed: r.try_get("unreviewed")?,
+            })
+        })
+        .collect()
+}
+
+/// Every developer with their teams, and every team.
+pub async fn people(db: &Db) -> Result<(Vec<DeveloperRow>, Vec<TeamRow>)> {
+    let users = sqlx::query("SELECT id, name, email FROM users ORDER BY id").fetch_all(&db.pool).await?;
+    let members = sqlx::query("SELECT team_id, user_id FROM team_members").fetch_all(&db.pool).await?;
+    let members: Vec<(i64, i64)> = members.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("team_id")?))).collect::<Result<_>>()?;
+    let developers = users
+        .iter()
+        .map(|r| {
+            let user_id: i64 = r.try_get("id")?;
+            Ok(DeveloperRow {
+                user_id,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+                teams: members.iter().filter(|(u, _)| *u == user_id).map(|(_, t)| *t).collect(),
+                plans: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let teams = sqlx::query("SELECT id, name FROM teams ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok(TeamRow { id: r.try_get("id")?, name: r.try_get("name")? }))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((developers, teams))
+}

@@ -1,0 +1,9 @@
+//! Shared test harness: spawning the server, creating accounts, running the binaries.
+
+pub mod app;
+pub mod backends;
+pub mod browser;
+
+pub use app::{TestApp, TestUser};
+pub use backends::{for_each_backend, Backend};
+pub use browser::BrowserSession;
