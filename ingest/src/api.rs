@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::wire::{IngestStatus, Me, RecordError, UsageBatch, UsageBatchReceipt};
+use crate::wire_git::{CommitBatch, CommitReceipt};
 
 /// Attempts per request, the first included.
 const ATTEMPTS: u32 = 5;
@@ -69,7 +70,21 @@ impl ApiClient {
 
     /// `POST /api/v1/ingest/usage` with a gzip-compressed JSON batch.
     pub fn post_batch(&self, batch: &UsageBatch) -> Result<UsageBatchReceipt> {
-        let json = serde_json::to_vec(batch)
+        self.post_gzip_json("/api/v1/ingest/usage", batch)
+    }
+
+    /// `POST /api/v1/ingest/commits` with a gzip-compressed JSON batch.
+    pub fn post_commits(&self, batch: &CommitBatch) -> Result<CommitReceipt> {
+        self.post_gzip_json("/api/v1/ingest/commits", batch)
+    }
+
+    /// POSTs `body` as gzip-compressed JSON to `path`, with the retries of every request.
+    fn post_gzip_json<B, T>(&self, path: &str, body: &B) -> Result<T>
+    where
+        B: serde::Serialize,
+        T: serde::de::DeserializeOwned,
+    {
+        let json = serde_json::to_vec(body)
             .map_err(|e| Error::InvalidArgument(format!("cannot encode batch: {e}")))?;
         let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 8), Compression::default());
         gz.write_all(&json)
@@ -77,7 +92,7 @@ impl ApiClient {
         let body = gz.finish().map_err(|e| Error::Network(e.to_string()))?;
         let response = self.send(|| {
             self.http
-                .post(format!("{}/api/v1/ingest/usage", self.base))
+                .post(format!("{}{path}", self.base))
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
                 .body(body.clone())

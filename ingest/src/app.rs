@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, HookAction, LogArgs, ToolChoice, UsageArgs};
+use crate::cli::{Cli, CollectSource, Command, HookAction, LogArgs, ToolChoice, UsageArgs};
 use crate::error::{Error, Result};
 use crate::pricing::PriceTable;
 use crate::report::{build_report, render_table, ReportOptions, Zone};
@@ -25,6 +25,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Hook {
             action: HookAction::Uninstall(a),
         } => crate::hook::uninstall(a.settings.as_deref()),
+        Command::Collect {
+            source: CollectSource::Git(args),
+        } => crate::collect::collect_git(&config_dir, &args),
     }
 }
 

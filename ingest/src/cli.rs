@@ -36,6 +36,39 @@ pub enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Collect history from other local sources and send it to the server.
+    Collect {
+        #[command(subcommand)]
+        source: CollectSource,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectSource {
+    /// Commit metadata and line counts from local git repositories (never diffs or contents).
+    Git(CollectGitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CollectGitArgs {
+    /// Repositories (or directories inside them) to read; default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Only commits committed on or after this day (YYYY-MM-DD, UTC).
+    #[arg(long)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Print the records that would be sent, as JSON lines; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A glob naming test files (repeatable; replaces the configured or default patterns).
+    #[arg(long = "test-pattern", value_name = "GLOB")]
+    pub test_patterns: Vec<String>,
+    /// No summary line (warnings are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Server URL (default: the one stored by `login`).
+    #[arg(long, env = "AGENTMETER_SERVER")]
+    pub server: Option<String>,
 }
 
 /// Which logs to read.

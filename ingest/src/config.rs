@@ -77,6 +77,39 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
+/// Where a command sends its records: `--server` over the stored login's server, and
+/// `$AGENTMETER_TOKEN` over the stored token.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Server base URL; empty in a dry run with no login.
+    pub server: String,
+    pub token: Option<String>,
+}
+
+impl Target {
+    /// Resolves the server and token; a dry run needs neither.
+    pub fn resolve(config_dir: &Path, server_flag: Option<&str>, dry_run: bool) -> Result<Target> {
+        let credentials = Credentials::load(config_dir)?;
+        let server = match (server_flag, &credentials) {
+            (Some(s), _) => normalize_server(s)?,
+            (None, Some(c)) => c.server.clone(),
+            (None, None) if dry_run => String::new(),
+            (None, None) => return Err(Error::NotLoggedIn),
+        };
+        let token = std::env::var("AGENTMETER_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty())
+            .or(credentials.map(|c| c.token));
+        Ok(Target { server, token })
+    }
+
+    /// An API client for the target; an error when no token is known.
+    pub fn client(&self) -> Result<crate::api::ApiClient> {
+        let token = self.token.as_deref().ok_or(Error::NotLoggedIn)?;
+        crate::api::ApiClient::new(&self.server, token)
+    }
+}
+
 /// Trims a server URL to its base (no trailing slash).
 pub fn normalize_server(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');

@@ -37,6 +37,26 @@ pub enum Error {
     },
     #[error("{path}: {reason}")]
     Settings { path: PathBuf, reason: String },
+    #[error("could not run git in {path}: {source}")]
+    GitUnavailable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("git {command} failed in {path}: {stderr}")]
+    GitFailed {
+        command: String,
+        path: PathBuf,
+        stderr: String,
+    },
+    #[error("{path} is not a git repository")]
+    NotAGitRepository { path: PathBuf },
+    #[error("{path} has no usable `origin` remote; the repository cannot be named")]
+    NoRemote { path: PathBuf },
+    #[error("invalid test-file pattern `{pattern}`: {reason}")]
+    BadPattern { pattern: String, reason: String },
+    #[error("unexpected git output: {0}")]
+    UnexpectedGitOutput(String),
 }
 
 fn summarize(errors: &[RecordError]) -> String {

@@ -7,45 +7,23 @@
 
 pub mod markers;
 mod numstat;
-pub mod remote;
 pub mod test_paths;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
+use crate::error::Error;
+pub use crate::gitremote::normalize_remote_url;
 use crate::wire_git::{CommitRecord, LineCounts};
 pub use markers::{detect_ai_author, detect_ai_markers};
 use numstat::{parse_log, RawCommit, LOG_FORMAT};
-pub use remote::normalize_remote_url;
 pub use test_paths::{TestPathPatterns, DEFAULT_TEST_PATTERNS};
 
 /// Branches past this number are not looked up for containment (one `git rev-list` each).
 pub const MAX_BRANCHES_LISTED: usize = 64;
-
-/// What can go wrong while collecting git history.
-#[derive(Debug, thiserror::Error)]
-pub enum GitLogError {
-    #[error("could not run git in {path}: {source}")]
-    GitUnavailable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("git {command} failed in {path}: {stderr}")]
-    GitFailed {
-        command: String,
-        path: PathBuf,
-        stderr: String,
-    },
-    #[error("{path} has no usable `origin` remote; the repository cannot be named")]
-    NoRemote { path: PathBuf },
-    #[error("invalid test-file pattern `{pattern}`: {reason}")]
-    BadPattern { pattern: String, reason: String },
-    #[error("unexpected git output: {0}")]
-    UnexpectedOutput(String),
-}
 
 /// Collects the commits of the repository at `repo_path` committed on or after `since` (UTC
 /// midnight), newest first. The repository is named by its `origin` remote.
@@ -53,7 +31,8 @@ pub fn collect_commits(
     repo_path: &Path,
     since: Option<NaiveDate>,
     test_patterns: &TestPathPatterns,
-) -> Result<Vec<CommitRecord>, GitLogError> {
+) -> Result<Vec<CommitRecord>, Error> {
+    ensure_repository(repo_path)?;
     let repository = repository_name(repo_path)?;
     let mut args = vec![
         "log",
@@ -86,14 +65,29 @@ pub fn collect_commits(
         .collect())
 }
 
-/// The normalized name of the repository at `repo_path`, from `git remote get-url origin`.
-pub fn repository_name(repo_path: &Path) -> Result<String, GitLogError> {
-    let url = run_git(repo_path, &["remote", "get-url", "origin"]).map_err(|_| {
-        GitLogError::NoRemote {
+/// An error unless `repo_path` is a directory inside a git work tree (or a bare repository).
+pub fn ensure_repository(repo_path: &Path) -> Result<(), Error> {
+    if !repo_path.is_dir() {
+        return Err(Error::io(
+            repo_path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such directory"),
+        ));
+    }
+    match run_git(repo_path, &["rev-parse", "--git-dir"]) {
+        Err(Error::GitFailed { .. }) => Err(Error::NotAGitRepository {
             path: repo_path.to_path_buf(),
-        }
-    })?;
-    normalize_remote_url(url.trim()).ok_or_else(|| GitLogError::NoRemote {
+        }),
+        other => other.map(|_| ()),
+    }
+}
+
+/// The normalized name of the repository at `repo_path`, from `git remote get-url origin`.
+pub fn repository_name(repo_path: &Path) -> Result<String, Error> {
+    let url =
+        run_git(repo_path, &["remote", "get-url", "origin"]).map_err(|_| Error::NoRemote {
+            path: repo_path.to_path_buf(),
+        })?;
+    normalize_remote_url(url.trim()).ok_or_else(|| Error::NoRemote {
         path: repo_path.to_path_buf(),
     })
 }
@@ -142,7 +136,7 @@ fn to_record(
 fn branches_by_commit(
     repo_path: &Path,
     since_arg: Option<&str>,
-) -> Result<BTreeMap<String, Vec<String>>, GitLogError> {
+) -> Result<BTreeMap<String, Vec<String>>, Error> {
     let refs = run_git(
         repo_path,
         &[
@@ -170,7 +164,7 @@ fn branches_by_commit(
 }
 
 /// Runs `git -C repo_path args…` with a stable, uncoloured, C-locale output.
-fn run_git(repo_path: &Path, args: &[&str]) -> Result<String, GitLogError> {
+fn run_git(repo_path: &Path, args: &[&str]) -> Result<String, Error> {
     let output = Command::new("git")
         .arg("-C")
         .arg(repo_path)
@@ -180,12 +174,12 @@ fn run_git(repo_path: &Path, args: &[&str]) -> Result<String, GitLogError> {
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .output()
-        .map_err(|source| GitLogError::GitUnavailable {
+        .map_err(|source| Error::GitUnavailable {
             path: repo_path.to_path_buf(),
             source,
         })?;
     if !output.status.success() {
-        return Err(GitLogError::GitFailed {
+        return Err(Error::GitFailed {
             command: args.first().copied().unwrap_or_default().to_string(),
             path: repo_path.to_path_buf(),
             stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),

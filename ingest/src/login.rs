@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::api::ApiClient;
 use crate::cli::{LoginArgs, StatusArgs};
-use crate::config::{normalize_server, Credentials};
+use crate::config::{normalize_server, Credentials, Target};
 use crate::error::{Error, Result};
 
 /// Asks for (or reads) a token, checks it against the server, stores it.
@@ -56,13 +56,9 @@ fn read_token(from_stdin: bool) -> Result<String> {
 
 /// Prints what the server holds for the logged-in user.
 pub fn status(config_dir: &Path, args: &StatusArgs) -> Result<i32> {
-    let credentials = Credentials::load(config_dir)?.ok_or(Error::NotLoggedIn)?;
-    let server = match &args.server {
-        Some(s) => normalize_server(s)?,
-        None => credentials.server.clone(),
-    };
-    let token = std::env::var("AGENTMETER_TOKEN").unwrap_or(credentials.token);
-    let status = ApiClient::new(&server, &token)?.status()?;
+    let target = Target::resolve(config_dir, args.server.as_deref(), false)?;
+    let server = &target.server;
+    let status = target.client()?.status()?;
     if args.json {
         println!(
             "{}",

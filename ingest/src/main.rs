@@ -1,8 +1,13 @@
 //! `agentmeter`: the developer-side CLI.
 use clap::Parser;
 
-fn main() -> anyhow::Result<()> {
+fn main() {
     let cli = agentmeter_ingest::cli::Cli::parse();
-    let code = agentmeter_ingest::app::run(cli)?;
-    std::process::exit(code);
+    match agentmeter_ingest::app::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
 }

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::api::ApiClient;
 use crate::app::{roots, wants};
 use crate::cli::UploadArgs;
-use crate::config::{normalize_server, Credentials};
+use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::gitremote::RemoteCache;
 use crate::scan::{collect, scan_files, ScanMode};
@@ -21,17 +21,8 @@ pub const BATCH_SIZE: usize = 5000;
 
 /// Runs the upload; returns the exit code.
 pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
-    let credentials = Credentials::load(config_dir)?;
-    let server = match (&args.server, &credentials) {
-        (Some(s), _) => normalize_server(s)?,
-        (None, Some(c)) => c.server.clone(),
-        (None, None) if args.dry_run => String::new(),
-        (None, None) => return Err(Error::NotLoggedIn),
-    };
-    let token = std::env::var("AGENTMETER_TOKEN")
-        .ok()
-        .or(credentials.map(|c| c.token));
-    let mut state = UploadState::load(config_dir, &server)?;
+    let target = Target::resolve(config_dir, args.server.as_deref(), args.dry_run)?;
+    let mut state = UploadState::load(config_dir, &target.server)?;
     let files = roots(&args.logs).discover(|k| wants(args.tool, k));
     let starts: Vec<u64> = files.iter().map(|f| state.start_for(f).offset).collect();
     let mut scans = Vec::with_capacity(files.len());
@@ -63,8 +54,7 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
         }
         return Ok(0);
     }
-    let token = token.ok_or(Error::NotLoggedIn)?;
-    let client = ApiClient::new(&server, &token)?;
+    let client = target.client()?;
     let bar = progress_bar(args.quiet, events.len() as u64, bytes);
     let mut total = UsageBatchReceipt {
         received: 0,

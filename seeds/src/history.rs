@@ -123,10 +123,8 @@ fn reviews(rng: &mut SplitMix64, pr: &PullRequest) -> Vec<Review> {
 /// Numbers PRs per repository in creation order, from a different base per repository.
 fn number(prs: &mut [PullRequest]) {
     for (k, team) in TEAMS.iter().enumerate() {
-        let mut next = [1412, 2087, 803, 611][k];
-        for pr in prs.iter_mut().filter(|p| p.repository == team.repository) {
-            pr.number = next;
-            next += 1;
+        for (number, pr) in ([1412, 2087, 803, 611][k]..).zip(prs.iter_mut().filter(|p| p.repository == team.repository)) {
+            pr.number = number;
         }
     }
 }

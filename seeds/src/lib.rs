@@ -74,7 +74,7 @@ impl DemoOrg {
             spend_months.push((label.to_string(), (cost * 100.0).round() / 100.0));
         }
         let mut skips: Vec<&PullRequest> = pull_requests.iter().filter(|p| p.planted_skip).collect();
-        skips.sort_by(|a, b| b.merged_at.cmp(&a.merged_at));
+        skips.sort_by_key(|p| std::cmp::Reverse(p.merged_at));
         let truths = PlantedTruths {
             throughput_lift_pct: THROUGHPUT_LIFT_PCT,
             measured_lift_pct: measure::merged_pr_lift_pct(&sessions, &pull_requests, 8, 4),

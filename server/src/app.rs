@@ -38,6 +38,7 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Application> {
         let db = Db::connect(&settings.database_url).await?;
         db.migrate().await?;
+        crate::analytics::catalog::seed_if_empty(&db).await?;
         Application::build_with_db(settings, db).await
     }
 

@@ -6,5 +6,10 @@ mod support;
 
 mod accounts;
 mod auth;
+mod browser;
+mod collectors;
+mod demo;
+mod metrics;
+mod pages;
 mod reviews;
 mod server_cli;

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::GitLogError;
+use crate::error::Error;
 
 /// First field of every commit record.
 pub(crate) const COMMIT_MARKER: &str = "agentmeter-commit";
@@ -40,7 +40,7 @@ pub(crate) struct RawCommit {
 }
 
 /// Parses the whole output of `git log -z --numstat --format=LOG_FORMAT`.
-pub(crate) fn parse_log(output: &str) -> Result<Vec<RawCommit>, GitLogError> {
+pub(crate) fn parse_log(output: &str) -> Result<Vec<RawCommit>, Error> {
     let mut fields = output.split('\0').map(|f| f.trim_start_matches('\n'));
     let mut commits: Vec<RawCommit> = Vec::new();
     while let Some(field) = fields.next() {
@@ -108,7 +108,7 @@ pub(crate) fn parse_log(output: &str) -> Result<Vec<RawCommit>, GitLogError> {
     Ok(commits)
 }
 
-fn parse_count(text: &str) -> Result<Option<u64>, GitLogError> {
+fn parse_count(text: &str) -> Result<Option<u64>, Error> {
     if text == "-" {
         return Ok(None);
     }
@@ -117,14 +117,14 @@ fn parse_count(text: &str) -> Result<Option<u64>, GitLogError> {
         .map_err(|_| malformed(&format!("line count `{text}`")))
 }
 
-fn parse_time(text: &str) -> Result<DateTime<Utc>, GitLogError> {
+fn parse_time(text: &str) -> Result<DateTime<Utc>, Error> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| malformed(&format!("timestamp `{text}`")))
 }
 
-fn malformed(what: &str) -> GitLogError {
-    GitLogError::UnexpectedOutput(what.to_string())
+fn malformed(what: &str) -> Error {
+    Error::UnexpectedGitOutput(what.to_string())
 }
 
 #[cfg(test)]

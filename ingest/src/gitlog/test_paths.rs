@@ -2,7 +2,7 @@
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::GitLogError;
+use crate::error::Error;
 
 /// The default test-file patterns.
 pub const DEFAULT_TEST_PATTERNS: [&str; 8] = [
@@ -25,12 +25,12 @@ pub struct TestPathPatterns {
 
 impl TestPathPatterns {
     /// Compiles the given patterns; an invalid glob is an error naming it.
-    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, GitLogError> {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, Error> {
         let mut builder = GlobSetBuilder::new();
         for pattern in patterns {
             builder.add(compile_glob(pattern.as_ref())?);
         }
-        let set = builder.build().map_err(|e| GitLogError::BadPattern {
+        let set = builder.build().map_err(|e| Error::BadPattern {
             pattern: patterns
                 .iter()
                 .map(|p| p.as_ref())
@@ -77,11 +77,11 @@ impl Default for TestPathPatterns {
 }
 
 /// One glob with `*` confined to a path segment.
-pub(crate) fn compile_glob(pattern: &str) -> Result<Glob, GitLogError> {
+pub(crate) fn compile_glob(pattern: &str) -> Result<Glob, Error> {
     GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
-        .map_err(|e| GitLogError::BadPattern {
+        .map_err(|e| Error::BadPattern {
             pattern: pattern.to_string(),
             reason: e.kind().to_string(),
         })
@@ -126,7 +126,7 @@ mod tests {
         assert!(!patterns.is_test("tests/main.rs"));
         assert!(matches!(
             TestPathPatterns::new(&["src/[a"]),
-            Err(GitLogError::BadPattern { .. })
+            Err(Error::BadPattern { .. })
         ));
     }
 }

@@ -294,5 +294,5 @@ fn gitlog_refuses_a_repository_without_an_origin_remote() {
 
     let result = collect_commits(dir.path(), None, &TestPathPatterns::default());
 
-    assert!(matches!(result, Err(GitLogError::NoRemote { .. })));
+    assert!(matches!(result, Err(Error::NoRemote { .. })));
 }

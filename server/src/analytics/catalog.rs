@@ -114,7 +114,8 @@ pub async fn get(db: &Db, id: i64) -> Result<CatalogPlan> {
 
 /// The catalog as the engine reads it.
 pub async fn plan_rows(db: &Db) -> Result<Vec<PlanRow>> {
-    Ok(list(db).await?.into_iter().map(|p| PlanRow {
+    let plans = list(db).await?;
+    Ok(plans.into_iter().map(|p| PlanRow {
         id: p.id,
         vendor: p.terms.vendor,
         name: p.terms.name,
@@ -165,22 +166,33 @@ pub async fn update(db: &Db, id: i64, terms: &PlanTerms) -> Result<()> {
     Ok(())
 }
 
-/// The `notes` column of the shipped CSV, in file order (the engine's parser drops it).
-fn shipped_notes() -> Vec<String> {
-    PLANS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|line| {
-        // vendor,plan,price,billing,"notes",source: notes is the fifth field.
-        let (mut field, mut quoted, mut index, mut notes) = (String::new(), false, 0, String::new());
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, quoted) {
-                ('"', true) if chars.peek() == Some(&'"') => { field.push('"'); chars.next(); }
-                ('"', _) => quoted = !quoted,
-                (',', false) => { if index == 4 { notes = std::mem::take(&mut field); } field.clear(); index += 1; }
-                _ => field.push(c),
+/// The fields of one CSV line (RFC 4180 quoting, no line breaks inside fields).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
             }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
         }
-        notes
-    }).collect()
+    }
+    fields.push(field);
+    fields
+}
+
+/// The `notes` column (fifth) of the shipped CSV, in file order: the engine's parser drops it.
+fn shipped_notes() -> Vec<String> {
+    PLANS_CSV
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| csv_fields(line).into_iter().nth(4).unwrap_or_default())
+        .collect()
 }
 
 /// Fills an empty catalog with the shipped plans and their default limits.
@@ -195,12 +207,53 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
     let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
     for (i, p) in plans.into_iter().enumerate() {
         let terms = PlanTerms {
-            vendor: p.vendor, name: p.name, kind: p.kind, usd_per_seat_month: p.usd_per_seat_month,
-            limit_5h_usd: p.limit_5h_usd, limit_week_usd: p.limit_week_usd, valid_from: p.valid_from,
-            valid_to: p.valid_to, source: p.source, notes: notes.get(i).cloned().unwrap_or_default(),
+            vendor: p.vendor,
+            name: p.name,
+            kind: p.kind,
+            usd_per_seat_month: p.usd_per_seat_month,
+            limit_5h_usd: p.limit_5h_usd,
+            limit_week_usd: p.limit_week_usd,
+            valid_from: p.valid_from,
+            valid_to: p.valid_to,
+            source: p.source,
+            notes: notes.get(i).cloned().unwrap_or_default(),
         };
         bind_terms(sqlx::query(&sql), &terms).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_notes_line_up_with_the_shipped_plans() {
+        let notes = shipped_notes();
+        assert_eq!(notes.len(), default_plans().map(|p| p.len()).unwrap_or(0));
+        assert!(notes[0].starts_with("Includes Claude Code."), "{}", notes[0]);
+    }
+
+    #[test]
+    fn a_plan_ending_before_it_starts_or_with_a_negative_price_is_refused() {
+        let mut terms = PlanTerms {
+            vendor: "Anthropic".into(),
+            name: "Claude Pro".into(),
+            kind: PlanKind::Flat,
+            usd_per_seat_month: Some(20.0),
+            limit_5h_usd: Some(10.0),
+            limit_week_usd: Some(60.0),
+            valid_from: NaiveDate::from_ymd_opt(2026, 2, 1),
+            valid_to: NaiveDate::from_ymd_opt(2026, 3, 1),
+            source: String::new(),
+            notes: String::new(),
+        };
+        assert!(terms.validate().is_ok());
+        terms.usd_per_seat_month = Some(-1.0);
+        assert!(matches!(terms.validate(), Err(Error::BadRequest(m)) if m.contains("usd_per_seat_month")));
+        terms.usd_per_seat_month = Some(20.0);
+        terms.valid_to = NaiveDate::from_ymd_opt(2026, 1, 1);
+        assert!(terms.validate().is_err());
+    }
 }

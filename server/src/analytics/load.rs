@@ -187,10 +187,46 @@ pub async fn first_uses(db: &Db, user_ids: Option<&[i64]>, end_ms: i64) -> Resul
         .collect()
 }
 
+/// When PR and commit history starts: the earliest PR opened or commit authored (reads the
+/// reviews collector's tables), `None` when there is none.
+pub async fn history_start_ms(db: &Db) -> Result<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT (SELECT MIN(created_at) FROM pull_requests) AS first_pr, (SELECT MIN(authored_at) FROM commits) AS first_commit",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let (pr, commit): (Option<i64>, Option<i64>) = (row.try_get("first_pr")?, row.try_get("first_commit")?);
+    Ok(pr.into_iter().chain(commit).min())
+}
+
 /// Maps an engine failure to the API error: bad parameters are the caller's, the rest ours.
 pub fn engine_error(err: agentmeter_metrics::MetricsError) -> Error {
     match err {
         agentmeter_metrics::MetricsError::InvalidParams(message) => Error::BadRequest(message),
         other => Error::Internal(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JAN_2026: i64 = 1_767_225_600_000;
+    const YEAR_MS: i64 = 365 * 86_400_000;
+
+    #[test]
+    fn berlin_is_whole_hours_from_utc_all_year_but_kolkata_and_lord_howe_are_not() {
+        assert!(hour_aligned(chrono_tz::Europe::Berlin, JAN_2026, JAN_2026 + YEAR_MS));
+        assert!(!hour_aligned(chrono_tz::Asia::Kolkata, JAN_2026, JAN_2026 + YEAR_MS));
+        // Lord Howe is +10:30 in winter and +11 in summer: January alone is aligned, the year is not.
+        assert!(hour_aligned(chrono_tz::Australia::Lord_Howe, JAN_2026, JAN_2026 + 20 * 86_400_000));
+        assert!(!hour_aligned(chrono_tz::Australia::Lord_Howe, JAN_2026, JAN_2026 + YEAR_MS));
+    }
+
+    #[test]
+    fn an_empty_scope_loads_nothing_and_everyone_needs_no_filter() {
+        assert_eq!(scope_sql("user_id", Some(&[])), None);
+        assert_eq!(scope_sql("user_id", None).as_deref(), Some(""));
+        assert_eq!(scope_sql("user_id", Some(&[3, 7])).as_deref(), Some(" AND user_id IN (3, 7)"));
     }
 }

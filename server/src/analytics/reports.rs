@@ -24,9 +24,6 @@ pub const MIN_DEVELOPERS: usize = 2;
 pub const BOOTSTRAP_ITERATIONS: usize = 2000;
 /// Level of the lift interval.
 pub const CONFIDENCE: f64 = 0.9;
-/// PR and commit history is looked for this long before the earliest baseline, to tell whether
-/// it is complete there.
-const HISTORY_PROBE: TimeDelta = TimeDelta::weeks(4);
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> agentmeter_metrics::Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("metrics task: {e}")))?.map_err(engine_error)
@@ -94,18 +91,14 @@ pub async fn productivity(state: &AppState, scope: &Scope, query: &ProductivityQ
     let firsts = load::first_uses(&state.db, Some(&ids), end).await?;
     let earliest_first = firsts.iter().map(|r| r.ts_utc_ms).min().unwrap_or(end);
     let baseline_start = earliest_first - TimeDelta::weeks(i64::from(query.baseline_weeks)).num_milliseconds();
-    let probe_start = baseline_start - HISTORY_PROBE.num_milliseconds();
-    let prs = crate::reviews::load::pull_request_rows(&state.db, probe_start, end).await?;
-    let commits = crate::reviews::load::commit_rows(&state.db, probe_start, end).await?;
+    let prs = crate::reviews::load::pull_request_rows(&state.db, baseline_start, end).await?;
+    let commits = crate::reviews::load::commit_rows(&state.db, baseline_start, end).await?;
     let history_from = match query.history_from {
         Some(date) => date,
-        None => {
-            // History is complete from the earliest PR or commit stored; one found before the
-            // earliest baseline means every baseline is covered.
-            let earliest = prs.iter().map(|p| p.created_at).chain(commits.iter().map(|c| c.ts)).min();
-            let start = earliest.map_or(end, |e| e.timestamp_millis().max(baseline_start));
-            DateTime::from_timestamp_millis(start).map_or(query.to, |t| t.with_timezone(&tz).date_naive())
-        }
+        None => match load::history_start_ms(&state.db).await? {
+            Some(ms) => DateTime::from_timestamp_millis(ms).map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
+            None => query.to,
+        },
     };
     let params = ProductivityParams {
         to: query.to,

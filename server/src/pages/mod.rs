@@ -17,9 +17,17 @@ use crate::error::{Error, ErrorForPage, Result};
 use crate::state::AppState;
 
 mod admin;
+mod adoption;
 mod client_ip;
+mod csv;
+mod developer;
+mod filters;
 mod login;
 mod overview;
+mod plans;
+mod productivity;
+mod reviews;
+mod spend;
 
 pub use client_ip::ClientIp;
 
@@ -27,6 +35,13 @@ pub use client_ip::ClientIp;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(overview::show))
+        .route("/spend", get(spend::show))
+        .route("/plans", get(plans::show))
+        .route("/adoption", get(adoption::show))
+        .route("/productivity", get(productivity::show))
+        .route("/reviews", get(reviews::show))
+        .route("/me", get(developer::me))
+        .route("/developers/{email}", get(developer::other))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/admin/users", get(admin::users).post(admin::add_user))

@@ -105,7 +105,7 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
          WHERE LOWER(repository) = LOWER($1) AND branches LIKE $2",
     )
     .bind(&repository)
-    .bind(format!("%{}%", head.replace(['%', '_'], "")))
+    .bind(format!("%{head}%"))
     .fetch_all(&db.pool)
     .await?;
     for r in &collected {
@@ -225,4 +225,24 @@ pub async fn pull_requests_of(db: &Db, repository_id: i64, head_branch: Option<&
         None => sqlx::query("SELECT id FROM pull_requests WHERE repository_id = $1").bind(repository_id).fetch_all(&db.pool).await?,
     };
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_are_keyed_by_user_then_forge_id_then_login() {
+        assert_eq!(person_key(Some(3), Some(9), Some("Bob")), "user:3");
+        assert_eq!(person_key(None, Some(9), Some("Bob")), "forge:9");
+        assert_eq!(person_key(None, None, Some("Bob")), "login:bob");
+    }
+
+    #[test]
+    fn a_branch_matches_locally_or_under_a_remote() {
+        assert!(names_branch("feature/x", "feature/x"));
+        assert!(names_branch("origin/feature/x", "feature/x"));
+        assert!(!names_branch("origin/feature/xy", "feature/x"));
+        assert!(!names_branch("main", "feature/x"));
+    }
 }

@@ -184,3 +184,40 @@ async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit(sha: &str) -> serde_json::Value {
+        serde_json::json!({"repository": "github.com/acme/api", "sha": sha, "author_email": "a@b.c", "author_name": "A",
+            "authored_at": "2026-03-01T10:00:00Z", "committed_at": "2026-03-01T10:00:00Z",
+            "lines": {"added": 2, "removed": 1, "test_added": 1, "test_removed": 0}})
+    }
+
+    #[test]
+    fn a_valid_batch_decodes_every_commit() {
+        let body = serde_json::json!({"commits": [commit("abcdef0"), commit("0123456789abcdef0123456789abcdef01234567")]});
+        let commits = decode_batch(body.to_string().as_bytes(), Utc::now()).expect("valid");
+        assert_eq!(commits.len(), 2);
+        assert_eq!(commits[0].lines.non_test_added(), 1);
+    }
+
+    #[test]
+    fn every_bad_commit_is_named_and_none_is_returned() {
+        let mut shouting = commit("abcdef0");
+        shouting["repository"] = serde_json::json!("acme/api");
+        let mut future = commit("abcdef1");
+        future["committed_at"] = serde_json::json!("2999-01-01T00:00:00Z");
+        let body = serde_json::json!({"commits": [commit("abcdef0"), commit("xyz"), shouting, future, {"sha": "abcdef2"}]});
+        match decode_batch(body.to_string().as_bytes(), Utc::now()) {
+            Err(Error::Unprocessable { records, .. }) => {
+                assert_eq!(records.iter().map(|r| r.index).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+                assert!(records[0].reason.contains("sha"));
+                assert!(records[1].reason.contains("repository"));
+                assert!(records[2].reason.contains("future"));
+            }
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+}

@@ -132,3 +132,25 @@ pub async fn set_critical_paths(state: &AppState, repo: &Repository, globs: &[St
     let reclassified = reclassify_all(&state.db, &ids, &webhooks::policy(state)).await?;
     Ok(CriticalPathsView { repository: repo.name.clone(), globs, reclassified: Some(reclassified) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_are_trimmed_and_every_bad_one_is_named() {
+        let good = parse_globs(&[" migrations/** ".to_owned(), "**/auth/**".to_owned()]).expect("valid");
+        assert_eq!(good, vec!["migrations/**", "**/auth/**"]);
+        match parse_globs(&["ok/**".to_owned(), "src/[a".to_owned(), String::new()]) {
+            Err(Error::Unprocessable { records, .. }) => assert_eq!(records.iter().map(|r| r.index).collect::<Vec<_>>(), vec![1, 2]),
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_repository_name_with_slashes_is_split_from_its_action() {
+        assert_eq!(split("github.com/acme/api/critical-paths").ok(), Some(("github.com/acme/api", "critical-paths")));
+        assert_eq!(split("7/webhook-secret").ok(), Some(("7", "webhook-secret")));
+        assert!(split("critical-paths").is_err());
+    }
+}

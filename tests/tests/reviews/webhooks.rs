@@ -41,11 +41,13 @@ async fn every_signed_github_example_payload_is_accepted_and_stored() {
         assert_eq!(review, ("commented".to_owned(), 1), "{}: the submitted review, later dismissed", app.backend);
         assert_eq!(count(&app, "pushed_commits").await, 1, "{}", app.backend);
         assert_eq!(count(&app, "webhook_deliveries").await, 13, "{}", app.backend);
-        let row: (String,) = sqlx::query_as("SELECT name FROM repositories WHERE provider = 'github' ORDER BY id LIMIT 1")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("repository");
-        assert_eq!(row.0, "github.com/codertocat/hello-world");
+        let named: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM pull_requests p JOIN repositories r ON r.id = p.repository_id WHERE r.name = 'github.com/codertocat/hello-world'",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+        assert_eq!(named.0, count(&app, "pull_requests").await, "every PR under the normalized repository name");
     })
     .await;
 }

@@ -45,6 +45,25 @@ impl TestApp {
         TestApp { addr, db, state, database_url: backend.url.clone(), backend: backend.name, _backend: backend }
     }
 
+    /// Spawns the server and loads the demo organisation through its own HTTP ingest paths, as
+    /// `serve --demo` does; returns the app and the demo admin (with an API token).
+    pub async fn spawn_demo(backend: Backend) -> (TestApp, TestUser) {
+        let mut settings = Settings::default();
+        settings.bind = "127.0.0.1:0".parse().expect("addr");
+        settings.database_url = backend.url.clone();
+        let app = Application::build(settings).await.expect("server builds");
+        let addr = app.local_addr().expect("addr");
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        let loaded = agentmeter_server::demo::load_if_empty(&state, &format!("http://{addr}")).await.expect("demo loads");
+        assert!(loaded.is_some(), "an empty database gets the demo");
+        let db = state.db.clone();
+        let email = agentmeter_server::demo::DEMO_ADMIN_EMAIL;
+        let token = admin::create_token(&db, email, Some("test")).await.expect("token");
+        let app = TestApp { addr, db, state, database_url: backend.url.clone(), backend: backend.name, _backend: backend };
+        (app, TestUser { email: email.into(), token })
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

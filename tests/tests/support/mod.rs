@@ -3,6 +3,7 @@
 pub mod app;
 pub mod backends;
 pub mod browser;
+pub mod dashboard;
 
 pub use app::{TestApp, TestUser};
 pub use backends::{for_each_backend, Backend};

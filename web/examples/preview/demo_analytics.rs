@@ -33,7 +33,7 @@ fn share_rows(items: &[(&str, f64)]) -> Vec<SpendShareRow> {
             spend: Figure::usd(*spend),
             share: Figure::percent(spend / total),
             tokens: Figure::tokens((spend * 61_000.0) as u64),
-            sessions: Figure::count((spend / 4.2) as i64),
+            requests: Figure::count((spend / 4.2) as i64),
             change: Figure::signed_percent(0.18 - 0.07 * i as f64),
         })
         .collect()
@@ -78,8 +78,6 @@ fn spend() -> SpendPage {
                 spend: Figure::usd(*spend),
                 change: if i == 0 { Figure::missing() } else { Figure::signed_percent(0.15 + 0.03 * i as f64) },
                 tokens: Figure::tokens((spend * 60_000.0) as u64),
-                sessions: Figure::count((spend / 4.0) as i64),
-                active_developers: Figure::count(28 + 3 * i as i64),
             })
             .collect(),
         breakdowns: vec![
@@ -111,7 +109,6 @@ fn plans() -> PlansPage {
                 developer: (*name).into(),
                 developer_href: Some("/developers/1".into()),
                 team: (*team).into(),
-                tokens: Figure::tokens((spend * 20_000.0) as u64),
                 api_cost: Figure::usd(monthly),
                 current_plan: "Max 5x".into(),
                 current_cost: Figure::usd(100.0),
@@ -219,13 +216,13 @@ fn adoption() -> AdoptionPage {
                 seats: Figure::count(seats),
                 weekly_active: Figure::count(active),
                 adoption: Figure::percent(active as f64 / seats as f64),
-                days_to_first_use: Figure::new(format!("{} days", seats - 4), (seats - 4) as f64),
+                developers: Figure::count(seats as i64),
                 top_share: Figure::percent(0.41),
             })
             .collect(),
         not_started: vec![
-            NotStartedRow { name: "Ola Nordmann".into(), email: "ola@acme.dev".into(), team: "Mobile".into(), seat_since: Figure::new("Feb 3, 2025", 1.0), has_token: true },
-            NotStartedRow { name: "Jean Dupont".into(), email: "jean@acme.dev".into(), team: "Data & ML".into(), seat_since: Figure::new("Mar 10, 2025", 2.0), has_token: false },
+            NotStartedRow { name: "Ola Nordmann".into(), email: "ola@acme.dev".into(), team: "Mobile".into(), has_token: true },
+            NotStartedRow { name: "Jean Dupont".into(), email: "jean@acme.dev".into(), team: "Data & ML".into(), has_token: false },
         ],
     }
 }

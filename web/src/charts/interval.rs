@@ -8,7 +8,7 @@ use super::Unit;
 
 const WIDTH: f64 = 640.0;
 const LABEL_COLUMN: f64 = 170.0;
-const VALUE_COLUMN: f64 = 190.0;
+const VALUE_COLUMN: f64 = 215.0;
 const ROW: f64 = 40.0;
 const TOP: f64 = 8.0;
 

@@ -15,8 +15,8 @@ pub struct AdoptionTeamRow {
     pub weekly_active: Figure,
     /// Weekly active over seats.
     pub adoption: Figure,
-    /// Median days from seat assignment to first session.
-    pub days_to_first_use: Figure,
+    /// Developers counted (seat holders, assistant users).
+    pub developers: Figure,
     /// Share of the team's spend from its top fifth of developers.
     pub top_share: Figure,
 }
@@ -27,8 +27,6 @@ pub struct NotStartedRow {
     pub name: String,
     pub email: String,
     pub team: String,
-    /// Formatted date the seat was assigned, sorting on the day.
-    pub seat_since: Figure,
     /// Whether an API token exists for them (if so, the uploader is probably not installed).
     pub has_token: bool,
 }

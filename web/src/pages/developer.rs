@@ -30,6 +30,7 @@ pub struct SessionRow {
     pub model: String,
     /// Repository or directory the session ran in.
     pub project: String,
+    /// Time with activity (hour buckets with at least one request).
     pub duration: Figure,
     pub tokens: Figure,
     pub cost: Figure,

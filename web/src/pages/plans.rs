@@ -47,7 +47,6 @@ pub struct PlanRecommendationRow {
     pub developer: String,
     pub developer_href: Option<String>,
     pub team: String,
-    pub tokens: Figure,
     /// What the usage would cost at API list prices.
     pub api_cost: Figure,
     /// Current plan name, or `None` for no plan.

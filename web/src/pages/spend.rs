@@ -14,8 +14,6 @@ pub struct SpendMonthRow {
     /// Change against the month before (`Figure::missing()` for the first).
     pub change: Figure,
     pub tokens: Figure,
-    pub sessions: Figure,
-    pub active_developers: Figure,
 }
 
 /// One team, developer, model or tool and its part of the spend.
@@ -28,7 +26,8 @@ pub struct SpendShareRow {
     /// Share of the total spend.
     pub share: Figure,
     pub tokens: Figure,
-    pub sessions: Figure,
+    /// Billed requests (API calls) made by the assistant.
+    pub requests: Figure,
     /// Change against the previous period of the same length.
     pub change: Figure,
 }

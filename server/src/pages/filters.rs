@@ -1,0 +1,150 @@
+//! The filter bar of the data pages: `team`, `from`, `to` and `tool` read from the URL, turned
+//! into the same typed parameters and scope the JSON API uses, and written back into the form.
+
+use agentmeter_metrics::calendar::DateRange;
+use serde::Deserialize;
+
+use agentmeter_web::pages::{Choice, FilterBar};
+
+use crate::analytics::load;
+use crate::analytics::params::MetricsQuery;
+use crate::auth::scope::{resolve, Scope};
+use crate::auth::CurrentUser;
+use crate::domain::Role;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+
+/// The query string of a data page.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PageQuery {
+    pub team: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub tool: Option<String>,
+    /// `csv` asks for one table as CSV instead of the page.
+    pub format: Option<String>,
+    /// Which table to export (its `data-csv-name`).
+    pub table: Option<String>,
+}
+
+/// The query string, or a 400 saying why it could not be read.
+pub fn page_query(query: std::result::Result<axum::extract::Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> Result<PageQuery> {
+    query.map(|axum::extract::Query(q)| q).map_err(|e| Error::BadRequest(e.body_text()))
+}
+
+/// The range of the same length just before `range`, for "change vs previous period".
+pub fn previous(range: DateRange) -> DateRange {
+    let days = (range.to - range.from).num_days() + 1;
+    let to = range.from - chrono::TimeDelta::days(1);
+    DateRange { from: to - chrono::TimeDelta::days(days - 1), to }
+}
+
+/// `2026-03` -> `March 2026` (the text itself when it is not a month).
+pub fn month_name(month: &str) -> String {
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_or_else(|_| month.to_owned(), agentmeter_web::format::month)
+}
+
+/// The tools a usage page can be narrowed to.
+pub const TOOLS: [(&str, &str); 2] = [("claude-code", "Claude Code"), ("codex", "Codex")];
+
+impl PageQuery {
+    /// The non-empty, trimmed team name.
+    pub fn team(&self) -> Option<&str> {
+        self.team.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
+
+    /// The CSV table asked for, when `format=csv`.
+    pub fn csv_table(&self) -> Result<Option<&str>> {
+        match self.format.as_deref().map(str::trim) {
+            None | Some("") | Some("html") => Ok(None),
+            Some("csv") => self
+                .table
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(Some)
+                .ok_or_else(|| Error::BadRequest("format=csv needs table=NAME".into())),
+            Some(other) => Err(Error::BadRequest(format!("format must be csv, got {other:?}"))),
+        }
+    }
+
+    /// The same filters as the metrics API reads them, optionally for one developer.
+    pub fn metrics(&self, user: Option<&str>) -> MetricsQuery {
+        MetricsQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            team: self.team().map(str::to_owned),
+            user: user.map(str::to_owned),
+            tool: self.tool.clone().filter(|t| !t.trim().is_empty()),
+            ..MetricsQuery::default()
+        }
+    }
+}
+
+/// What a team page needs from the URL: the checked range, the caller's scope and the filter bar.
+pub struct TeamView {
+    pub query: PageQuery,
+    pub range: DateRange,
+    pub scope: Scope,
+    pub filters: FilterBar,
+}
+
+/// Developers may not open team pages; everyone else gets their scope resolved like the API does.
+pub async fn team_view(state: &AppState, user: &CurrentUser, query: PageQuery, action: &str, with_tools: bool) -> Result<TeamView> {
+    if user.role == Role::Developer {
+        return Err(Error::Forbidden("team pages are for managers and admins; your own usage is under My usage (/me)".into()));
+    }
+    let metrics = query.metrics(None);
+    let range = metrics.range(state.org_tz)?;
+    let scope = resolve(state, user, &metrics.scope_filter()).await?;
+    let teams = team_choices(state, user, query.team()).await?;
+    let filters = filter_bar(action, teams, with_tools, &query, range);
+    Ok(TeamView { query, range, scope, filters })
+}
+
+/// The teams this caller may pick: every team for an admin, the managed ones for a manager.
+pub async fn team_choices(state: &AppState, user: &CurrentUser, current: Option<&str>) -> Result<Vec<Choice>> {
+    if user.role == Role::Developer {
+        return Ok(Vec::new());
+    }
+    let managed = user.managed_team_ids();
+    Ok(load::teams(&state.db)
+        .await?
+        .into_iter()
+        .filter(|t| user.is_admin() || managed.contains(&t.id))
+        .map(|t| Choice::new(t.name.clone(), t.name, current))
+        .collect())
+}
+
+/// The filter bar, showing the effective dates (defaults filled in).
+pub fn filter_bar(action: &str, teams: Vec<Choice>, with_tools: bool, query: &PageQuery, range: DateRange) -> FilterBar {
+    let tool = query.tool.as_deref();
+    let tools = if with_tools { TOOLS.iter().map(|(v, l)| Choice::new(*v, *l, tool)).collect() } else { Vec::new() };
+    FilterBar { action: action.to_owned(), teams, tools, from: range.from.to_string(), to: range.to.to_string() }
+}
+
+/// `March 1 – March 28, 2026 · Platform`: what a page covers, for its subtitle.
+pub fn period_label(range: DateRange, team: Option<&str>) -> String {
+    let who = team.unwrap_or("All teams you can see");
+    format!("{} – {} · {who}", agentmeter_web::format::date(range.from), agentmeter_web::format::date(range.to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_is_asked_for_only_with_a_table_name() {
+        let q = |format: &str, table: Option<&str>| PageQuery { format: Some(format.into()), table: table.map(str::to_owned), ..PageQuery::default() };
+        assert_eq!(q("csv", Some("spend-by-team")).csv_table().expect("ok"), Some("spend-by-team"));
+        assert!(q("csv", None).csv_table().is_err());
+        assert!(q("xml", Some("x")).csv_table().is_err());
+        assert_eq!(PageQuery::default().csv_table().expect("ok"), None);
+    }
+
+    #[test]
+    fn blank_filters_are_left_out_of_the_metrics_query() {
+        let q = PageQuery { team: Some("  ".into()), tool: Some(String::new()), ..PageQuery::default() };
+        let m = q.metrics(Some("a@x.dev"));
+        assert_eq!((m.team, m.tool, m.user.as_deref()), (None, None, Some("a@x.dev")));
+    }
+}

@@ -1,0 +1,146 @@
+//! The Productivity page (`/productivity`): merged pull requests per developer-week before and
+//! after adopting an assistant, per team and per developer, with intervals and sample sizes.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+
+use agentmeter_metrics::productivity::{DeveloperProductivity, DeveloperStatus, Lift, ProductivityReport};
+use agentmeter_web::charts::{interval_chart, IntervalChart, IntervalEstimate, Unit};
+use agentmeter_web::pages::{EmptyState, LiftRow, LiftVerdict, NavSection, ProductivityPage};
+use agentmeter_web::{format, Figure};
+
+use super::csv::{self, raw, CsvTable};
+use super::filters::{self, page_query, PageQuery};
+use super::{chrome, render};
+use crate::analytics::reports;
+use crate::auth::scope::{resolve, ScopeFilter};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::state::AppState;
+
+/// `GET /productivity`
+pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
+    let view = filters::team_view(&state, &user, page_query(query)?, "/productivity", false).await?;
+    let params = view.query.metrics(None).productivity(state.org_tz)?;
+    let overall = reports::productivity(&state, &view.scope, &params).await?;
+    let teams = team_lifts(&state, &user, &view.query).await?;
+    let page = ProductivityPage {
+        chrome: chrome(&state, &user, NavSection::Productivity),
+        filters: view.filters,
+        empty: empty(&overall),
+        metric: "merged pull requests per developer-week".into(),
+        method: format!(
+            "Each developer's weekly rate over the {} weeks before their first assistant session is compared with \
+             their rate after a {}-week ramp; the team lift is the change in the mean rate, with a 90% bootstrap interval \
+             over developers. Developers without history before adoption are left out.",
+            overall.baseline_weeks, overall.ramp_weeks
+        ),
+        lift_chart: lift_chart(&teams),
+        teams: teams.iter().map(|(name, lift)| team_row(name, lift)).collect(),
+        developers: overall.per_developer.iter().filter(|d| d.status == DeveloperStatus::Included).map(developer_row).collect(),
+    };
+    match view.query.csv_table()? {
+        Some(table) => csv::respond(tables(&page), table, "/productivity"),
+        None => Ok(render(page)?.into_response()),
+    }
+}
+
+/// The lift of each team the caller may see (or just the selected one), by team name.
+pub async fn team_lifts(state: &AppState, user: &CurrentUser, query: &PageQuery) -> Result<Vec<(String, Lift)>> {
+    let params = query.metrics(None).productivity(state.org_tz)?;
+    let mut lifts = Vec::new();
+    for choice in filters::team_choices(state, user, query.team()).await? {
+        if query.team().is_some() && !choice.selected {
+            continue;
+        }
+        let scope = resolve(state, user, &ScopeFilter { team: Some(choice.value.clone()), user: None }).await?;
+        let report = reports::productivity(state, &scope, &params).await?;
+        lifts.push((choice.label, report.merged_prs_per_week));
+    }
+    Ok(lifts)
+}
+
+fn empty(report: &ProductivityReport) -> Option<EmptyState> {
+    (report.per_developer.is_empty()).then(|| EmptyState {
+        title: "Nobody to measure yet".into(),
+        message: "Productivity compares each developer's merged pull requests before and after their first assistant \
+                  session. Connect your repositories' webhooks and match git identities so pull requests find their authors."
+            .into(),
+        steps: Vec::new(),
+        action: Some(agentmeter_web::pages::Link { label: "Set up webhooks".into(), href: "/admin/webhooks".into() }),
+    })
+}
+
+/// `+6.0% to +31.0%`, or a dash when there is no interval.
+pub fn interval_text(lift: &Lift) -> String {
+    match (lift.ci_low_pct, lift.ci_high_pct) {
+        (Some(low), Some(high)) => format!("{} to {}", format::signed_percent(low / 100.0), format::signed_percent(high / 100.0)),
+        _ => "—".into(),
+    }
+}
+
+fn per_week(value: f64) -> Figure {
+    Figure::new(format!("{value:.1} PRs"), value)
+}
+
+/// One team's row.
+pub fn team_row(name: &str, lift: &Lift) -> LiftRow {
+    let verdict = match (lift.sufficient_data, lift.ci_low_pct, lift.ci_high_pct) {
+        (true, Some(low), Some(high)) => LiftVerdict::from_interval(low, high),
+        _ => LiftVerdict::Inconclusive,
+    };
+    LiftRow {
+        name: name.to_owned(),
+        href: Some(format!("/productivity?team={}", super::developer::query_value(name))),
+        detail: format!("{} developers measured", lift.developers),
+        before: per_week(lift.before_per_week),
+        after: per_week(lift.after_per_week),
+        lift: lift.lift_pct.map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
+        interval: interval_text(lift),
+        sample: if lift.sufficient_data { format!("{} devs", lift.developers) } else { format!("{} devs · too few", lift.developers) },
+        verdict,
+    }
+}
+
+fn developer_row(d: &DeveloperProductivity) -> LiftRow {
+    let rate = |n: i64, weeks: f64| if weeks > 0.0 { n as f64 / weeks } else { f64::NAN };
+    let (before, after) = (rate(d.merged_prs_before, d.baseline_weeks), rate(d.merged_prs_after, d.after_weeks));
+    let lift = if before > 0.0 && after.is_finite() { Figure::signed_percent(after / before - 1.0) } else { Figure::missing() };
+    LiftRow {
+        name: d.name.clone(),
+        href: None,
+        detail: d.first_use.map_or_else(String::new, |day| format!("first session {}", format::date(day))),
+        before: if before.is_finite() { per_week(before) } else { Figure::missing() },
+        after: if after.is_finite() { per_week(after) } else { Figure::missing() },
+        lift,
+        interval: "—".into(),
+        sample: format!("{:.0} + {:.0} wk", d.baseline_weeks, d.after_weeks),
+        verdict: LiftVerdict::Inconclusive,
+    }
+}
+
+/// Lift per team with its interval; teams without enough data are left out of the chart.
+pub fn lift_chart(teams: &[(String, Lift)]) -> String {
+    let items = teams
+        .iter()
+        .filter_map(|(name, l)| {
+            let (estimate, low, high) = (l.lift_pct?, l.ci_low_pct?, l.ci_high_pct?);
+            Some(IntervalEstimate { label: name.clone(), note: format!("n = {} developers", l.developers), estimate: estimate / 100.0, low: low / 100.0, high: high / 100.0 })
+        })
+        .collect();
+    interval_chart(&IntervalChart { title: "Lift in merged PRs per developer-week, 90% interval".into(), unit: Unit::Percent, items })
+}
+
+fn lift_table(name: &str, rows: &[LiftRow]) -> CsvTable {
+    let mut t = CsvTable::new(name, vec!["name", "detail", "before_per_week", "after_per_week", "lift_ratio", "interval", "sample", "reading"]);
+    for r in rows {
+        t = t.row(vec![r.name.clone(), r.detail.clone(), raw(&r.before), raw(&r.after), raw(&r.lift), r.interval.clone(), r.sample.clone(), r.verdict.label().into()]);
+    }
+    t
+}
+
+/// Every table of the page, for CSV export.
+pub fn tables(page: &ProductivityPage) -> Vec<CsvTable> {
+    vec![lift_table("lift-by-team", &page.teams), lift_table("lift-by-developer", &page.developers)]
+}

@@ -1,0 +1,245 @@
+//! The Spend page (`/spend`): API-equivalent cost by team, developer, model and tool over time,
+//! and month over month. The handler loads reports; [`page`] maps them into the view.
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+
+use agentmeter_metrics::calendar::DateRange;
+use agentmeter_metrics::spend::{SpendGroup, SpendGroupBy, SpendReport};
+use agentmeter_web::charts::{line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit};
+use agentmeter_web::pages::{EmptyState, FilterBar, KpiCard, NavSection, PageChrome, SpendBreakdown, SpendMonthRow, SpendPage, SpendShareRow};
+use agentmeter_web::{format, Delta, Figure};
+
+use super::csv::{self, raw, CsvTable};
+use super::filters::{self, month_name, page_query, PageQuery};
+use super::{chrome, render};
+use crate::analytics::params::SpendQuery;
+use crate::analytics::{load, reports};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::state::AppState;
+
+/// Everything the page shows: this period by several keys, and the period before by the same keys.
+pub struct SpendData {
+    pub by_week: SpendReport,
+    pub current: Vec<SpendReport>,
+    pub previous: Vec<SpendReport>,
+    /// Developer name -> email, for drill-down links.
+    pub emails: HashMap<String, String>,
+}
+
+const BREAKDOWNS: [(SpendGroupBy, &str, &str, &str); 4] = [
+    (SpendGroupBy::Team, "By team", "Team", "spend-by-team"),
+    (SpendGroupBy::Developer, "By developer", "Developer", "spend-by-developer"),
+    (SpendGroupBy::Model, "By model", "Model", "spend-by-model"),
+    (SpendGroupBy::Tool, "By tool", "Tool", "spend-by-tool"),
+];
+
+/// `GET /spend`
+pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
+    let view = filters::team_view(&state, &user, page_query(query)?, "/spend", true).await?;
+    let base = view.query.metrics(None).spend(state.org_tz)?;
+    let data = load_data(&state, &view.scope, &base).await?;
+    let page = page(chrome(&state, &user, NavSection::Spend), view.filters, &data);
+    match view.query.csv_table()? {
+        Some(table) => csv::respond(tables(&page), table, "/spend"),
+        None => Ok(render(page)?.into_response()),
+    }
+}
+
+async fn load_data(state: &AppState, scope: &crate::auth::Scope, base: &SpendQuery) -> Result<SpendData> {
+    let with = |group_by, range: DateRange| SpendQuery { range, group_by, tool: base.tool };
+    let before = filters::previous(base.range);
+    let q: Vec<SpendQuery> = [
+        (SpendGroupBy::Week, base.range),
+        (SpendGroupBy::Team, base.range),
+        (SpendGroupBy::Developer, base.range),
+        (SpendGroupBy::Model, base.range),
+        (SpendGroupBy::Tool, base.range),
+        (SpendGroupBy::Team, before),
+        (SpendGroupBy::Developer, before),
+        (SpendGroupBy::Model, before),
+        (SpendGroupBy::Tool, before),
+    ]
+    .into_iter()
+    .map(|(g, r)| with(g, r))
+    .collect();
+    let (by_week, t, d, m, tl, pt, pd, pm, ptl, developers) = tokio::try_join!(
+        reports::spend(state, scope, &q[0]),
+        reports::spend(state, scope, &q[1]),
+        reports::spend(state, scope, &q[2]),
+        reports::spend(state, scope, &q[3]),
+        reports::spend(state, scope, &q[4]),
+        reports::spend(state, scope, &q[5]),
+        reports::spend(state, scope, &q[6]),
+        reports::spend(state, scope, &q[7]),
+        reports::spend(state, scope, &q[8]),
+        load::developers(&state.db, scope),
+    )?;
+    let emails = developers.into_iter().map(|d| (d.name, d.email)).collect();
+    Ok(SpendData { by_week, current: vec![t, d, m, tl], previous: vec![pt, pd, pm, ptl], emails })
+}
+
+/// The Spend page from its reports.
+pub fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPage {
+    let total = &data.by_week.total;
+    let empty = (total.events == 0).then(|| EmptyState {
+        title: "No spend in this period".into(),
+        message: "Nobody in this selection used an assistant between these dates. Widen the dates or pick another team; \
+                  if nobody has uploaded yet, each developer installs the uploader."
+            .into(),
+        steps: vec!["agentmeter login --server <this server's URL>".into(), "agentmeter hook install".into()],
+        action: None,
+    });
+    let previous_total: f64 = data.previous.first().map_or(0.0, |r| r.total.cost_usd);
+    let active = data.current.get(1).map_or(0, |r| r.groups.iter().filter(|g| g.events > 0).count());
+    SpendPage {
+        chrome,
+        filters,
+        empty,
+        kpis: kpis(&data.by_week, previous_total, active),
+        over_time_chart: over_time_chart(&data.by_week),
+        by_developer_chart: developer_chart(data.current.get(1)),
+        by_model_chart: model_chart(data.current.get(2)),
+        months: months(&data.by_week),
+        breakdowns: BREAKDOWNS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, title, dimension, csv_name))| SpendBreakdown {
+                title: (*title).into(),
+                dimension: (*dimension).into(),
+                csv_name: (*csv_name).into(),
+                rows: data.current.get(i).map_or_else(Vec::new, |r| share_rows(r, data.previous.get(i), i == 1, &data.emails)),
+            })
+            .collect(),
+    }
+}
+
+fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard> {
+    let total = report.total.cost_usd;
+    let mut spend = KpiCard::new("Spend in range", format::usd_whole(total), format!("{} tokens", format::tokens_compact(report.total.tokens as f64)));
+    if previous_total > 0.0 {
+        spend = spend.with_delta(Delta::relative(total / previous_total - 1.0, "vs previous period", false));
+    }
+    let mut cards = vec![spend];
+    if let Some(f) = &report.forecast {
+        cards.push(KpiCard::new(
+            format!("Forecast for {}", month_name(&f.month)),
+            format::usd_whole(f.forecast_cost_usd),
+            format!("{} so far after {:.0} of {} days", format::usd_whole(f.cost_so_far_usd), f.elapsed_days, f.days_in_month),
+        ));
+    }
+    let per_dev = if active > 0 { format::usd_whole(total / active as f64) } else { "—".into() };
+    cards.push(KpiCard::new("Per active developer", per_dev, format!("{} developers with usage", format::integer(active as i64))));
+    cards
+}
+
+pub fn over_time_chart(report: &SpendReport) -> String {
+    let periods = report.groups.iter().map(|g| week_label(&g.key)).collect();
+    let values = report.groups.iter().map(|g| g.cost_usd).collect();
+    line_chart(&LineChart { title: "Spend per week (USD)".into(), unit: Unit::Usd, periods, series: vec![Series::new("Spend", values)], area: true })
+}
+
+fn week_label(key: &str) -> String {
+    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").map_or_else(|_| key.to_owned(), format::short_date)
+}
+
+fn ranked(title: &str, report: Option<&SpendReport>) -> String {
+    let items = report.map_or_else(Vec::new, |r| r.groups.iter().map(|g| RankedBar { label: short_model(&g.key).to_owned(), value: g.cost_usd }).collect());
+    ranked_bars(&RankedBars { title: title.into(), unit: Unit::Usd, items, limit: 10 })
+}
+
+/// `claude-opus-4-1-20250805` -> `claude-opus-4-1`: the release date adds width, not meaning.
+pub fn short_model(name: &str) -> &str {
+    match name.rsplit_once('-') {
+        Some((head, date)) if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => name,
+    }
+}
+
+fn developer_chart(report: Option<&SpendReport>) -> String {
+    ranked("Spend per developer (USD), top 10", report)
+}
+
+fn model_chart(report: Option<&SpendReport>) -> String {
+    ranked("Spend per model (USD)", report)
+}
+
+fn months(report: &SpendReport) -> Vec<SpendMonthRow> {
+    report
+        .months
+        .iter()
+        .map(|m| SpendMonthRow {
+            month: Figure::new(month_name(&m.month), m.month.replace('-', "").parse().unwrap_or(0.0)),
+            spend: Figure::usd(m.cost_usd),
+            change: m.change_pct.map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
+            tokens: Figure::tokens(m.tokens.max(0) as u64),
+        })
+        .collect()
+}
+
+fn share_rows(report: &SpendReport, previous: Option<&SpendReport>, developers: bool, emails: &HashMap<String, String>) -> Vec<SpendShareRow> {
+    let total = report.total.cost_usd;
+    let before = |key: &str| previous.and_then(|p| p.groups.iter().find(|g| g.key == key)).map(|g: &SpendGroup| g.cost_usd);
+    let mut rows: Vec<SpendShareRow> = report
+        .groups
+        .iter()
+        .map(|g| SpendShareRow {
+            name: g.key.clone(),
+            href: if developers { emails.get(&g.key).map(|e| format!("/developers/{}", super::developer::path_segment(e))) } else { None },
+            spend: Figure::usd(g.cost_usd),
+            share: if total > 0.0 { Figure::percent(g.cost_usd / total) } else { Figure::missing() },
+            tokens: Figure::tokens(g.tokens.max(0) as u64),
+            requests: Figure::count(g.events),
+            change: match before(&g.key) {
+                Some(b) if b > 0.0 => Figure::signed_percent(g.cost_usd / b - 1.0),
+                _ => Figure::new("new", f64::NAN),
+            },
+        })
+        .collect();
+    rows.sort_by(|a, b| b.spend.sort.total_cmp(&a.spend.sort));
+    rows
+}
+
+/// Every table of the page, for CSV export.
+pub fn tables(page: &SpendPage) -> Vec<CsvTable> {
+    let mut months = CsvTable::new("spend-by-month", vec!["month", "spend_usd", "change_ratio", "tokens"]);
+    for r in &page.months {
+        months = months.row(vec![r.month.text.clone(), raw(&r.spend), raw(&r.change), raw(&r.tokens)]);
+    }
+    let mut tables = vec![months];
+    for b in &page.breakdowns {
+        let mut t = CsvTable::new(&b.csv_name, vec!["name", "spend_usd", "share_ratio", "tokens", "requests", "change_ratio"]);
+        for r in &b.rows {
+            t = t.row(vec![r.name.clone(), raw(&r.spend), raw(&r.share), raw(&r.tokens), raw(&r.requests), raw(&r.change)]);
+        }
+        tables.push(t);
+    }
+    tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).expect("date")
+    }
+
+    #[test]
+    fn model_release_dates_are_dropped_from_chart_labels_only_when_they_are_dates() {
+        assert_eq!(short_model("claude-opus-4-1-20250805"), "claude-opus-4-1");
+        assert_eq!(short_model("claude-sonnet-4-6"), "claude-sonnet-4-6");
+        assert_eq!(short_model("gpt-5-codex"), "gpt-5-codex");
+    }
+
+    #[test]
+    fn the_previous_period_has_the_same_length_and_ends_the_day_before() {
+        let before = filters::previous(DateRange { from: day(11), to: day(20) });
+        assert_eq!((before.from, before.to), (day(1), day(10)));
+    }
+}

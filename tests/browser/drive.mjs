@@ -1,0 +1,88 @@
+// Drives Debian's chromium over the DevTools protocol for tests/tests/browser.rs.
+//
+// Reads a plan (JSON file named by AGENTMETER_BROWSER_PLAN): the server's base URL, where to save
+// screenshots, and per account the pages to visit, the pages that must answer 403 and the texts
+// that must never appear (another team's people). Signs in through the login form, visits every
+// page at 1280px and 390px, and prints one JSON object: {"visits": n, "screenshots": [...],
+// "failures": [...]}. Any console error, failed request, HTTP error, horizontal overflow or
+// forbidden text is a failure.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const plan = JSON.parse(readFileSync(process.env.AGENTMETER_BROWSER_PLAN, 'utf8'));
+const widths = [1280, 390];
+const failures = [];
+const screenshots = [];
+let visits = 0;
+
+mkdirSync(plan.screenshots, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: plan.chromium,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--disable-sync', '--no-first-run'],
+  // Playwright gives every launch a fresh temporary --user-data-dir of its own.
+});
+
+const slug = (path) => (path === '/' ? 'overview' : path.replace(/^\//, '').replace(/[^a-z0-9]+/gi, '-')).replace(/-+$/, '');
+
+for (const account of plan.accounts) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  let current = 'login';
+  let expectForbidden = false;
+  const fail = (what) => failures.push(`${account.role} ${current}: ${what}`);
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    if (expectForbidden && msg.text().includes('403')) return;
+    fail(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => fail(`script error: ${err.message}`));
+  page.on('requestfailed', (req) => fail(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !(expectForbidden && res.status() === 403)) fail(`HTTP ${res.status()} for ${res.url()}`);
+  });
+
+  // Sign in through the form, as a person would.
+  await page.goto(`${plan.base}/login`);
+  await page.fill('input[name="email"]', account.email);
+  await page.fill('input[name="password"]', account.password);
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type="submit"]')]);
+  if (new URL(page.url()).pathname === '/login') fail('sign-in through the form did not leave the login page');
+  if (account.landing && new URL(page.url()).pathname !== account.landing) fail(`landed on ${page.url()}, expected ${account.landing}`);
+
+  for (const path of account.pages) {
+    current = path;
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: 900 });
+      const response = await page.goto(`${plan.base}${path}`, { waitUntil: 'load' });
+      visits += 1;
+      if (!response || response.status() !== 200) fail(`status ${response?.status()} at ${width}px`);
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const secret of account.forbidden_text) {
+        if (text.includes(secret)) fail(`shows another team's data: ${secret}`);
+      }
+      const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      if (overflow[0] > overflow[1]) fail(`horizontal overflow at ${width}px: scrollWidth ${overflow[0]} > ${overflow[1]}`);
+      // Sorting must work: click the first sortable heading of the first table, if any.
+      const heading = await page.$('table.sortable thead th');
+      if (heading) await heading.click();
+      const file = join(plan.screenshots, `${account.role}-${slug(path)}-${width}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      screenshots.push(file);
+    }
+  }
+
+  for (const path of account.forbidden_pages) {
+    current = path;
+    expectForbidden = true;
+    const response = await page.goto(`${plan.base}${path}`);
+    visits += 1;
+    if (!response || response.status() !== 403) fail(`expected 403, got ${response?.status()}`);
+    expectForbidden = false;
+  }
+  await context.close();
+}
+
+await browser.close();
+process.stdout.write(JSON.stringify({ visits, screenshots, failures }));
