@@ -5,7 +5,16 @@ use reqwest::StatusCode;
 use crate::support::{for_each_backend, TestApp, TestUser};
 
 /// Data endpoints checked by the role matrix; each takes `team` and `user` filters.
-pub const DATA_ENDPOINTS: [&str; 1] = ["/api/v1/usage/summary"];
+pub const DATA_ENDPOINTS: [&str; 8] = [
+    "/api/v1/usage/summary",
+    "/api/v1/metrics/spend",
+    "/api/v1/metrics/plans",
+    "/api/v1/metrics/adoption",
+    "/api/v1/metrics/productivity",
+    "/api/v1/reviews/summary",
+    "/api/v1/reviews/alerts",
+    "/api/v1/reviews/pull-requests",
+];
 
 struct Org {
     admin: TestUser,

@@ -1,5 +1,8 @@
 //! The developer-side collectors end to end: the real `agentmeter` binary (login, upload, usage,
 //! collect git) against the real server on each backend.
+//!
+//! The binary is run synchronously, so these tests use a multi-threaded runtime: the server's
+//! tasks keep running on the workers while the test thread waits for the CLI.
 
 mod git;
 mod upload;

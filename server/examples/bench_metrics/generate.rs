@@ -10,9 +10,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+/// Developers of the full benchmark.
 pub const DEVELOPERS: usize = 200;
-pub const TEAMS: usize = 8;
-const TARGET_EVENTS: f64 = 5_000_000.0;
+const TEAMS: usize = 8;
+/// Usage events per developer and year: 200 developers make about 5 million.
+const EVENTS_PER_DEVELOPER: f64 = 25_000.0;
 
 /// Heavy-tailed weight: a motivated minority does most of the work.
 fn weight(rng: &mut StdRng) -> f64 {
@@ -20,14 +22,14 @@ fn weight(rng: &mut StdRng) -> f64 {
     (-u.ln()).powf(1.6)
 }
 
-pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, today: NaiveDate) -> anyhow::Result<u64> {
+pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, today: NaiveDate, developers: usize) -> anyhow::Result<u64> {
     let mut rng = StdRng::seed_from_u64(2026);
     for t in 0..TEAMS {
         admin::add_team(db, &format!("Team {t}")).await?;
     }
     let start = today - Duration::days(365);
     let working_days = (0..365).filter(|d| !matches!((start + Duration::days(*d)).weekday(), Weekday::Sat | Weekday::Sun)).count() as f64;
-    let weights: Vec<f64> = (0..DEVELOPERS).map(|_| weight(&mut rng)).collect();
+    let weights: Vec<f64> = (0..developers).map(|_| weight(&mut rng)).collect();
     let total_weight: f64 = weights.iter().sum();
     let mut stored = 0u64;
     for (dev, w) in weights.iter().enumerate() {
@@ -37,7 +39,7 @@ pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, 
         // 10% never start; the others start within the first four months.
         let starts = rng.gen_bool(0.9);
         let first_day = rng.gen_range(0..120);
-        let per_day = TARGET_EVENTS * w / total_weight / (working_days * 0.8) / 0.9;
+        let per_day = EVENTS_PER_DEVELOPER * developers as f64 * w / total_weight / (working_days * 0.8) / 0.9;
         let uses_codex = rng.gen_bool(0.3);
         let mut events = Vec::new();
         let mut commits = Vec::new();
@@ -57,11 +59,13 @@ pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, 
             let sessions = rng.gen_range(1..=3);
             for s in 0..sessions {
                 let begin = midnight + Duration::minutes(rng.gen_range(420..1020));
+                // A session works in one project (repository) of the developer's three.
+                let project = format!("service-{}", (dev + rng.gen_range(0..3)) % 24);
                 let length = rng.gen_range(30..180);
                 for e in 0..n / sessions {
                     let at = begin + Duration::seconds(rng.gen_range(0..length * 60));
                     let key = format!("{dev}-{d}-{s}-{e}");
-                    events.push(usage(&key, &format!("{dev}-{d}-{s}"), at, uses_codex, dev, &mut rng));
+                    events.push(usage(&key, &format!("{dev}-{d}-{s}"), &project, at, uses_codex, &mut rng));
                 }
             }
             if events.len() >= 4000 || d == 364 {
@@ -79,14 +83,13 @@ pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, 
     Ok(stored)
 }
 
-fn usage(key: &str, session: &str, at: DateTime<Utc>, uses_codex: bool, dev: usize, rng: &mut StdRng) -> UsageEvent {
+fn usage(key: &str, session: &str, project: &str, at: DateTime<Utc>, uses_codex: bool, rng: &mut StdRng) -> UsageEvent {
     let roll: f64 = rng.gen();
     let (tool, model) = match roll {
         r if uses_codex && r < 0.2 => (Tool::Codex, "gpt-5-codex"),
         r if r < 0.35 => (Tool::ClaudeCode, "claude-opus-4-8"),
         _ => (Tool::ClaudeCode, "claude-sonnet-4-5"),
     };
-    let project = format!("service-{}", (dev + rng.gen_range(0..3)) % 24);
     let mut tool_calls = std::collections::BTreeMap::new();
     if rng.gen_bool(0.3) {
         tool_calls.insert("Edit".to_owned(), rng.gen_range(1..4));
@@ -96,7 +99,7 @@ fn usage(key: &str, session: &str, at: DateTime<Utc>, uses_codex: bool, dev: usi
         dedupe_key: key.to_owned(),
         session_id: session.to_owned(),
         repository: Some(format!("github.com/acme/{project}")),
-        project: Some(project),
+        project: Some(project.to_owned()),
         git_branch: None,
         timestamp: at,
         model: model.to_owned(),

@@ -2,7 +2,7 @@
 //! the time and peak memory of each metrics endpoint's computation (loading + engine).
 //!
 //! ```text
-//! cargo run --release -p agentmeter-server --example bench_metrics -- /tmp/bench.db
+//! cargo run --release -p agentmeter-server --example bench_metrics -- /tmp/bench.db [developers]
 //! ```
 //! The first run generates the file (minutes); later runs reuse it. Results: docs/bench-metrics.md.
 
@@ -43,6 +43,10 @@ async fn measure<T>(name: &str, work: impl std::future::Future<Output = agentmet
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let path = std::env::args().nth(1).unwrap_or_else(|| "bench-metrics.db".to_owned());
+    let developers = match std::env::args().nth(2) {
+        Some(n) => n.parse()?,
+        None => generate::DEVELOPERS,
+    };
     let fresh = !std::path::Path::new(&path).exists();
     let mut settings = Settings::default();
     settings.database_url = format!("sqlite:{path}");
@@ -54,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     if fresh {
         let started = Instant::now();
         let today = agentmeter_server::analytics::params::today(state.org_tz);
-        let events = generate::generate(&db, &state.prices, today).await?;
+        let events = generate::generate(&db, &state.prices, today, developers).await?;
         println!("generated {events} usage events in {:.0} s", started.elapsed().as_secs_f64());
     }
     let rows: (i64, i64) = sqlx::query_as("SELECT (SELECT COUNT(*) FROM usage_events), (SELECT COUNT(*) FROM usage_hourly)").fetch_one(&db.pool).await?;

@@ -96,7 +96,7 @@ async fn stored_commits(app: &TestApp) -> Vec<StoredCommit> {
     .expect("commits")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collect_git_stores_exactly_the_commits_and_line_counts_git_log_numstat_shows_and_nothing_twice() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
@@ -131,7 +131,7 @@ async fn collect_git_stores_exactly_the_commits_and_line_counts_git_log_numstat_
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collect_git_skips_a_directory_without_git_or_origin_with_a_warning_sends_the_rest_and_exits_1() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;

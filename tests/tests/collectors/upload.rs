@@ -107,7 +107,7 @@ fn assert_server_equals_local(status: &Value, local: (u64, f64), backend: &str) 
     assert!(local.1 > 0.0, "the tree's models are priced");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uploading_twice_adds_nothing_and_appended_lines_arrive_alone_with_totals_equal_to_usage() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
@@ -137,7 +137,7 @@ async fn uploading_twice_adds_nothing_and_appended_lines_arrive_alone_with_total
     .await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_upload_sends_it() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
