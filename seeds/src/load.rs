@@ -21,6 +21,9 @@ use crate::logs::{log_roots, write_developer_logs};
 use crate::org::{checkout_dir, repository_id, DEVELOPERS, TEAMS};
 use crate::DemoOrg;
 
+/// Developers uploading their logs at the same time.
+const UPLOADERS: usize = 2;
+
 /// What went wrong while loading.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -34,6 +37,27 @@ pub enum LoadError {
     Http { what: String, message: String },
 }
 
+/// A stage of the load, reported to the caller's progress callback when it is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Every developer's assistant logs uploaded.
+    Usage { events: u64 },
+    /// Every commit batch sent.
+    Commits { commits: u64 },
+    /// Every webhook delivery replayed.
+    Webhooks { deliveries: u64 },
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stage::Usage { events } => write!(f, "{events} usage events uploaded"),
+            Stage::Commits { commits } => write!(f, "{commits} commits sent"),
+            Stage::Webhooks { deliveries } => write!(f, "{deliveries} webhook deliveries replayed"),
+        }
+    }
+}
+
 /// Counts of what was sent.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoadReport {
@@ -43,22 +67,49 @@ pub struct LoadReport {
 }
 
 /// Sends `org` to the server at `base_url`. `tokens` maps GitHub logins to API tokens;
-/// `webhook_secret` is the secret the demo repositories are configured with.
-pub fn load(org: &DemoOrg, base_url: &str, tokens: &BTreeMap<String, String>, webhook_secret: &str) -> Result<LoadReport, LoadError> {
+/// `webhook_secret` is the secret the demo repositories are configured with; `progress` hears of
+/// each stage as it ends.
+pub fn load(
+    org: &DemoOrg,
+    base_url: &str,
+    tokens: &BTreeMap<String, String>,
+    webhook_secret: &str,
+    progress: &(dyn Fn(Stage) + Sync),
+) -> Result<LoadReport, LoadError> {
     let token = |login: &str| tokens.get(login).cloned().ok_or_else(|| LoadError::NoToken(login.to_string()));
     let mut report = LoadReport::default();
     let dir = tempfile::tempdir()?;
-    for (index, developer) in DEVELOPERS.iter().enumerate().filter(|(_, d)| d.starts()) {
-        let home = dir.path().join(developer.login);
-        write_developer_logs(&org.sessions, index, &home)?;
-        report.usage_events += upload_usage(&home, base_url, &token(developer.login)?).map_err(|source| LoadError::Upload { login: developer.login.into(), source })?;
+    let starters: Vec<(usize, &'static str)> = DEVELOPERS.iter().enumerate().filter(|(_, d)| d.starts()).map(|(i, d)| (i, d.login)).collect();
+    // Developers upload independently, as from their own laptops: two at a time.
+    let uploads: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = starters
+            .chunks(starters.len().div_ceil(UPLOADERS))
+            .map(|share| {
+                let (dir, token) = (dir.path(), &token);
+                scope.spawn(move || {
+                    let mut sent = 0;
+                    for &(index, login) in share {
+                        let home = dir.join(login);
+                        write_developer_logs(&org.sessions, index, &home)?;
+                        sent += upload_usage(&home, base_url, &token(login)?).map_err(|source| LoadError::Upload { login: login.into(), source })?;
+                    }
+                    Ok(sent)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(LoadError::Http { what: "usage".into(), message: "upload thread panicked".into() }))).collect()
+    });
+    for sent in uploads {
+        report.usage_events += sent?;
     }
+    progress(Stage::Usage { events: report.usage_events });
     let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().map_err(|e| http_error("client", e))?;
     for (login, batch) in commit_batches(&org.pull_requests) {
         let response = http.post(format!("{base_url}/api/v1/ingest/commits")).bearer_auth(token(login)?).json(&batch).send();
         check(response, "commit batch")?;
         report.commits += batch.commits.len() as u64;
     }
+    progress(Stage::Commits { commits: report.commits });
     let all = deliveries(&org.pull_requests);
     let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = TEAMS
@@ -73,6 +124,7 @@ pub fn load(org: &DemoOrg, base_url: &str, tokens: &BTreeMap<String, String>, we
     for result in results {
         report.deliveries += result?;
     }
+    progress(Stage::Webhooks { deliveries: report.deliveries });
     Ok(report)
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use agentmeter_seeds::load::{load, LoadReport};
+use agentmeter_seeds::load::{load, LoadReport, Stage};
 use agentmeter_seeds::org::{repository_id, CRITICAL_GLOBS, DEVELOPERS, DOMAIN, TEAMS};
 use agentmeter_seeds::DemoOrg;
 use secrecy::SecretString;
@@ -31,28 +31,31 @@ pub struct DemoAccounts {
 }
 
 /// Fills an empty database with the demo organisation through `base_url` (the server's own
-/// address) and prints the admin's login. Does nothing when the database has users.
+/// address). The admin's login is printed on stdout as soon as the accounts exist, before the
+/// data load, and the load reports its progress on stderr. Does nothing when the database has
+/// users.
 pub async fn load_if_empty(state: &AppState, base_url: &str) -> Result<Option<LoadReport>> {
     let Some(accounts) = create_accounts(state).await? else {
         eprintln!("demo: the database already has users; nothing loaded (log in with your existing accounts)");
         return Ok(None);
     };
+    println!("demo admin: {DEMO_ADMIN_EMAIL}");
+    println!("demo password: {}", accounts.password);
+    eprintln!("demo: loading the demo organisation (usage logs, commits, webhooks)…");
     let started = std::time::Instant::now();
     let base = base_url.trim_end_matches('/').to_owned();
     let report = tokio::task::spawn_blocking(move || {
         let org = DemoOrg::generate();
-        load(&org, &base, &accounts.tokens, &accounts.webhook_secret).map(|r| (r, accounts.password))
+        let progress = |stage: Stage| eprintln!("demo: {stage} ({:.1} s)", started.elapsed().as_secs_f64());
+        load(&org, &base, &accounts.tokens, &accounts.webhook_secret, &progress)
     })
     .await
     .map_err(|e| Error::Internal(format!("demo loader stopped: {e}")))?
     .map_err(|e| Error::Internal(format!("demo: {e}")))?;
-    let (report, password) = report;
     eprintln!(
         "demo: loaded {} usage events, {} commits and {} webhook deliveries in {:.1} s",
         report.usage_events, report.commits, report.deliveries, started.elapsed().as_secs_f64()
     );
-    println!("demo admin: {DEMO_ADMIN_EMAIL}");
-    println!("demo password: {password}");
     Ok(Some(report))
 }
 

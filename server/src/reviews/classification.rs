@@ -12,7 +12,7 @@ use agentmeter_reviews::{
 };
 
 use super::load::utc;
-use crate::db::{flag, now_ms, Db};
+use crate::db::{flag, now_ms, Backend, Db};
 use crate::error::{Error, Result};
 
 /// The key under which classification compares people: the user when mapped, else the forge
@@ -100,10 +100,12 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
     }
     // Collected commits list every branch containing them, ancestors included: keep those on the
     // head branch that are not on the base branch, or that were made once the PR was open.
-    let collected = sqlx::query(
+    let collected_sql = format!(
         "SELECT sha, committed_at, paths, lines_added, lines_removed, ai_markers, branches FROM commits \
-         WHERE LOWER(repository) = LOWER($1) AND branches LIKE $2",
-    )
+         WHERE {} AND branches LIKE $2",
+        same_repository(db, "repository", 1)
+    );
+    let collected = sqlx::query(&collected_sql)
     .bind(&repository)
     .bind(format!("%{head}%"))
     .fetch_all(&db.pool)
@@ -132,10 +134,19 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         commits.insert(sha.clone(), CommitFact { sha, at: utc(committed_at), paths, lines_added, lines_removed, ai_markers });
     }
 
-    let sessions = sqlx::query(
-        "SELECT session_id, MIN(ts) AS started, MAX(ts) AS ended FROM usage_events \
-         WHERE LOWER(repository) = LOWER($1) AND git_branch = $2 GROUP BY session_id",
-    )
+    let sessions_sql = match db.backend {
+        // Exactly `LOWER(repository) = LOWER($1)`, split so that both halves seek the
+        // (repository, git_branch) index: the lower-case spelling, then any other spelling.
+        Backend::Sqlite => "SELECT session_id, MIN(ts) AS started, MAX(ts) AS ended FROM ( \
+                SELECT session_id, ts FROM usage_events WHERE repository = LOWER($1) AND git_branch = $2 \
+                UNION ALL \
+                SELECT session_id, ts FROM usage_events WHERE repository >= UPPER($1) AND repository < LOWER($1) \
+                    AND LOWER(repository) = LOWER($1) AND git_branch = $2 \
+            ) e GROUP BY session_id",
+        Backend::Postgres => "SELECT session_id, MIN(ts) AS started, MAX(ts) AS ended FROM usage_events \
+            WHERE LOWER(repository) = LOWER($1) AND git_branch = $2 GROUP BY session_id",
+    };
+    let sessions = sqlx::query(sessions_sql)
     .bind(&repository)
     .bind(&head)
     .fetch_all(&db.pool)
@@ -199,6 +210,18 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
     .execute(&db.pool)
     .await?;
     Ok(())
+}
+
+/// SQL for `LOWER(column) = LOWER($param)` that SQLite can answer from an index on `column`.
+///
+/// SQLite folds ASCII letters only and compares bytes, so every spelling of a name lies between
+/// its upper-case and its lower-case spelling: the range lets the index narrow the rows first.
+/// PostgreSQL's collations order letters otherwise; it keeps the plain comparison.
+fn same_repository(db: &Db, column: &str, param: usize) -> String {
+    match db.backend {
+        Backend::Sqlite => format!("{column} >= UPPER(${param}) AND {column} <= LOWER(${param}) AND LOWER({column}) = LOWER(${param})"),
+        Backend::Postgres => format!("LOWER({column}) = LOWER(${param})"),
+    }
 }
 
 /// JSON text of a list (lists of reasons and paths never fail to serialize).

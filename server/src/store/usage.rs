@@ -8,7 +8,7 @@ use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
 
 use crate::analytics::rollup;
 use crate::auth::Scope;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Backend, Db};
 use crate::error::{Error, Result};
 
 /// A validated event with its API-equivalent cost (None when the model's price is unknown).
@@ -38,12 +38,20 @@ fn to_i64(value: u64, what: &str) -> Result<i64> {
 /// Stores the batch in one transaction: new requests are inserted, a larger copy of a known
 /// request replaces the smaller one, anything else is left as it is.
 pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Result<UsageBatchReceipt> {
-    let mut tx = db.pool.begin().await?;
+    // The transaction reads before it writes: on SQLite it takes the write lock up front, or a
+    // concurrent upload committing in between would fail it with SQLITE_BUSY_SNAPSHOT.
+    let mut tx = match db.backend {
+        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => db.pool.begin().await?,
+    };
     let mut existing: HashMap<(String, String), (i64, i64)> = HashMap::new(); // -> (total tokens, ts)
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        // A join on the listed keys, so each one is a seek of the unique index (SQLite would
+        // answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
         let sql = format!(
-            "SELECT tool, dedupe_key, total_tokens, ts FROM usage_events WHERE (tool, dedupe_key) IN (VALUES {})",
+            "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts FROM (VALUES {}) AS v \
+             JOIN usage_events e ON e.tool = v.column1 AND e.dedupe_key = v.column2",
             placeholders.join(", ")
         );
         let mut query = sqlx::query(&sql);

@@ -146,12 +146,12 @@ async fn a_batch_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_u
         let logs = LogTree::new();
         machine.login(&app, &dev);
         machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
-        let state_files = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let state_files = |dir: &Path| -> Vec<(PathBuf, String)> {
             let mut files: Vec<_> = fs::read_dir(dir)
                 .expect("config dir")
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file())
-                .map(|p| (p.clone(), fs::read(&p).expect("read state")))
+                .map(|p| (p.clone(), fs::read_to_string(&p).expect("read state")))
                 .collect();
             files.sort();
             files
