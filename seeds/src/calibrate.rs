@@ -10,13 +10,20 @@ use crate::model::{request_cost, Request, Session};
 use crate::org::DEVELOPERS;
 
 /// Requests of `team` in `month` (1-12) over every tool.
-fn team_requests<'a>(sessions: &'a mut [Session], team: &str, month: u32) -> Vec<(Tool, &'a mut Request)> {
+fn team_requests<'a>(
+    sessions: &'a mut [Session],
+    team: &str,
+    month: u32,
+) -> Vec<(Tool, &'a mut Request)> {
     sessions
         .iter_mut()
         .filter(|s| DEVELOPERS[s.developer].team == team)
         .flat_map(|s| {
             let tool = s.tool;
-            s.requests.iter_mut().filter(move |r| r.at.month() == month).map(move |r| (tool, r))
+            s.requests
+                .iter_mut()
+                .filter(move |r| r.at.month() == month)
+                .map(move |r| (tool, r))
         })
         .collect()
 }
@@ -26,7 +33,12 @@ pub fn team_cost(sessions: &[Session], prices: &PriceTable, team: &str, month: u
     sessions
         .iter()
         .filter(|s| DEVELOPERS[s.developer].team == team)
-        .flat_map(|s| s.requests.iter().filter(|r| r.at.month() == month).map(move |r| request_cost(prices, s.tool, r)))
+        .flat_map(|s| {
+            s.requests
+                .iter()
+                .filter(|r| r.at.month() == month)
+                .map(move |r| request_cost(prices, s.tool, r))
+        })
         .sum()
 }
 
@@ -35,7 +47,13 @@ fn scale(value: u64, factor: f64) -> u64 {
 }
 
 /// Scales the team's month to `target_usd` and removes the residue; returns the final cost.
-pub fn calibrate(sessions: &mut [Session], prices: &PriceTable, team: &str, month: u32, target_usd: f64) -> f64 {
+pub fn calibrate(
+    sessions: &mut [Session],
+    prices: &PriceTable,
+    team: &str,
+    month: u32,
+    target_usd: f64,
+) -> f64 {
     let factor = target_usd / team_cost(sessions, prices, team, month);
     let mut requests = team_requests(sessions, team, month);
     for (_, r) in requests.iter_mut() {
@@ -46,19 +64,32 @@ pub fn calibrate(sessions: &mut [Session], prices: &PriceTable, team: &str, mont
         r.cache_read = scale(r.cache_read, factor);
         r.reasoning = scale(r.reasoning, factor).min(r.output);
     }
-    let total: f64 = requests.iter().map(|(t, r)| request_cost(prices, *t, r)).sum();
+    let total: f64 = requests
+        .iter()
+        .map(|(t, r)| request_cost(prices, *t, r))
+        .sum();
     // The Claude request with the most output absorbs the residue.
-    let Some((tool, request)) = requests.into_iter().filter(|(t, _)| *t == Tool::ClaudeCode).max_by_key(|(_, r)| r.output) else {
+    let Some((tool, request)) = requests
+        .into_iter()
+        .filter(|(t, _)| *t == Tool::ClaudeCode)
+        .max_by_key(|(_, r)| r.output)
+    else {
         return total;
     };
     let others = total - request_cost(prices, tool, request);
     type Field = fn(&mut Request) -> &mut u64;
-    let fields: [Field; 4] = [|r| &mut r.output, |r| &mut r.cache_write_5m, |r| &mut r.input, |r| &mut r.cache_read];
+    let fields: [Field; 4] = [
+        |r| &mut r.output,
+        |r| &mut r.cache_write_5m,
+        |r| &mut r.input,
+        |r| &mut r.cache_read,
+    ];
     for field in fields {
         let residue = target_usd - others - request_cost(prices, tool, request);
         let before = *field(request);
         *field(request) = before + 1_000_000;
-        let per_token = (request_cost(prices, tool, request) - (target_usd - others - residue)) / 1_000_000.0;
+        let per_token =
+            (request_cost(prices, tool, request) - (target_usd - others - residue)) / 1_000_000.0;
         let step = (residue / per_token).round() as i64;
         *field(request) = before.saturating_add_signed(step);
     }

@@ -49,9 +49,17 @@ impl Writer<'_> {
 
     fn prompt(&mut self, at: &str, text: &str) {
         let mut line = self.open("user", at);
-        let _ = write!(line, r#","message":{{"role":"user","content":{}}}"#, q(text));
+        let _ = write!(
+            line,
+            r#","message":{{"role":"user","content":{}}}"#,
+            q(text)
+        );
         if !self.sidechain {
-            let _ = write!(line, r#","permissionMode":"{}""#, self.session.permission_mode);
+            let _ = write!(
+                line,
+                r#","permissionMode":"{}""#,
+                self.session.permission_mode
+            );
         }
         line.push('}');
         self.lines.push(line);
@@ -59,15 +67,26 @@ impl Writer<'_> {
 
     fn request(&mut self, request: &Request) {
         let at = timestamp(request.at);
-        let (id, req) = (self.rng.anthropic_id("msg_01"), self.rng.anthropic_id("req_011C"));
-        let tool_ids: Vec<String> = request.tools.iter().map(|_| self.rng.anthropic_id("toolu_01")).collect();
+        let (id, req) = (
+            self.rng.anthropic_id("msg_01"),
+            self.rng.anthropic_id("req_011C"),
+        );
+        let tool_ids: Vec<String> = request
+            .tools
+            .iter()
+            .map(|_| self.rng.anthropic_id("toolu_01"))
+            .collect();
         let mut blocks = vec![r#"{"type":"text","text":"Working on it."}"#.to_string()];
         for (call, tool_id) in request.tools.iter().zip(&tool_ids) {
             blocks.push(format!(r#"{{"type":"tool_use","id":"{tool_id}","name":"{}","input":{},"caller":{{"type":"direct"}}}}"#, call.name, tool_input(call)));
         }
         let last = blocks.len() - 1;
         for (k, block) in blocks.into_iter().enumerate() {
-            let output = if k == last { request.output } else { request.output.min(1 + k as u64 * 7) };
+            let output = if k == last {
+                request.output
+            } else {
+                request.output.min(1 + k as u64 * 7)
+            };
             let mut line = self.open("assistant", &at);
             let _ = write!(
                 line,
@@ -104,7 +123,9 @@ fn tool_input(call: &ToolCall) -> String {
     match call.name {
         "Bash" => r#"{"command":"make test","description":"Run the tests"}"#.to_string(),
         "Grep" => format!(r#"{{"pattern":"TODO","path":{path}}}"#),
-        "Edit" => format!(r#"{{"file_path":{path},"old_string":"placeholder","new_string":"placeholder"}}"#),
+        "Edit" => format!(
+            r#"{{"file_path":{path},"old_string":"placeholder","new_string":"placeholder"}}"#
+        ),
         "Write" => format!(r#"{{"file_path":{path},"content":"placeholder"}}"#),
         _ => format!(r#"{{"file_path":{path}}}"#),
     }
@@ -125,11 +146,17 @@ fn tool_result(call: &ToolCall) -> String {
             )
         }
         "Write" => {
-            let content: String = (0..call.lines_added).map(|i| format!("line {i}\\n")).collect();
-            format!(r#"{{"type":"create","filePath":{path},"content":"{content}","structuredPatch":[]}}"#)
+            let content: String = (0..call.lines_added)
+                .map(|i| format!("line {i}\\n"))
+                .collect();
+            format!(
+                r#"{{"type":"create","filePath":{path},"content":"{content}","structuredPatch":[]}}"#
+            )
         }
         "Bash" => r#"{"stdout":"ok","stderr":"","interrupted":false,"isImage":false}"#.to_string(),
-        _ => format!(r#"{{"type":"text","file":{{"filePath":{path},"numLines":40,"startLine":1,"totalLines":40}}}}"#),
+        _ => format!(
+            r#"{{"type":"text","file":{{"filePath":{path},"numLines":40,"startLine":1,"totalLines":40}}}}"#
+        ),
     }
 }
 
@@ -137,11 +164,30 @@ fn tool_result(call: &ToolCall) -> String {
 pub fn session_lines(session: &Session) -> (Vec<String>, Option<(String, Vec<String>)>) {
     let developer = &DEVELOPERS[session.developer];
     let cwd = checkout_dir(developer.login, session.repository);
-    let context = format!(r#""cwd":{},"sessionId":"{}","version":"{VERSION}","gitBranch":{}"#, q(&cwd), session.id, q(&session.branch));
-    let mut main = Writer { session, context: context.clone(), rng: SplitMix64::derive(0x5eed, &session.id), parent: None, sidechain: false, lines: Vec::new() };
+    let context = format!(
+        r#""cwd":{},"sessionId":"{}","version":"{VERSION}","gitBranch":{}"#,
+        q(&cwd),
+        session.id,
+        q(&session.branch)
+    );
+    let mut main = Writer {
+        session,
+        context: context.clone(),
+        rng: SplitMix64::derive(0x5eed, &session.id),
+        parent: None,
+        sidechain: false,
+        lines: Vec::new(),
+    };
     let agent_id = main.rng.hex(7);
     let sub_context = format!(r#"{context},"agentId":"{agent_id}""#);
-    let mut sub = Writer { session, context: sub_context, rng: SplitMix64::derive(0xa9e7, &session.id), parent: None, sidechain: true, lines: Vec::new() };
+    let mut sub = Writer {
+        session,
+        context: sub_context,
+        rng: SplitMix64::derive(0xa9e7, &session.id),
+        parent: None,
+        sidechain: true,
+        lines: Vec::new(),
+    };
     for (k, request) in session.requests.iter().enumerate() {
         if request.subagent {
             if sub.lines.is_empty() {
@@ -151,7 +197,10 @@ pub fn session_lines(session: &Session) -> (Vec<String>, Option<(String, Vec<Str
             continue;
         }
         if k % 8 == 0 {
-            main.prompt(&timestamp(request.at - chrono::Duration::seconds(5)), "Placeholder request from the developer.");
+            main.prompt(
+                &timestamp(request.at - chrono::Duration::seconds(5)),
+                "Placeholder request from the developer.",
+            );
         }
         main.request(request);
     }

@@ -26,9 +26,18 @@ pub fn commit_records(prs: &[PullRequest]) -> Vec<CommitRecord> {
                 authored_at: c.at,
                 committed_at: c.at,
                 paths: c.paths.clone(),
-                lines: LineCounts { added: c.lines_added, removed: c.lines_removed, test_added: c.test_added, test_removed: c.test_removed },
+                lines: LineCounts {
+                    added: c.lines_added,
+                    removed: c.lines_removed,
+                    test_added: c.test_added,
+                    test_removed: c.test_removed,
+                },
                 ai_markers: detect_ai_markers(&c.message),
-                branches: vec!["main".to_string(), format!("origin/{}", pr.head_branch), pr.head_branch.clone()],
+                branches: vec![
+                    "main".to_string(),
+                    format!("origin/{}", pr.head_branch),
+                    pr.head_branch.clone(),
+                ],
             })
         })
         .collect();
@@ -42,11 +51,22 @@ pub fn commit_batches(prs: &[PullRequest]) -> Vec<(&'static str, CommitBatch)> {
     let records = commit_records(prs);
     let mut out = Vec::new();
     for team in TEAMS {
-        let Some(collector) = DEVELOPERS.iter().find(|d| d.team == team.name) else { continue };
+        let Some(collector) = DEVELOPERS.iter().find(|d| d.team == team.name) else {
+            continue;
+        };
         let id = repository_id(team.repository);
-        let repo: Vec<CommitRecord> = records.iter().filter(|r| r.repository == id).cloned().collect();
+        let repo: Vec<CommitRecord> = records
+            .iter()
+            .filter(|r| r.repository == id)
+            .cloned()
+            .collect();
         for chunk in repo.chunks(COMMIT_BATCH_SIZE) {
-            out.push((collector.login, CommitBatch { commits: chunk.to_vec() }));
+            out.push((
+                collector.login,
+                CommitBatch {
+                    commits: chunk.to_vec(),
+                },
+            ));
         }
     }
     out

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 use crate::model::{PullRequest, Review};
-use crate::org::{github_id, repository_url, GITHUB_ORG, DEVELOPERS};
+use crate::org::{github_id, repository_url, DEVELOPERS, GITHUB_ORG};
 
 /// One webhook delivery: the `X-GitHub-Event` header and the raw body.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,17 +102,37 @@ pub fn deliveries(prs: &[PullRequest]) -> Vec<Delivery> {
     let mut out = Vec::new();
     for pr in prs {
         let mut add = |at: DateTime<Utc>, event: &'static str, body: Value| {
-            let id = format!("{:08x}-demo-{}-{}-{}", github_id(pr.repository), pr.number, event, out.len());
-            out.push(Delivery { at, repository: pr.repository, event, id, body: body.to_string().into_bytes() });
+            let id = format!(
+                "{:08x}-demo-{}-{}-{}",
+                github_id(pr.repository),
+                pr.number,
+                event,
+                out.len()
+            );
+            out.push(Delivery {
+                at,
+                repository: pr.repository,
+                event,
+                id,
+                body: body.to_string().into_bytes(),
+            });
         };
         let pushed = pr.commits.last().map_or(pr.created_at, |c| c.at) + Duration::minutes(2);
         add(pushed, "push", push(pr, pushed));
         let sender = user(DEVELOPERS[pr.author].login);
-        add(pr.created_at, "pull_request", json!({"action": "opened", "number": pr.number, "pull_request": pull_request(pr, false), "repository": repository(pr.repository), "sender": sender}));
+        add(
+            pr.created_at,
+            "pull_request",
+            json!({"action": "opened", "number": pr.number, "pull_request": pull_request(pr, false), "repository": repository(pr.repository), "sender": sender}),
+        );
         for r in &pr.reviews {
             add(r.at, "pull_request_review", review(pr, r));
         }
-        add(pr.merged_at, "pull_request", json!({"action": "closed", "number": pr.number, "pull_request": pull_request(pr, true), "repository": repository(pr.repository), "sender": sender}));
+        add(
+            pr.merged_at,
+            "pull_request",
+            json!({"action": "closed", "number": pr.number, "pull_request": pull_request(pr, true), "repository": repository(pr.repository), "sender": sender}),
+        );
     }
     out.sort_by_key(|d| d.at);
     out

@@ -19,7 +19,11 @@ pub fn first_uses(seed: u64) -> Vec<Option<NaiveDate>> {
         .iter()
         .map(|d| {
             let mut rng = SplitMix64::derive(seed, &format!("start:{}", d.login));
-            let last = if d.persona == Persona::PaygHeavy { 2 } else { days.len() as u64 - 1 };
+            let last = if d.persona == Persona::PaygHeavy {
+                2
+            } else {
+                days.len() as u64 - 1
+            };
             d.starts().then(|| days[rng.int(0, last) as usize])
         })
         .collect()
@@ -32,9 +36,20 @@ pub fn pull_requests(seed: u64, first_use: &[Option<NaiveDate>]) -> Vec<PullRequ
     for (index, developer) in DEVELOPERS.iter().enumerate() {
         let mut rng = SplitMix64::derive(seed, &format!("prs:{}", developer.login));
         let ai_from = first_use[index].map(|f| midnight(f) + Duration::days(4));
-        for (serial, merged_at) in merge_times(&mut rng, rates[index], first_use[index]).into_iter().enumerate() {
-            let ai = ai_from.is_some_and(|from| merged_at >= from) && rng.chance(ai_share(developer.persona));
-            prs.push(pull_request(&mut rng, index, developer, merged_at, ai, serial + 100));
+        for (serial, merged_at) in merge_times(&mut rng, rates[index], first_use[index])
+            .into_iter()
+            .enumerate()
+        {
+            let ai = ai_from.is_some_and(|from| merged_at >= from)
+                && rng.chance(ai_share(developer.persona));
+            prs.push(pull_request(
+                &mut rng,
+                index,
+                developer,
+                merged_at,
+                ai,
+                serial + 100,
+            ));
         }
     }
     plant_skips(&mut prs);
@@ -43,7 +58,11 @@ pub fn pull_requests(seed: u64, first_use: &[Option<NaiveDate>]) -> Vec<PullRequ
         touch_critical_path(&mut rng, pr);
         pr.reviews = reviews(&mut rng, pr);
     }
-    prs.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.head_branch.cmp(&b.head_branch)));
+    prs.sort_by(|a, b| {
+        a.created_at
+            .cmp(&b.created_at)
+            .then(a.head_branch.cmp(&b.head_branch))
+    });
     number(&mut prs);
     prs
 }
@@ -55,13 +74,16 @@ fn plant_skips(prs: &mut [PullRequest]) {
         let target = midnight(skip.merged_on) + Duration::hours(12);
         let chosen = prs
             .iter_mut()
-            .filter(|p| DEVELOPERS[p.author].login == skip.author_login && p.ai_assisted && !p.planted_skip)
+            .filter(|p| {
+                DEVELOPERS[p.author].login == skip.author_login && p.ai_assisted && !p.planted_skip
+            })
             .min_by_key(|p| (p.merged_at - target).num_seconds().abs());
         let Some(pr) = chosen else { continue };
         pr.title = skip.title.to_string();
         pr.planted_skip = true;
         if !pr.body.contains("Generated with") {
-            pr.body.push_str("\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)");
+            pr.body
+                .push_str("\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)");
         }
         if let Some(last) = pr.commits.last_mut() {
             last.paths.push(skip.path.to_string());
@@ -76,7 +98,11 @@ fn touch_critical_path(rng: &mut SplitMix64, pr: &mut PullRequest) {
     }
     let path = match pr.repository {
         "platform-infra" => "services/gateway/auth/session.go".to_string(),
-        "payments-api" => format!("migrations/{}_{}.sql", pr.created_at.format("%Y%m%d"), pr.head_branch.len()),
+        "payments-api" => format!(
+            "migrations/{}_{}.sql",
+            pr.created_at.format("%Y%m%d"),
+            pr.head_branch.len()
+        ),
         "mobile-app" => "app/src/auth/keychain.ts".to_string(),
         _ => format!("migrations/{}_backfill.sql", pr.created_at.format("%Y%m%d")),
     };
@@ -86,7 +112,10 @@ fn touch_critical_path(rng: &mut SplitMix64, pr: &mut PullRequest) {
 }
 
 fn critical(pr: &PullRequest) -> bool {
-    pr.commits.iter().flat_map(|c| &c.paths).any(|p| p.starts_with("migrations/") || p.contains("/auth/"))
+    pr.commits
+        .iter()
+        .flat_map(|c| &c.paths)
+        .any(|p| p.starts_with("migrations/") || p.contains("/auth/"))
 }
 
 /// Teammates review: most PRs are approved hours after opening, some get a comment first, a few
@@ -97,7 +126,11 @@ fn reviews(rng: &mut SplitMix64, pr: &PullRequest) -> Vec<Review> {
         return Vec::new();
     }
     let author = &DEVELOPERS[pr.author];
-    let mates: Vec<&'static str> = DEVELOPERS.iter().filter(|d| d.team == author.team && d.login != author.login).map(|d| d.login).collect();
+    let mates: Vec<&'static str> = DEVELOPERS
+        .iter()
+        .filter(|d| d.team == author.team && d.login != author.login)
+        .map(|d| d.login)
+        .collect();
     let pick = |rng: &mut SplitMix64| mates[rng.int(0, mates.len() as u64 - 1) as usize];
     if !critical(pr) && rng.chance(0.08) {
         return Vec::new();
@@ -107,23 +140,44 @@ fn reviews(rng: &mut SplitMix64, pr: &PullRequest) -> Vec<Review> {
     let id = |rng: &mut SplitMix64| 2_400_000_000 + rng.int(0, 999_999_999);
     let size = pr.lines_added() + pr.lines_removed();
     if pr.ai_assisted && size > 300 && rng.chance(0.3) {
-        out.push(Review { id: id(rng), reviewer: pick(rng), state: ReviewState::Approved, at: pr.created_at + Duration::minutes(2) });
+        out.push(Review {
+            id: id(rng),
+            reviewer: pick(rng),
+            state: ReviewState::Approved,
+            at: pr.created_at + Duration::minutes(2),
+        });
         return out;
     }
     if rng.chance(0.3) {
         let at = pr.created_at + cycle * (5 + rng.int(0, 10) as i32) / 100;
-        let state = if rng.chance(0.3) { ReviewState::ChangesRequested } else { ReviewState::Commented };
-        out.push(Review { id: id(rng), reviewer: pick(rng), state, at });
+        let state = if rng.chance(0.3) {
+            ReviewState::ChangesRequested
+        } else {
+            ReviewState::Commented
+        };
+        out.push(Review {
+            id: id(rng),
+            reviewer: pick(rng),
+            state,
+            at,
+        });
     }
     let at = pr.created_at + cycle * (20 + rng.int(0, 60) as i32) / 100;
-    out.push(Review { id: id(rng), reviewer: pick(rng), state: ReviewState::Approved, at });
+    out.push(Review {
+        id: id(rng),
+        reviewer: pick(rng),
+        state: ReviewState::Approved,
+        at,
+    });
     out
 }
 
 /// Numbers PRs per repository in creation order, from a different base per repository.
 fn number(prs: &mut [PullRequest]) {
     for (k, team) in TEAMS.iter().enumerate() {
-        for (number, pr) in ([1412, 2087, 803, 611][k]..).zip(prs.iter_mut().filter(|p| p.repository == team.repository)) {
+        for (number, pr) in ([1412, 2087, 803, 611][k]..)
+            .zip(prs.iter_mut().filter(|p| p.repository == team.repository))
+        {
             pr.number = number;
         }
     }

@@ -38,7 +38,9 @@ use chrono::NaiveDate;
 
 use crate::model::{PullRequest, Session};
 use crate::org::{repository_id, DEVELOPERS};
-use crate::truths::{PlantedPr, PlantedTruths, PLANS_MONTH, SPEND_MONTHS, SPEND_TEAM, THROUGHPUT_LIFT_PCT};
+use crate::truths::{
+    PlantedPr, PlantedTruths, PLANS_MONTH, SPEND_MONTHS, SPEND_TEAM, THROUGHPUT_LIFT_PCT,
+};
 
 /// Seed of the demo organisation.
 pub const SEED: u64 = 0x00a9_e27e_7e7e_2026;
@@ -73,7 +75,8 @@ impl DemoOrg {
             let cost = calibrate::calibrate(&mut sessions, &prices, SPEND_TEAM, month, target);
             spend_months.push((label.to_string(), (cost * 100.0).round() / 100.0));
         }
-        let mut skips: Vec<&PullRequest> = pull_requests.iter().filter(|p| p.planted_skip).collect();
+        let mut skips: Vec<&PullRequest> =
+            pull_requests.iter().filter(|p| p.planted_skip).collect();
         skips.sort_by_key(|p| std::cmp::Reverse(p.merged_at));
         let truths = PlantedTruths {
             throughput_lift_pct: THROUGHPUT_LIFT_PCT,
@@ -86,10 +89,20 @@ impl DemoOrg {
             top20_share_pct: measure::top20_share_pct(&sessions, &prices),
             critical_unreviewed_ai_prs: skips
                 .into_iter()
-                .map(|p| PlantedPr { repository: repository_id(p.repository), number: p.number, title: p.title.clone(), author_email: DEVELOPERS[p.author].email() })
+                .map(|p| PlantedPr {
+                    repository: repository_id(p.repository),
+                    number: p.number,
+                    title: p.title.clone(),
+                    author_email: DEVELOPERS[p.author].email(),
+                })
                 .collect(),
         };
-        DemoOrg { first_use, sessions, pull_requests, truths }
+        DemoOrg {
+            first_use,
+            sessions,
+            pull_requests,
+            truths,
+        }
     }
 
     /// Usage requests over all sessions.

@@ -30,7 +30,10 @@ pub enum LoadError {
     #[error("writing the demo logs: {0}")]
     Io(#[from] std::io::Error),
     #[error("uploading {login}'s usage: {source}")]
-    Upload { login: String, source: agentmeter_ingest::Error },
+    Upload {
+        login: String,
+        source: agentmeter_ingest::Error,
+    },
     #[error("no API token for {0}")]
     NoToken(String),
     #[error("{what}: {message}")]
@@ -76,10 +79,20 @@ pub fn load(
     webhook_secret: &str,
     progress: &(dyn Fn(Stage) + Sync),
 ) -> Result<LoadReport, LoadError> {
-    let token = |login: &str| tokens.get(login).cloned().ok_or_else(|| LoadError::NoToken(login.to_string()));
+    let token = |login: &str| {
+        tokens
+            .get(login)
+            .cloned()
+            .ok_or_else(|| LoadError::NoToken(login.to_string()))
+    };
     let mut report = LoadReport::default();
     let dir = tempfile::tempdir()?;
-    let starters: Vec<(usize, &'static str)> = DEVELOPERS.iter().enumerate().filter(|(_, d)| d.starts()).map(|(i, d)| (i, d.login)).collect();
+    let starters: Vec<(usize, &'static str)> = DEVELOPERS
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.starts())
+        .map(|(i, d)| (i, d.login))
+        .collect();
     // Developers upload independently, as from their own laptops: two at a time.
     let uploads: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = starters
@@ -91,40 +104,86 @@ pub fn load(
                     for &(index, login) in share {
                         let home = dir.join(login);
                         write_developer_logs(&org.sessions, index, &home)?;
-                        sent += upload_usage(&home, base_url, &token(login)?).map_err(|source| LoadError::Upload { login: login.into(), source })?;
+                        sent +=
+                            upload_usage(&home, base_url, &token(login)?).map_err(|source| {
+                                LoadError::Upload {
+                                    login: login.into(),
+                                    source,
+                                }
+                            })?;
                     }
                     Ok(sent)
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(LoadError::Http { what: "usage".into(), message: "upload thread panicked".into() }))).collect()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(LoadError::Http {
+                        what: "usage".into(),
+                        message: "upload thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
     });
     for sent in uploads {
         report.usage_events += sent?;
     }
-    progress(Stage::Usage { events: report.usage_events });
-    let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(120)).build().map_err(|e| http_error("client", e))?;
+    progress(Stage::Usage {
+        events: report.usage_events,
+    });
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| http_error("client", e))?;
     for (login, batch) in commit_batches(&org.pull_requests) {
-        let response = http.post(format!("{base_url}/api/v1/ingest/commits")).bearer_auth(token(login)?).json(&batch).send();
+        let response = http
+            .post(format!("{base_url}/api/v1/ingest/commits"))
+            .bearer_auth(token(login)?)
+            .json(&batch)
+            .send();
         check(response, "commit batch")?;
         report.commits += batch.commits.len() as u64;
     }
-    progress(Stage::Commits { commits: report.commits });
+    progress(Stage::Commits {
+        commits: report.commits,
+    });
     let all = deliveries(&org.pull_requests);
     let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = TEAMS
             .iter()
             .map(|team| {
                 let (http, all) = (&http, &all);
-                scope.spawn(move || replay(http, base_url, webhook_secret, all.iter().filter(|d| d.repository == team.repository)))
+                scope.spawn(move || {
+                    replay(
+                        http,
+                        base_url,
+                        webhook_secret,
+                        all.iter().filter(|d| d.repository == team.repository),
+                    )
+                })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(LoadError::Http { what: "webhooks".into(), message: "replay thread panicked".into() }))).collect()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(LoadError::Http {
+                        what: "webhooks".into(),
+                        message: "replay thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
     });
     for result in results {
         report.deliveries += result?;
     }
-    progress(Stage::Webhooks { deliveries: report.deliveries });
+    progress(Stage::Webhooks {
+        deliveries: report.deliveries,
+    });
     Ok(report)
 }
 
@@ -140,20 +199,39 @@ fn upload_usage(home: &Path, base_url: &str, token: &str) -> Result<u64, agentme
     // generator, which knows their remotes.
     let remotes: BTreeMap<String, String> = DEVELOPERS
         .iter()
-        .flat_map(|d| TEAMS.iter().map(move |t| (checkout_dir(d.login, t.repository), repository_id(t.repository))))
+        .flat_map(|d| {
+            TEAMS.iter().map(move |t| {
+                (
+                    checkout_dir(d.login, t.repository),
+                    repository_id(t.repository),
+                )
+            })
+        })
         .collect();
     for event in events.iter_mut() {
-        event.repository = event.project.as_ref().and_then(|cwd| remotes.get(cwd).cloned());
+        event.repository = event
+            .project
+            .as_ref()
+            .and_then(|cwd| remotes.get(cwd).cloned());
     }
     let client = ApiClient::new(base_url, token)?;
     let mut sent = 0;
     for chunk in events.chunks(BATCH_SIZE) {
-        sent += client.post_batch(&UsageBatch { events: chunk.to_vec() })?.received;
+        sent += client
+            .post_batch(&UsageBatch {
+                events: chunk.to_vec(),
+            })?
+            .received;
     }
     Ok(sent)
 }
 
-fn replay<'a>(http: &reqwest::blocking::Client, base_url: &str, secret: &str, deliveries: impl Iterator<Item = &'a Delivery>) -> Result<u64, LoadError> {
+fn replay<'a>(
+    http: &reqwest::blocking::Client,
+    base_url: &str,
+    secret: &str,
+    deliveries: impl Iterator<Item = &'a Delivery>,
+) -> Result<u64, LoadError> {
     let mut sent = 0;
     for d in deliveries {
         let response = http
@@ -172,15 +250,24 @@ fn replay<'a>(http: &reqwest::blocking::Client, base_url: &str, secret: &str, de
 }
 
 fn http_error(what: &str, e: reqwest::Error) -> LoadError {
-    LoadError::Http { what: what.to_string(), message: e.to_string() }
+    LoadError::Http {
+        what: what.to_string(),
+        message: e.to_string(),
+    }
 }
 
-fn check(response: reqwest::Result<reqwest::blocking::Response>, what: &str) -> Result<(), LoadError> {
+fn check(
+    response: reqwest::Result<reqwest::blocking::Response>,
+    what: &str,
+) -> Result<(), LoadError> {
     let response = response.map_err(|e| http_error(what, e))?;
     let status = response.status();
     if status.is_success() {
         return Ok(());
     }
     let body = response.text().unwrap_or_default();
-    Err(LoadError::Http { what: what.to_string(), message: format!("{status}: {body}") })
+    Err(LoadError::Http {
+        what: what.to_string(),
+        message: format!("{status}: {body}"),
+    })
 }

@@ -36,24 +36,47 @@ pub fn write_session(developer_dir: &Path, session: &Session) -> io::Result<()> 
     let developer = &DEVELOPERS[session.developer];
     match session.tool {
         Tool::ClaudeCode => {
-            let project = developer_dir.join(".claude/projects").join(project_dir_name(&checkout_dir(developer.login, session.repository)));
+            let project = developer_dir
+                .join(".claude/projects")
+                .join(project_dir_name(&checkout_dir(
+                    developer.login,
+                    session.repository,
+                )));
             let (lines, subagent) = session_lines(session);
             write_lines(&project.join(format!("{}.jsonl", session.id)), &lines)?;
             if let Some((agent, lines)) = subagent {
-                write_lines(&project.join(&session.id).join("subagents").join(format!("agent-{agent}.jsonl")), &lines)?;
+                write_lines(
+                    &project
+                        .join(&session.id)
+                        .join("subagents")
+                        .join(format!("agent-{agent}.jsonl")),
+                    &lines,
+                )?;
             }
         }
         Tool::Codex => {
-            let Some(first) = session.requests.first() else { return Ok(()) };
+            let Some(first) = session.requests.first() else {
+                return Ok(());
+            };
             let day = first.at.format("%Y/%m/%d").to_string();
-            write_lines(&developer_dir.join(".codex/sessions").join(day).join(file_name(session)), &rollout_lines(session))?;
+            write_lines(
+                &developer_dir
+                    .join(".codex/sessions")
+                    .join(day)
+                    .join(file_name(session)),
+                &rollout_lines(session),
+            )?;
         }
     }
     Ok(())
 }
 
 /// Writes every session of developer `index` under `developer_dir`.
-pub fn write_developer_logs(sessions: &[Session], index: usize, developer_dir: &Path) -> io::Result<()> {
+pub fn write_developer_logs(
+    sessions: &[Session],
+    index: usize,
+    developer_dir: &Path,
+) -> io::Result<()> {
     fs::create_dir_all(developer_dir.join(".claude/projects"))?;
     fs::create_dir_all(developer_dir.join(".codex/sessions"))?;
     for session in sessions.iter().filter(|s| s.developer == index) {

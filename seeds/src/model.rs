@@ -125,7 +125,11 @@ impl PullRequest {
 
     /// Browser URL.
     pub fn url(&self) -> String {
-        format!("{}/pull/{}", crate::org::repository_url(self.repository), self.number)
+        format!(
+            "{}/pull/{}",
+            crate::org::repository_url(self.repository),
+            self.number
+        )
     }
 }
 

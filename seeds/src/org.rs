@@ -74,18 +74,56 @@ impl Developer {
 
 /// The four teams.
 pub const TEAMS: [Team; 4] = [
-    Team { name: "Platform", manager_name: "Maria Lopez", manager_login: "maria.lopez", repository: "platform-infra" },
-    Team { name: "Payments", manager_name: "James Okafor", manager_login: "james.okafor", repository: "payments-api" },
-    Team { name: "Mobile", manager_name: "Sofia Rossi", manager_login: "sofia.rossi", repository: "mobile-app" },
-    Team { name: "Data", manager_name: "Chen Wei", manager_login: "chen.wei", repository: "data-pipelines" },
+    Team {
+        name: "Platform",
+        manager_name: "Maria Lopez",
+        manager_login: "maria.lopez",
+        repository: "platform-infra",
+    },
+    Team {
+        name: "Payments",
+        manager_name: "James Okafor",
+        manager_login: "james.okafor",
+        repository: "payments-api",
+    },
+    Team {
+        name: "Mobile",
+        manager_name: "Sofia Rossi",
+        manager_login: "sofia.rossi",
+        repository: "mobile-app",
+    },
+    Team {
+        name: "Data",
+        manager_name: "Chen Wei",
+        manager_login: "chen.wei",
+        repository: "data-pipelines",
+    },
 ];
 
-const fn dev(name: &'static str, login: &'static str, team: &'static str, persona: Persona, claude_plan: Option<&'static str>) -> Developer {
-    Developer { name, login, team, persona, claude_plan, codex_plan: None, codex_share: 0.0 }
+const fn dev(
+    name: &'static str,
+    login: &'static str,
+    team: &'static str,
+    persona: Persona,
+    claude_plan: Option<&'static str>,
+) -> Developer {
+    Developer {
+        name,
+        login,
+        team,
+        persona,
+        claude_plan,
+        codex_plan: None,
+        codex_share: 0.0,
+    }
 }
 
 const fn codex(d: Developer, plan: &'static str, share: f64) -> Developer {
-    Developer { codex_plan: Some(plan), codex_share: share, ..d }
+    Developer {
+        codex_plan: Some(plan),
+        codex_share: share,
+        ..d
+    }
 }
 
 use Persona::*;
@@ -95,10 +133,20 @@ const PREMIUM: Option<&str> = Some(TEAM_PREMIUM);
 /// The 30 developers, by team.
 pub const DEVELOPERS: [Developer; 30] = [
     dev("Priya Nair", "priya-nair", "Platform", Power, PREMIUM),
-    codex(dev("Tomasz Kowalski", "tkowalski", "Platform", Power, PREMIUM), CHATGPT_BUSINESS, 0.3),
+    codex(
+        dev("Tomasz Kowalski", "tkowalski", "Platform", Power, PREMIUM),
+        CHATGPT_BUSINESS,
+        0.3,
+    ),
     dev("Aisha Bello", "aishabello", "Platform", Regular, STD),
     dev("Lukas Becker", "lbecker", "Platform", Regular, STD),
-    dev("Hannah Schmidt", "hannah-schmidt", "Platform", PaygHeavy, None),
+    dev(
+        "Hannah Schmidt",
+        "hannah-schmidt",
+        "Platform",
+        PaygHeavy,
+        None,
+    ),
     dev("Diego Fernandez", "dfernandez", "Platform", Light, STD),
     dev("Yuki Tanaka", "yukitanaka", "Platform", PaygLight, None),
     dev("Owen Gallagher", "ogallagher", "Platform", Never, STD),
@@ -117,8 +165,16 @@ pub const DEVELOPERS: [Developer; 30] = [
     dev("Laura Jensen", "ljensen", "Mobile", Light, STD),
     dev("Ivan Horvat", "ihorvat", "Mobile", Never, STD),
     dev("Sara Cohen", "saracohen", "Mobile", Regular, STD),
-    codex(dev("Mateus Silva", "mateus-silva", "Data", Power, STD), CHATGPT_PRO_5X, 0.7),
-    codex(dev("Olivia Brown", "obrown", "Data", Regular, STD), CHATGPT_BUSINESS, 0.5),
+    codex(
+        dev("Mateus Silva", "mateus-silva", "Data", Power, STD),
+        CHATGPT_PRO_5X,
+        0.7,
+    ),
+    codex(
+        dev("Olivia Brown", "obrown", "Data", Regular, STD),
+        CHATGPT_BUSINESS,
+        0.5,
+    ),
     dev("Arjun Rao", "arjunrao", "Data", PaygHeavy, None),
     dev("Zoe Williams", "zoewilliams", "Data", Regular, STD),
     dev("Emeka Obi", "emekaobi", "Data", Light, STD),
@@ -148,5 +204,8 @@ pub fn checkout_dir(login: &str, repository: &str) -> String {
 
 /// Numeric GitHub account id of a login (stable, fake).
 pub fn github_id(login: &str) -> u64 {
-    40_000_000 + login.bytes().fold(0u64, |h, b| (h * 131 + u64::from(b)) % 9_000_000)
+    40_000_000
+        + login
+            .bytes()
+            .fold(0u64, |h, b| (h * 131 + u64::from(b)) % 9_000_000)
 }

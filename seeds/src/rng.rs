@@ -16,7 +16,9 @@ impl SplitMix64 {
     /// An independent stream for a named part of the organisation (a developer, a repository).
     pub fn derive(seed: u64, name: &str) -> Self {
         // FNV-1a over the name, mixed into the seed: stable across Rust versions, unlike `Hash`.
-        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
         let mut mixer = SplitMix64::new(seed ^ hash);
         SplitMix64::new(mixer.next_u64())
     }
@@ -76,7 +78,9 @@ impl SplitMix64 {
     /// An identifier in the base62-ish alphabet Anthropic uses (`msg_01…`, `req_011C…`).
     pub fn anthropic_id(&mut self, prefix: &str) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let body: String = (0..22).map(|_| ALPHABET[(self.next_u64() % 62) as usize] as char).collect();
+        let body: String = (0..22)
+            .map(|_| ALPHABET[(self.next_u64() % 62) as usize] as char)
+            .collect();
         format!("{prefix}{body}")
     }
 }
@@ -90,7 +94,10 @@ mod tests {
         let mut a = SplitMix64::new(7);
         let mut b = SplitMix64::new(7);
         assert_eq!((a.next_u64(), a.next_u64()), (b.next_u64(), b.next_u64()));
-        let (mut x, mut y) = (SplitMix64::derive(7, "priya"), SplitMix64::derive(7, "rahul"));
+        let (mut x, mut y) = (
+            SplitMix64::derive(7, "priya"),
+            SplitMix64::derive(7, "rahul"),
+        );
         assert_ne!(x.next_u64(), y.next_u64());
     }
 
@@ -105,6 +112,9 @@ mod tests {
         let id = SplitMix64::new(1).uuid();
         assert_eq!(id.len(), 36);
         assert_eq!(id.as_bytes()[14], b'4');
-        assert_eq!(id.split('-').map(str::len).collect::<Vec<_>>(), vec![8, 4, 4, 4, 12]);
+        assert_eq!(
+            id.split('-').map(str::len).collect::<Vec<_>>(),
+            vec![8, 4, 4, 4, 12]
+        );
     }
 }

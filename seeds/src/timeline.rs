@@ -42,7 +42,10 @@ pub fn is_workday(day: NaiveDate) -> bool {
 
 /// Every weekday from `from` to `to`, both inclusive.
 pub fn workdays(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-    from.iter_days().take_while(|d| *d <= to).filter(|d| is_workday(*d)).collect()
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .filter(|d| is_workday(*d))
+        .collect()
 }
 
 /// Working time: 8 hours (09:00-17:00 UTC) on every weekday from [`BASELINE_START`]; 40 hours a
@@ -51,7 +54,10 @@ pub fn work_instant(work_hours: f64) -> DateTime<Utc> {
     let days = workdays(BASELINE_START, END + Duration::days(60));
     let index = (work_hours / 8.0).floor().max(0.0) as usize;
     let day = days.get(index).copied().unwrap_or(END);
-    at(day, 9.0 + (work_hours - index as f64 * 8.0).clamp(0.0, 7.999))
+    at(
+        day,
+        9.0 + (work_hours - index as f64 * 8.0).clamp(0.0, 7.999),
+    )
 }
 
 /// Working hours from [`BASELINE_START`] to the start of `day`.

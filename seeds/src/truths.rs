@@ -34,10 +34,30 @@ const fn day(m: u32, d: u32) -> NaiveDate {
 
 /// The planted critical, AI-assisted PRs merged unreviewed.
 pub const PLANTED_SKIPS: [PlantedSkip; 4] = [
-    PlantedSkip { author_login: "rahul-mehta", merged_on: day(8, 19), title: "Add idempotency key to ledger entries", path: "migrations/20260819_ledger_idempotency_key.sql" },
-    PlantedSkip { author_login: "jreyes", merged_on: day(8, 26), title: "Refresh tokens on app resume", path: "app/src/auth/refresh.ts" },
-    PlantedSkip { author_login: "priya-nair", merged_on: day(9, 9), title: "Cache service token validation", path: "services/gateway/auth/token_validator.go" },
-    PlantedSkip { author_login: "mateus-silva", merged_on: day(9, 16), title: "Partition events table by day", path: "migrations/0042_partition_events_by_day.sql" },
+    PlantedSkip {
+        author_login: "rahul-mehta",
+        merged_on: day(8, 19),
+        title: "Add idempotency key to ledger entries",
+        path: "migrations/20260819_ledger_idempotency_key.sql",
+    },
+    PlantedSkip {
+        author_login: "jreyes",
+        merged_on: day(8, 26),
+        title: "Refresh tokens on app resume",
+        path: "app/src/auth/refresh.ts",
+    },
+    PlantedSkip {
+        author_login: "priya-nair",
+        merged_on: day(9, 9),
+        title: "Cache service token validation",
+        path: "services/gateway/auth/token_validator.go",
+    },
+    PlantedSkip {
+        author_login: "mateus-silva",
+        merged_on: day(9, 16),
+        title: "Partition events table by day",
+        path: "migrations/0042_partition_events_by_day.sql",
+    },
 ];
 
 /// One planted PR as the API should list it.
@@ -75,7 +95,11 @@ pub struct PlantedTruths {
 }
 
 fn emails(persona: Persona) -> Vec<String> {
-    let mut out: Vec<String> = DEVELOPERS.iter().filter(|d| d.persona == persona).map(|d| d.email()).collect();
+    let mut out: Vec<String> = DEVELOPERS
+        .iter()
+        .filter(|d| d.persona == persona)
+        .map(|d| d.email())
+        .collect();
     out.sort();
     out
 }

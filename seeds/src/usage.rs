@@ -23,7 +23,11 @@ fn monthly_budget(rng: &mut SplitMix64, developer: &Developer, month: u32) -> f6
         Persona::Never => (0.0, 0.0, [0.0; 3]),
     };
     // Payments' heaviest user holds back in August and goes all in with agents in September.
-    let growth = if developer.login == "rahul-mehta" { [1.1, 1.3, 2.5] } else { growth };
+    let growth = if developer.login == "rahul-mehta" {
+        [1.1, 1.3, 2.5]
+    } else {
+        growth
+    };
     rng.between(low, high) * growth[(month as usize).saturating_sub(7).min(2)]
 }
 
@@ -39,19 +43,30 @@ fn active_probability(persona: Persona) -> f64 {
 }
 
 /// Every session of every developer who starts.
-pub fn sessions(seed: u64, first_use: &[Option<NaiveDate>], prs: &[PullRequest], prices: &PriceTable) -> Vec<Session> {
+pub fn sessions(
+    seed: u64,
+    first_use: &[Option<NaiveDate>],
+    prs: &[PullRequest],
+    prices: &PriceTable,
+) -> Vec<Session> {
     let mut out = Vec::new();
     for (index, developer) in DEVELOPERS.iter().enumerate() {
-        let Some(first) = first_use[index] else { continue };
+        let Some(first) = first_use[index] else {
+            continue;
+        };
         let mut rng = SplitMix64::derive(seed, &format!("usage:{}", developer.login));
-        let own: Vec<&PullRequest> = prs.iter().filter(|p| p.author == index && p.ai_assisted).collect();
+        let own: Vec<&PullRequest> = prs
+            .iter()
+            .filter(|p| p.author == index && p.ai_assisted)
+            .collect();
         let p_active = active_probability(developer.persona);
         for month in 7..=9u32 {
             let month_days: Vec<NaiveDate> = workdays(first.max(date(month, 1)), last_day(month));
             if month_days.is_empty() {
                 continue;
             }
-            let share = month_days.len() as f64 / workdays(date(month, 1), last_day(month)).len() as f64;
+            let share =
+                month_days.len() as f64 / workdays(date(month, 1), last_day(month)).len() as f64;
             let budget = monthly_budget(&mut rng, developer, month) * share;
             let per_day = budget / (p_active * month_days.len() as f64).max(1.0);
             for day in month_days {
@@ -59,12 +74,30 @@ pub fn sessions(seed: u64, first_use: &[Option<NaiveDate>], prs: &[PullRequest],
                     continue;
                 }
                 let day_budget = per_day * rng.between(0.7, 1.3);
-                let n = if developer.persona == Persona::Power { rng.int(2, 3) } else { rng.int(1, 2) };
+                let n = if developer.persona == Persona::Power {
+                    rng.int(2, 3)
+                } else {
+                    rng.int(1, 2)
+                };
                 for j in 0..n {
                     let start = 8.5 + j as f64 * 8.0 / n as f64 + rng.between(0.0, 1.0);
-                    let tool = if rng.chance(developer.codex_share) { Tool::Codex } else { Tool::ClaudeCode };
+                    let tool = if rng.chance(developer.codex_share) {
+                        Tool::Codex
+                    } else {
+                        Tool::ClaudeCode
+                    };
                     let branch = branch_for(&own, day, start);
-                    let session = session(&mut rng, prices, index, developer, tool, branch, day, start, day_budget / n as f64);
+                    let session = session(
+                        &mut rng,
+                        prices,
+                        index,
+                        developer,
+                        tool,
+                        branch,
+                        day,
+                        start,
+                        day_budget / n as f64,
+                    );
                     if !session.requests.is_empty() {
                         out.push(session);
                     }
@@ -92,14 +125,28 @@ fn branch_for(own: &[&PullRequest], day: NaiveDate, hour: f64) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn session(rng: &mut SplitMix64, prices: &PriceTable, index: usize, developer: &Developer, tool: Tool, branch: String, day: NaiveDate, start_hour: f64, budget: f64) -> Session {
+fn session(
+    rng: &mut SplitMix64,
+    prices: &PriceTable,
+    index: usize,
+    developer: &Developer,
+    tool: Tool,
+    branch: String,
+    day: NaiveDate,
+    start_hour: f64,
+    budget: f64,
+) -> Session {
     let power = developer.persona == Persona::Power;
     let model = match tool {
         Tool::Codex => "gpt-5-codex",
         Tool::ClaudeCode if rng.chance(if power { 0.85 } else { 0.2 }) => "claude-opus-4-6",
         Tool::ClaudeCode => "claude-sonnet-4-5",
     };
-    let cap = if model == "claude-opus-4-6" { 180_000 } else { 140_000 };
+    let cap = if model == "claude-opus-4-6" {
+        180_000
+    } else {
+        140_000
+    };
     let permission_mode = match rng.int(0, 9) {
         0..=4 => "default",
         5..=7 => "acceptEdits",
@@ -114,18 +161,51 @@ fn session(rng: &mut SplitMix64, prices: &PriceTable, index: usize, developer: &
         let subagent = tool == Tool::ClaudeCode && power && !first && rng.chance(0.08);
         let request = match tool {
             Tool::Codex => codex_request(rng, clock),
-            Tool::ClaudeCode => claude_request(rng, day, clock, if subagent { "claude-haiku-4-5" } else { model }, context, first, subagent, power),
+            Tool::ClaudeCode => claude_request(
+                rng,
+                day,
+                clock,
+                if subagent { "claude-haiku-4-5" } else { model },
+                context,
+                first,
+                subagent,
+                power,
+            ),
         };
-        context = if context + request.cache_write_5m > cap { 30_000 } else { context + request.cache_write_5m };
+        context = if context + request.cache_write_5m > cap {
+            30_000
+        } else {
+            context + request.cache_write_5m
+        };
         spent += request_cost(prices, tool, &request);
-        requests.push(Request { at: midnight(day) + chrono::Duration::milliseconds((clock * 1000.0) as i64), ..request });
+        requests.push(Request {
+            at: midnight(day) + chrono::Duration::milliseconds((clock * 1000.0) as i64),
+            ..request
+        });
         clock += rng.between(30.0, 150.0);
     }
-    Session { id: rng.uuid(), tool, developer: index, repository, branch, permission_mode, requests }
+    Session {
+        id: rng.uuid(),
+        tool,
+        developer: index,
+        repository,
+        branch,
+        permission_mode,
+        requests,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn claude_request(rng: &mut SplitMix64, day: NaiveDate, clock: f64, model: &'static str, context: u64, first: bool, subagent: bool, power: bool) -> Request {
+fn claude_request(
+    rng: &mut SplitMix64,
+    day: NaiveDate,
+    clock: f64,
+    model: &'static str,
+    context: u64,
+    first: bool,
+    subagent: bool,
+    power: bool,
+) -> Request {
     let output_max = if power { 4_000 } else { 2_500 };
     let tools = match rng.int(0, 19) {
         0..=5 => vec![call("Read", rng, 0, 0)],
@@ -148,7 +228,11 @@ fn claude_request(rng: &mut SplitMix64, day: NaiveDate, clock: f64, model: &'sta
         output: rng.int(200, if subagent { 800 } else { output_max }),
         cache_write_5m: if first { 0 } else { rng.int(2_000, 12_000) },
         cache_write_1h: if first { rng.int(9_000, 15_000) } else { 0 },
-        cache_read: if subagent { rng.int(10_000, 40_000) } else { context },
+        cache_read: if subagent {
+            rng.int(10_000, 40_000)
+        } else {
+            context
+        },
         reasoning: 0,
         tools,
         subagent,
@@ -174,8 +258,18 @@ fn codex_request(rng: &mut SplitMix64, clock: f64) -> Request {
 }
 
 fn call(name: &'static str, rng: &mut SplitMix64, added: u64, removed: u64) -> ToolCall {
-    const FILES: [&str; 4] = ["src/lib.rs", "src/handlers.rs", "README.md", "tests/integration.rs"];
-    ToolCall { name, path: FILES[rng.int(0, 3) as usize].to_string(), lines_added: added, lines_removed: removed }
+    const FILES: [&str; 4] = [
+        "src/lib.rs",
+        "src/handlers.rs",
+        "README.md",
+        "tests/integration.rs",
+    ];
+    ToolCall {
+        name,
+        path: FILES[rng.int(0, 3) as usize].to_string(),
+        lines_added: added,
+        lines_removed: removed,
+    }
 }
 
 /// The calendar month (1-12) of a request.

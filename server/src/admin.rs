@@ -36,7 +36,9 @@ pub async fn add_user(db: &Db, request: AddUser) -> Result<i64> {
         .map(|t| TeamName::try_from(t.as_str()))
         .collect::<Result<Vec<_>>>()?;
     if role == Role::Manager && teams.is_empty() {
-        return Err(Error::BadRequest("a manager needs at least one --team to manage".into()));
+        return Err(Error::BadRequest(
+            "a manager needs at least one --team to manage".into(),
+        ));
     }
     let password_hash = match request.password {
         Some(pw) => {
@@ -50,8 +52,12 @@ pub async fn add_user(db: &Db, request: AddUser) -> Result<i64> {
         name: person_name(&request.name)?,
         role,
         teams,
-        github_login: blank_to_none(request.github).map(|l| forge_login(&l)).transpose()?,
-        gitlab_login: blank_to_none(request.gitlab).map(|l| forge_login(&l)).transpose()?,
+        github_login: blank_to_none(request.github)
+            .map(|l| forge_login(&l))
+            .transpose()?,
+        gitlab_login: blank_to_none(request.gitlab)
+            .map(|l| forge_login(&l))
+            .transpose()?,
         password_hash,
     };
     accounts::create_user(db, &user).await
@@ -59,13 +65,23 @@ pub async fn add_user(db: &Db, request: AddUser) -> Result<i64> {
 
 /// Creates an API token for the user with this email; the token is returned once and never stored.
 pub async fn create_token(db: &Db, email: &str, label: Option<&str>) -> Result<String> {
-    let user = accounts::user_by_email(db, email).await?.ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
-    let label = label.map(str::trim).filter(|l| !l.is_empty()).unwrap_or("cli");
+    let user = accounts::user_by_email(db, email)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
+    let label = label
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .unwrap_or("cli");
     if label.chars().count() > 80 {
-        return Err(Error::BadRequest("token name must be at most 80 characters".into()));
+        return Err(Error::BadRequest(
+            "token name must be at most 80 characters".into(),
+        ));
     }
     let token = secret::new_api_token();
-    let prefix: String = token.chars().take(secret::API_TOKEN_PREFIX.len() + 6).collect();
+    let prefix: String = token
+        .chars()
+        .take(secret::API_TOKEN_PREFIX.len() + 6)
+        .collect();
     tokens::insert(db, user.id, label, &secret::digest(&token), &prefix).await?;
     Ok(token)
 }

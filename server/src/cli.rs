@@ -16,7 +16,11 @@ use crate::store::tokens;
 use crate::Application;
 
 #[derive(Debug, Parser)]
-#[command(name = "agentmeter-server", version, about = "agentmeter: how your team really adopts AI coding assistants")]
+#[command(
+    name = "agentmeter-server",
+    version,
+    about = "agentmeter: how your team really adopts AI coding assistants"
+)]
 pub struct Cli {
     /// TOML settings file (see README "Configuration").
     #[arg(long, global = true, value_name = "FILE")]
@@ -104,7 +108,10 @@ pub enum TokenCommand {
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTMETER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Loads settings (file, environment, flags) and runs the command to completion.
@@ -113,7 +120,9 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(url) = cli.database_url {
         settings.database_url = url;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(execute(cli.command, settings))
 }
 
@@ -128,14 +137,41 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
     db.migrate().await?;
     match command {
         Command::Serve(_) => unreachable!("handled above"),
-        Command::Migrate => eprintln!("migrations applied to {}", crate::db::redact(&settings.database_url)),
+        Command::Migrate => eprintln!(
+            "migrations applied to {}",
+            crate::db::redact(&settings.database_url)
+        ),
         Command::Team(TeamCommand::Add { name }) => {
             admin::add_team(&db, &name).await?;
             eprintln!("team {name:?} created");
         }
-        Command::User(UserCommand::Add { email, name, role, teams, github, gitlab, password_stdin }) => {
-            let password = if password_stdin { Some(read_password_from_stdin()?) } else { None };
-            admin::add_user(&db, AddUser { email: email.clone(), name, role, teams, github, gitlab, password }).await?;
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            teams,
+            github,
+            gitlab,
+            password_stdin,
+        }) => {
+            let password = if password_stdin {
+                Some(read_password_from_stdin()?)
+            } else {
+                None
+            };
+            admin::add_user(
+                &db,
+                AddUser {
+                    email: email.clone(),
+                    name,
+                    role,
+                    teams,
+                    github,
+                    gitlab,
+                    password,
+                },
+            )
+            .await?;
             eprintln!("user {email} created");
         }
         Command::Token(TokenCommand::Create { email, name }) => {
@@ -148,8 +184,15 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
         }
         Command::Token(TokenCommand::List) => {
             for t in tokens::list(&db).await? {
-                let state = if t.revoked_at.is_some() { "revoked" } else { "live" };
-                println!("{}\t{}\t{}\t{}…\t{}", t.id, t.owner_email, t.name, t.prefix, state);
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "live"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}…\t{}",
+                    t.id, t.owner_email, t.name, t.prefix, state
+                );
             }
         }
     }
@@ -162,7 +205,14 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
     if demo {
         // The demo goes through the server's own ingest paths, so it runs once the server serves.
         let state = app.state().clone();
-        let own = std::net::SocketAddr::new(if addr.ip().is_unspecified() { [127, 0, 0, 1].into() } else { addr.ip() }, addr.port());
+        let own = std::net::SocketAddr::new(
+            if addr.ip().is_unspecified() {
+                [127, 0, 0, 1].into()
+            } else {
+                addr.ip()
+            },
+            addr.port(),
+        );
         tokio::spawn(async move {
             if let Err(e) = crate::demo::load_if_empty(&state, &format!("http://{own}")).await {
                 tracing::error!(error = %e, "demo organisation not loaded");
@@ -177,9 +227,16 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
 fn read_password_from_stdin() -> Result<SecretString> {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input)?;
-    let line = input.lines().next().unwrap_or("").trim_end_matches('\r').to_owned();
+    let line = input
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_owned();
     if line.is_empty() {
-        return Err(Error::BadRequest("--password-stdin: no password on standard input".into()));
+        return Err(Error::BadRequest(
+            "--password-stdin: no password on standard input".into(),
+        ));
     }
     Ok(SecretString::from(line))
 }

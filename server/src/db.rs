@@ -116,7 +116,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
                 None => url.to_owned(),
             }
         }
@@ -130,14 +135,23 @@ mod tests {
 
     #[test]
     fn the_scheme_chooses_the_backend() {
-        assert_eq!("sqlite:agentmeter.db".parse::<Backend>().ok(), Some(Backend::Sqlite));
-        assert_eq!("postgres://u@h/db".parse::<Backend>().ok(), Some(Backend::Postgres));
+        assert_eq!(
+            "sqlite:agentmeter.db".parse::<Backend>().ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            "postgres://u@h/db".parse::<Backend>().ok(),
+            Some(Backend::Postgres)
+        );
         assert!("mysql://h/db".parse::<Backend>().is_err());
     }
 
     #[test]
     fn passwords_never_appear_in_messages() {
-        assert_eq!(redact("postgres://bob:secret@host/db"), "postgres://bob:***@host/db");
+        assert_eq!(
+            redact("postgres://bob:secret@host/db"),
+            "postgres://bob:***@host/db"
+        );
         assert_eq!(redact("sqlite:agentmeter.db"), "sqlite:agentmeter.db");
     }
 
@@ -148,9 +162,15 @@ mod tests {
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         assert!(dir.path().join("new.db").exists());
-        let row: (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&db.pool).await.expect("pragma");
+        let row: (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+            .fetch_one(&db.pool)
+            .await
+            .expect("pragma");
         assert_eq!(row.0, 1);
-        let mode: (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&db.pool).await.expect("pragma");
+        let mode: (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(&db.pool)
+            .await
+            .expect("pragma");
         assert_eq!(mode.0, "wal");
     }
 }

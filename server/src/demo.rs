@@ -46,15 +46,25 @@ pub async fn load_if_empty(state: &AppState, base_url: &str) -> Result<Option<Lo
     let base = base_url.trim_end_matches('/').to_owned();
     let report = tokio::task::spawn_blocking(move || {
         let org = DemoOrg::generate();
-        let progress = |stage: Stage| eprintln!("demo: {stage} ({:.1} s)", started.elapsed().as_secs_f64());
-        load(&org, &base, &accounts.tokens, &accounts.webhook_secret, &progress)
+        let progress =
+            |stage: Stage| eprintln!("demo: {stage} ({:.1} s)", started.elapsed().as_secs_f64());
+        load(
+            &org,
+            &base,
+            &accounts.tokens,
+            &accounts.webhook_secret,
+            &progress,
+        )
     })
     .await
     .map_err(|e| Error::Internal(format!("demo loader stopped: {e}")))?
     .map_err(|e| Error::Internal(format!("demo: {e}")))?;
     eprintln!(
         "demo: loaded {} usage events, {} commits and {} webhook deliveries in {:.1} s",
-        report.usage_events, report.commits, report.deliveries, started.elapsed().as_secs_f64()
+        report.usage_events,
+        report.commits,
+        report.deliveries,
+        started.elapsed().as_secs_f64()
     );
     Ok(Some(report))
 }
@@ -67,7 +77,12 @@ pub async fn create_accounts(state: &AppState) -> Result<Option<DemoAccounts>> {
         return Ok(None);
     }
     let password: String = secret::random_secret().chars().take(20).collect();
-    let person = |email: String, name: &str, role: &str, teams: Vec<String>, github: Option<String>, password: Option<&str>| AddUser {
+    let person = |email: String,
+                  name: &str,
+                  role: &str,
+                  teams: Vec<String>,
+                  github: Option<String>,
+                  password: Option<&str>| AddUser {
         email,
         name: name.into(),
         role: role.into(),
@@ -76,22 +91,72 @@ pub async fn create_accounts(state: &AppState) -> Result<Option<DemoAccounts>> {
         password: password.map(|p| SecretString::from(p.to_owned())),
         ..AddUser::default()
     };
-    admin::add_user(db, person(DEMO_ADMIN_EMAIL.into(), "Demo Admin", "admin", vec![], None, Some(&password))).await?;
+    admin::add_user(
+        db,
+        person(
+            DEMO_ADMIN_EMAIL.into(),
+            "Demo Admin",
+            "admin",
+            vec![],
+            None,
+            Some(&password),
+        ),
+    )
+    .await?;
     for team in TEAMS {
         admin::add_team(db, team.name).await?;
         let email = format!("{}@{DOMAIN}", team.manager_login);
         let login = team.manager_login.replace('.', "-");
-        admin::add_user(db, person(email, team.manager_name, "manager", vec![team.name.into()], Some(login), Some(&password))).await?;
+        admin::add_user(
+            db,
+            person(
+                email,
+                team.manager_name,
+                "manager",
+                vec![team.name.into()],
+                Some(login),
+                Some(&password),
+            ),
+        )
+        .await?;
     }
     catalog::seed_if_empty(db).await?;
     let plans = catalog::list(db).await?;
-    let plan_id = |name: &str| plans.iter().find(|p| p.terms.name == name).map(|p| p.id).ok_or_else(|| Error::Internal(format!("demo plan {name:?} is not in the catalog")));
+    let plan_id = |name: &str| {
+        plans
+            .iter()
+            .find(|p| p.terms.name == name)
+            .map(|p| p.id)
+            .ok_or_else(|| Error::Internal(format!("demo plan {name:?} is not in the catalog")))
+    };
     let mut tokens = BTreeMap::new();
     for d in DEVELOPERS {
-        admin::add_user(db, person(d.email(), d.name, "developer", vec![d.team.into()], Some(d.login.into()), None)).await?;
-        tokens.insert(d.login.to_owned(), admin::create_token(db, &d.email(), Some("demo laptop")).await?);
+        admin::add_user(
+            db,
+            person(
+                d.email(),
+                d.name,
+                "developer",
+                vec![d.team.into()],
+                Some(d.login.into()),
+                None,
+            ),
+        )
+        .await?;
+        tokens.insert(
+            d.login.to_owned(),
+            admin::create_token(db, &d.email(), Some("demo laptop")).await?,
+        );
         for plan in [d.claude_plan, d.codex_plan].into_iter().flatten() {
-            seats::assign(db, &d.email(), &seats::SeatChange { vendor: None, plan_id: Some(plan_id(plan)?) }).await?;
+            seats::assign(
+                db,
+                &d.email(),
+                &seats::SeatChange {
+                    vendor: None,
+                    plan_id: Some(plan_id(plan)?),
+                },
+            )
+            .await?;
         }
     }
     let webhook_secret = secret::random_secret();
@@ -100,5 +165,9 @@ pub async fn create_accounts(state: &AppState) -> Result<Option<DemoAccounts>> {
         critical_paths::set_critical_paths(state, &repo, &CRITICAL_GLOBS.map(String::from)).await?;
         repositories::set_secret(db, repo.id, Some(&webhook_secret)).await?;
     }
-    Ok(Some(DemoAccounts { password, tokens, webhook_secret }))
+    Ok(Some(DemoAccounts {
+        password,
+        tokens,
+        webhook_secret,
+    }))
 }

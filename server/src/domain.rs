@@ -70,7 +70,9 @@ impl TryFrom<&str> for Email {
         if valid {
             Ok(Email(value))
         } else {
-            Err(Error::BadRequest(format!("{value:?} is not an email address")))
+            Err(Error::BadRequest(format!(
+                "{value:?} is not an email address"
+            )))
         }
     }
 }
@@ -109,7 +111,9 @@ impl TryFrom<&str> for TeamName {
 pub fn person_name(value: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 120 || value.chars().any(char::is_control) {
-        return Err(Error::BadRequest(format!("name must be 1 to 120 printable characters (got {value:?})")));
+        return Err(Error::BadRequest(format!(
+            "name must be 1 to 120 printable characters (got {value:?})"
+        )));
     }
     Ok(value.to_owned())
 }
@@ -119,11 +123,15 @@ pub fn forge_login(value: &str) -> Result<String> {
     let value = value.trim().trim_start_matches('@').to_lowercase();
     let valid = !value.is_empty()
         && value.len() <= 100
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if valid {
         Ok(value)
     } else {
-        Err(Error::BadRequest(format!("{value:?} is not a GitHub/GitLab login")))
+        Err(Error::BadRequest(format!(
+            "{value:?} is not a GitHub/GitLab login"
+        )))
     }
 }
 
@@ -133,12 +141,24 @@ mod tests {
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {
-        assert_eq!(Email::try_from("  Ada@Example.COM ").expect("valid").as_str(), "ada@example.com");
+        assert_eq!(
+            Email::try_from("  Ada@Example.COM ")
+                .expect("valid")
+                .as_str(),
+            "ada@example.com"
+        );
     }
 
     #[test]
     fn malformed_emails_are_rejected() {
-        for bad in ["", "ada", "@example.com", "ada@", "a b@example.com", "a@b@c"] {
+        for bad in [
+            "",
+            "ada",
+            "@example.com",
+            "ada@",
+            "a b@example.com",
+            "a@b@c",
+        ] {
             assert!(Email::try_from(bad).is_err(), "{bad:?} accepted");
         }
     }

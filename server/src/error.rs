@@ -17,7 +17,10 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
     #[error("cannot read {path}: {source}")]
-    ConfigRead { path: String, source: std::io::Error },
+    ConfigRead {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration: {0}")]
@@ -39,7 +42,10 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
-    Unprocessable { message: String, records: Vec<RecordError> },
+    Unprocessable {
+        message: String,
+        records: Vec<RecordError>,
+    },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("too many attempts; retry in {retry_after_secs} s")]
@@ -83,7 +89,9 @@ impl Error {
     /// A uniqueness violation becomes a 409 naming what already exists.
     pub fn conflict_if_unique(err: sqlx::Error, what: &str) -> Error {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => Error::Conflict(format!("{what} already exists")),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Error::Conflict(format!("{what} already exists"))
+            }
             _ => Error::Database(err),
         }
     }
@@ -114,13 +122,22 @@ impl IntoResponse for Error {
             Error::Unprocessable { records, .. } => records,
             _ => &[],
         };
-        let mut response = (status, Json(ErrorBody { error: message.clone(), records })).into_response();
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                error: message.clone(),
+                records,
+            }),
+        )
+            .into_response();
         if let Error::TooManyRequests { retry_after_secs } = self {
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
         }
-        response.extensions_mut().insert(ErrorForPage { status, message });
+        response
+            .extensions_mut()
+            .insert(ErrorForPage { status, message });
         response
     }
 }

@@ -73,11 +73,13 @@ impl Settings {
     ) -> Result<Settings, StartupError> {
         let mut settings = match config_file {
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| StartupError::ConfigRead {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                toml::from_str(&text).map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| StartupError::ConfigRead {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                toml::from_str(&text)
+                    .map_err(|e| StartupError::Config(format!("{}: {e}", path.display())))?
             }
             None => Settings::default(),
         };
@@ -91,27 +93,52 @@ impl Settings {
     }
 
     fn apply_env(&mut self, name: &str, value: &str) -> Result<(), StartupError> {
-        let bad = |what: &str| StartupError::Config(format!("AGENTMETER_{name}={value:?}: expected {what}"));
+        let bad = |what: &str| {
+            StartupError::Config(format!("AGENTMETER_{name}={value:?}: expected {what}"))
+        };
         match name {
-            "BIND" => self.bind = value.parse().map_err(|_| bad("an address such as 127.0.0.1:8080"))?,
-            "DATABASE_URL" => self.database_url = value.to_owned(),
-            "SECURE_COOKIES" => self.secure_cookies = parse_bool(value).ok_or_else(|| bad("true or false"))?,
-            "SESSION_TTL_HOURS" => self.session_ttl_hours = value.parse().map_err(|_| bad("a number of hours"))?,
-            "REQUEST_BODY_LIMIT_BYTES" => {
-                self.request_body_limit_bytes = value.parse().map_err(|_| bad("a number of bytes"))?
+            "BIND" => {
+                self.bind = value
+                    .parse()
+                    .map_err(|_| bad("an address such as 127.0.0.1:8080"))?
             }
-            "REQUEST_TIMEOUT_SECS" => self.request_timeout_secs = value.parse().map_err(|_| bad("seconds"))?,
+            "DATABASE_URL" => self.database_url = value.to_owned(),
+            "SECURE_COOKIES" => {
+                self.secure_cookies = parse_bool(value).ok_or_else(|| bad("true or false"))?
+            }
+            "SESSION_TTL_HOURS" => {
+                self.session_ttl_hours = value.parse().map_err(|_| bad("a number of hours"))?
+            }
+            "REQUEST_BODY_LIMIT_BYTES" => {
+                self.request_body_limit_bytes =
+                    value.parse().map_err(|_| bad("a number of bytes"))?
+            }
+            "REQUEST_TIMEOUT_SECS" => {
+                self.request_timeout_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
             "LOGIN_MAX_FAILURES_PER_ACCOUNT" => {
                 self.login_max_failures_per_account = value.parse().map_err(|_| bad("a count"))?
             }
-            "LOGIN_MAX_FAILURES_PER_IP" => self.login_max_failures_per_ip = value.parse().map_err(|_| bad("a count"))?,
-            "LOGIN_WINDOW_SECS" => self.login_window_secs = value.parse().map_err(|_| bad("seconds"))?,
+            "LOGIN_MAX_FAILURES_PER_IP" => {
+                self.login_max_failures_per_ip = value.parse().map_err(|_| bad("a count"))?
+            }
+            "LOGIN_WINDOW_SECS" => {
+                self.login_window_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
             "ORG_TIMEZONE" => self.org_timezone = value.to_owned(),
-            "GITHUB_WEBHOOK_SECRET" => self.github_webhook_secret = Some(SecretString::from(value.to_owned())),
-            "GITLAB_WEBHOOK_TOKEN" => self.gitlab_webhook_token = Some(SecretString::from(value.to_owned())),
+            "GITHUB_WEBHOOK_SECRET" => {
+                self.github_webhook_secret = Some(SecretString::from(value.to_owned()))
+            }
+            "GITLAB_WEBHOOK_TOKEN" => {
+                self.gitlab_webhook_token = Some(SecretString::from(value.to_owned()))
+            }
             "PRICES_FILE" => self.prices_file = Some(PathBuf::from(value)),
-            "RUBBER_STAMP_MINUTES" => self.rubber_stamp_minutes = value.parse().map_err(|_| bad("minutes"))?,
-            "RUBBER_STAMP_LINES" => self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?,
+            "RUBBER_STAMP_MINUTES" => {
+                self.rubber_stamp_minutes = value.parse().map_err(|_| bad("minutes"))?
+            }
+            "RUBBER_STAMP_LINES" => {
+                self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?
+            }
             // Variables read elsewhere (e.g. by tests or the CLI) are not settings.
             _ => {}
         }
@@ -126,7 +153,9 @@ impl Settings {
             )));
         }
         if self.session_ttl_hours == 0 {
-            return Err(StartupError::Config("session_ttl_hours must be at least 1".into()));
+            return Err(StartupError::Config(
+                "session_ttl_hours must be at least 1".into(),
+            ));
         }
         Ok(())
     }

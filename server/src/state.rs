@@ -40,9 +40,13 @@ impl AppState {
         );
         let mut prices = PriceTable::builtin();
         if let Some(path) = &settings.prices_file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|source| Error::ConfigRead { path: path.display().to_string(), source })?;
-            prices.merge_csv(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|source| Error::ConfigRead {
+                path: path.display().to_string(),
+                source,
+            })?;
+            prices
+                .merge_csv(&text)
+                .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         }
         Ok(AppState {
             db,

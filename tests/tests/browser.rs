@@ -16,8 +16,23 @@ use crate::support::app::PASSWORD;
 use crate::support::dashboard::{demo_org, Person};
 use crate::support::Backend;
 
-const TEAM_PAGES: [&str; 6] = ["/", "/spend", "/plans", "/adoption", "/productivity", "/reviews"];
-const ADMIN_PAGES: [&str; 7] = ["/admin/users", "/admin/teams", "/admin/tokens", "/admin/repositories", "/admin/plans", "/admin/webhooks", "/admin/identities"];
+const TEAM_PAGES: [&str; 6] = [
+    "/",
+    "/spend",
+    "/plans",
+    "/adoption",
+    "/productivity",
+    "/reviews",
+];
+const ADMIN_PAGES: [&str; 7] = [
+    "/admin/users",
+    "/admin/teams",
+    "/admin/tokens",
+    "/admin/repositories",
+    "/admin/plans",
+    "/admin/webhooks",
+    "/admin/identities",
+];
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -25,7 +40,9 @@ fn workspace() -> PathBuf {
 
 /// `$CARGO_TARGET_DIR/screenshots`, else `target/screenshots` in the workspace.
 fn screenshot_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from).join("screenshots")
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace().join("target"), PathBuf::from)
+        .join("screenshots")
 }
 
 fn chromium() -> String {
@@ -37,18 +54,33 @@ fn chromium() -> String {
 }
 
 fn others(all: &[Person], team: &str) -> Vec<&'static str> {
-    all.iter().filter(|d| d.team != team).map(|d| d.name).collect()
+    all.iter()
+        .filter(|d| d.team != team)
+        .map(|d| d.name)
+        .collect()
 }
 
 #[tokio::test]
 async fn every_page_works_in_chromium_for_each_role_without_leaking_other_teams() {
     let driver = workspace().join("tests/browser");
-    assert!(driver.join("node_modules/playwright-core").exists(), "run `npm ci --prefix tests/browser` first (.ci/run does)");
+    assert!(
+        driver.join("node_modules/playwright-core").exists(),
+        "run `npm ci --prefix tests/browser` first (.ci/run does)"
+    );
     let org = demo_org(Backend::sqlite()).await;
     let (ada, grace) = (&org.developers[0], &org.developers[1]);
     let maria = &org.managers[0];
-    let payments_dev = org.developers.iter().find(|d| d.team == "Payments").expect("Payments developer");
-    let admin_pages: Vec<String> = TEAM_PAGES.iter().chain(ADMIN_PAGES.iter()).map(|p| p.to_string()).chain([format!("/developers/{}", ada.email), "/me".into()]).collect();
+    let payments_dev = org
+        .developers
+        .iter()
+        .find(|d| d.team == "Payments")
+        .expect("Payments developer");
+    let admin_pages: Vec<String> = TEAM_PAGES
+        .iter()
+        .chain(ADMIN_PAGES.iter())
+        .map(|p| p.to_string())
+        .chain([format!("/developers/{}", ada.email), "/me".into()])
+        .collect();
     let plan = json!({
         "base": org.app.url(""),
         "chromium": chromium(),
@@ -70,17 +102,38 @@ async fn every_page_works_in_chromium_for_each_role_without_leaking_other_teams(
     std::fs::write(plan_file.path(), plan.to_string()).expect("write plan");
 
     let output = tokio::task::spawn_blocking(move || {
-        Command::new("node").arg(driver.join("drive.mjs")).env("AGENTMETER_BROWSER_PLAN", plan_file.path()).output()
+        Command::new("node")
+            .arg(driver.join("drive.mjs"))
+            .env("AGENTMETER_BROWSER_PLAN", plan_file.path())
+            .output()
     })
     .await
     .expect("driver task")
     .expect("node runs (install nodejs)");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "driver failed: {}\n{stdout}", String::from_utf8_lossy(&output.stderr));
-    let result: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("driver output is not JSON ({e}): {stdout}"));
-    let failures: Vec<&str> = result["failures"].as_array().map(|f| f.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-    assert!(failures.is_empty(), "{} problems in the browser:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        output.status.success(),
+        "driver failed: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let result: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("driver output is not JSON ({e}): {stdout}"));
+    let failures: Vec<&str> = result["failures"]
+        .as_array()
+        .map(|f| f.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert!(
+        failures.is_empty(),
+        "{} problems in the browser:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     let screenshots = result["screenshots"].as_array().map_or(0, Vec::len);
-    let expected = 2 * (plan["accounts"].as_array().map_or(0, |a| a.iter().map(|x| x["pages"].as_array().map_or(0, Vec::len)).sum()));
+    let expected = 2
+        * (plan["accounts"].as_array().map_or(0, |a| {
+            a.iter()
+                .map(|x| x["pages"].as_array().map_or(0, Vec::len))
+                .sum()
+        }));
     assert_eq!(screenshots, expected, "one screenshot per page and width");
 }

@@ -20,7 +20,9 @@ pub struct Machine {
 
 impl Machine {
     pub fn new() -> Machine {
-        Machine { config: tempfile::tempdir().expect("config dir") }
+        Machine {
+            config: tempfile::tempdir().expect("config dir"),
+        }
     }
 
     /// Runs `agentmeter args…` with this machine's config dir and fast retries.
@@ -30,21 +32,32 @@ impl Machine {
             cli_binary(),
             args,
             stdin,
-            &[("AGENTMETER_CONFIG_DIR", config), ("AGENTMETER_RETRY_BASE_MS", "1"), ("AGENTMETER_TOKEN", "")],
+            &[
+                ("AGENTMETER_CONFIG_DIR", config),
+                ("AGENTMETER_RETRY_BASE_MS", "1"),
+                ("AGENTMETER_TOKEN", ""),
+            ],
         )
     }
 
     /// Runs the command and fails the test unless it succeeds; returns its standard error.
     pub fn agentmeter_ok(&self, args: &[&str]) -> String {
         let output = self.agentmeter(args, None);
-        assert!(output.status.success(), "agentmeter {args:?} failed: {}", stderr(&output));
+        assert!(
+            output.status.success(),
+            "agentmeter {args:?} failed: {}",
+            stderr(&output)
+        );
         stderr(&output)
     }
 
     /// `agentmeter login --server URL --token-stdin` as `user`.
     pub fn login(&self, app: &TestApp, user: &TestUser) {
         let url = app.url("");
-        let output = self.agentmeter(&["login", "--server", &url, "--token-stdin"], Some(&user.token));
+        let output = self.agentmeter(
+            &["login", "--server", &url, "--token-stdin"],
+            Some(&user.token),
+        );
         assert!(output.status.success(), "login failed: {}", stderr(&output));
     }
 }

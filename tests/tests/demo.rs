@@ -10,7 +10,10 @@ use serde_json::Value;
 use crate::support::{Backend, TestApp};
 
 fn f64_at(value: &Value, pointer: &str) -> f64 {
-    value.pointer(pointer).and_then(Value::as_f64).unwrap_or_else(|| panic!("no number at {pointer} in {value}"))
+    value
+        .pointer(pointer)
+        .and_then(Value::as_f64)
+        .unwrap_or_else(|| panic!("no number at {pointer} in {value}"))
 }
 
 fn cents(usd: f64) -> i64 {
@@ -18,35 +21,93 @@ fn cents(usd: f64) -> i64 {
 }
 
 fn names(emails: &[String]) -> BTreeSet<String> {
-    emails.iter().map(|e| DEVELOPERS.iter().find(|d| &d.email() == e).map_or_else(|| e.clone(), |d| d.name.to_string())).collect()
+    emails
+        .iter()
+        .map(|e| {
+            DEVELOPERS
+                .iter()
+                .find(|d| &d.email() == e)
+                .map_or_else(|| e.clone(), |d| d.name.to_string())
+        })
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_recovers_its_planted_truths() {
+async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_recovers_its_planted_truths(
+) {
     // Arrange
     let truths = DemoOrg::generate().truths;
     let (app, admin) = TestApp::spawn_demo(Backend::sqlite()).await;
 
     // Act
-    let spend = app.get_json(&admin, &format!("/api/v1/metrics/spend?from=2026-08-01&to=2026-09-30&group_by=month&team={}", truths.spend_team)).await;
-    let plans = app.get_json(&admin, "/api/v1/metrics/plans?from=2026-09-01&to=2026-09-30").await;
-    let adoption = app.get_json(&admin, "/api/v1/metrics/adoption?from=2026-07-01&to=2026-09-30").await;
-    let productivity = app.get_json(&admin, "/api/v1/metrics/productivity?to=2026-09-30").await;
-    let reviews = app.get_json(&admin, "/api/v1/reviews/summary?from=2026-04-01&to=2026-09-30").await;
+    let spend = app
+        .get_json(
+            &admin,
+            &format!(
+                "/api/v1/metrics/spend?from=2026-08-01&to=2026-09-30&group_by=month&team={}",
+                truths.spend_team
+            ),
+        )
+        .await;
+    let plans = app
+        .get_json(
+            &admin,
+            "/api/v1/metrics/plans?from=2026-09-01&to=2026-09-30",
+        )
+        .await;
+    let adoption = app
+        .get_json(
+            &admin,
+            "/api/v1/metrics/adoption?from=2026-07-01&to=2026-09-30",
+        )
+        .await;
+    let productivity = app
+        .get_json(&admin, "/api/v1/metrics/productivity?to=2026-09-30")
+        .await;
+    let reviews = app
+        .get_json(
+            &admin,
+            "/api/v1/reviews/summary?from=2026-04-01&to=2026-09-30",
+        )
+        .await;
 
     // Assert: the Payments team's spend, to the cent, month over month.
-    let months = spend["months"].as_array().unwrap_or_else(|| panic!("months in {spend}"));
-    let got: Vec<(String, i64)> = months.iter().map(|m| (m["month"].as_str().unwrap_or("").to_owned(), cents(f64_at(m, "/cost_usd")))).collect();
-    let want: Vec<(String, i64)> = truths.spend_months.iter().map(|(m, usd)| (m.clone(), cents(*usd))).collect();
+    let months = spend["months"]
+        .as_array()
+        .unwrap_or_else(|| panic!("months in {spend}"));
+    let got: Vec<(String, i64)> = months
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap_or("").to_owned(),
+                cents(f64_at(m, "/cost_usd")),
+            )
+        })
+        .collect();
+    let want: Vec<(String, i64)> = truths
+        .spend_months
+        .iter()
+        .map(|(m, usd)| (m.clone(), cents(*usd)))
+        .collect();
     assert_eq!(got, want, "Payments spend by month");
 
     // The pay-as-you-go developers a flat plan would save money for, exactly.
-    let lines = plans["lines"].as_array().unwrap_or_else(|| panic!("lines in {plans}"));
-    let flagged: BTreeSet<String> = lines.iter().filter(|l| l["payg_would_save"] == Value::Bool(true)).map(|l| l["name"].as_str().unwrap_or("").to_owned()).collect();
+    let lines = plans["lines"]
+        .as_array()
+        .unwrap_or_else(|| panic!("lines in {plans}"));
+    let flagged: BTreeSet<String> = lines
+        .iter()
+        .filter(|l| l["payg_would_save"] == Value::Bool(true))
+        .map(|l| l["name"].as_str().unwrap_or("").to_owned())
+        .collect();
     assert_eq!(flagged, names(&truths.payg_would_save));
 
     // Usage is concentrated in a motivated minority; exactly those who never started are listed.
-    assert!(f64_at(&adoption, "/concentration/top20_share_pct") > 60.0, "top 20 % share: {}", adoption["concentration"]);
+    assert!(
+        f64_at(&adoption, "/concentration/top20_share_pct") > 60.0,
+        "top 20 % share: {}",
+        adoption["concentration"]
+    );
     let not_started: BTreeSet<String> = adoption["not_started"]
         .as_array()
         .unwrap_or_else(|| panic!("not_started in {adoption}"))
@@ -57,7 +118,11 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
 
     // Team throughput: merged PRs per developer-week up about 35 %, with its interval.
     let lift = f64_at(&productivity, "/merged_prs_per_week/lift_pct");
-    assert!((lift - truths.throughput_lift_pct).abs() <= 5.0, "lift {lift}, planted {}", truths.throughput_lift_pct);
+    assert!(
+        (lift - truths.throughput_lift_pct).abs() <= 5.0,
+        "lift {lift}, planted {}",
+        truths.throughput_lift_pct
+    );
     assert!(f64_at(&productivity, "/merged_prs_per_week/ci_low_pct") < lift);
 
     // Exactly the planted critical AI-assisted PRs merged without review, newest first.
@@ -65,8 +130,17 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
         .as_array()
         .unwrap_or_else(|| panic!("alerts in {reviews}"))
         .iter()
-        .map(|a| (a["repository"].as_str().unwrap_or("").to_owned(), a["number"].as_u64().unwrap_or(0)))
+        .map(|a| {
+            (
+                a["repository"].as_str().unwrap_or("").to_owned(),
+                a["number"].as_u64().unwrap_or(0),
+            )
+        })
         .collect();
-    let planted: Vec<(String, u64)> = truths.critical_unreviewed_ai_prs.iter().map(|p| (p.repository.clone(), p.number)).collect();
+    let planted: Vec<(String, u64)> = truths
+        .critical_unreviewed_ai_prs
+        .iter()
+        .map(|p| (p.repository.clone(), p.number))
+        .collect();
     assert_eq!(alerts, planted);
 }

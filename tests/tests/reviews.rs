@@ -26,7 +26,10 @@ pub async fn spawn_with_secrets(backend: Backend) -> TestApp {
 
 /// A fixture of the reviews crate, as bytes.
 pub fn fixture(forge: &str, name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/reviews/tests/fixtures").join(forge).join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../server/reviews/tests/fixtures")
+        .join(forge)
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
@@ -36,7 +39,13 @@ pub fn fixture_json(forge: &str, name: &str) -> serde_json::Value {
 }
 
 /// Posts a GitHub delivery; `signature` None sends no signature header.
-pub async fn post_github(app: &TestApp, event: &str, delivery: &str, body: &[u8], signature: Option<String>) -> (u16, serde_json::Value) {
+pub async fn post_github(
+    app: &TestApp,
+    event: &str,
+    delivery: &str,
+    body: &[u8],
+    signature: Option<String>,
+) -> (u16, serde_json::Value) {
     let mut request = reqwest::Client::new()
         .post(app.url("/api/v1/webhooks/github"))
         .header("content-type", "application/json")
@@ -49,19 +58,42 @@ pub async fn post_github(app: &TestApp, event: &str, delivery: &str, body: &[u8]
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
 }
 
 /// Posts a GitHub delivery signed with the global secret, asserting it is accepted.
-pub async fn deliver(app: &TestApp, event: &str, delivery: &str, body: &serde_json::Value) -> serde_json::Value {
+pub async fn deliver(
+    app: &TestApp,
+    event: &str,
+    delivery: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
     let bytes = serde_json::to_vec(body).expect("json");
-    let (status, reply) = post_github(app, event, delivery, &bytes, Some(sign_github(GITHUB_SECRET.as_bytes(), &bytes))).await;
-    assert!(status == 200 || status == 202, "{event} {delivery}: {status} {reply}");
+    let (status, reply) = post_github(
+        app,
+        event,
+        delivery,
+        &bytes,
+        Some(sign_github(GITHUB_SECRET.as_bytes(), &bytes)),
+    )
+    .await;
+    assert!(
+        status == 200 || status == 202,
+        "{event} {delivery}: {status} {reply}"
+    );
     reply
 }
 
 /// Posts a GitLab delivery with an optional token and event UUID.
-pub async fn post_gitlab(app: &TestApp, body: &[u8], token: Option<&str>, uuid: &str) -> (u16, serde_json::Value) {
+pub async fn post_gitlab(
+    app: &TestApp,
+    body: &[u8],
+    token: Option<&str>,
+    uuid: &str,
+) -> (u16, serde_json::Value) {
     let mut request = reqwest::Client::new()
         .post(app.url("/api/v1/webhooks/gitlab"))
         .header("content-type", "application/json")
@@ -74,11 +106,17 @@ pub async fn post_gitlab(app: &TestApp, body: &[u8], token: Option<&str>, uuid: 
     let response = request.send().await.expect("request");
     let status = response.status().as_u16();
     let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
 }
 
 /// Rows in a table, read straight from the database.
 pub async fn count(app: &TestApp, table: &str) -> i64 {
-    let row: (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&app.db.pool).await.expect("count");
+    let row: (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
     row.0
 }

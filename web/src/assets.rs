@@ -31,7 +31,10 @@ macro_rules! embedded {
 
 const ASSETS: [(&str, StaticAsset); 3] = [
     ("app.css", embedded!("app.css", "text/css; charset=utf-8")),
-    ("app.js", embedded!("app.js", "text/javascript; charset=utf-8")),
+    (
+        "app.js",
+        embedded!("app.js", "text/javascript; charset=utf-8"),
+    ),
     ("favicon.svg", embedded!("favicon.svg", "image/svg+xml")),
 ];
 
@@ -40,7 +43,10 @@ const ASSETS: [(&str, StaticAsset); 3] = [
 pub fn static_asset(path: &str) -> Option<StaticAsset> {
     let path = path.split('?').next().unwrap_or_default();
     let name = path.trim_start_matches('/').trim_start_matches("static/");
-    ASSETS.iter().find(|(n, _)| *n == name).map(|(_, asset)| *asset)
+    ASSETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, asset)| *asset)
 }
 
 /// The URL templates use for an asset: `/static/<name>?v=<hash>`, or `/static/<name>` if unknown.
@@ -89,7 +95,10 @@ mod tests {
     fn finds_assets_by_any_spelling_of_their_path() {
         let css = static_asset("/static/app.css?v=123").expect("css is embedded");
         assert_eq!(css.content_type, "text/css; charset=utf-8");
-        assert_eq!(static_asset("app.js").map(|a| a.content_type), Some("text/javascript; charset=utf-8"));
+        assert_eq!(
+            static_asset("app.js").map(|a| a.content_type),
+            Some("text/javascript; charset=utf-8")
+        );
         assert!(static_asset("../Cargo.toml").is_none());
     }
 
@@ -98,7 +107,13 @@ mod tests {
         let css = static_asset("app.css").expect("css is embedded");
         assert_eq!(css.etag.len(), 18);
         assert_eq!(css.etag, format!("\"{}\"", css.version));
-        assert_ne!(css.etag, static_asset("app.js").expect("js is embedded").etag);
-        assert_eq!(asset_href("app.css"), format!("/static/app.css?v={}", css.version));
+        assert_ne!(
+            css.etag,
+            static_asset("app.js").expect("js is embedded").etag
+        );
+        assert_eq!(
+            asset_href("app.css"),
+            format!("/static/app.css?v={}", css.version)
+        );
     }
 }

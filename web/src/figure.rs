@@ -14,7 +14,10 @@ pub struct Figure {
 impl Figure {
     /// Any preformatted text with its raw value.
     pub fn new(text: impl Into<String>, sort: f64) -> Self {
-        Self { text: text.into(), sort }
+        Self {
+            text: text.into(),
+            sort,
+        }
     }
 
     /// Dollars with cents.
@@ -54,7 +57,11 @@ impl Figure {
 
     /// The `data-sort` attribute value: the raw number, or empty when there is none.
     pub fn sort_key(&self) -> String {
-        if self.sort.is_finite() { self.sort.to_string() } else { String::new() }
+        if self.sort.is_finite() {
+            self.sort.to_string()
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -93,7 +100,12 @@ impl Delta {
         } else {
             Sentiment::Bad
         };
-        Self { text, basis: basis.into(), up: ratio > 0.0, sentiment }
+        Self {
+            text,
+            basis: basis.into(),
+            up: ratio > 0.0,
+            sentiment,
+        }
     }
 
     /// The arrow shown before the text.
@@ -122,7 +134,10 @@ mod tests {
     #[test]
     fn spend_going_up_is_bad_news_and_lift_going_up_is_good() {
         let spend = Delta::relative(0.12, "vs February", false);
-        assert_eq!((spend.text.as_str(), spend.arrow(), spend.class()), ("+12.0%", "▲", "delta bad"));
+        assert_eq!(
+            (spend.text.as_str(), spend.arrow(), spend.class()),
+            ("+12.0%", "▲", "delta bad")
+        );
         let lift = Delta::relative(0.12, "vs last quarter", true);
         assert_eq!(lift.class(), "delta good");
         assert_eq!(Delta::relative(0.0, "", true).arrow(), "→");

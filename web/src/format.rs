@@ -16,19 +16,31 @@ fn group_thousands(digits: &str) -> String {
 }
 
 fn sign_prefix(value: f64) -> &'static str {
-    if value < 0.0 { "-" } else { "" }
+    if value < 0.0 {
+        "-"
+    } else {
+        ""
+    }
 }
 
 /// An integer with thousands separators: `-1234` -> `-1,234`.
 pub fn integer(value: i64) -> String {
-    format!("{}{}", sign_prefix(value as f64), group_thousands(&value.unsigned_abs().to_string()))
+    format!(
+        "{}{}",
+        sign_prefix(value as f64),
+        group_thousands(&value.unsigned_abs().to_string())
+    )
 }
 
 /// US dollars with cents: `1234.5` -> `$1,234.50`, `-3.2` -> `-$3.20`.
 pub fn usd(value: f64) -> String {
     let cents = (value.abs() * 100.0).round() as u64;
     let sign = if cents == 0 { "" } else { sign_prefix(value) };
-    format!("{sign}${}.{:02}", group_thousands(&(cents / 100).to_string()), cents % 100)
+    format!(
+        "{sign}${}.{:02}",
+        group_thousands(&(cents / 100).to_string()),
+        cents % 100
+    )
 }
 
 /// US dollars rounded to whole dollars, for KPI numbers: `1234.5` -> `$1,235`.

@@ -22,24 +22,45 @@ fn weight(rng: &mut StdRng) -> f64 {
     (-u.ln()).powf(1.6)
 }
 
-pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, today: NaiveDate, developers: usize) -> anyhow::Result<u64> {
+pub async fn generate(
+    db: &Db,
+    prices: &agentmeter_ingest::pricing::PriceTable,
+    today: NaiveDate,
+    developers: usize,
+) -> anyhow::Result<u64> {
     let mut rng = StdRng::seed_from_u64(2026);
     for t in 0..TEAMS {
         admin::add_team(db, &format!("Team {t}")).await?;
     }
     let start = today - Duration::days(365);
-    let working_days = (0..365).filter(|d| !matches!((start + Duration::days(*d)).weekday(), Weekday::Sat | Weekday::Sun)).count() as f64;
+    let working_days = (0..365)
+        .filter(|d| {
+            !matches!(
+                (start + Duration::days(*d)).weekday(),
+                Weekday::Sat | Weekday::Sun
+            )
+        })
+        .count() as f64;
     let weights: Vec<f64> = (0..developers).map(|_| weight(&mut rng)).collect();
     let total_weight: f64 = weights.iter().sum();
     let mut stored = 0u64;
     for (dev, w) in weights.iter().enumerate() {
         let email = format!("dev{dev:03}@example.com");
-        let request = AddUser { email: email.clone(), name: format!("Developer {dev:03}"), role: "developer".into(), teams: vec![format!("Team {}", dev % TEAMS)], ..AddUser::default() };
+        let request = AddUser {
+            email: email.clone(),
+            name: format!("Developer {dev:03}"),
+            role: "developer".into(),
+            teams: vec![format!("Team {}", dev % TEAMS)],
+            ..AddUser::default()
+        };
         let user_id = admin::add_user(db, request).await?;
         // 10% never start; the others start within the first four months.
         let starts = rng.gen_bool(0.9);
         let first_day = rng.gen_range(0..120);
-        let per_day = EVENTS_PER_DEVELOPER * developers as f64 * w / total_weight / (working_days * 0.8) / 0.9;
+        let per_day = EVENTS_PER_DEVELOPER * developers as f64 * w
+            / total_weight
+            / (working_days * 0.8)
+            / 0.9;
         let uses_codex = rng.gen_bool(0.3);
         let mut events = Vec::new();
         let mut commits = Vec::new();
@@ -48,9 +69,19 @@ pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, 
             if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || !rng.gen_bool(0.8) {
                 continue;
             }
-            let midnight = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).ok_or_else(|| anyhow::anyhow!("date"))?;
+            let midnight = day
+                .and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc())
+                .ok_or_else(|| anyhow::anyhow!("date"))?;
             for c in 0..rng.gen_range(0..4) {
-                commits.push(commit(&email, dev, d, c, midnight + Duration::minutes(rng.gen_range(480..1080)), &mut rng));
+                commits.push(commit(
+                    &email,
+                    dev,
+                    d,
+                    c,
+                    midnight + Duration::minutes(rng.gen_range(480..1080)),
+                    &mut rng,
+                ));
             }
             if !starts || d < first_day {
                 continue;
@@ -65,12 +96,24 @@ pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, 
                 for e in 0..n / sessions {
                     let at = begin + Duration::seconds(rng.gen_range(0..length * 60));
                     let key = format!("{dev}-{d}-{s}-{e}");
-                    events.push(usage(&key, &format!("{dev}-{d}-{s}"), &project, at, uses_codex, &mut rng));
+                    events.push(usage(
+                        &key,
+                        &format!("{dev}-{d}-{s}"),
+                        &project,
+                        at,
+                        uses_codex,
+                        &mut rng,
+                    ));
                 }
             }
             if events.len() >= 4000 || d == 364 {
-                let priced: Vec<PricedEvent> =
-                    events.drain(..).map(|event| PricedEvent { cost_usd: agentmeter_ingest::cost_usd(prices, &event), event }).collect();
+                let priced: Vec<PricedEvent> = events
+                    .drain(..)
+                    .map(|event| PricedEvent {
+                        cost_usd: agentmeter_ingest::cost_usd(prices, &event),
+                        event,
+                    })
+                    .collect();
                 stored += priced.len() as u64;
                 upsert_batch(db, user_id, &priced).await?;
             }
@@ -83,7 +126,14 @@ pub async fn generate(db: &Db, prices: &agentmeter_ingest::pricing::PriceTable, 
     Ok(stored)
 }
 
-fn usage(key: &str, session: &str, project: &str, at: DateTime<Utc>, uses_codex: bool, rng: &mut StdRng) -> UsageEvent {
+fn usage(
+    key: &str,
+    session: &str,
+    project: &str,
+    at: DateTime<Utc>,
+    uses_codex: bool,
+    rng: &mut StdRng,
+) -> UsageEvent {
     let roll: f64 = rng.gen();
     let (tool, model) = match roll {
         r if uses_codex && r < 0.2 => (Tool::Codex, "gpt-5-codex"),
@@ -114,12 +164,26 @@ fn usage(key: &str, session: &str, project: &str, at: DateTime<Utc>, uses_codex:
         tool_calls,
         lines_added: 0,
         lines_removed: 0,
-        permission_mode: Some(if rng.gen_bool(0.2) { "acceptEdits" } else { "default" }.to_owned()),
+        permission_mode: Some(
+            if rng.gen_bool(0.2) {
+                "acceptEdits"
+            } else {
+                "default"
+            }
+            .to_owned(),
+        ),
         is_subagent: false,
     }
 }
 
-fn commit(email: &str, dev: usize, day: i64, n: i64, at: DateTime<Utc>, rng: &mut StdRng) -> CommitRecord {
+fn commit(
+    email: &str,
+    dev: usize,
+    day: i64,
+    n: i64,
+    at: DateTime<Utc>,
+    rng: &mut StdRng,
+) -> CommitRecord {
     let added = rng.gen_range(1..200);
     CommitRecord {
         repository: format!("github.com/acme/service-{}", dev % 24),
@@ -130,7 +194,12 @@ fn commit(email: &str, dev: usize, day: i64, n: i64, at: DateTime<Utc>, rng: &mu
         authored_at: at,
         committed_at: at,
         paths: Vec::new(),
-        lines: LineCounts { added, removed: added / 3, test_added: added / 4, test_removed: 0 },
+        lines: LineCounts {
+            added,
+            removed: added / 3,
+            test_added: added / 4,
+            test_removed: 0,
+        },
         ai_markers: Vec::new(),
         branches: Vec::new(),
     }

@@ -23,7 +23,10 @@ use agentmeter_server::Settings;
 /// Peak resident set size so far, in MiB (Linux `VmHWM`).
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
+    let kib = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok());
     kib.map_or(f64::NAN, |k| k / 1024.0)
 }
 
@@ -32,17 +35,26 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-async fn measure<T>(name: &str, work: impl std::future::Future<Output = agentmeter_server::Result<T>>) -> anyhow::Result<T> {
+async fn measure<T>(
+    name: &str,
+    work: impl std::future::Future<Output = agentmeter_server::Result<T>>,
+) -> anyhow::Result<T> {
     reset_peak_rss();
     let started = Instant::now();
     let out = work.await?;
-    println!("| {name:<28} | {:>8.0} ms | {:>8.0} MiB |", started.elapsed().as_secs_f64() * 1000.0, peak_rss_mib());
+    println!(
+        "| {name:<28} | {:>8.0} ms | {:>8.0} MiB |",
+        started.elapsed().as_secs_f64() * 1000.0,
+        peak_rss_mib()
+    );
     Ok(out)
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "bench-metrics.db".to_owned());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "bench-metrics.db".to_owned());
     let developers = match std::env::args().nth(2) {
         Some(n) => n.parse()?,
         None => generate::DEVELOPERS,
@@ -59,23 +71,68 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let today = agentmeter_server::analytics::params::today(state.org_tz);
         let events = generate::generate(&db, &state.prices, today, developers).await?;
-        println!("generated {events} usage events in {:.0} s", started.elapsed().as_secs_f64());
+        println!(
+            "generated {events} usage events in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
     }
-    let rows: (i64, i64) = sqlx::query_as("SELECT (SELECT COUNT(*) FROM usage_events), (SELECT COUNT(*) FROM usage_hourly)").fetch_one(&db.pool).await?;
+    let rows: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM usage_events), (SELECT COUNT(*) FROM usage_hourly)",
+    )
+    .fetch_one(&db.pool)
+    .await?;
     println!("{} usage events, {} hourly rollup rows, default range (from = 1st of the month 2 months back, to = today)\n", rows.0, rows.1);
     println!("| endpoint                     |     time |  peak RSS |\n|---|---|---|");
 
     let query = MetricsQuery::default();
     let everyone = Scope::Everyone;
     let by_developer = query.spend(state.org_tz)?;
-    measure("spend (group_by=developer)", reports::spend(&state, &everyone, &by_developer)).await?;
-    let by_model = MetricsQuery { group_by: Some("model".into()), ..MetricsQuery::default() }.spend(state.org_tz)?;
-    measure("spend (group_by=model)", reports::spend(&state, &everyone, &by_model)).await?;
-    measure("plans", reports::plans(&state, &everyone, query.range(state.org_tz)?)).await?;
-    measure("adoption", reports::adoption(&state, &everyone, query.range(state.org_tz)?)).await?;
-    let productivity = measure("productivity", reports::productivity(&state, &everyone, &query.productivity(state.org_tz)?)).await?;
-    let admin = CurrentUser { id: 0, email: "bench@example.com".into(), name: "bench".into(), role: Role::Admin, memberships: Vec::new(), credential: Credential::ApiToken };
-    measure("reviews/summary", summary::report(&state, &admin, &ReviewsQuery::default())).await?;
-    println!("\nproductivity: {} developers included, commit lift {:?} %", productivity.developers_included, productivity.commits_per_week.lift_pct);
+    measure(
+        "spend (group_by=developer)",
+        reports::spend(&state, &everyone, &by_developer),
+    )
+    .await?;
+    let by_model = MetricsQuery {
+        group_by: Some("model".into()),
+        ..MetricsQuery::default()
+    }
+    .spend(state.org_tz)?;
+    measure(
+        "spend (group_by=model)",
+        reports::spend(&state, &everyone, &by_model),
+    )
+    .await?;
+    measure(
+        "plans",
+        reports::plans(&state, &everyone, query.range(state.org_tz)?),
+    )
+    .await?;
+    measure(
+        "adoption",
+        reports::adoption(&state, &everyone, query.range(state.org_tz)?),
+    )
+    .await?;
+    let productivity = measure(
+        "productivity",
+        reports::productivity(&state, &everyone, &query.productivity(state.org_tz)?),
+    )
+    .await?;
+    let admin = CurrentUser {
+        id: 0,
+        email: "bench@example.com".into(),
+        name: "bench".into(),
+        role: Role::Admin,
+        memberships: Vec::new(),
+        credential: Credential::ApiToken,
+    };
+    measure(
+        "reviews/summary",
+        summary::report(&state, &admin, &ReviewsQuery::default()),
+    )
+    .await?;
+    println!(
+        "\nproductivity: {} developers included, commit lift {:?} %",
+        productivity.developers_included, productivity.commits_per_week.lift_pct
+    );
     Ok(())
 }

@@ -102,7 +102,11 @@ pub fn concentration(values: &[f64]) -> Concentration {
     let total: f64 = sorted.iter().sum();
     let spent = total > 0.0;
     let top_sum: f64 = sorted.iter().rev().take(top).sum();
-    let weighted: f64 = sorted.iter().enumerate().map(|(i, x)| (i + 1) as f64 * x).sum();
+    let weighted: f64 = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i + 1) as f64 * x)
+        .sum();
     let nf = n as f64;
     Concentration {
         developers: n,
@@ -114,33 +118,71 @@ pub fn concentration(values: &[f64]) -> Concentration {
 
 /// Adoption over `params.range`. `usage` should hold every row up to `to` (first use and the ramp
 /// look at all history).
-pub fn adoption_report(usage: &UsageFrame, developers: &[DeveloperRow], params: &AdoptionParams) -> Result<AdoptionReport> {
+pub fn adoption_report(
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    params: &AdoptionParams,
+) -> Result<AdoptionReport> {
     let (from_day, to_day) = (day_number(params.range.from), day_number(params.range.to));
-    let upto = usage.df.clone().lazy().filter(col("day").lt_eq(lit(to_day)));
+    let upto = usage
+        .df
+        .clone()
+        .lazy()
+        .filter(col("day").lt_eq(lit(to_day)));
     let in_range = upto.clone().filter(col("day").gt_eq(lit(from_day)));
     let seats = developers.iter().filter(|d| !d.plans.is_empty()).count();
     let listed = |u: i64| developers.iter().any(|d| d.user_id == u);
 
-    let weekly = in_range.clone().group_by([col("week"), col("user_id")]).agg([len().alias("rows")]).collect()?;
+    let weekly = in_range
+        .clone()
+        .group_by([col("week"), col("user_id")])
+        .agg([len().alias("rows")])
+        .collect()?;
     let mut active: HashMap<i64, usize> = HashMap::new();
-    for (w, u) in i64_values(&weekly, "week")?.into_iter().zip(i64_values(&weekly, "user_id")?) {
+    for (w, u) in i64_values(&weekly, "week")?
+        .into_iter()
+        .zip(i64_values(&weekly, "user_id")?)
+    {
         *active.entry(w).or_default() += usize::from(listed(u));
     }
     let weeks = (week_of(from_day)..=to_day)
         .step_by(7)
         .map(|w| {
             let n = active.get(&i64::from(w)).copied().unwrap_or(0);
-            Ok(WeekAdoption { week_start: date_of(w)?, seats, active_developers: n, active_pct_of_seats: (seats > 0).then(|| n as f64 / seats as f64 * 100.0) })
+            Ok(WeekAdoption {
+                week_start: date_of(w)?,
+                seats,
+                active_developers: n,
+                active_pct_of_seats: (seats > 0).then(|| n as f64 / seats as f64 * 100.0),
+            })
         })
         .collect::<Result<Vec<_>>>()?;
 
     let per_user = in_range
         .group_by([col("user_id")])
-        .agg([col("session").n_unique().alias("sessions"), col("day").n_unique().alias("active_days"), col("cost_usd").sum(), col("tokens").sum()])
+        .agg([
+            col("session").n_unique().alias("sessions"),
+            col("day").n_unique().alias("active_days"),
+            col("cost_usd").sum(),
+            col("tokens").sum(),
+        ])
         .collect()?;
-    let firsts = upto.clone().group_by([col("user_id")]).agg([col("day").min().alias("first_day")]).collect()?;
-    let first: HashMap<i64, i64> = i64_values(&firsts, "user_id")?.into_iter().zip(i64_values(&firsts, "first_day")?).collect();
-    let (users, sessions, days, costs, tokens) = (i64_values(&per_user, "user_id")?, i64_values(&per_user, "sessions")?, i64_values(&per_user, "active_days")?, f64_values(&per_user, "cost_usd")?, i64_values(&per_user, "tokens")?);
+    let firsts = upto
+        .clone()
+        .group_by([col("user_id")])
+        .agg([col("day").min().alias("first_day")])
+        .collect()?;
+    let first: HashMap<i64, i64> = i64_values(&firsts, "user_id")?
+        .into_iter()
+        .zip(i64_values(&firsts, "first_day")?)
+        .collect();
+    let (users, sessions, days, costs, tokens) = (
+        i64_values(&per_user, "user_id")?,
+        i64_values(&per_user, "sessions")?,
+        i64_values(&per_user, "active_days")?,
+        f64_values(&per_user, "cost_usd")?,
+        i64_values(&per_user, "tokens")?,
+    );
     let row: HashMap<i64, usize> = users.iter().enumerate().map(|(i, u)| (*u, i)).collect();
     let per_developer = developers
         .iter()
@@ -153,36 +195,96 @@ pub fn adoption_report(usage: &UsageFrame, developers: &[DeveloperRow], params: 
                 active_days: i.map_or(0, |i| days[i]),
                 cost_usd: i.map_or(0.0, |i| costs[i]),
                 tokens: i.map_or(0, |i| tokens[i]),
-                first_use: first.get(&d.user_id).map(|f| date_of(*f as i32)).transpose()?,
+                first_use: first
+                    .get(&d.user_id)
+                    .map(|f| date_of(*f as i32))
+                    .transpose()?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let concentration = concentration(&per_developer.iter().map(|d| d.cost_usd).collect::<Vec<_>>());
-    let not_started = developers.iter().filter(|d| !first.contains_key(&d.user_id)).map(|d| NotStarted { user_id: d.user_id, name: d.name.clone() }).collect();
+    let concentration =
+        concentration(&per_developer.iter().map(|d| d.cost_usd).collect::<Vec<_>>());
+    let not_started = developers
+        .iter()
+        .filter(|d| !first.contains_key(&d.user_id))
+        .map(|d| NotStarted {
+            user_id: d.user_id,
+            name: d.name.clone(),
+        })
+        .collect();
     let ramp = ramp(upto, developers, &first, week_of(to_day))?;
-    Ok(AdoptionReport { from: params.range.from, to: params.range.to, seats, developers: developers.len(), weeks, per_developer, concentration, ramp, not_started })
+    Ok(AdoptionReport {
+        from: params.range.from,
+        to: params.range.to,
+        seats,
+        developers: developers.len(),
+        weeks,
+        per_developer,
+        concentration,
+        ramp,
+        not_started,
+    })
 }
 
-fn ramp(upto: LazyFrame, developers: &[DeveloperRow], first: &HashMap<i64, i64>, last_week: i32) -> Result<Vec<RampWeek>> {
-    let first_weeks: Vec<(i64, i64)> = developers.iter().filter_map(|d| first.get(&d.user_id).map(|f| (d.user_id, i64::from(week_of(*f as i32))))).collect();
-    let starts = DataFrame::new(first_weeks.len(), vec![
-        Column::new("user_id".into(), first_weeks.iter().map(|p| p.0).collect::<Vec<i64>>()),
-        Column::new("first_week".into(), first_weeks.iter().map(|p| p.1).collect::<Vec<i64>>()),
-    ])?;
+fn ramp(
+    upto: LazyFrame,
+    developers: &[DeveloperRow],
+    first: &HashMap<i64, i64>,
+    last_week: i32,
+) -> Result<Vec<RampWeek>> {
+    let first_weeks: Vec<(i64, i64)> = developers
+        .iter()
+        .filter_map(|d| {
+            first
+                .get(&d.user_id)
+                .map(|f| (d.user_id, i64::from(week_of(*f as i32))))
+        })
+        .collect();
+    let starts = DataFrame::new(
+        first_weeks.len(),
+        vec![
+            Column::new(
+                "user_id".into(),
+                first_weeks.iter().map(|p| p.0).collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "first_week".into(),
+                first_weeks.iter().map(|p| p.1).collect::<Vec<i64>>(),
+            ),
+        ],
+    )?;
     let by_index = upto
-        .join(starts.lazy(), [col("user_id")], [col("user_id")], JoinArgs::new(JoinType::Inner))
-        .with_column(((col("week").cast(DataType::Int64) - col("first_week")) / lit(7i64)).alias("week_index"))
+        .join(
+            starts.lazy(),
+            [col("user_id")],
+            [col("user_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(
+            ((col("week").cast(DataType::Int64) - col("first_week")) / lit(7i64))
+                .alias("week_index"),
+        )
         .group_by([col("week_index")])
-        .agg([col("user_id").n_unique().alias("active"), col("cost_usd").sum()])
+        .agg([
+            col("user_id").n_unique().alias("active"),
+            col("cost_usd").sum(),
+        ])
         .sort(["week_index"], SortMultipleOptions::default())
         .collect()?;
-    let (idx, act, cost) = (i64_values(&by_index, "week_index")?, i64_values(&by_index, "active")?, f64_values(&by_index, "cost_usd")?);
+    let (idx, act, cost) = (
+        i64_values(&by_index, "week_index")?,
+        i64_values(&by_index, "active")?,
+        f64_values(&by_index, "cost_usd")?,
+    );
     Ok(idx
         .iter()
         .enumerate()
         .map(|(i, k)| RampWeek {
             week_index: *k,
-            developers_reached: first_weeks.iter().filter(|(_, w)| w + 7 * k <= i64::from(last_week)).count(),
+            developers_reached: first_weeks
+                .iter()
+                .filter(|(_, w)| w + 7 * k <= i64::from(last_week))
+                .count(),
             active_developers: act[i] as usize,
             cost_usd: cost[i],
         })

@@ -27,7 +27,10 @@ pub fn windows(points: &[(i64, f64)]) -> Vec<UsageWindow> {
     for &(ts, cost) in points {
         match out.last_mut() {
             Some(w) if ts < w.start_ms + WINDOW_MS => w.cost_usd += cost,
-            _ => out.push(UsageWindow { start_ms: ts.div_euclid(HOUR_MS) * HOUR_MS, cost_usd: cost }),
+            _ => out.push(UsageWindow {
+                start_ms: ts.div_euclid(HOUR_MS) * HOUR_MS,
+                cost_usd: cost,
+            }),
         }
     }
     out
@@ -46,7 +49,13 @@ pub fn p90(values: &[f64]) -> Option<f64> {
 pub fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    (n > 0).then(|| if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+    (n > 0).then(|| {
+        if n % 2 == 1 {
+            values[n / 2]
+        } else {
+            (values[n / 2 - 1] + values[n / 2]) / 2.0
+        }
+    })
 }
 
 #[cfg(test)]
@@ -57,19 +66,40 @@ mod tests {
     fn a_window_starts_at_the_floored_hour_and_the_first_event_after_five_hours_opens_the_next() {
         let h = HOUR_MS;
         // 10:20, 14:59 -> window 10:00-15:00; 15:00 -> new window 15:00; 23:10 -> 23:00.
-        let points = [(10 * h + 20 * 60_000, 1.0), (15 * h - 60_000, 2.0), (15 * h, 4.0), (23 * h + 10 * 60_000, 8.0)];
+        let points = [
+            (10 * h + 20 * 60_000, 1.0),
+            (15 * h - 60_000, 2.0),
+            (15 * h, 4.0),
+            (23 * h + 10 * 60_000, 8.0),
+        ];
         let got = windows(&points);
-        assert_eq!(got, vec![
-            UsageWindow { start_ms: 10 * h, cost_usd: 3.0 },
-            UsageWindow { start_ms: 15 * h, cost_usd: 4.0 },
-            UsageWindow { start_ms: 23 * h, cost_usd: 8.0 },
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                UsageWindow {
+                    start_ms: 10 * h,
+                    cost_usd: 3.0
+                },
+                UsageWindow {
+                    start_ms: 15 * h,
+                    cost_usd: 4.0
+                },
+                UsageWindow {
+                    start_ms: 23 * h,
+                    cost_usd: 8.0
+                },
+            ]
+        );
     }
 
     #[test]
     fn hourly_rollups_give_the_same_windows_as_raw_events() {
         let h = HOUR_MS;
-        let raw = [(10 * h + 20 * 60_000, 1.0), (14 * h + 59 * 60_000, 2.0), (15 * h + 5 * 60_000, 4.0)];
+        let raw = [
+            (10 * h + 20 * 60_000, 1.0),
+            (14 * h + 59 * 60_000, 2.0),
+            (15 * h + 5 * 60_000, 4.0),
+        ];
         let rollup = [(10 * h, 1.0), (14 * h, 2.0), (15 * h, 4.0)];
         assert_eq!(windows(&raw), windows(&rollup));
     }

@@ -39,7 +39,13 @@ pub struct Interval {
 /// Percentile bootstrap: `iterations` resamples of `n` indices drawn with replacement, the
 /// statistic of each (resamples where it is `None` are dropped), and the `(1 - level) / 2` and
 /// `(1 + level) / 2` nearest-rank quantiles. `None` when nothing could be computed.
-pub fn bootstrap_interval(n: usize, iterations: usize, seed: u64, level: f64, statistic: impl Fn(&[usize]) -> Option<f64>) -> Option<Interval> {
+pub fn bootstrap_interval(
+    n: usize,
+    iterations: usize,
+    seed: u64,
+    level: f64,
+    statistic: impl Fn(&[usize]) -> Option<f64>,
+) -> Option<Interval> {
     if n == 0 {
         return None;
     }
@@ -54,7 +60,10 @@ pub fn bootstrap_interval(n: usize, iterations: usize, seed: u64, level: f64, st
     let m = stats.len() as f64;
     let low = ((1.0 - level) / 2.0 * m).floor() as usize;
     let high = (((1.0 + level) / 2.0 * m).ceil() as usize).saturating_sub(1);
-    Some(Interval { low: *stats.get(low)?, high: *stats.get(high.min(stats.len().saturating_sub(1)))? })
+    Some(Interval {
+        low: *stats.get(low)?,
+        high: *stats.get(high.min(stats.len().saturating_sub(1)))?,
+    })
 }
 
 #[cfg(test)]
@@ -75,8 +84,17 @@ mod tests {
         let mean = |s: &[usize]| Some(s.iter().map(|&i| values[i]).sum::<f64>() / s.len() as f64);
         let a = bootstrap_interval(5, 500, 7, 0.9, mean).expect("interval");
         assert_eq!(Some(a), bootstrap_interval(5, 500, 7, 0.9, mean));
-        assert!(a.low >= 1.0 && a.low < 4.0 && a.high > 4.0 && a.high <= 10.0, "{a:?}");
-        assert_eq!(bootstrap_interval(3, 100, 1, 0.9, |_| Some(2.5)), Some(Interval { low: 2.5, high: 2.5 }));
+        assert!(
+            a.low >= 1.0 && a.low < 4.0 && a.high > 4.0 && a.high <= 10.0,
+            "{a:?}"
+        );
+        assert_eq!(
+            bootstrap_interval(3, 100, 1, 0.9, |_| Some(2.5)),
+            Some(Interval {
+                low: 2.5,
+                high: 2.5
+            })
+        );
         assert_eq!(bootstrap_interval(0, 100, 1, 0.9, |_| Some(1.0)), None);
         assert_eq!(bootstrap_interval(3, 100, 1, 0.9, |_| None), None);
     }

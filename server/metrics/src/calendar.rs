@@ -29,7 +29,9 @@ impl DateRange {
     /// A range; fails when `from` is after `to`.
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self> {
         if from > to {
-            return Err(MetricsError::InvalidParams(format!("from {from} is after to {to}")));
+            return Err(MetricsError::InvalidParams(format!(
+                "from {from} is after to {to}"
+            )));
         }
         Ok(Self { from, to })
     }
@@ -44,7 +46,10 @@ impl DateRange {
     pub fn load_window_utc_ms(&self, tz: Tz) -> Result<(i64, i64)> {
         let first = month_first_day(month_index(self.from) - 1)?;
         let last = month_first_day(month_index(self.to) + 1)?;
-        Ok((local_midnight_utc_ms(first, tz)?, local_midnight_utc_ms(last, tz)?))
+        Ok((
+            local_midnight_utc_ms(first, tz)?,
+            local_midnight_utc_ms(last, tz)?,
+        ))
     }
 }
 
@@ -57,7 +62,11 @@ pub fn day_number(date: NaiveDate) -> i32 {
 /// The date of a day number.
 pub fn date_of(day: i32) -> Result<NaiveDate> {
     let offset = Days::new(u64::from(day.unsigned_abs()));
-    let date = if day >= 0 { EPOCH.checked_add_days(offset) } else { EPOCH.checked_sub_days(offset) };
+    let date = if day >= 0 {
+        EPOCH.checked_add_days(offset)
+    } else {
+        EPOCH.checked_sub_days(offset)
+    };
     date.ok_or(MetricsError::TimeOutOfRange(i64::from(day) * MS_PER_DAY))
 }
 
@@ -81,7 +90,11 @@ pub fn month_first_day(month: i32) -> Result<NaiveDate> {
 
 /// `2026-11` for a month index.
 pub fn month_label(month: i32) -> String {
-    format!("{:04}-{:02}", month.div_euclid(12), month.rem_euclid(12) + 1)
+    format!(
+        "{:04}-{:02}",
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1
+    )
 }
 
 /// Number of days in a month index.
@@ -103,7 +116,9 @@ pub fn local_midnight_utc_ms(date: NaiveDate, tz: Tz) -> Result<i64> {
         .filter_map(|hour| date.and_hms_opt(hour, 0, 0))
         .find_map(|naive| tz.from_local_datetime(&naive).earliest())
         .map(|dt| dt.timestamp_millis())
-        .ok_or(MetricsError::TimeOutOfRange(i64::from(day_number(date)) * MS_PER_DAY))
+        .ok_or(MetricsError::TimeOutOfRange(
+            i64::from(day_number(date)) * MS_PER_DAY,
+        ))
 }
 
 #[cfg(test)]
@@ -116,27 +131,56 @@ mod tests {
 
     #[test]
     fn an_event_at_23_30_utc_is_the_next_day_in_berlin() {
-        let ts = chrono::DateTime::parse_from_rfc3339("2026-11-30T23:30:00Z").expect("ts").timestamp_millis();
-        assert_eq!(local_date(ts, chrono_tz::Europe::Berlin).expect("date"), date(2026, 12, 1));
-        assert_eq!(local_date(ts, chrono_tz::UTC).expect("date"), date(2026, 11, 30));
+        let ts = chrono::DateTime::parse_from_rfc3339("2026-11-30T23:30:00Z")
+            .expect("ts")
+            .timestamp_millis();
+        assert_eq!(
+            local_date(ts, chrono_tz::Europe::Berlin).expect("date"),
+            date(2026, 12, 1)
+        );
+        assert_eq!(
+            local_date(ts, chrono_tz::UTC).expect("date"),
+            date(2026, 11, 30)
+        );
     }
 
     #[test]
     fn weeks_start_on_monday_and_months_round_trip() {
         // 2026-11-04 is a Wednesday; its Monday is 2026-11-02.
-        assert_eq!(date_of(week_of(day_number(date(2026, 11, 4)))).expect("date"), date(2026, 11, 2));
-        assert_eq!(week_of(day_number(date(2026, 11, 2))), day_number(date(2026, 11, 2)));
+        assert_eq!(
+            date_of(week_of(day_number(date(2026, 11, 4)))).expect("date"),
+            date(2026, 11, 2)
+        );
+        assert_eq!(
+            week_of(day_number(date(2026, 11, 2))),
+            day_number(date(2026, 11, 2))
+        );
         assert_eq!(month_label(month_index(date(2026, 1, 31))), "2026-01");
-        assert_eq!(days_in_month(month_index(date(2028, 2, 10))).expect("days"), 29);
+        assert_eq!(
+            days_in_month(month_index(date(2028, 2, 10))).expect("days"),
+            29
+        );
         assert_eq!(date_of(-1).expect("date"), date(1969, 12, 31));
     }
 
     #[test]
     fn a_day_in_berlin_starts_an_hour_earlier_in_utc_in_winter_and_two_in_summer() {
-        let winter = local_midnight_utc_ms(date(2026, 11, 2), chrono_tz::Europe::Berlin).expect("ms");
-        assert_eq!(winter, chrono::DateTime::parse_from_rfc3339("2026-11-01T23:00:00Z").expect("ts").timestamp_millis());
-        let summer = local_midnight_utc_ms(date(2026, 7, 2), chrono_tz::Europe::Berlin).expect("ms");
-        assert_eq!(summer, chrono::DateTime::parse_from_rfc3339("2026-07-01T22:00:00Z").expect("ts").timestamp_millis());
+        let winter =
+            local_midnight_utc_ms(date(2026, 11, 2), chrono_tz::Europe::Berlin).expect("ms");
+        assert_eq!(
+            winter,
+            chrono::DateTime::parse_from_rfc3339("2026-11-01T23:00:00Z")
+                .expect("ts")
+                .timestamp_millis()
+        );
+        let summer =
+            local_midnight_utc_ms(date(2026, 7, 2), chrono_tz::Europe::Berlin).expect("ms");
+        assert_eq!(
+            summer,
+            chrono::DateTime::parse_from_rfc3339("2026-07-01T22:00:00Z")
+                .expect("ts")
+                .timestamp_millis()
+        );
     }
 
     #[test]

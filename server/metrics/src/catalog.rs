@@ -25,10 +25,25 @@ struct Terms {
 }
 
 fn terms(vendor: &str, name: &str) -> Terms {
-    let flat = |w: f64, k: f64| Terms { kind: PlanKind::Flat, units: Some((w, k)), valid: (None, None) };
-    let usage = Terms { kind: PlanKind::UsageBased, units: None, valid: (None, None) };
-    let none = Terms { kind: PlanKind::NotComparable, units: None, valid: (None, None) };
-    let dated = |t: Terms, from: Option<&'static str>, to: Option<&'static str>| Terms { valid: (from, to), ..t };
+    let flat = |w: f64, k: f64| Terms {
+        kind: PlanKind::Flat,
+        units: Some((w, k)),
+        valid: (None, None),
+    };
+    let usage = Terms {
+        kind: PlanKind::UsageBased,
+        units: None,
+        valid: (None, None),
+    };
+    let none = Terms {
+        kind: PlanKind::NotComparable,
+        units: None,
+        valid: (None, None),
+    };
+    let dated = |t: Terms, from: Option<&'static str>, to: Option<&'static str>| Terms {
+        valid: (from, to),
+        ..t
+    };
     let has = |s: &str| name.contains(s);
     match vendor {
         "Anthropic" if has("Pro") => flat(1.0, 1.0),
@@ -37,15 +52,23 @@ fn terms(vendor: &str, name: &str) -> Terms {
         "Anthropic" if has("Max 20x") => flat(20.0, 6.0),
         // Before 2026 a Standard seat had no Claude Code.
         "Anthropic" if has("Standard seat (2024-2025") => dated(none, None, Some("2025-12-31")),
-        "Anthropic" if has("Premium seat (Aug 2025") => dated(flat(5.0, 3.5), Some("2025-08-01"), Some("2025-12-31")),
-        "Anthropic" if has("Standard seat (2026") => dated(flat(1.25, 1.25), Some("2026-01-01"), None),
-        "Anthropic" if has("Premium seat (2026") => dated(flat(6.25, 6.25), Some("2026-01-01"), None),
+        "Anthropic" if has("Premium seat (Aug 2025") => {
+            dated(flat(5.0, 3.5), Some("2025-08-01"), Some("2025-12-31"))
+        }
+        "Anthropic" if has("Standard seat (2026") => {
+            dated(flat(1.25, 1.25), Some("2026-01-01"), None)
+        }
+        "Anthropic" if has("Premium seat (2026") => {
+            dated(flat(6.25, 6.25), Some("2026-01-01"), None)
+        }
         "Anthropic" if has("Enterprise") || has("API") => usage,
         "OpenAI" if has("Plus") => flat(1.0, 1.0),
         "OpenAI" if has("$100 tier") => flat(5.0, 5.0),
         "OpenAI" if has("$200 tier") => flat(20.0, 10.0),
         "OpenAI" if has("until 2026-04-01") => dated(flat(1.0, 1.0), None, Some("2026-04-01")),
-        "OpenAI" if has("standard seat (from 2026-04-02") => dated(flat(1.0, 1.0), Some("2026-04-02"), None),
+        "OpenAI" if has("standard seat (from 2026-04-02") => {
+            dated(flat(1.0, 1.0), Some("2026-04-02"), None)
+        }
         "OpenAI" if has("Codex seat") => usage,
         _ => none,
     }
@@ -53,7 +76,8 @@ fn terms(vendor: &str, name: &str) -> Terms {
 
 /// Splits one CSV line into fields (RFC 4180 quoting; no line breaks inside fields).
 fn fields(line: &str) -> Vec<String> {
-    let (mut out, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    let (mut out, mut field, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, line.chars().peekable());
     while let Some(c) = chars.next() {
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
@@ -73,18 +97,34 @@ fn fields(line: &str) -> Vec<String> {
 /// with ids 1, 2, ... in file order and the default limits above.
 pub fn parse_plans_csv(csv: &str) -> Result<Vec<PlanRow>> {
     let date = |s: Option<&str>, line: usize| -> Result<Option<NaiveDate>> {
-        s.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| MetricsError::Catalog { line, reason: e.to_string() }))
-            .transpose()
+        s.map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| MetricsError::Catalog {
+                line,
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
     };
     let mut plans = Vec::new();
-    for (index, line) in csv.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
+    for (index, line) in csv
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let line_no = index + 1;
         let f = fields(line);
-        let [vendor, name, price, _billing, _notes, source] = <[String; 6]>::try_from(f)
-            .map_err(|f| MetricsError::Catalog { line: line_no, reason: format!("{} fields, expected 6", f.len()) })?;
+        let [vendor, name, price, _billing, _notes, source] =
+            <[String; 6]>::try_from(f).map_err(|f| MetricsError::Catalog {
+                line: line_no,
+                reason: format!("{} fields, expected 6", f.len()),
+            })?;
         let usd_per_seat_month = match price.trim() {
             "" => None,
-            p => Some(p.parse::<f64>().map_err(|e| MetricsError::Catalog { line: line_no, reason: format!("price {p:?}: {e}") })?),
+            p => Some(p.parse::<f64>().map_err(|e| MetricsError::Catalog {
+                line: line_no,
+                reason: format!("price {p:?}: {e}"),
+            })?),
         };
         let t = terms(&vendor, &name);
         plans.push(PlanRow {
@@ -113,28 +153,55 @@ mod tests {
     use super::*;
 
     fn plan<'a>(plans: &'a [PlanRow], name: &str) -> &'a PlanRow {
-        plans.iter().find(|p| p.name == name).expect("plan in catalog")
+        plans
+            .iter()
+            .find(|p| p.name == name)
+            .expect("plan in catalog")
     }
 
     #[test]
     fn the_shipped_catalog_parses_every_row_with_its_default_limits() {
         let plans = default_plans().expect("catalog");
-        assert_eq!(plans.len(), PLANS_CSV.lines().filter(|l| !l.is_empty()).count() - 1);
+        assert_eq!(
+            plans.len(),
+            PLANS_CSV.lines().filter(|l| !l.is_empty()).count() - 1
+        );
         let pro = plan(&plans, "Claude Pro");
-        assert_eq!((pro.usd_per_seat_month, pro.limit_5h_usd, pro.limit_week_usd), (Some(20.0), Some(10.0), Some(60.0)));
+        assert_eq!(
+            (pro.usd_per_seat_month, pro.limit_5h_usd, pro.limit_week_usd),
+            (Some(20.0), Some(10.0), Some(60.0))
+        );
         let max5 = plan(&plans, "Claude Max 5x (named \"Max\" from ~2026-10)");
-        assert_eq!((max5.usd_per_seat_month, max5.limit_5h_usd, max5.limit_week_usd), (Some(100.0), Some(50.0), Some(210.0)));
+        assert_eq!(
+            (
+                max5.usd_per_seat_month,
+                max5.limit_5h_usd,
+                max5.limit_week_usd
+            ),
+            (Some(100.0), Some(50.0), Some(210.0))
+        );
         let api = plan(&plans, "Claude API (pay-as-you-go)");
-        assert_eq!((api.kind, api.usd_per_seat_month), (PlanKind::UsageBased, None));
-        let old = plan(&plans, "ChatGPT Business standard seat (formerly Team; until 2026-04-01)");
+        assert_eq!(
+            (api.kind, api.usd_per_seat_month),
+            (PlanKind::UsageBased, None)
+        );
+        let old = plan(
+            &plans,
+            "ChatGPT Business standard seat (formerly Team; until 2026-04-01)",
+        );
         assert_eq!(old.valid_to, NaiveDate::from_ymd_opt(2026, 4, 1));
         assert_eq!(plan(&plans, "Copilot Pro").kind, PlanKind::NotComparable);
     }
 
     #[test]
     fn a_catalog_line_with_a_bad_price_names_its_line() {
-        let err = parse_plans_csv("vendor,plan,usd_per_seat_month,billing,notes,source\nOpenAI,X,abc,monthly,,src\n");
-        assert!(matches!(err, Err(MetricsError::Catalog { line: 2, .. })), "{err:?}");
+        let err = parse_plans_csv(
+            "vendor,plan,usd_per_seat_month,billing,notes,source\nOpenAI,X,abc,monthly,,src\n",
+        );
+        assert!(
+            matches!(err, Err(MetricsError::Catalog { line: 2, .. })),
+            "{err:?}"
+        );
     }
 
     #[test]

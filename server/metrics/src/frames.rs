@@ -48,7 +48,10 @@ struct Interner<'a> {
 
 impl<'a> Interner<'a> {
     fn new(reserved: Option<&str>) -> Self {
-        Self { ids: HashMap::new(), names: reserved.map(str::to_owned).into_iter().collect() }
+        Self {
+            ids: HashMap::new(),
+            names: reserved.map(str::to_owned).into_iter().collect(),
+        }
     }
 
     fn id(&mut self, name: &'a str) -> u32 {
@@ -66,13 +69,25 @@ impl<'a> Interner<'a> {
 
 /// Builds the usage frame, bucketing each row into its local day, week and month in `tz`.
 pub fn usage_frame(rows: &[UsageRow], tz: Tz) -> Result<UsageFrame> {
-    let (mut models, mut projects, mut repos) =
-        (Interner::new(None), Interner::new(Some(NONE_LABEL)), Interner::new(Some(NONE_LABEL)));
+    let (mut models, mut projects, mut repos) = (
+        Interner::new(None),
+        Interner::new(Some(NONE_LABEL)),
+        Interner::new(Some(NONE_LABEL)),
+    );
     let mut sessions: HashMap<&str, u32> = HashMap::new();
     let n = rows.len();
-    let (mut day, mut week, mut month) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut model, mut project, mut repo, mut session, mut tool) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut day, mut week, mut month) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut model, mut project, mut repo, mut session, mut tool) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for row in rows {
         let date = local_date(row.ts_utc_ms, tz)?;
         let d = day_number(date);
@@ -86,40 +101,67 @@ pub fn usage_frame(rows: &[UsageRow], tz: Tz) -> Result<UsageFrame> {
         let next = sessions.len() as u32;
         session.push(*sessions.entry(row.session_id.as_str()).or_insert(next));
     }
-    let int = |name: &str, f: fn(&UsageRow) -> i64| Column::new(name.into(), rows.iter().map(f).collect::<Vec<i64>>());
-    let df = DataFrame::new(n, vec![
-        int("user_id", |r| r.user_id),
-        int("ts_ms", |r| r.ts_utc_ms),
-        Column::new("day".into(), day),
-        Column::new("week".into(), week),
-        Column::new("month".into(), month),
-        Column::new("tool".into(), tool),
-        Column::new("model".into(), model),
-        Column::new("project".into(), project),
-        Column::new("repository".into(), repo),
-        Column::new("session".into(), session),
-        int("events", |r| r.events),
-        int("input_tokens", |r| r.input_tokens),
-        int("output_tokens", |r| r.output_tokens),
-        int("cache_write_tokens", |r| r.cache_write_tokens),
-        int("cache_read_tokens", |r| r.cache_read_tokens),
-        int("tokens", |r| r.input_tokens + r.output_tokens + r.cache_write_tokens + r.cache_read_tokens),
-        Column::new("cost_usd".into(), rows.iter().map(|r| r.cost_usd).collect::<Vec<Option<f64>>>()),
-        int("edits", |r| r.edits),
-        int("edits_unreviewed", |r| r.edits_unreviewed),
-    ])?;
-    let labels = UsageLabels { models: models.names, projects: projects.names, repositories: repos.names };
+    let int = |name: &str, f: fn(&UsageRow) -> i64| {
+        Column::new(name.into(), rows.iter().map(f).collect::<Vec<i64>>())
+    };
+    let df = DataFrame::new(
+        n,
+        vec![
+            int("user_id", |r| r.user_id),
+            int("ts_ms", |r| r.ts_utc_ms),
+            Column::new("day".into(), day),
+            Column::new("week".into(), week),
+            Column::new("month".into(), month),
+            Column::new("tool".into(), tool),
+            Column::new("model".into(), model),
+            Column::new("project".into(), project),
+            Column::new("repository".into(), repo),
+            Column::new("session".into(), session),
+            int("events", |r| r.events),
+            int("input_tokens", |r| r.input_tokens),
+            int("output_tokens", |r| r.output_tokens),
+            int("cache_write_tokens", |r| r.cache_write_tokens),
+            int("cache_read_tokens", |r| r.cache_read_tokens),
+            int("tokens", |r| {
+                r.input_tokens + r.output_tokens + r.cache_write_tokens + r.cache_read_tokens
+            }),
+            Column::new(
+                "cost_usd".into(),
+                rows.iter()
+                    .map(|r| r.cost_usd)
+                    .collect::<Vec<Option<f64>>>(),
+            ),
+            int("edits", |r| r.edits),
+            int("edits_unreviewed", |r| r.edits_unreviewed),
+        ],
+    )?;
+    let labels = UsageLabels {
+        models: models.names,
+        projects: projects.names,
+        repositories: repos.names,
+    };
     Ok(UsageFrame { df, labels })
 }
 
 /// One row per (developer, team) membership: `user_id`, `team_id` (i64).
 pub fn membership_frame(developers: &[DeveloperRow]) -> Result<DataFrame> {
-    let pairs: Vec<(i64, i64)> =
-        developers.iter().flat_map(|d| d.teams.iter().map(move |t| (d.user_id, *t))).collect();
-    Ok(DataFrame::new(pairs.len(), vec![
-        Column::new("user_id".into(), pairs.iter().map(|p| p.0).collect::<Vec<i64>>()),
-        Column::new("team_id".into(), pairs.iter().map(|p| p.1).collect::<Vec<i64>>()),
-    ])?)
+    let pairs: Vec<(i64, i64)> = developers
+        .iter()
+        .flat_map(|d| d.teams.iter().map(move |t| (d.user_id, *t)))
+        .collect();
+    Ok(DataFrame::new(
+        pairs.len(),
+        vec![
+            Column::new(
+                "user_id".into(),
+                pairs.iter().map(|p| p.0).collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "team_id".into(),
+                pairs.iter().map(|p| p.1).collect::<Vec<i64>>(),
+            ),
+        ],
+    )?)
 }
 
 /// Pull requests: `row` u32 (index into the input slice), `author` i64?, `repository` str,
@@ -128,41 +170,106 @@ pub fn membership_frame(developers: &[DeveloperRow]) -> Result<DataFrame> {
 pub fn pull_request_frame(prs: &[PullRequestRow], tz: Tz) -> Result<DataFrame> {
     let merged_day = prs
         .iter()
-        .map(|p| p.merged_at.map(|m| local_date(m.timestamp_millis(), tz).map(day_number)).transpose())
+        .map(|p| {
+            p.merged_at
+                .map(|m| local_date(m.timestamp_millis(), tz).map(day_number))
+                .transpose()
+        })
         .collect::<Result<Vec<Option<i32>>>>()?;
-    let flag = |name: &str, f: &dyn Fn(&PullRequestRow) -> bool| Column::new(name.into(), prs.iter().map(f).collect::<Vec<bool>>());
-    Ok(DataFrame::new(prs.len(), vec![
-        Column::new("row".into(), (0..prs.len() as u32).collect::<Vec<u32>>()),
-        Column::new("author".into(), prs.iter().map(|p| p.author_user_id).collect::<Vec<_>>()),
-        Column::new("repository".into(), prs.iter().map(|p| p.repository.as_str()).collect::<Vec<&str>>()),
-        Column::new("created_ms".into(), prs.iter().map(|p| p.created_at.timestamp_millis()).collect::<Vec<i64>>()),
-        Column::new("merged_ms".into(), prs.iter().map(|p| p.merged_at.map(|m| m.timestamp_millis())).collect::<Vec<_>>()),
-        Column::new("merged_day".into(), merged_day),
-        Column::new("first_review_ms".into(), prs.iter().map(|p| p.first_review_at.map(|m| m.timestamp_millis())).collect::<Vec<_>>()),
-        flag("classified", &|p| p.outcome.is_some()),
-        flag("unreviewed", &|p| p.outcome == Some(ReviewOutcome::Unreviewed)),
-        flag("rubber_stamped", &|p| p.outcome == Some(ReviewOutcome::RubberStamped)),
-        flag("ai", &|p| p.ai_assisted),
-        flag("critical", &|p| p.critical),
-        Column::new("lines_added".into(), prs.iter().map(|p| p.lines_added).collect::<Vec<i64>>()),
-        Column::new("lines_removed".into(), prs.iter().map(|p| p.lines_removed).collect::<Vec<i64>>()),
-    ])?)
+    let flag = |name: &str, f: &dyn Fn(&PullRequestRow) -> bool| {
+        Column::new(name.into(), prs.iter().map(f).collect::<Vec<bool>>())
+    };
+    Ok(DataFrame::new(
+        prs.len(),
+        vec![
+            Column::new("row".into(), (0..prs.len() as u32).collect::<Vec<u32>>()),
+            Column::new(
+                "author".into(),
+                prs.iter().map(|p| p.author_user_id).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "repository".into(),
+                prs.iter()
+                    .map(|p| p.repository.as_str())
+                    .collect::<Vec<&str>>(),
+            ),
+            Column::new(
+                "created_ms".into(),
+                prs.iter()
+                    .map(|p| p.created_at.timestamp_millis())
+                    .collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "merged_ms".into(),
+                prs.iter()
+                    .map(|p| p.merged_at.map(|m| m.timestamp_millis()))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("merged_day".into(), merged_day),
+            Column::new(
+                "first_review_ms".into(),
+                prs.iter()
+                    .map(|p| p.first_review_at.map(|m| m.timestamp_millis()))
+                    .collect::<Vec<_>>(),
+            ),
+            flag("classified", &|p| p.outcome.is_some()),
+            flag("unreviewed", &|p| {
+                p.outcome == Some(ReviewOutcome::Unreviewed)
+            }),
+            flag("rubber_stamped", &|p| {
+                p.outcome == Some(ReviewOutcome::RubberStamped)
+            }),
+            flag("ai", &|p| p.ai_assisted),
+            flag("critical", &|p| p.critical),
+            Column::new(
+                "lines_added".into(),
+                prs.iter().map(|p| p.lines_added).collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "lines_removed".into(),
+                prs.iter().map(|p| p.lines_removed).collect::<Vec<i64>>(),
+            ),
+        ],
+    )?)
 }
 
 /// Commits: `author` i64?, `ts_ms` i64, `test_lines` and `all_lines` i64 (added + removed).
 pub fn commit_frame(commits: &[CommitRow]) -> Result<DataFrame> {
-    Ok(DataFrame::new(commits.len(), vec![
-        Column::new("author".into(), commits.iter().map(|c| c.author_user_id).collect::<Vec<_>>()),
-        Column::new("ts_ms".into(), commits.iter().map(|c| c.ts.timestamp_millis()).collect::<Vec<i64>>()),
-        Column::new("test_lines".into(), commits.iter().map(|c| c.lines_added_test + c.lines_removed_test).collect::<Vec<i64>>()),
-        Column::new(
-            "all_lines".into(),
-            commits
-                .iter()
-                .map(|c| c.lines_added_test + c.lines_removed_test + c.lines_added_nontest + c.lines_removed_nontest)
-                .collect::<Vec<i64>>(),
-        ),
-    ])?)
+    Ok(DataFrame::new(
+        commits.len(),
+        vec![
+            Column::new(
+                "author".into(),
+                commits.iter().map(|c| c.author_user_id).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "ts_ms".into(),
+                commits
+                    .iter()
+                    .map(|c| c.ts.timestamp_millis())
+                    .collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "test_lines".into(),
+                commits
+                    .iter()
+                    .map(|c| c.lines_added_test + c.lines_removed_test)
+                    .collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "all_lines".into(),
+                commits
+                    .iter()
+                    .map(|c| {
+                        c.lines_added_test
+                            + c.lines_removed_test
+                            + c.lines_added_nontest
+                            + c.lines_removed_nontest
+                    })
+                    .collect::<Vec<i64>>(),
+            ),
+        ],
+    )?)
 }
 
 /// The values of an integer column of a collected frame (nulls read as 0).
@@ -179,5 +286,8 @@ pub(crate) fn f64_options(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>
 
 /// The values of a float column of a collected frame (nulls read as 0).
 pub(crate) fn f64_values(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    Ok(f64_options(df, name)?.into_iter().map(|v| v.unwrap_or(0.0)).collect())
+    Ok(f64_options(df, name)?
+        .into_iter()
+        .map(|v| v.unwrap_or(0.0))
+        .collect())
 }

@@ -106,9 +106,23 @@ type Key = (i32, i64, u32); // month, user, tool code
 fn collect_usage(usage: &UsageFrame, tz: Tz, months: &[i32]) -> Result<BTreeMap<Key, Usage>> {
     let lf = usage.df.clone().lazy();
     let mut out: BTreeMap<Key, Usage> = BTreeMap::new();
-    let unknown = when(col("cost_usd").is_null()).then(col("events")).otherwise(lit(0i64)).sum().alias("unknown");
-    let monthly = lf.clone().group_by([col("month"), col("user_id"), col("tool")]).agg([col("cost_usd").sum(), unknown, col("events").sum()]).collect()?;
-    let (m, u, t, c, n) = (i64_values(&monthly, "month")?, i64_values(&monthly, "user_id")?, i64_values(&monthly, "tool")?, f64_values(&monthly, "cost_usd")?, i64_values(&monthly, "unknown")?);
+    let unknown = when(col("cost_usd").is_null())
+        .then(col("events"))
+        .otherwise(lit(0i64))
+        .sum()
+        .alias("unknown");
+    let monthly = lf
+        .clone()
+        .group_by([col("month"), col("user_id"), col("tool")])
+        .agg([col("cost_usd").sum(), unknown, col("events").sum()])
+        .collect()?;
+    let (m, u, t, c, n) = (
+        i64_values(&monthly, "month")?,
+        i64_values(&monthly, "user_id")?,
+        i64_values(&monthly, "tool")?,
+        f64_values(&monthly, "cost_usd")?,
+        i64_values(&monthly, "unknown")?,
+    );
     let events = i64_values(&monthly, "events")?;
     for i in 0..m.len() {
         let e = out.entry((m[i] as i32, u[i], t[i] as u32)).or_default();
@@ -124,22 +138,43 @@ fn collect_usage(usage: &UsageFrame, tz: Tz, months: &[i32]) -> Result<BTreeMap<
         .agg([col("cost_usd").sum()])
         .sort(["user_id", "tool", "hour"], SortMultipleOptions::default())
         .collect()?;
-    let (u, t, h, c) = (i64_values(&hourly, "user_id")?, i64_values(&hourly, "tool")?, i64_values(&hourly, "hour")?, f64_values(&hourly, "cost_usd")?);
+    let (u, t, h, c) = (
+        i64_values(&hourly, "user_id")?,
+        i64_values(&hourly, "tool")?,
+        i64_values(&hourly, "hour")?,
+        f64_values(&hourly, "cost_usd")?,
+    );
     let mut start = 0;
     while start < u.len() {
-        let end = (start..u.len()).find(|&j| (u[j], t[j]) != (u[start], t[start])).unwrap_or(u.len());
+        let end = (start..u.len())
+            .find(|&j| (u[j], t[j]) != (u[start], t[start]))
+            .unwrap_or(u.len());
         let points: Vec<(i64, f64)> = (start..end).map(|j| (h[j], c[j])).collect();
         for w in windows(&points) {
             let month = month_index(local_date(w.start_ms, tz)?);
-            out.entry((month, u[start], t[start] as u32)).or_default().windows.push(w.cost_usd);
+            out.entry((month, u[start], t[start] as u32))
+                .or_default()
+                .windows
+                .push(w.cost_usd);
         }
         start = end;
     }
-    let weekly = lf.group_by([col("user_id"), col("tool"), col("week")]).agg([col("cost_usd").sum()]).collect()?;
-    let (u, t, w, c) = (i64_values(&weekly, "user_id")?, i64_values(&weekly, "tool")?, i64_values(&weekly, "week")?, f64_values(&weekly, "cost_usd")?);
+    let weekly = lf
+        .group_by([col("user_id"), col("tool"), col("week")])
+        .agg([col("cost_usd").sum()])
+        .collect()?;
+    let (u, t, w, c) = (
+        i64_values(&weekly, "user_id")?,
+        i64_values(&weekly, "tool")?,
+        i64_values(&weekly, "week")?,
+        f64_values(&weekly, "cost_usd")?,
+    );
     for i in 0..u.len() {
         let month = month_index(date_of(w[i] as i32)?);
-        out.entry((month, u[i], t[i] as u32)).or_default().weeks.push(c[i]);
+        out.entry((month, u[i], t[i] as u32))
+            .or_default()
+            .weeks
+            .push(c[i]);
     }
     // A week reaching into a month without usage adds to no line of that month.
     out.retain(|k, u| months.contains(&k.0) && u.events > 0);
@@ -157,12 +192,17 @@ fn plan_cost(plan: Option<&PlanRow>, api_cost: f64) -> f64 {
 
 /// Whether a plan's limits cover the p90 window and week (usage-based plans always do).
 fn covers(plan: Option<&PlanRow>, window: Option<f64>, week: Option<f64>) -> bool {
-    let within = |limit: Option<f64>, v: Option<f64>| limit.is_some_and(|l| v.is_none_or(|v| v <= l));
+    let within =
+        |limit: Option<f64>, v: Option<f64>| limit.is_some_and(|l| v.is_none_or(|v| v <= l));
     match plan {
         None => true,
         Some(p) => match p.kind {
             PlanKind::UsageBased => true,
-            PlanKind::Flat => p.usd_per_seat_month.is_some() && within(p.limit_5h_usd, window) && within(p.limit_week_usd, week),
+            PlanKind::Flat => {
+                p.usd_per_seat_month.is_some()
+                    && within(p.limit_5h_usd, window)
+                    && within(p.limit_week_usd, week)
+            }
             PlanKind::NotComparable => false,
         },
     }
@@ -177,10 +217,21 @@ fn valid_in(plan: &PlanRow, month: i32) -> Result<bool> {
 ///
 /// `usage` must hold the whole months of [`DateRange::load_window_utc_ms`]; windows are assigned
 /// to the month they start in, weeks to the month of their Monday.
-pub fn plans_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[TeamRow], plans: &[PlanRow], params: &PlansParams) -> Result<PlansReport> {
+pub fn plans_report(
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+    plans: &[PlanRow],
+    params: &PlansParams,
+) -> Result<PlansReport> {
     let months = params.range.months();
     let mut by_key = collect_usage(usage, params.tz, &months)?;
-    let current_of = |dev: &DeveloperRow, tool: Tool| dev.plans.iter().filter_map(|id| plans.iter().find(|p| p.id == *id)).find(|p| p.vendor == tool.vendor());
+    let current_of = |dev: &DeveloperRow, tool: Tool| {
+        dev.plans
+            .iter()
+            .filter_map(|id| plans.iter().find(|p| p.id == *id))
+            .find(|p| p.vendor == tool.vendor())
+    };
     for &month in &months {
         for dev in developers {
             for tool in Tool::ALL {
@@ -192,7 +243,10 @@ pub fn plans_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[Te
     }
     let mut lines = Vec::new();
     for ((month, user_id, code), u) in &by_key {
-        let (Some(dev), Some(tool)) = (developers.iter().find(|d| d.user_id == *user_id), Tool::ALL.into_iter().find(|t| t.code() == *code)) else {
+        let (Some(dev), Some(tool)) = (
+            developers.iter().find(|d| d.user_id == *user_id),
+            Tool::ALL.into_iter().find(|t| t.code() == *code),
+        ) else {
             continue; // usage of a user who is not a listed developer: outside the caller's scope
         };
         let current = current_of(dev, tool);
@@ -208,15 +262,21 @@ pub fn plans_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[Te
         if !covers(current, window_p90, week_p90) {
             best = (None, f64::INFINITY);
         }
-        for c in candidates.into_iter().filter(|c| covers(*c, window_p90, week_p90)) {
+        for c in candidates
+            .into_iter()
+            .filter(|c| covers(*c, window_p90, week_p90))
+        {
             let cost = plan_cost(c, u.cost);
             if cost < best.1 - 1e-9 {
                 best = (c, cost);
             }
         }
         let saving = (current_cost - best.1).max(0.0);
-        let name = |p: Option<&PlanRow>| p.map_or_else(|| PAY_AS_YOU_GO.to_owned(), |p| p.name.clone());
-        let flat_price = current.filter(|p| p.kind == PlanKind::Flat).and_then(|p| p.usd_per_seat_month);
+        let name =
+            |p: Option<&PlanRow>| p.map_or_else(|| PAY_AS_YOU_GO.to_owned(), |p| p.name.clone());
+        let flat_price = current
+            .filter(|p| p.kind == PlanKind::Flat)
+            .and_then(|p| p.usd_per_seat_month);
         lines.push(PlanLine {
             user_id: *user_id,
             name: dev.name.clone(),
@@ -237,18 +297,33 @@ pub fn plans_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[Te
             recommended_plan: name(best.0),
             recommended_cost_usd: best.1,
             monthly_saving_usd: saving,
-            current_limit_exceeded: current.is_some_and(|p| p.kind == PlanKind::Flat) && !covers(current, window_p90, week_p90),
+            current_limit_exceeded: current.is_some_and(|p| p.kind == PlanKind::Flat)
+                && !covers(current, window_p90, week_p90),
             payg_would_save: current.is_none() && best.0.is_some() && saving > 0.0,
-            seat_underused: flat_price.is_some_and(|price| price > 0.0 && u.cost < params.underused_fraction * price),
+            seat_underused: flat_price
+                .is_some_and(|price| price > 0.0 && u.cost < params.underused_fraction * price),
         });
     }
-    Ok(PlansReport { from: params.range.from, to: params.range.to, teams: team_totals(&lines, developers, teams), lines })
+    Ok(PlansReport {
+        from: params.range.from,
+        to: params.range.to,
+        teams: team_totals(&lines, developers, teams),
+        lines,
+    })
 }
 
-fn team_totals(lines: &[PlanLine], developers: &[DeveloperRow], teams: &[TeamRow]) -> Vec<TeamPlanTotal> {
+fn team_totals(
+    lines: &[PlanLine],
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+) -> Vec<TeamPlanTotal> {
     let mut totals: BTreeMap<(String, i64), (f64, f64)> = BTreeMap::new();
     for line in lines {
-        let member_of = developers.iter().find(|d| d.user_id == line.user_id).map(|d| d.teams.as_slice()).unwrap_or_default();
+        let member_of = developers
+            .iter()
+            .find(|d| d.user_id == line.user_id)
+            .map(|d| d.teams.as_slice())
+            .unwrap_or_default();
         for team in member_of {
             let t = totals.entry((line.month.clone(), *team)).or_default();
             t.0 += line.current_cost_usd;
@@ -259,7 +334,10 @@ fn team_totals(lines: &[PlanLine], developers: &[DeveloperRow], teams: &[TeamRow
         .into_iter()
         .map(|((month, team_id), (now, rec))| TeamPlanTotal {
             team_id,
-            team: teams.iter().find(|t| t.id == team_id).map_or_else(|| format!("team {team_id}"), |t| t.name.clone()),
+            team: teams
+                .iter()
+                .find(|t| t.id == team_id)
+                .map_or_else(|| format!("team {team_id}"), |t| t.name.clone()),
             month,
             paid_now_usd: now,
             recommended_usd: rec,

@@ -123,33 +123,77 @@ struct Windows {
 }
 
 /// Items of one period: (user, period 0 = before / 1 = after, a, b) from a filtered join.
-fn periods(items: DataFrame, ts: &str, windows: &DataFrame, end: i64, a: &str, b: &str) -> Result<Vec<(i64, i64, i64, i64)>> {
-    let period = when(col(ts).gt_eq(col("baseline_start")).and(col(ts).lt(col("first"))))
-        .then(lit(0i64))
-        .otherwise(when(col(ts).gt_eq(col("after_start")).and(col(ts).lt(lit(end)))).then(lit(1i64)).otherwise(lit(NULL)));
+fn periods(
+    items: DataFrame,
+    ts: &str,
+    windows: &DataFrame,
+    end: i64,
+    a: &str,
+    b: &str,
+) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let period = when(
+        col(ts)
+            .gt_eq(col("baseline_start"))
+            .and(col(ts).lt(col("first"))),
+    )
+    .then(lit(0i64))
+    .otherwise(
+        when(col(ts).gt_eq(col("after_start")).and(col(ts).lt(lit(end))))
+            .then(lit(1i64))
+            .otherwise(lit(NULL)),
+    );
     let df = items
         .lazy()
-        .join(windows.clone().lazy(), [col("author")], [col("user_id")], JoinArgs::new(JoinType::Inner))
+        .join(
+            windows.clone().lazy(),
+            [col("author")],
+            [col("user_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .with_column(period.alias("period"))
         .filter(col("period").is_not_null())
-        .select([col("author"), col("period"), col(a).alias("a"), col(b).alias("b")])
+        .select([
+            col("author"),
+            col("period"),
+            col(a).alias("a"),
+            col(b).alias("b"),
+        ])
         .collect()?;
-    let cols = [i64_values(&df, "author")?, i64_values(&df, "period")?, i64_values(&df, "a")?, i64_values(&df, "b")?];
-    Ok((0..df.height()).map(|i| (cols[0][i], cols[1][i], cols[2][i], cols[3][i])).collect())
+    let cols = [
+        i64_values(&df, "author")?,
+        i64_values(&df, "period")?,
+        i64_values(&df, "a")?,
+        i64_values(&df, "b")?,
+    ];
+    Ok((0..df.height())
+        .map(|i| (cols[0][i], cols[1][i], cols[2][i], cols[3][i]))
+        .collect())
 }
 
 fn lift(rates: &[(f64, f64)], params: &ProductivityParams) -> Lift {
     let stat = |idx: &[usize]| {
-        let (b, a) = idx.iter().fold((0.0, 0.0), |acc, &i| (acc.0 + rates[i].0, acc.1 + rates[i].1));
+        let (b, a) = idx.iter().fold((0.0, 0.0), |acc, &i| {
+            (acc.0 + rates[i].0, acc.1 + rates[i].1)
+        });
         (b > 0.0).then(|| (a / b - 1.0) * 100.0)
     };
     let all: Vec<usize> = (0..rates.len()).collect();
     let point = stat(&all);
     let interval = (rates.len() >= params.min_developers.max(2))
-        .then(|| bootstrap_interval(rates.len(), params.bootstrap_iterations, params.seed, params.confidence, stat))
+        .then(|| {
+            bootstrap_interval(
+                rates.len(),
+                params.bootstrap_iterations,
+                params.seed,
+                params.confidence,
+                stat,
+            )
+        })
         .flatten()
         .filter(|_| point.is_some());
-    let (before, after) = rates.iter().fold((0.0, 0.0), |acc, r| (acc.0 + r.0, acc.1 + r.1));
+    let (before, after) = rates
+        .iter()
+        .fold((0.0, 0.0), |acc, r| (acc.0 + r.0, acc.1 + r.1));
     Lift {
         lift_pct: interval.and(point),
         ci_low_pct: interval.map(|i| i.low),
@@ -165,45 +209,106 @@ fn lift(rates: &[(f64, f64)], params: &ProductivityParams) -> Lift {
 /// Before/after productivity of every developer, and the team lifts.
 ///
 /// `usage` must hold each developer's first usage (all history up to `to`).
-pub fn productivity_report(usage: &UsageFrame, developers: &[DeveloperRow], prs: &[PullRequestRow], commits: &[CommitRow], params: &ProductivityParams) -> Result<ProductivityReport> {
+pub fn productivity_report(
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    prs: &[PullRequestRow],
+    commits: &[CommitRow],
+    params: &ProductivityParams,
+) -> Result<ProductivityReport> {
     let end = local_midnight_utc_ms(params.to + TimeDelta::days(1), params.tz)?;
     let history = local_midnight_utc_ms(params.history_from, params.tz)?;
     if params.confidence <= 0.0 || params.confidence >= 1.0 {
-        return Err(MetricsError::InvalidParams(format!("confidence {} is not in (0, 1)", params.confidence)));
+        return Err(MetricsError::InvalidParams(format!(
+            "confidence {} is not in (0, 1)",
+            params.confidence
+        )));
     }
-    let firsts = usage.df.clone().lazy().filter(col("ts_ms").lt(lit(end))).group_by([col("user_id")]).agg([col("ts_ms").min()]).collect()?;
-    let first: HashMap<i64, i64> = i64_values(&firsts, "user_id")?.into_iter().zip(i64_values(&firsts, "ts_ms")?).collect();
+    let firsts = usage
+        .df
+        .clone()
+        .lazy()
+        .filter(col("ts_ms").lt(lit(end)))
+        .group_by([col("user_id")])
+        .agg([col("ts_ms").min()])
+        .collect()?;
+    let first: HashMap<i64, i64> = i64_values(&firsts, "user_id")?
+        .into_iter()
+        .zip(i64_values(&firsts, "ts_ms")?)
+        .collect();
     let windows: HashMap<i64, Windows> = developers
         .iter()
-        .filter_map(|d| first.get(&d.user_id).map(|&f| (d.user_id, Windows { first: f, baseline_start: f - i64::from(params.baseline_weeks) * WEEK_MS, after_start: f + i64::from(params.ramp_weeks) * WEEK_MS })))
+        .filter_map(|d| {
+            first.get(&d.user_id).map(|&f| {
+                (
+                    d.user_id,
+                    Windows {
+                        first: f,
+                        baseline_start: f - i64::from(params.baseline_weeks) * WEEK_MS,
+                        after_start: f + i64::from(params.ramp_weeks) * WEEK_MS,
+                    },
+                )
+            })
+        })
         .collect();
     let ids: Vec<i64> = windows.keys().copied().collect();
-    let wdf = DataFrame::new(ids.len(), vec![
-        Column::new("user_id".into(), ids.clone()),
-        Column::new("first".into(), ids.iter().map(|u| windows[u].first).collect::<Vec<i64>>()),
-        Column::new("baseline_start".into(), ids.iter().map(|u| windows[u].baseline_start).collect::<Vec<i64>>()),
-        Column::new("after_start".into(), ids.iter().map(|u| windows[u].after_start).collect::<Vec<i64>>()),
-    ])?;
+    let wdf = DataFrame::new(
+        ids.len(),
+        vec![
+            Column::new("user_id".into(), ids.clone()),
+            Column::new(
+                "first".into(),
+                ids.iter().map(|u| windows[u].first).collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "baseline_start".into(),
+                ids.iter()
+                    .map(|u| windows[u].baseline_start)
+                    .collect::<Vec<i64>>(),
+            ),
+            Column::new(
+                "after_start".into(),
+                ids.iter()
+                    .map(|u| windows[u].after_start)
+                    .collect::<Vec<i64>>(),
+            ),
+        ],
+    )?;
     let merged = pull_request_frame(prs, params.tz)?
         .lazy()
         .filter(col("merged_ms").is_not_null())
         .with_column((col("merged_ms") - col("created_ms")).alias("cycle_ms"))
         .collect()?;
     let pr_items = periods(merged, "merged_ms", &wdf, end, "cycle_ms", "lines_added")?;
-    let commit_items = periods(commit_frame(commits)?, "ts_ms", &wdf, end, "test_lines", "all_lines")?;
+    let commit_items = periods(
+        commit_frame(commits)?,
+        "ts_ms",
+        &wdf,
+        end,
+        "test_lines",
+        "all_lines",
+    )?;
 
     let mut counts: HashMap<(i64, i64), (i64, i64)> = HashMap::new(); // (user, period) -> (prs, commits)
-    pr_items.iter().for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().0 += 1);
-    commit_items.iter().for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().1 += 1);
+    pr_items
+        .iter()
+        .for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().0 += 1);
+    commit_items
+        .iter()
+        .for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().1 += 1);
     let count = |u: i64, p: i64| counts.get(&(u, p)).copied().unwrap_or_default();
     let mut per_developer = Vec::with_capacity(developers.len());
     for d in developers {
         let w = windows.get(&d.user_id);
         let (before, after) = (count(d.user_id, 0), count(d.user_id, 1));
-        let after_weeks = w.map_or(0.0, |w| (end - w.after_start).max(0) as f64 / WEEK_MS as f64);
+        let after_weeks = w.map_or(0.0, |w| {
+            (end - w.after_start).max(0) as f64 / WEEK_MS as f64
+        });
         let status = match w {
             None => DeveloperStatus::NotStarted,
-            Some(w) if w.baseline_start < history || before == (0, 0) => DeveloperStatus::NoBaseline,
+            Some(w) if w.baseline_start < history || before == (0, 0) => {
+                DeveloperStatus::NoBaseline
+            }
             Some(_) if after_weeks < 1.0 => DeveloperStatus::NoAfterWindow,
             Some(_) => DeveloperStatus::Included,
         };
@@ -212,7 +317,11 @@ pub fn productivity_report(usage: &UsageFrame, developers: &[DeveloperRow], prs:
             name: d.name.clone(),
             first_use: w.map(|w| local_date(w.first, params.tz)).transpose()?,
             status,
-            baseline_weeks: if w.is_some() { f64::from(params.baseline_weeks) } else { 0.0 },
+            baseline_weeks: if w.is_some() {
+                f64::from(params.baseline_weeks)
+            } else {
+                0.0
+            },
             after_weeks,
             merged_prs_before: before.0,
             merged_prs_after: after.0,
@@ -220,15 +329,38 @@ pub fn productivity_report(usage: &UsageFrame, developers: &[DeveloperRow], prs:
             commits_after: after.1,
         });
     }
-    let included: Vec<&DeveloperProductivity> = per_developer.iter().filter(|d| d.status == DeveloperStatus::Included).collect();
+    let included: Vec<&DeveloperProductivity> = per_developer
+        .iter()
+        .filter(|d| d.status == DeveloperStatus::Included)
+        .collect();
     let rates = |f: fn(&DeveloperProductivity) -> (i64, i64)| -> Vec<(f64, f64)> {
-        included.iter().map(|d| (f(d).0 as f64 / d.baseline_weeks, f(d).1 as f64 / d.after_weeks)).collect()
+        included
+            .iter()
+            .map(|d| {
+                (
+                    f(d).0 as f64 / d.baseline_weeks,
+                    f(d).1 as f64 / d.after_weeks,
+                )
+            })
+            .collect()
     };
     let is_included = |u: i64| included.iter().any(|d| d.user_id == u);
-    let side = |items: &[(i64, i64, i64, i64)], p: i64| -> Vec<(i64, i64)> { items.iter().filter(|i| i.1 == p && is_included(i.0)).map(|i| (i.2, i.3)).collect() };
-    let before_after = |f: &dyn Fn(&[(i64, i64)]) -> Option<f64>, items: &[(i64, i64, i64, i64)]| {
+    let side = |items: &[(i64, i64, i64, i64)], p: i64| -> Vec<(i64, i64)> {
+        items
+            .iter()
+            .filter(|i| i.1 == p && is_included(i.0))
+            .map(|i| (i.2, i.3))
+            .collect()
+    };
+    let before_after = |f: &dyn Fn(&[(i64, i64)]) -> Option<f64>,
+                        items: &[(i64, i64, i64, i64)]| {
         let (b, a) = (side(items, 0), side(items, 1));
-        BeforeAfter { before: f(&b), after: f(&a), before_n: b.len(), after_n: a.len() }
+        BeforeAfter {
+            before: f(&b),
+            after: f(&a),
+            before_n: b.len(),
+            after_n: a.len(),
+        }
     };
     let status_count = |s: DeveloperStatus| per_developer.iter().filter(|d| d.status == s).count();
     Ok(ProductivityReport {
@@ -239,9 +371,15 @@ pub fn productivity_report(usage: &UsageFrame, developers: &[DeveloperRow], prs:
         developers_no_baseline: status_count(DeveloperStatus::NoBaseline),
         developers_no_after_window: status_count(DeveloperStatus::NoAfterWindow),
         developers_not_started: status_count(DeveloperStatus::NotStarted),
-        merged_prs_per_week: lift(&rates(|d| (d.merged_prs_before, d.merged_prs_after)), params),
+        merged_prs_per_week: lift(
+            &rates(|d| (d.merged_prs_before, d.merged_prs_after)),
+            params,
+        ),
         commits_per_week: lift(&rates(|d| (d.commits_before, d.commits_after)), params),
-        cycle_time_median_hours: before_after(&|v| median(v.iter().map(|x| x.0 as f64 / 3_600_000.0).collect()), &pr_items),
+        cycle_time_median_hours: before_after(
+            &|v| median(v.iter().map(|x| x.0 as f64 / 3_600_000.0).collect()),
+            &pr_items,
+        ),
         test_lines_share_pct: before_after(
             &|v| {
                 let (t, all) = v.iter().fold((0, 0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
@@ -249,7 +387,12 @@ pub fn productivity_report(usage: &UsageFrame, developers: &[DeveloperRow], prs:
             },
             &commit_items,
         ),
-        lines_added_per_pr: before_after(&|v| (!v.is_empty()).then(|| v.iter().map(|x| x.1).sum::<i64>() as f64 / v.len() as f64), &pr_items),
+        lines_added_per_pr: before_after(
+            &|v| {
+                (!v.is_empty()).then(|| v.iter().map(|x| x.1).sum::<i64>() as f64 / v.len() as f64)
+            },
+            &pr_items,
+        ),
         per_developer,
     })
 }

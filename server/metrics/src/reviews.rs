@@ -97,7 +97,11 @@ fn split_aggs() -> Vec<Expr> {
             "critical" => col("critical"),
             _ => col("critical").not(),
         };
-        let count = |e: Expr, what: &str| e.cast(DataType::Int64).sum().alias(format!("{name}_{what}"));
+        let count = |e: Expr, what: &str| {
+            e.cast(DataType::Int64)
+                .sum()
+                .alias(format!("{name}_{what}"))
+        };
         out.push(count(cond.clone(), "merged"));
         out.push(count(cond.clone().and(col("classified")), "classified"));
         out.push(count(cond.clone().and(col("unreviewed")), "unreviewed"));
@@ -106,69 +110,179 @@ fn split_aggs() -> Vec<Expr> {
     out
 }
 
-fn skips(merged: &LazyFrame, key: Expr, label: &dyn Fn(&AnyValue) -> String) -> Result<Vec<ReviewSkip>> {
-    let df = merged.clone().group_by([key.alias("key")]).agg(split_aggs()).sort(["key"], SortMultipleOptions::default()).collect()?;
+fn skips(
+    merged: &LazyFrame,
+    key: Expr,
+    label: &dyn Fn(&AnyValue) -> String,
+) -> Result<Vec<ReviewSkip>> {
+    let df = merged
+        .clone()
+        .group_by([key.alias("key")])
+        .agg(split_aggs())
+        .sort(["key"], SortMultipleOptions::default())
+        .collect()?;
     let keys = df.column("key")?.as_materialized_series().clone();
     let counts = |name: &str| -> Result<Vec<SkipCounts>> {
-        let [m, c, u, r] = ["merged", "classified", "unreviewed", "rubber_stamped"].map(|w| i64_values(&df, &format!("{name}_{w}")));
+        let [m, c, u, r] = ["merged", "classified", "unreviewed", "rubber_stamped"]
+            .map(|w| i64_values(&df, &format!("{name}_{w}")));
         let (m, c, u, r) = (m?, c?, u?, r?);
         Ok((0..df.height())
-            .map(|i| SkipCounts { merged: m[i], classified: c[i], unreviewed: u[i], rubber_stamped: r[i], skip_rate_pct: (c[i] > 0).then(|| (u[i] + r[i]) as f64 / c[i] as f64 * 100.0) })
+            .map(|i| SkipCounts {
+                merged: m[i],
+                classified: c[i],
+                unreviewed: u[i],
+                rubber_stamped: r[i],
+                skip_rate_pct: (c[i] > 0).then(|| (u[i] + r[i]) as f64 / c[i] as f64 * 100.0),
+            })
             .collect())
     };
     let [all, ai, not_ai, critical, not_critical] = SPLITS.map(counts);
     let (all, ai, not_ai, critical, not_critical) = (all?, ai?, not_ai?, critical?, not_critical?);
     (0..df.height())
-        .map(|i| Ok(ReviewSkip { key: label(&keys.get(i)?), all: all[i], ai_assisted: ai[i], not_ai_assisted: not_ai[i], critical: critical[i], not_critical: not_critical[i] }))
+        .map(|i| {
+            Ok(ReviewSkip {
+                key: label(&keys.get(i)?),
+                all: all[i],
+                ai_assisted: ai[i],
+                not_ai_assisted: not_ai[i],
+                critical: critical[i],
+                not_critical: not_critical[i],
+            })
+        })
         .collect()
 }
 
 fn edits(usage: &LazyFrame, key: &str, label: &dyn Fn(i64) -> String) -> Result<Vec<EditReview>> {
-    let df = usage.clone().group_by([col(key)]).agg([col("edits").sum(), col("edits_unreviewed").sum()]).sort([key], SortMultipleOptions::default()).collect()?;
-    let (k, e, u) = (i64_values(&df, key)?, i64_values(&df, "edits")?, i64_values(&df, "edits_unreviewed")?);
+    let df = usage
+        .clone()
+        .group_by([col(key)])
+        .agg([col("edits").sum(), col("edits_unreviewed").sum()])
+        .sort([key], SortMultipleOptions::default())
+        .collect()?;
+    let (k, e, u) = (
+        i64_values(&df, key)?,
+        i64_values(&df, "edits")?,
+        i64_values(&df, "edits_unreviewed")?,
+    );
     Ok((0..k.len())
         .filter(|&i| e[i] > 0)
-        .map(|i| EditReview { key: label(k[i]), edits: e[i], edits_unreviewed: u[i], unreviewed_share_pct: Some(u[i] as f64 / e[i] as f64 * 100.0) })
+        .map(|i| EditReview {
+            key: label(k[i]),
+            edits: e[i],
+            edits_unreviewed: u[i],
+            unreviewed_share_pct: Some(u[i] as f64 / e[i] as f64 * 100.0),
+        })
         .collect())
 }
 
 /// Review figures of PRs merged in the range and of the range's AI edits.
-pub fn reviews_report(prs: &[PullRequestRow], usage: &UsageFrame, developers: &[DeveloperRow], teams: &[TeamRow], params: &ReviewsParams) -> Result<ReviewsReport> {
+pub fn reviews_report(
+    prs: &[PullRequestRow],
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+    params: &ReviewsParams,
+) -> Result<ReviewsReport> {
     let (from, to) = (day_number(params.range.from), day_number(params.range.to));
     let in_range = |c: &str| col(c).gt_eq(lit(from)).and(col(c).lt_eq(lit(to)));
-    let merged = pull_request_frame(prs, params.tz)?.lazy().filter(in_range("merged_day"));
-    let name_of = |id: i64| developers.iter().find(|d| d.user_id == id).map(|d| d.name.clone());
-    let id_label = |v: &AnyValue, none: &str, f: &dyn Fn(i64) -> Option<String>| v.extract::<i64>().map_or_else(|| none.to_owned(), |id| f(id).unwrap_or_else(|| format!("user {id}")));
+    let merged = pull_request_frame(prs, params.tz)?
+        .lazy()
+        .filter(in_range("merged_day"));
+    let name_of = |id: i64| {
+        developers
+            .iter()
+            .find(|d| d.user_id == id)
+            .map(|d| d.name.clone())
+    };
+    let id_label = |v: &AnyValue, none: &str, f: &dyn Fn(i64) -> Option<String>| {
+        v.extract::<i64>().map_or_else(
+            || none.to_owned(),
+            |id| f(id).unwrap_or_else(|| format!("user {id}")),
+        )
+    };
     let team_name = |id: i64| teams.iter().find(|t| t.id == id).map(|t| t.name.clone());
-    let with_teams = merged.clone().join(membership_frame(developers)?.lazy(), [col("author")], [col("user_id")], JoinArgs::new(JoinType::Inner));
-    let overall = skips(&merged, lit(0i64), &|_| "all".to_owned())?.into_iter().next();
-    let zero = SkipCounts { merged: 0, classified: 0, unreviewed: 0, rubber_stamped: 0, skip_rate_pct: None };
+    let with_teams = merged.clone().join(
+        membership_frame(developers)?.lazy(),
+        [col("author")],
+        [col("user_id")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let overall = skips(&merged, lit(0i64), &|_| "all".to_owned())?
+        .into_iter()
+        .next();
+    let zero = SkipCounts {
+        merged: 0,
+        classified: 0,
+        unreviewed: 0,
+        rubber_stamped: 0,
+        skip_rate_pct: None,
+    };
     let merged_prs: Vec<&PullRequestRow> = prs
         .iter()
-        .filter(|p| p.merged_at.and_then(|m| local_date(m.timestamp_millis(), params.tz).ok()).is_some_and(|d| d >= params.range.from && d <= params.range.to))
+        .filter(|p| {
+            p.merged_at
+                .and_then(|m| local_date(m.timestamp_millis(), params.tz).ok())
+                .is_some_and(|d| d >= params.range.from && d <= params.range.to)
+        })
         .collect();
-    let review_hours: Vec<f64> = merged_prs.iter().filter_map(|p| p.first_review_at.map(|r| (r - p.created_at).num_milliseconds() as f64 / 3_600_000.0)).collect();
+    let review_hours: Vec<f64> = merged_prs
+        .iter()
+        .filter_map(|p| {
+            p.first_review_at
+                .map(|r| (r - p.created_at).num_milliseconds() as f64 / 3_600_000.0)
+        })
+        .collect();
     let mut alerts: Vec<UnreviewedCriticalAlert> = merged_prs
         .iter()
         .filter(|p| p.critical && p.ai_assisted && p.outcome == Some(ReviewOutcome::Unreviewed))
         .filter_map(|p| {
-            Some(UnreviewedCriticalAlert { repository: p.repository.clone(), number: p.number, url: p.url.clone(), title: p.title.clone(), author_user_id: p.author_user_id, author: p.author_user_id.and_then(name_of), merged_at: p.merged_at? })
+            Some(UnreviewedCriticalAlert {
+                repository: p.repository.clone(),
+                number: p.number,
+                url: p.url.clone(),
+                title: p.title.clone(),
+                author_user_id: p.author_user_id,
+                author: p.author_user_id.and_then(name_of),
+                merged_at: p.merged_at?,
+            })
         })
         .collect();
     alerts.sort_by(|a, b| b.merged_at.cmp(&a.merged_at));
     let usage_in_range = usage.df.clone().lazy().filter(in_range("day"));
-    let repo_label = |id: i64| usage.labels.repositories.get(id as usize).cloned().unwrap_or_else(|| id.to_string());
+    let repo_label = |id: i64| {
+        usage
+            .labels
+            .repositories
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    };
     Ok(ReviewsReport {
         from: params.range.from,
         to: params.range.to,
-        overall: overall.unwrap_or(ReviewSkip { key: "all".to_owned(), all: zero, ai_assisted: zero, not_ai_assisted: zero, critical: zero, not_critical: zero }),
-        by_team: skips(&with_teams, col("team_id"), &|v| id_label(v, "(no team)", &team_name))?,
-        by_developer: skips(&merged, col("author"), &|v| id_label(v, "(unmatched)", &name_of))?,
-        by_repository: skips(&merged, col("repository"), &|v| v.get_str().unwrap_or_default().to_owned())?,
+        overall: overall.unwrap_or(ReviewSkip {
+            key: "all".to_owned(),
+            all: zero,
+            ai_assisted: zero,
+            not_ai_assisted: zero,
+            critical: zero,
+            not_critical: zero,
+        }),
+        by_team: skips(&with_teams, col("team_id"), &|v| {
+            id_label(v, "(no team)", &team_name)
+        })?,
+        by_developer: skips(&merged, col("author"), &|v| {
+            id_label(v, "(unmatched)", &name_of)
+        })?,
+        by_repository: skips(&merged, col("repository"), &|v| {
+            v.get_str().unwrap_or_default().to_owned()
+        })?,
         time_to_first_review_median_hours: median(review_hours.clone()),
         reviewed_prs: review_hours.len(),
         alerts,
-        edits_by_developer: edits(&usage_in_range, "user_id", &|id| name_of(id).unwrap_or_else(|| format!("user {id}")))?,
+        edits_by_developer: edits(&usage_in_range, "user_id", &|id| {
+            name_of(id).unwrap_or_else(|| format!("user {id}"))
+        })?,
         edits_by_repository: edits(&usage_in_range, "repository", &repo_label)?,
     })
 }

@@ -6,7 +6,10 @@ use chrono_tz::Tz;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{date_of, day_number, days_in_month, local_date, local_midnight_utc_ms, month_first_day, month_index, month_label, DateRange};
+use crate::calendar::{
+    date_of, day_number, days_in_month, local_date, local_midnight_utc_ms, month_first_day,
+    month_index, month_label, DateRange,
+};
 use crate::error::Result;
 use crate::frames::{f64_values, i64_values, membership_frame, UsageFrame};
 use crate::rows::{DeveloperRow, TeamRow, Tool};
@@ -114,11 +117,23 @@ pub struct SpendReport {
 }
 
 fn sums() -> Vec<Expr> {
-    let unknown = |c: &str| when(col("cost_usd").is_null()).then(col(c)).otherwise(lit(0i64)).sum();
-    let mut exprs: Vec<Expr> = ["events", "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "tokens"]
-        .into_iter()
-        .map(|c| col(c).sum())
-        .collect();
+    let unknown = |c: &str| {
+        when(col("cost_usd").is_null())
+            .then(col(c))
+            .otherwise(lit(0i64))
+            .sum()
+    };
+    let mut exprs: Vec<Expr> = [
+        "events",
+        "input_tokens",
+        "output_tokens",
+        "cache_write_tokens",
+        "cache_read_tokens",
+        "tokens",
+    ]
+    .into_iter()
+    .map(|c| col(c).sum())
+    .collect();
     exprs.push(col("cost_usd").sum());
     exprs.push(unknown("events").alias("unknown_cost_events"));
     exprs.push(unknown("tokens").alias("unknown_cost_tokens"));
@@ -127,8 +142,17 @@ fn sums() -> Vec<Expr> {
 
 fn groups_of(df: &DataFrame, labels: &dyn Fn(i64) -> Result<String>) -> Result<Vec<SpendGroup>> {
     let keys = i64_values(df, "key")?;
-    let cols = ["events", "input_tokens", "output_tokens", "cache_write_tokens", "cache_read_tokens", "tokens", "unknown_cost_events", "unknown_cost_tokens"]
-        .map(|c| i64_values(df, c));
+    let cols = [
+        "events",
+        "input_tokens",
+        "output_tokens",
+        "cache_write_tokens",
+        "cache_read_tokens",
+        "tokens",
+        "unknown_cost_events",
+        "unknown_cost_tokens",
+    ]
+    .map(|c| i64_values(df, c));
     let [ev, inp, out, cw, cr, tok, uev, utok] = cols;
     let (ev, inp, out, cw, cr, tok, uev, utok) = (ev?, inp?, out?, cw?, cr?, tok?, uev?, utok?);
     let cost = f64_values(df, "cost_usd")?;
@@ -155,9 +179,18 @@ fn groups_of(df: &DataFrame, labels: &dyn Fn(i64) -> Result<String>) -> Result<V
 ///
 /// `usage` must hold the usage of [`DateRange::load_window_utc_ms`] (whole months plus the month
 /// before) for month-over-month figures to be complete.
-pub fn spend_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[TeamRow], params: &SpendParams) -> Result<SpendReport> {
+pub fn spend_report(
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+    params: &SpendParams,
+) -> Result<SpendReport> {
     let (from_day, to_day) = (day_number(params.range.from), day_number(params.range.to));
-    let in_range = usage.df.clone().lazy().filter(col("day").gt_eq(lit(from_day)).and(col("day").lt_eq(lit(to_day))));
+    let in_range = usage.df.clone().lazy().filter(
+        col("day")
+            .gt_eq(lit(from_day))
+            .and(col("day").lt_eq(lit(to_day))),
+    );
     let key = match params.group_by {
         SpendGroupBy::Developer => "user_id",
         SpendGroupBy::Team => "team_id",
@@ -171,32 +204,63 @@ pub fn spend_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[Te
     };
     let grouped = if params.group_by == SpendGroupBy::Team {
         let members = membership_frame(developers)?.lazy();
-        in_range.clone().join(members, [col("user_id")], [col("user_id")], JoinArgs::new(JoinType::Left))
+        in_range.clone().join(
+            members,
+            [col("user_id")],
+            [col("user_id")],
+            JoinArgs::new(JoinType::Left),
+        )
     } else {
         in_range.clone()
     };
     let grouped = grouped
-        .with_column(col(key).cast(DataType::Int64).fill_null(lit(-1i64)).alias("key"))
+        .with_column(
+            col(key)
+                .cast(DataType::Int64)
+                .fill_null(lit(-1i64))
+                .alias("key"),
+        )
         .group_by([col("key")])
         .agg(sums())
         .sort(["key"], SortMultipleOptions::default())
         .collect()?;
     let label = |k: i64| -> Result<String> {
-        let by_index = |names: &[String]| names.get(k as usize).cloned().unwrap_or_else(|| k.to_string());
+        let by_index = |names: &[String]| {
+            names
+                .get(k as usize)
+                .cloned()
+                .unwrap_or_else(|| k.to_string())
+        };
         Ok(match params.group_by {
-            SpendGroupBy::Developer => developers.iter().find(|d| d.user_id == k).map_or_else(|| format!("user {k}"), |d| d.name.clone()),
-            SpendGroupBy::Team => teams.iter().find(|t| t.id == k).map_or_else(|| "(no team)".to_owned(), |t| t.name.clone()),
+            SpendGroupBy::Developer => developers
+                .iter()
+                .find(|d| d.user_id == k)
+                .map_or_else(|| format!("user {k}"), |d| d.name.clone()),
+            SpendGroupBy::Team => teams
+                .iter()
+                .find(|t| t.id == k)
+                .map_or_else(|| "(no team)".to_owned(), |t| t.name.clone()),
             SpendGroupBy::Project => by_index(&usage.labels.projects),
             SpendGroupBy::Repository => by_index(&usage.labels.repositories),
             SpendGroupBy::Model => by_index(&usage.labels.models),
-            SpendGroupBy::Tool => Tool::ALL.iter().find(|t| i64::from(t.code()) == k).map_or_else(|| k.to_string(), |t| t.as_str().to_owned()),
+            SpendGroupBy::Tool => Tool::ALL
+                .iter()
+                .find(|t| i64::from(t.code()) == k)
+                .map_or_else(|| k.to_string(), |t| t.as_str().to_owned()),
             SpendGroupBy::Day | SpendGroupBy::Week => date_of(k as i32)?.to_string(),
             SpendGroupBy::Month => month_label(k as i32),
         })
     };
     let groups = groups_of(&grouped, &label)?;
-    let total_df = in_range.with_column(lit(0i64).alias("key")).group_by([col("key")]).agg(sums()).collect()?;
-    let total = groups_of(&total_df, &|_| Ok("total".to_owned()))?.into_iter().next().unwrap_or_else(|| empty_group("total"));
+    let total_df = in_range
+        .with_column(lit(0i64).alias("key"))
+        .group_by([col("key")])
+        .agg(sums())
+        .collect()?;
+    let total = groups_of(&total_df, &|_| Ok("total".to_owned()))?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| empty_group("total"));
     Ok(SpendReport {
         from: params.range.from,
         to: params.range.to,
@@ -209,7 +273,18 @@ pub fn spend_report(usage: &UsageFrame, developers: &[DeveloperRow], teams: &[Te
 }
 
 fn empty_group(key: &str) -> SpendGroup {
-    SpendGroup { key: key.to_owned(), events: 0, input_tokens: 0, output_tokens: 0, cache_write_tokens: 0, cache_read_tokens: 0, tokens: 0, cost_usd: 0.0, unknown_cost_events: 0, unknown_cost_tokens: 0 }
+    SpendGroup {
+        key: key.to_owned(),
+        events: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cache_write_tokens: 0,
+        cache_read_tokens: 0,
+        tokens: 0,
+        cost_usd: 0.0,
+        unknown_cost_events: 0,
+        unknown_cost_tokens: 0,
+    }
 }
 
 fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
@@ -225,7 +300,13 @@ fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
         .agg(sums())
         .collect()?;
     let groups = groups_of(&by_month, &|k| Ok(k.to_string()))?;
-    let find = |m: i32| groups.iter().find(|g| g.key == m.to_string()).cloned().unwrap_or_else(|| empty_group(""));
+    let find = |m: i32| {
+        groups
+            .iter()
+            .find(|g| g.key == m.to_string())
+            .cloned()
+            .unwrap_or_else(|| empty_group(""))
+    };
     Ok(wanted
         .iter()
         .map(|&m| {
@@ -235,7 +316,8 @@ fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
                 cost_usd: cur.cost_usd,
                 tokens: cur.tokens,
                 unknown_cost_events: cur.unknown_cost_events,
-                change_pct: (prev.cost_usd > 0.0).then(|| (cur.cost_usd / prev.cost_usd - 1.0) * 100.0),
+                change_pct: (prev.cost_usd > 0.0)
+                    .then(|| (cur.cost_usd / prev.cost_usd - 1.0) * 100.0),
             }
         })
         .collect())
@@ -258,10 +340,17 @@ fn forecast(usage: &UsageFrame, params: &SpendParams) -> Result<Option<SpendFore
         .df
         .clone()
         .lazy()
-        .filter(col("ts_ms").gt_eq(lit(start)).and(col("ts_ms").lt_eq(lit(as_of_ms))))
+        .filter(
+            col("ts_ms")
+                .gt_eq(lit(start))
+                .and(col("ts_ms").lt_eq(lit(as_of_ms))),
+        )
         .select([col("cost_usd").sum()])
         .collect()?;
-    let cost_so_far_usd = f64_values(&so_far, "cost_usd")?.first().copied().unwrap_or(0.0);
+    let cost_so_far_usd = f64_values(&so_far, "cost_usd")?
+        .first()
+        .copied()
+        .unwrap_or(0.0);
     Ok(Some(SpendForecast {
         month: month_label(month),
         cost_so_far_usd,

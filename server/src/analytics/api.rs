@@ -23,11 +23,15 @@ use crate::state::AppState;
 type QueryParams = std::result::Result<Query<MetricsQuery>, QueryRejection>;
 
 fn query_params(query: QueryParams) -> Result<MetricsQuery> {
-    query.map(|Query(q)| q).map_err(|e| Error::BadRequest(e.body_text()))
+    query
+        .map(|Query(q)| q)
+        .map_err(|e| Error::BadRequest(e.body_text()))
 }
 
 fn body<T>(payload: std::result::Result<Json<T>, JsonRejection>) -> Result<T> {
-    payload.map(|Json(t)| t).map_err(|e| Error::BadRequest(e.body_text()))
+    payload
+        .map(|Json(t)| t)
+        .map_err(|e| Error::BadRequest(e.body_text()))
 }
 
 /// `GET /api/v1/metrics/spend`
@@ -79,7 +83,10 @@ pub async fn productivity(
 }
 
 /// `GET /api/v1/plans`: the catalog (every signed-in user may read it).
-pub async fn list_plans(State(state): State<AppState>, _user: CurrentUser) -> Result<Json<Vec<CatalogPlan>>> {
+pub async fn list_plans(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<Vec<CatalogPlan>>> {
     Ok(Json(catalog::list(&state.db).await?))
 }
 
@@ -92,7 +99,10 @@ pub async fn create_plan(
     user.require_admin()?;
     let terms = body(payload)?;
     let id = catalog::create(&state.db, &terms).await?;
-    Ok((StatusCode::CREATED, Json(catalog::get(&state.db, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(catalog::get(&state.db, id).await?),
+    ))
 }
 
 /// `PUT /api/v1/plans/{id}` (admin): replaces a plan's price, limits, dates and notes.

@@ -49,7 +49,11 @@ impl PlanTerms {
         if self.vendor.trim().is_empty() || self.name.trim().is_empty() {
             return bad("vendor and name must not be empty".into());
         }
-        for (field, value) in [("usd_per_seat_month", self.usd_per_seat_month), ("limit_5h_usd", self.limit_5h_usd), ("limit_week_usd", self.limit_week_usd)] {
+        for (field, value) in [
+            ("usd_per_seat_month", self.usd_per_seat_month),
+            ("limit_5h_usd", self.limit_5h_usd),
+            ("limit_week_usd", self.limit_week_usd),
+        ] {
             if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
                 return bad(format!("{field} must be a non-negative number of dollars"));
             }
@@ -74,7 +78,11 @@ fn kind_text(kind: PlanKind) -> &'static str {
 fn plan_of(row: &AnyRow) -> Result<CatalogPlan> {
     let date = |column: &str| -> Result<Option<NaiveDate>> {
         let text: Option<String> = row.try_get(column)?;
-        text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| Error::Internal(format!("plan_catalog.{column} {t:?}: {e}")))).transpose()
+        text.map(|t| {
+            NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+                .map_err(|e| Error::Internal(format!("plan_catalog.{column} {t:?}: {e}")))
+        })
+        .transpose()
     };
     let kind = match row.try_get::<String, _>("kind")?.as_str() {
         "flat" => PlanKind::Flat,
@@ -102,36 +110,50 @@ const SELECT: &str = "SELECT id, vendor, name, kind, usd_per_seat_month, limit_5
 
 /// The whole catalog, by vendor, name and start date.
 pub async fn list(db: &Db) -> Result<Vec<CatalogPlan>> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY vendor, name, valid_from, id")).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY vendor, name, valid_from, id"))
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter().map(plan_of).collect()
 }
 
 /// One plan.
 pub async fn get(db: &Db, id: i64) -> Result<CatalogPlan> {
-    let row = sqlx::query(&format!("{SELECT} WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
-    row.as_ref().map(plan_of).transpose()?.ok_or_else(|| Error::NotFound(format!("plan {id}")))
+    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref()
+        .map(plan_of)
+        .transpose()?
+        .ok_or_else(|| Error::NotFound(format!("plan {id}")))
 }
 
 /// The catalog as the engine reads it.
 pub async fn plan_rows(db: &Db) -> Result<Vec<PlanRow>> {
     let plans = list(db).await?;
-    Ok(plans.into_iter().map(|p| PlanRow {
-        id: p.id,
-        vendor: p.terms.vendor,
-        name: p.terms.name,
-        kind: p.terms.kind,
-        usd_per_seat_month: p.terms.usd_per_seat_month,
-        limit_5h_usd: p.terms.limit_5h_usd,
-        limit_week_usd: p.terms.limit_week_usd,
-        valid_from: p.terms.valid_from,
-        valid_to: p.terms.valid_to,
-        source: p.terms.source,
-    }).collect())
+    Ok(plans
+        .into_iter()
+        .map(|p| PlanRow {
+            id: p.id,
+            vendor: p.terms.vendor,
+            name: p.terms.name,
+            kind: p.terms.kind,
+            usd_per_seat_month: p.terms.usd_per_seat_month,
+            limit_5h_usd: p.terms.limit_5h_usd,
+            limit_week_usd: p.terms.limit_week_usd,
+            valid_from: p.terms.valid_from,
+            valid_to: p.terms.valid_to,
+            source: p.terms.source,
+        })
+        .collect())
 }
 
 const WRITE_COLUMNS: &str = "vendor, name, kind, usd_per_seat_month, limit_5h_usd, limit_week_usd, valid_from, valid_to, source, notes, updated_at";
 
-fn bind_terms<'q>(query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, t: &PlanTerms) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+fn bind_terms<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    t: &PlanTerms,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     query
         .bind(t.vendor.trim().to_owned())
         .bind(t.name.trim().to_owned())
@@ -150,16 +172,25 @@ fn bind_terms<'q>(query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArgumen
 pub async fn create(db: &Db, terms: &PlanTerms) -> Result<i64> {
     terms.validate()?;
     let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id");
-    let row = bind_terms(sqlx::query(&sql), terms).fetch_one(&db.pool).await?;
+    let row = bind_terms(sqlx::query(&sql), terms)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(row.try_get("id")?)
 }
 
 /// Replaces a plan's terms.
 pub async fn update(db: &Db, id: i64, terms: &PlanTerms) -> Result<()> {
     terms.validate()?;
-    let sets: Vec<String> = WRITE_COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+    let sets: Vec<String> = WRITE_COLUMNS
+        .split(", ")
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
     let sql = format!("UPDATE plan_catalog SET {} WHERE id = $12", sets.join(", "));
-    let done = bind_terms(sqlx::query(&sql), terms).bind(id).execute(&db.pool).await?;
+    let done = bind_terms(sqlx::query(&sql), terms)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(format!("plan {id}")));
     }
@@ -197,11 +228,15 @@ fn shipped_notes() -> Vec<String> {
 
 /// Fills an empty catalog with the shipped plans and their default limits.
 pub async fn seed_if_empty(db: &Db) -> Result<()> {
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM plan_catalog").fetch_one(&db.pool).await?.try_get("n")?;
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM plan_catalog")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
     if count > 0 {
         return Ok(());
     }
-    let plans = default_plans().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
+    let plans =
+        default_plans().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
     let notes = shipped_notes();
     let mut tx = db.pool.begin().await?;
     let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
@@ -218,7 +253,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
             source: p.source,
             notes: notes.get(i).cloned().unwrap_or_default(),
         };
-        bind_terms(sqlx::query(&sql), &terms).execute(&mut *tx).await?;
+        bind_terms(sqlx::query(&sql), &terms)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -232,7 +269,11 @@ mod tests {
     fn the_shipped_notes_line_up_with_the_shipped_plans() {
         let notes = shipped_notes();
         assert_eq!(notes.len(), default_plans().map(|p| p.len()).unwrap_or(0));
-        assert!(notes[0].starts_with("Includes Claude Code."), "{}", notes[0]);
+        assert!(
+            notes[0].starts_with("Includes Claude Code."),
+            "{}",
+            notes[0]
+        );
     }
 
     #[test]
@@ -251,7 +292,9 @@ mod tests {
         };
         assert!(terms.validate().is_ok());
         terms.usd_per_seat_month = Some(-1.0);
-        assert!(matches!(terms.validate(), Err(Error::BadRequest(m)) if m.contains("usd_per_seat_month")));
+        assert!(
+            matches!(terms.validate(), Err(Error::BadRequest(m)) if m.contains("usd_per_seat_month"))
+        );
         terms.usd_per_seat_month = Some(20.0);
         terms.valid_to = NaiveDate::from_ymd_opt(2026, 1, 1);
         assert!(terms.validate().is_err());

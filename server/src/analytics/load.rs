@@ -28,7 +28,12 @@ pub struct Dims {
 
 impl Dims {
     /// Every dimension.
-    pub const ALL: Dims = Dims { model: true, project: true, repository: true, session: true };
+    pub const ALL: Dims = Dims {
+        model: true,
+        project: true,
+        repository: true,
+        session: true,
+    };
 }
 
 /// `AND <column> IN (...)` for a scope (ids are integers, formatted inline), or `None` when the
@@ -37,14 +42,22 @@ pub fn scope_sql(column: &str, ids: Option<&[i64]>) -> Option<String> {
     match ids {
         None => Some(String::new()),
         Some([]) => None,
-        Some(ids) => Some(format!(" AND {column} IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))),
+        Some(ids) => Some(format!(
+            " AND {column} IN ({})",
+            ids.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 
 /// The developers a report covers: users in scope who have the developer role, use an assistant
 /// or hold a seat (so admins and managers who never code are not counted as "not started").
 pub async fn developers(db: &Db, scope: &Scope) -> Result<Vec<DeveloperRow>> {
-    let Some(filter) = scope_sql("u.id", scope.user_ids()) else { return Ok(Vec::new()) };
+    let Some(filter) = scope_sql("u.id", scope.user_ids()) else {
+        return Ok(Vec::new());
+    };
     let sql = format!(
         "SELECT u.id, u.name, u.email FROM users u
          WHERE (u.role = 'developer'
@@ -54,15 +67,31 @@ pub async fn developers(db: &Db, scope: &Scope) -> Result<Vec<DeveloperRow>> {
     );
     let mut developers: Vec<DeveloperRow> = Vec::new();
     for row in sqlx::query(&sql).fetch_all(&db.pool).await? {
-        developers.push(DeveloperRow { user_id: row.try_get("id")?, name: row.try_get("name")?, email: row.try_get("email")?, teams: Vec::new(), plans: Vec::new() });
+        developers.push(DeveloperRow {
+            user_id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            teams: Vec::new(),
+            plans: Vec::new(),
+        });
     }
-    let index: HashMap<i64, usize> = developers.iter().enumerate().map(|(i, d)| (d.user_id, i)).collect();
-    for row in sqlx::query("SELECT user_id, team_id FROM team_members ORDER BY team_id").fetch_all(&db.pool).await? {
+    let index: HashMap<i64, usize> = developers
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.user_id, i))
+        .collect();
+    for row in sqlx::query("SELECT user_id, team_id FROM team_members ORDER BY team_id")
+        .fetch_all(&db.pool)
+        .await?
+    {
         if let Some(&i) = index.get(&row.try_get::<i64, _>("user_id")?) {
             developers[i].teams.push(row.try_get("team_id")?);
         }
     }
-    for row in sqlx::query("SELECT user_id, plan_id FROM seat_assignments ORDER BY vendor").fetch_all(&db.pool).await? {
+    for row in sqlx::query("SELECT user_id, plan_id FROM seat_assignments ORDER BY vendor")
+        .fetch_all(&db.pool)
+        .await?
+    {
         if let Some(&i) = index.get(&row.try_get::<i64, _>("user_id")?) {
             developers[i].plans.push(row.try_get("plan_id")?);
         }
@@ -72,15 +101,30 @@ pub async fn developers(db: &Db, scope: &Scope) -> Result<Vec<DeveloperRow>> {
 
 /// Every team (names for labels; membership comes with the developers).
 pub async fn teams(db: &Db) -> Result<Vec<TeamRow>> {
-    let rows = sqlx::query("SELECT id, name FROM teams ORDER BY id").fetch_all(&db.pool).await?;
-    rows.iter().map(|r| Ok(TeamRow { id: r.try_get("id")?, name: r.try_get("name")? })).collect()
+    let rows = sqlx::query("SELECT id, name FROM teams ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TeamRow {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
 }
 
 /// Whether every UTC offset of `tz` between the two instants is a whole number of hours.
 pub fn hour_aligned(tz: Tz, from_ms: i64, to_ms: i64) -> bool {
     const DAY_MS: i64 = 86_400_000;
     let whole = |ms: i64| match chrono::DateTime::from_timestamp_millis(ms) {
-        Some(utc) => tz.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc() % 3600 == 0,
+        Some(utc) => {
+            tz.offset_from_utc_datetime(&utc.naive_utc())
+                .fix()
+                .local_minus_utc()
+                % 3600
+                == 0
+        }
         None => false,
     };
     // Offsets change at most a few times a year: one look a day finds every one in the window.
@@ -90,16 +134,44 @@ pub fn hour_aligned(tz: Tz, from_ms: i64, to_ms: i64) -> bool {
 
 /// Usage of the developers in `user_ids` (all when `None`) in `[from_ms, to_ms)`, summed per
 /// user, hour, tool, price-known flag and the requested dimensions.
-pub async fn usage(db: &Db, tz: Tz, user_ids: Option<&[i64]>, from_ms: i64, to_ms: i64, dims: Dims) -> Result<Vec<UsageRow>> {
-    let Some(filter) = scope_sql("user_id", user_ids) else { return Ok(Vec::new()) };
-    let pick = |on: bool, column: &str, none: &str| if on { column.to_owned() } else { format!("{none} AS {column}") };
-    let keys = [pick(dims.model, "model", "''"), pick(dims.project, "project", "NULL"), pick(dims.repository, "repository", "NULL"), pick(dims.session, "session_id", "''")];
-    let grouped: Vec<&str> = [(dims.model, "model"), (dims.project, "project"), (dims.repository, "repository"), (dims.session, "session_id")]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, c)| *c)
-        .collect();
-    let group_by = std::iter::once("user_id, hour, tool, priced").chain(grouped).collect::<Vec<_>>().join(", ");
+pub async fn usage(
+    db: &Db,
+    tz: Tz,
+    user_ids: Option<&[i64]>,
+    from_ms: i64,
+    to_ms: i64,
+    dims: Dims,
+) -> Result<Vec<UsageRow>> {
+    let Some(filter) = scope_sql("user_id", user_ids) else {
+        return Ok(Vec::new());
+    };
+    let pick = |on: bool, column: &str, none: &str| {
+        if on {
+            column.to_owned()
+        } else {
+            format!("{none} AS {column}")
+        }
+    };
+    let keys = [
+        pick(dims.model, "model", "''"),
+        pick(dims.project, "project", "NULL"),
+        pick(dims.repository, "repository", "NULL"),
+        pick(dims.session, "session_id", "''"),
+    ];
+    let grouped: Vec<&str> = [
+        (dims.model, "model"),
+        (dims.project, "project"),
+        (dims.repository, "repository"),
+        (dims.session, "session_id"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, c)| *c)
+    .collect();
+    let group_by = std::iter::once("user_id, hour, tool, priced")
+        .chain(grouped)
+        .collect::<Vec<_>>()
+        .join(", ");
     let source = if hour_aligned(tz, from_ms, to_ms) {
         "usage_hourly".to_owned()
     } else {
@@ -122,7 +194,11 @@ pub async fn usage(db: &Db, tz: Tz, user_ids: Option<&[i64]>, from_ms: i64, to_m
          GROUP BY {group_by}",
         keys = keys.join(", "),
     );
-    let rows = sqlx::query(&sql).bind(from_ms).bind(to_ms).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&db.pool)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let tool: String = row.try_get("tool")?;
@@ -145,7 +221,11 @@ pub async fn usage(db: &Db, tz: Tz, user_ids: Option<&[i64]>, from_ms: i64, to_m
             output_tokens: row.try_get("output_tokens")?,
             cache_write_tokens: row.try_get("cache_write_tokens")?,
             cache_read_tokens: row.try_get("cache_read_tokens")?,
-            cost_usd: if priced { Some(row.try_get::<Option<f64>, _>("cost_usd")?.unwrap_or(0.0)) } else { None },
+            cost_usd: if priced {
+                Some(row.try_get::<Option<f64>, _>("cost_usd")?.unwrap_or(0.0))
+            } else {
+                None
+            },
             edits: row.try_get("edits")?,
             edits_unreviewed: row.try_get("edits_unreviewed")?,
         });
@@ -156,7 +236,9 @@ pub async fn usage(db: &Db, tz: Tz, user_ids: Option<&[i64]>, from_ms: i64, to_m
 /// One usage row per developer at the exact time of their first event before `end_ms`: all the
 /// productivity report needs from usage.
 pub async fn first_uses(db: &Db, user_ids: Option<&[i64]>, end_ms: i64) -> Result<Vec<UsageRow>> {
-    let Some(filter) = scope_sql("user_id", user_ids) else { return Ok(Vec::new()) };
+    let Some(filter) = scope_sql("user_id", user_ids) else {
+        return Ok(Vec::new());
+    };
     let sql = format!(
         "SELECT e.user_id, MIN(e.ts) AS first_ts FROM usage_events e
          JOIN (SELECT user_id, MIN(hour) AS first_hour FROM usage_hourly WHERE hour < $1{filter} GROUP BY user_id) f
@@ -195,7 +277,8 @@ pub async fn history_start_ms(db: &Db) -> Result<Option<i64>> {
     )
     .fetch_one(&db.pool)
     .await?;
-    let (pr, commit): (Option<i64>, Option<i64>) = (row.try_get("first_pr")?, row.try_get("first_commit")?);
+    let (pr, commit): (Option<i64>, Option<i64>) =
+        (row.try_get("first_pr")?, row.try_get("first_commit")?);
     Ok(pr.into_iter().chain(commit).min())
 }
 
@@ -216,17 +299,36 @@ mod tests {
 
     #[test]
     fn berlin_is_whole_hours_from_utc_all_year_but_kolkata_and_lord_howe_are_not() {
-        assert!(hour_aligned(chrono_tz::Europe::Berlin, JAN_2026, JAN_2026 + YEAR_MS));
-        assert!(!hour_aligned(chrono_tz::Asia::Kolkata, JAN_2026, JAN_2026 + YEAR_MS));
+        assert!(hour_aligned(
+            chrono_tz::Europe::Berlin,
+            JAN_2026,
+            JAN_2026 + YEAR_MS
+        ));
+        assert!(!hour_aligned(
+            chrono_tz::Asia::Kolkata,
+            JAN_2026,
+            JAN_2026 + YEAR_MS
+        ));
         // Lord Howe is +10:30 in winter and +11 in summer: January alone is aligned, the year is not.
-        assert!(hour_aligned(chrono_tz::Australia::Lord_Howe, JAN_2026, JAN_2026 + 20 * 86_400_000));
-        assert!(!hour_aligned(chrono_tz::Australia::Lord_Howe, JAN_2026, JAN_2026 + YEAR_MS));
+        assert!(hour_aligned(
+            chrono_tz::Australia::Lord_Howe,
+            JAN_2026,
+            JAN_2026 + 20 * 86_400_000
+        ));
+        assert!(!hour_aligned(
+            chrono_tz::Australia::Lord_Howe,
+            JAN_2026,
+            JAN_2026 + YEAR_MS
+        ));
     }
 
     #[test]
     fn an_empty_scope_loads_nothing_and_everyone_needs_no_filter() {
         assert_eq!(scope_sql("user_id", Some(&[])), None);
         assert_eq!(scope_sql("user_id", None).as_deref(), Some(""));
-        assert_eq!(scope_sql("user_id", Some(&[3, 7])).as_deref(), Some(" AND user_id IN (3, 7)"));
+        assert_eq!(
+            scope_sql("user_id", Some(&[3, 7])).as_deref(),
+            Some(" AND user_id IN (3, 7)")
+        );
     }
 }

@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use agentmeter_metrics::rows::{PlanKind, Tool};
-use agentmeter_web::pages::{AdminPlanCatalogPage, AdminSection, FlashKind, NavSection, PlanCatalogRow};
+use agentmeter_web::pages::{
+    AdminPlanCatalogPage, AdminSection, FlashKind, NavSection, PlanCatalogRow,
+};
 use agentmeter_web::{format, Figure};
 
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
@@ -56,7 +58,9 @@ fn row(plan: &CatalogPlan) -> PlanCatalogRow {
     PlanCatalogRow {
         tool: tool_label(&t.vendor),
         plan: t.name.clone(),
-        monthly_price: t.usd_per_seat_month.map_or_else(|| Figure::new("custom", f64::MAX), Figure::usd),
+        monthly_price: t
+            .usd_per_seat_month
+            .map_or_else(|| Figure::new("custom", f64::MAX), Figure::usd),
         included: t.notes.clone(),
         valid_from: t.valid_from.map(format::date).unwrap_or_default(),
         valid_to: t.valid_to.map(format::date).unwrap_or_default(),
@@ -64,17 +68,30 @@ fn row(plan: &CatalogPlan) -> PlanCatalogRow {
     }
 }
 
-async fn page(state: &AppState, user: &CurrentUser, done: Option<&str>, error: Option<String>) -> Result<AdminPlanCatalogPage> {
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    done: Option<&str>,
+    error: Option<String>,
+) -> Result<AdminPlanCatalogPage> {
     let mut chrome = chrome(state, user, NavSection::Admin(AdminSection::PlanCatalog));
     if let Some(message) = done.filter(|m| !m.is_empty()) {
         chrome = chrome.with_flash(FlashKind::Success, message);
     }
     let catalog = catalog::list(&state.db).await?.iter().map(row).collect();
-    Ok(AdminPlanCatalogPage { chrome, catalog, error })
+    Ok(AdminPlanCatalogPage {
+        chrome,
+        catalog,
+        error,
+    })
 }
 
 /// `GET /admin/plans`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Response> {
     user.require_admin()?;
     Ok(render(page(&state, &user, done.done.as_deref(), None).await?)?.into_response())
 }
@@ -85,16 +102,24 @@ fn terms_of(form: &AddPriceForm, existing: &[CatalogPlan]) -> Result<PlanTerms> 
         "codex" => Tool::Codex.vendor(),
         other => return Err(Error::BadRequest(format!("unknown tool {other:?}"))),
     };
-    let price: f64 = form.monthly_price_usd.trim().parse().map_err(|_| Error::BadRequest("the monthly price must be a number of dollars".into()))?;
+    let price: f64 =
+        form.monthly_price_usd.trim().parse().map_err(|_| {
+            Error::BadRequest("the monthly price must be a number of dollars".into())
+        })?;
     let date = |field: &str, text: &str| -> Result<Option<NaiveDate>> {
         let text = text.trim();
         if text.is_empty() {
             return Ok(None);
         }
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").map(Some).map_err(|_| Error::BadRequest(format!("{field} must be a date like 2026-11-28")))
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| Error::BadRequest(format!("{field} must be a date like 2026-11-28")))
     };
     let name = form.name.trim();
-    let same = existing.iter().filter(|p| p.terms.vendor == vendor && p.terms.name == name).max_by_key(|p| p.terms.valid_from);
+    let same = existing
+        .iter()
+        .filter(|p| p.terms.vendor == vendor && p.terms.name == name)
+        .max_by_key(|p| p.terms.valid_from);
     Ok(PlanTerms {
         vendor: vendor.to_owned(),
         name: name.to_owned(),
@@ -110,7 +135,11 @@ fn terms_of(form: &AddPriceForm, existing: &[CatalogPlan]) -> Result<PlanTerms> 
 }
 
 /// `POST /admin/plans`: adds a price, or shows the page again with what went wrong.
-pub async fn add_price(State(state): State<AppState>, user: CurrentUser, Form(form): Form<AddPriceForm>) -> Result<Response> {
+pub async fn add_price(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<AddPriceForm>,
+) -> Result<Response> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     let existing = catalog::list(&state.db).await?;

@@ -58,17 +58,33 @@ fn given(value: &Option<String>) -> Option<&str> {
 }
 
 fn date(name: &str, value: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| Error::BadRequest(format!("{name} must be a date like 2026-11-28, got {value:?}")))
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        Error::BadRequest(format!(
+            "{name} must be a date like 2026-11-28, got {value:?}"
+        ))
+    })
 }
 
-fn weeks(name: &str, value: Option<&str>, default: u32, range: std::ops::RangeInclusive<u32>) -> Result<u32> {
-    let Some(value) = value else { return Ok(default) };
+fn weeks(
+    name: &str,
+    value: Option<&str>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
     value
         .parse::<u32>()
         .ok()
         .filter(|w| range.contains(w))
-        .ok_or_else(|| Error::BadRequest(format!("{name} must be a whole number of weeks from {} to {}, got {value:?}", range.start(), range.end())))
+        .ok_or_else(|| {
+            Error::BadRequest(format!(
+                "{name} must be a whole number of weeks from {} to {}, got {value:?}",
+                range.start(),
+                range.end()
+            ))
+        })
 }
 
 /// Today in the organisation's time zone.
@@ -79,12 +95,18 @@ pub fn today(tz: Tz) -> NaiveDate {
 impl MetricsQuery {
     /// The `team` / `user` filters.
     pub fn scope_filter(&self) -> ScopeFilter {
-        ScopeFilter { team: self.team.clone(), user: self.user.clone() }
+        ScopeFilter {
+            team: self.team.clone(),
+            user: self.user.clone(),
+        }
     }
 
     /// `from`..`to`, with the documented defaults.
     pub fn range(&self, tz: Tz) -> Result<DateRange> {
-        let to = given(&self.to).map(|v| date("to", v)).transpose()?.unwrap_or_else(|| today(tz));
+        let to = given(&self.to)
+            .map(|v| date("to", v))
+            .transpose()?
+            .unwrap_or_else(|| today(tz));
         let from = match given(&self.from) {
             Some(v) => date("from", v)?,
             None => to
@@ -120,18 +142,38 @@ impl MetricsQuery {
             None => None,
             Some("claude-code") => Some(Tool::ClaudeCode),
             Some("codex") => Some(Tool::Codex),
-            Some(other) => return Err(Error::BadRequest(format!("tool must be claude-code or codex, got {other:?}"))),
+            Some(other) => {
+                return Err(Error::BadRequest(format!(
+                    "tool must be claude-code or codex, got {other:?}"
+                )))
+            }
         };
-        Ok(SpendQuery { range: self.range(tz)?, group_by, tool })
+        Ok(SpendQuery {
+            range: self.range(tz)?,
+            group_by,
+            tool,
+        })
     }
 
     /// `to`, window lengths and history start of the productivity report.
     pub fn productivity(&self, tz: Tz) -> Result<ProductivityQuery> {
         Ok(ProductivityQuery {
             to: self.range(tz)?.to,
-            baseline_weeks: weeks("baseline_weeks", given(&self.baseline_weeks), DEFAULT_BASELINE_WEEKS, 1..=104)?,
-            ramp_weeks: weeks("ramp_weeks", given(&self.ramp_weeks), DEFAULT_RAMP_WEEKS, 0..=52)?,
-            history_from: given(&self.history_from).map(|v| date("history_from", v)).transpose()?,
+            baseline_weeks: weeks(
+                "baseline_weeks",
+                given(&self.baseline_weeks),
+                DEFAULT_BASELINE_WEEKS,
+                1..=104,
+            )?,
+            ramp_weeks: weeks(
+                "ramp_weeks",
+                given(&self.ramp_weeks),
+                DEFAULT_RAMP_WEEKS,
+                0..=52,
+            )?,
+            history_from: given(&self.history_from)
+                .map(|v| date("history_from", v))
+                .transpose()?,
         })
     }
 }
@@ -141,33 +183,71 @@ mod tests {
     use super::*;
 
     fn query(from: Option<&str>, to: Option<&str>) -> MetricsQuery {
-        MetricsQuery { from: from.map(str::to_owned), to: to.map(str::to_owned), ..MetricsQuery::default() }
+        MetricsQuery {
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            ..MetricsQuery::default()
+        }
     }
 
     #[test]
     fn without_from_the_range_starts_on_the_first_of_the_month_two_months_back() {
-        let range = query(None, Some("2026-01-15")).range(chrono_tz::UTC).expect("range");
-        assert_eq!(range.from, NaiveDate::from_ymd_opt(2025, 11, 1).expect("date"));
-        assert_eq!(range.to, NaiveDate::from_ymd_opt(2026, 1, 15).expect("date"));
+        let range = query(None, Some("2026-01-15"))
+            .range(chrono_tz::UTC)
+            .expect("range");
+        assert_eq!(
+            range.from,
+            NaiveDate::from_ymd_opt(2025, 11, 1).expect("date")
+        );
+        assert_eq!(
+            range.to,
+            NaiveDate::from_ymd_opt(2026, 1, 15).expect("date")
+        );
     }
 
     #[test]
     fn a_malformed_date_or_an_inverted_range_is_a_bad_request_naming_the_parameter() {
-        let err = query(Some("2026-13-01"), None).range(chrono_tz::UTC).expect_err("bad month");
-        assert!(matches!(&err, Error::BadRequest(m) if m.starts_with("from must be a date")), "{err}");
-        let err = query(Some("2026-02-01"), Some("2026-01-01")).range(chrono_tz::UTC).expect_err("inverted");
+        let err = query(Some("2026-13-01"), None)
+            .range(chrono_tz::UTC)
+            .expect_err("bad month");
+        assert!(
+            matches!(&err, Error::BadRequest(m) if m.starts_with("from must be a date")),
+            "{err}"
+        );
+        let err = query(Some("2026-02-01"), Some("2026-01-01"))
+            .range(chrono_tz::UTC)
+            .expect_err("inverted");
         assert!(matches!(err, Error::BadRequest(_)));
     }
 
     #[test]
     fn an_unknown_group_by_or_tool_is_rejected_and_weeks_default_when_absent() {
-        let bad = MetricsQuery { group_by: Some("planet".into()), ..MetricsQuery::default() };
-        assert!(matches!(bad.spend(chrono_tz::UTC), Err(Error::BadRequest(m)) if m.contains("planet")));
-        let bad = MetricsQuery { tool: Some("cursor".into()), ..MetricsQuery::default() };
+        let bad = MetricsQuery {
+            group_by: Some("planet".into()),
+            ..MetricsQuery::default()
+        };
+        assert!(
+            matches!(bad.spend(chrono_tz::UTC), Err(Error::BadRequest(m)) if m.contains("planet"))
+        );
+        let bad = MetricsQuery {
+            tool: Some("cursor".into()),
+            ..MetricsQuery::default()
+        };
         assert!(bad.spend(chrono_tz::UTC).is_err());
-        let q = MetricsQuery { ramp_weeks: Some("2".into()), ..MetricsQuery::default() }.productivity(chrono_tz::UTC).expect("params");
-        assert_eq!((q.baseline_weeks, q.ramp_weeks), (DEFAULT_BASELINE_WEEKS, 2));
-        let bad = MetricsQuery { baseline_weeks: Some("0".into()), ..MetricsQuery::default() };
+        let q = MetricsQuery {
+            ramp_weeks: Some("2".into()),
+            ..MetricsQuery::default()
+        }
+        .productivity(chrono_tz::UTC)
+        .expect("params");
+        assert_eq!(
+            (q.baseline_weeks, q.ramp_weeks),
+            (DEFAULT_BASELINE_WEEKS, 2)
+        );
+        let bad = MetricsQuery {
+            baseline_weeks: Some("0".into()),
+            ..MetricsQuery::default()
+        };
         assert!(bad.productivity(chrono_tz::UTC).is_err());
     }
 }

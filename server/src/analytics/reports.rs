@@ -5,7 +5,9 @@ use agentmeter_metrics::adoption::{adoption_report, AdoptionParams, AdoptionRepo
 use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
-use agentmeter_metrics::productivity::{productivity_report, ProductivityParams, ProductivityReport};
+use agentmeter_metrics::productivity::{
+    productivity_report, ProductivityParams, ProductivityReport,
+};
 use agentmeter_metrics::spend::{spend_report, SpendParams, SpendReport};
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -25,13 +27,19 @@ pub const BOOTSTRAP_ITERATIONS: usize = 2000;
 /// Level of the lift interval.
 pub const CONFIDENCE: f64 = 0.9;
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> agentmeter_metrics::Result<T> + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("metrics task: {e}")))?.map_err(engine_error)
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> agentmeter_metrics::Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Internal(format!("metrics task: {e}")))?
+        .map_err(engine_error)
 }
 
 fn utc_bounds(state: &AppState, range: &DateRange) -> Result<(i64, i64)> {
     let from = local_midnight_utc_ms(range.from, state.org_tz).map_err(engine_error)?;
-    let to = local_midnight_utc_ms(range.to + TimeDelta::days(1), state.org_tz).map_err(engine_error)?;
+    let to =
+        local_midnight_utc_ms(range.to + TimeDelta::days(1), state.org_tz).map_err(engine_error)?;
     Ok((from, to))
 }
 
@@ -52,7 +60,12 @@ pub async fn spend(state: &AppState, scope: &Scope, query: &SpendQuery) -> Resul
     if let Some(tool) = query.tool {
         usage.retain(|row| row.tool == tool);
     }
-    let params = SpendParams { range: query.range, tz, group_by: query.group_by, as_of: Utc::now() };
+    let params = SpendParams {
+        range: query.range,
+        tz,
+        group_by: query.group_by,
+        as_of: Utc::now(),
+    };
     blocking(move || spend_report(&usage_frame(&usage, tz)?, &developers, &teams, &params)).await
 }
 
@@ -65,8 +78,21 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
     let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
     let (from, to) = range.load_window_utc_ms(tz).map_err(engine_error)?;
     let usage = load::usage(&state.db, tz, Some(&ids), from, to, Dims::default()).await?;
-    let params = PlansParams { range, tz, underused_fraction: UNDERUSED_FRACTION };
-    blocking(move || plans_report(&usage_frame(&usage, tz)?, &developers, &teams, &catalog, &params)).await
+    let params = PlansParams {
+        range,
+        tz,
+        underused_fraction: UNDERUSED_FRACTION,
+    };
+    blocking(move || {
+        plans_report(
+            &usage_frame(&usage, tz)?,
+            &developers,
+            &teams,
+            &catalog,
+            &params,
+        )
+    })
+    .await
 }
 
 /// Adoption over the range (first use and the ramp look at all usage up to `to`).
@@ -76,27 +102,54 @@ pub async fn adoption(state: &AppState, scope: &Scope, range: DateRange) -> Resu
     let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
     let (from, to) = utc_bounds(state, &range)?;
     // Sessions matter only inside the range; earlier usage only needs time and cost.
-    let mut usage = load::usage(&state.db, tz, Some(&ids), i64::MIN / 2, from, Dims::default()).await?;
-    usage.extend(load::usage(&state.db, tz, Some(&ids), from, to, Dims { session: true, ..Dims::default() }).await?);
+    let mut usage = load::usage(
+        &state.db,
+        tz,
+        Some(&ids),
+        i64::MIN / 2,
+        from,
+        Dims::default(),
+    )
+    .await?;
+    usage.extend(
+        load::usage(
+            &state.db,
+            tz,
+            Some(&ids),
+            from,
+            to,
+            Dims {
+                session: true,
+                ..Dims::default()
+            },
+        )
+        .await?,
+    );
     let params = AdoptionParams { range, tz };
     blocking(move || adoption_report(&usage_frame(&usage, tz)?, &developers, &params)).await
 }
 
 /// Before/after productivity and the team lifts, up to `query.to`.
-pub async fn productivity(state: &AppState, scope: &Scope, query: &ProductivityQuery) -> Result<ProductivityReport> {
+pub async fn productivity(
+    state: &AppState,
+    scope: &Scope,
+    query: &ProductivityQuery,
+) -> Result<ProductivityReport> {
     let tz = state.org_tz;
     let developers = load::developers(&state.db, scope).await?;
     let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
     let end = local_midnight_utc_ms(query.to + TimeDelta::days(1), tz).map_err(engine_error)?;
     let firsts = load::first_uses(&state.db, Some(&ids), end).await?;
     let earliest_first = firsts.iter().map(|r| r.ts_utc_ms).min().unwrap_or(end);
-    let baseline_start = earliest_first - TimeDelta::weeks(i64::from(query.baseline_weeks)).num_milliseconds();
+    let baseline_start =
+        earliest_first - TimeDelta::weeks(i64::from(query.baseline_weeks)).num_milliseconds();
     let prs = crate::reviews::load::pull_request_rows(&state.db, baseline_start, end).await?;
     let commits = crate::reviews::load::commit_rows(&state.db, baseline_start, end).await?;
     let history_from = match query.history_from {
         Some(date) => date,
         None => match load::history_start_ms(&state.db).await? {
-            Some(ms) => DateTime::from_timestamp_millis(ms).map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
+            Some(ms) => DateTime::from_timestamp_millis(ms)
+                .map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
             None => query.to,
         },
     };
@@ -111,5 +164,14 @@ pub async fn productivity(state: &AppState, scope: &Scope, query: &ProductivityQ
         seed: 42,
         confidence: CONFIDENCE,
     };
-    blocking(move || productivity_report(&usage_frame(&firsts, tz)?, &developers, &prs, &commits, &params)).await
+    blocking(move || {
+        productivity_report(
+            &usage_frame(&firsts, tz)?,
+            &developers,
+            &prs,
+            &commits,
+            &params,
+        )
+    })
+    .await
 }

@@ -26,7 +26,11 @@ pub fn hour_of(ts_ms: i64) -> i64 {
 }
 
 /// Recomputes the buckets of `user_id` for the given hours from the raw events.
-pub async fn refresh_hours(conn: &mut AnyConnection, user_id: i64, hours: &BTreeSet<i64>) -> Result<()> {
+pub async fn refresh_hours(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    hours: &BTreeSet<i64>,
+) -> Result<()> {
     let hours: Vec<i64> = hours.iter().copied().collect();
     for chunk in hours.chunks(HOURS_PER_STATEMENT) {
         let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();

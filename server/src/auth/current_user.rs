@@ -21,7 +21,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub enum Credential {
     ApiToken,
     /// A browser session, with the CSRF token its forms must echo.
-    Session { csrf_token: String },
+    Session {
+        csrf_token: String,
+    },
 }
 
 /// The authenticated caller and the teams they belong to.
@@ -43,7 +45,12 @@ impl CurrentUser {
     /// Teams whose data this user may see beyond their own: all for admins (None), managed ones for managers.
     pub fn managed_team_ids(&self) -> Vec<i64> {
         match self.role {
-            Role::Manager => self.memberships.iter().filter(|m| m.is_manager).map(|m| m.team_id).collect(),
+            Role::Manager => self
+                .memberships
+                .iter()
+                .filter(|m| m.is_manager)
+                .map(|m| m.team_id)
+                .collect(),
             Role::Admin | Role::Developer => Vec::new(),
         }
     }
@@ -65,7 +72,9 @@ impl CurrentUser {
     pub fn check_csrf(&self, sent: &str) -> Result<()> {
         match &self.credential {
             Credential::ApiToken => Ok(()),
-            Credential::Session { csrf_token } if secret::constant_time_eq(csrf_token, sent) => Ok(()),
+            Credential::Session { csrf_token } if secret::constant_time_eq(csrf_token, sent) => {
+                Ok(())
+            }
             Credential::Session { .. } => Err(Error::Csrf),
         }
     }
@@ -90,7 +99,9 @@ impl FromRequestParts<AppState> for CurrentUser {
                 .and_then(|h| h.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or(Error::Unauthorized)?;
-            let user_id = tokens::authenticate(&state.db, &secret::digest(token)).await?.ok_or(Error::Unauthorized)?;
+            let user_id = tokens::authenticate(&state.db, &secret::digest(token))
+                .await?
+                .ok_or(Error::Unauthorized)?;
             return load(state, user_id, Credential::ApiToken).await;
         }
         let jar = CookieJar::from_headers(&parts.headers);
@@ -98,14 +109,28 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session = sessions::find_live(&state.db, &secret::digest(cookie.value()))
             .await?
             .ok_or(Error::Unauthorized)?;
-        let user = load(state, session.user_id, Credential::Session { csrf_token: session.csrf_token }).await?;
+        let user = load(
+            state,
+            session.user_id,
+            Credential::Session {
+                csrf_token: session.csrf_token,
+            },
+        )
+        .await?;
         // Cookie-authenticated writes to the JSON API must prove they come from our pages;
         // page forms check their hidden field in the handler.
         let is_write = !parts.method.is_safe();
         // Nested routers see a stripped path; the original URI tells whether this is the API.
-        let path = parts.extensions.get::<OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
         if is_write && path.starts_with("/api/") {
-            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             user.check_csrf(sent)?;
         }
         Ok(user)
@@ -113,7 +138,16 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 async fn load(state: &AppState, user_id: i64, credential: Credential) -> Result<CurrentUser> {
-    let user = accounts::user_by_id(&state.db, user_id).await?.ok_or(Error::Unauthorized)?;
+    let user = accounts::user_by_id(&state.db, user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
     let memberships = accounts::memberships(&state.db, user_id).await?;
-    Ok(CurrentUser { id: user.id, email: user.email, name: user.name, role: user.role, memberships, credential })
+    Ok(CurrentUser {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        memberships,
+        credential,
+    })
 }

@@ -18,13 +18,20 @@ pub const LOGIN_CSRF_COOKIE: &str = "am_login_csrf";
 
 /// Checks email and password. Every failure, unknown email or wrong password, gives the same error
 /// after the same work (one argon2 verification), and counts against the throttle.
-pub async fn check_password(state: &AppState, email: &str, password: SecretString, ip: IpAddr) -> Result<User> {
+pub async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: SecretString,
+    ip: IpAddr,
+) -> Result<User> {
     let account = email.trim().to_lowercase();
     state.throttle.check(&account, ip)?;
     let user = accounts::user_by_email(&state.db, &account).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(stored, password).await?;
-    state.password_checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state
+        .password_checks
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match user {
         Some(user) if matches => {
             state.throttle.record_success(&account);
@@ -46,10 +53,21 @@ pub struct NewSession {
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<NewSession> {
     sessions::purge_expired(&state.db).await?;
     let cookie_value = secret::random_secret();
-    let max_age_secs = i64::try_from(state.settings.session_ttl_hours).unwrap_or(i64::MAX / 3_600_000) * 3600;
+    let max_age_secs =
+        i64::try_from(state.settings.session_ttl_hours).unwrap_or(i64::MAX / 3_600_000) * 3600;
     let expires_at = now_ms() + max_age_secs * 1000;
-    sessions::insert(&state.db, &secret::digest(&cookie_value), user_id, &secret::random_secret(), expires_at).await?;
-    Ok(NewSession { cookie_value, max_age_secs })
+    sessions::insert(
+        &state.db,
+        &secret::digest(&cookie_value),
+        user_id,
+        &secret::random_secret(),
+        expires_at,
+    )
+    .await?;
+    Ok(NewSession {
+        cookie_value,
+        max_age_secs,
+    })
 }
 
 pub async fn end_session(state: &AppState, cookie_value: &str) -> Result<()> {

@@ -19,14 +19,16 @@ const LANES: u32 = 1;
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 fn argon2() -> Result<Argon2<'static>> {
-    let params = Params::new(MEMORY_KIB, PASSES, LANES, None).map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None)
+        .map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 /// A hash of a password nobody knows, checked when the email is unknown so that an unknown
 /// email and a wrong password cost the same work and give the same answer.
-static DUMMY_HASH: LazyLock<Option<String>> =
-    LazyLock::new(|| hash_blocking(&SecretString::from("agentmeter-dummy-password".to_owned())).ok());
+static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
+    hash_blocking(&SecretString::from("agentmeter-dummy-password".to_owned())).ok()
+});
 
 /// How many password checks this process ran; lets tests see that both failure paths verify.
 static VERIFICATIONS: AtomicU64 = AtomicU64::new(0);
@@ -37,7 +39,9 @@ pub fn verification_count() -> u64 {
 
 pub fn validate_new_password(password: &SecretString) -> Result<()> {
     if password.expose_secret().chars().count() < MIN_PASSWORD_CHARS {
-        return Err(Error::BadRequest(format!("password must have at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(Error::BadRequest(format!(
+            "password must have at least {MIN_PASSWORD_CHARS} characters"
+        )));
     }
     Ok(())
 }
@@ -62,7 +66,9 @@ fn verify_blocking(stored: Option<&str>, password: &SecretString) -> bool {
         },
     };
     let matches = match (PasswordHash::new(hash), argon2()) {
-        (Ok(parsed), Ok(argon)) => argon.verify_password(password.expose_secret().as_bytes(), &parsed).is_ok(),
+        (Ok(parsed), Ok(argon)) => argon
+            .verify_password(password.expose_secret().as_bytes(), &parsed)
+            .is_ok(),
         _ => false,
     };
     real && matches
@@ -92,8 +98,14 @@ mod tests {
     fn a_hash_verifies_its_password_and_no_other() {
         let hash = hash_blocking(&secret("correct horse battery")).expect("hash");
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_blocking(Some(&hash), &secret("correct horse battery")));
-        assert!(!verify_blocking(Some(&hash), &secret("wrong horse battery")));
+        assert!(verify_blocking(
+            Some(&hash),
+            &secret("correct horse battery")
+        ));
+        assert!(!verify_blocking(
+            Some(&hash),
+            &secret("wrong horse battery")
+        ));
     }
 
     #[test]

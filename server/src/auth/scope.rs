@@ -48,9 +48,21 @@ fn forbidden() -> Error {
 
 /// Resolves the filters against what the caller may see: admins everything, managers the teams
 /// they manage (and themselves), developers only themselves.
-pub async fn resolve(state: &AppState, caller: &CurrentUser, filter: &ScopeFilter) -> Result<Scope> {
-    let team = filter.team.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let user = filter.user.as_deref().map(str::trim).filter(|u| !u.is_empty());
+pub async fn resolve(
+    state: &AppState,
+    caller: &CurrentUser,
+    filter: &ScopeFilter,
+) -> Result<Scope> {
+    let team = filter
+        .team
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let user = filter
+        .user
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
 
     let team_members = match team {
         None => None,
@@ -83,7 +95,9 @@ pub async fn resolve(state: &AppState, caller: &CurrentUser, filter: &ScopeFilte
     let chosen_user = match user {
         None => None,
         Some(email) => match accounts::user_by_email(&state.db, email).await? {
-            Some(found) if visible.as_ref().is_none_or(|ids| ids.contains(&found.id)) => Some(found.id),
+            Some(found) if visible.as_ref().is_none_or(|ids| ids.contains(&found.id)) => {
+                Some(found.id)
+            }
             None if caller.is_admin() => return Err(Error::NotFound(format!("user {email:?}"))),
             _ => return Err(forbidden()),
         },

@@ -37,11 +37,26 @@ impl LoginThrottle {
     /// Refuses with 429 (and when to retry) if the account or the IP has used up its failures.
     pub fn check(&self, account: &str, ip: IpAddr) -> Result<()> {
         let now = Instant::now();
-        let mut failures = self.failures.lock().map_err(|_| Error::Internal("throttle lock poisoned".into()))?;
-        let account_wait = wait(failures.by_account.get_mut(account), self.max_per_account, self.window, now);
-        let ip_wait = wait(failures.by_ip.get_mut(&ip), self.max_per_ip, self.window, now);
+        let mut failures = self
+            .failures
+            .lock()
+            .map_err(|_| Error::Internal("throttle lock poisoned".into()))?;
+        let account_wait = wait(
+            failures.by_account.get_mut(account),
+            self.max_per_account,
+            self.window,
+            now,
+        );
+        let ip_wait = wait(
+            failures.by_ip.get_mut(&ip),
+            self.max_per_ip,
+            self.window,
+            now,
+        );
         match account_wait.max(ip_wait) {
-            Some(wait) => Err(Error::TooManyRequests { retry_after_secs: wait.as_secs().max(1) }),
+            Some(wait) => Err(Error::TooManyRequests {
+                retry_after_secs: wait.as_secs().max(1),
+            }),
             None => Ok(()),
         }
     }
@@ -49,12 +64,20 @@ impl LoginThrottle {
     pub fn record_failure(&self, account: &str, ip: IpAddr) {
         let now = Instant::now();
         if let Ok(mut failures) = self.failures.lock() {
-            failures.by_account.entry(account.to_owned()).or_default().push_back(now);
+            failures
+                .by_account
+                .entry(account.to_owned())
+                .or_default()
+                .push_back(now);
             failures.by_ip.entry(ip).or_default().push_back(now);
             // Bound memory under a spray of distinct emails: forget accounts whose window passed.
             if failures.by_account.len() > 10_000 {
                 let window = self.window;
-                failures.by_account.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < window));
+                failures.by_account.retain(|_, times| {
+                    times
+                        .back()
+                        .is_some_and(|t| now.duration_since(*t) < window)
+                });
             }
         }
     }
@@ -68,15 +91,25 @@ impl LoginThrottle {
 }
 
 /// How long until one of the failures in `times` leaves the window, if the limit is reached.
-fn wait(times: Option<&mut VecDeque<Instant>>, max: usize, window: Duration, now: Instant) -> Option<Duration> {
+fn wait(
+    times: Option<&mut VecDeque<Instant>>,
+    max: usize,
+    window: Duration,
+    now: Instant,
+) -> Option<Duration> {
     let times = times?;
-    while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
+    while times
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= window)
+    {
         times.pop_front();
     }
     if times.len() < max {
         return None;
     }
-    times.front().map(|oldest| window.saturating_sub(now.duration_since(*oldest)))
+    times
+        .front()
+        .map(|oldest| window.saturating_sub(now.duration_since(*oldest)))
 }
 
 #[cfg(test)]
@@ -93,10 +126,14 @@ mod tests {
             throttle.record_failure("ada@example.com", IP);
         }
         match throttle.check("ada@example.com", IP) {
-            Err(Error::TooManyRequests { retry_after_secs }) => assert!((1..=60).contains(&retry_after_secs)),
+            Err(Error::TooManyRequests { retry_after_secs }) => {
+                assert!((1..=60).contains(&retry_after_secs))
+            }
             other => panic!("expected 429, got {other:?}"),
         }
-        throttle.check("bob@example.com", IP).expect("other accounts are not affected");
+        throttle
+            .check("bob@example.com", IP)
+            .expect("other accounts are not affected");
     }
 
     #[test]

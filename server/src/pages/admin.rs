@@ -7,8 +7,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
-    AdminSection, AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, FlashKind, NavSection, NewApiToken,
-    NewUserForm, PageChrome, Role as ViewRole, TeamRow, UserRow,
+    AdminSection, AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, FlashKind,
+    NavSection, NewApiToken, NewUserForm, PageChrome, Role as ViewRole, TeamRow, UserRow,
 };
 use agentmeter_web::{format, Figure};
 
@@ -26,7 +26,12 @@ pub struct Done {
     done: Option<String>,
 }
 
-fn admin_chrome(state: &AppState, user: &CurrentUser, tab: AdminSection, done: Option<&str>) -> PageChrome {
+fn admin_chrome(
+    state: &AppState,
+    user: &CurrentUser,
+    tab: AdminSection,
+    done: Option<&str>,
+) -> PageChrome {
     let chrome = chrome(state, user, NavSection::Admin(tab));
     match done {
         Some(message) if !message.is_empty() => chrome.with_flash(FlashKind::Success, message),
@@ -49,7 +54,12 @@ fn date_time(state: &AppState, millis: Option<i64>) -> String {
         .unwrap_or_else(|| "never".into())
 }
 
-async fn users_page(state: &AppState, user: &CurrentUser, form: NewUserForm, done: Option<&str>) -> Result<AdminUsersPage> {
+async fn users_page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: NewUserForm,
+    done: Option<&str>,
+) -> Result<AdminUsersPage> {
     let mut rows = Vec::new();
     for u in accounts::list_users(&state.db).await? {
         let teams = accounts::memberships(&state.db, u.id).await?;
@@ -57,24 +67,42 @@ async fn users_page(state: &AppState, user: &CurrentUser, form: NewUserForm, don
             email: u.email,
             name: u.name,
             role: view_role(u.role),
-            teams: teams.iter().map(|m| m.team.as_str()).collect::<Vec<_>>().join(", "),
+            teams: teams
+                .iter()
+                .map(|m| m.team.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             github: u.github_login.unwrap_or_default(),
             gitlab: u.gitlab_login.unwrap_or_default(),
             plan: String::new(),
         });
     }
-    let known_teams = accounts::list_teams(&state.db).await?.into_iter().map(|t| t.name).collect();
+    let known_teams = accounts::list_teams(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
     Ok(AdminUsersPage {
         chrome: admin_chrome(state, user, AdminSection::Users, done),
         users: rows,
-        form: NewUserForm { known_teams, ..form },
+        form: NewUserForm {
+            known_teams,
+            ..form
+        },
     })
 }
 
 /// `GET /admin/users`
-pub async fn users(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response> {
+pub async fn users(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Response> {
     user.require_admin()?;
-    Ok(render(users_page(&state, &user, NewUserForm::default(), done.done.as_deref()).await?)?.into_response())
+    Ok(
+        render(users_page(&state, &user, NewUserForm::default(), done.done.as_deref()).await?)?
+            .into_response(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -95,20 +123,35 @@ pub struct AddUserForm {
 }
 
 /// `POST /admin/users`: adds the user, or shows the form again with what went wrong.
-pub async fn add_user(State(state): State<AppState>, user: CurrentUser, Form(form): Form<AddUserForm>) -> Result<Response> {
+pub async fn add_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<AddUserForm>,
+) -> Result<Response> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     let request = AddUser {
         email: form.email.clone(),
         name: form.name.clone(),
         role: form.role.clone(),
-        teams: form.teams.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect(),
+        teams: form
+            .teams
+            .split(',')
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect(),
         github: Some(form.github.clone()),
         gitlab: Some(form.gitlab.clone()),
-        password: Some(form.password.clone()).filter(|p| !p.is_empty()).map(SecretString::from),
+        password: Some(form.password.clone())
+            .filter(|p| !p.is_empty())
+            .map(SecretString::from),
     };
     match admin::add_user(&state.db, request).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/users?done=User+{}+added", urlencode_component(&form.email))).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/users?done=User+{}+added",
+            urlencode_component(&form.email)
+        ))
+        .into_response()),
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_) | Error::NotFound(_))) => {
             let status = e.status();
             let typed = NewUserForm {
@@ -121,25 +164,51 @@ pub async fn add_user(State(state): State<AppState>, user: CurrentUser, Form(for
                 error: Some(e.public_message()),
                 ..NewUserForm::default()
             };
-            Ok((status, render(users_page(&state, &user, typed, None).await?)?).into_response())
+            Ok((
+                status,
+                render(users_page(&state, &user, typed, None).await?)?,
+            )
+                .into_response())
         }
         Err(other) => Err(other),
     }
 }
 
-async fn teams_page(state: &AppState, user: &CurrentUser, name: String, error: Option<String>, done: Option<&str>) -> Result<AdminTeamsPage> {
+async fn teams_page(
+    state: &AppState,
+    user: &CurrentUser,
+    name: String,
+    error: Option<String>,
+    done: Option<&str>,
+) -> Result<AdminTeamsPage> {
     let teams = accounts::list_teams(&state.db)
         .await?
         .into_iter()
-        .map(|t| TeamRow { name: t.name, members: Figure::count(t.members), managers: t.managers.join(", ") })
+        .map(|t| TeamRow {
+            name: t.name,
+            members: Figure::count(t.members),
+            managers: t.managers.join(", "),
+        })
         .collect();
-    Ok(AdminTeamsPage { chrome: admin_chrome(state, user, AdminSection::Teams, done), teams, new_team_name: name, error })
+    Ok(AdminTeamsPage {
+        chrome: admin_chrome(state, user, AdminSection::Teams, done),
+        teams,
+        new_team_name: name,
+        error,
+    })
 }
 
 /// `GET /admin/teams`
-pub async fn teams(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response> {
+pub async fn teams(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Response> {
     user.require_admin()?;
-    Ok(render(teams_page(&state, &user, String::new(), None, done.done.as_deref()).await?)?.into_response())
+    Ok(
+        render(teams_page(&state, &user, String::new(), None, done.done.as_deref()).await?)?
+            .into_response(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -150,20 +219,40 @@ pub struct AddTeamForm {
 }
 
 /// `POST /admin/teams`
-pub async fn add_team(State(state): State<AppState>, user: CurrentUser, Form(form): Form<AddTeamForm>) -> Result<Response> {
+pub async fn add_team(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<AddTeamForm>,
+) -> Result<Response> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     match admin::add_team(&state.db, &form.name).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/teams?done=Team+{}+created", urlencode_component(&form.name))).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/teams?done=Team+{}+created",
+            urlencode_component(&form.name)
+        ))
+        .into_response()),
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
             let status = e.status();
-            Ok((status, render(teams_page(&state, &user, form.name, Some(e.public_message()), None).await?)?).into_response())
+            Ok((
+                status,
+                render(
+                    teams_page(&state, &user, form.name, Some(e.public_message()), None).await?,
+                )?,
+            )
+                .into_response())
         }
         Err(other) => Err(other),
     }
 }
 
-async fn tokens_page(state: &AppState, user: &CurrentUser, new_token: Option<NewApiToken>, error: Option<String>, done: Option<&str>) -> Result<AdminTokensPage> {
+async fn tokens_page(
+    state: &AppState,
+    user: &CurrentUser,
+    new_token: Option<NewApiToken>,
+    error: Option<String>,
+    done: Option<&str>,
+) -> Result<AdminTokensPage> {
     let tokens = tokens::list(&state.db)
         .await?
         .into_iter()
@@ -176,14 +265,31 @@ async fn tokens_page(state: &AppState, user: &CurrentUser, new_token: Option<New
             revoked: t.revoked_at.is_some(),
         })
         .collect();
-    let owner_emails = accounts::list_users(&state.db).await?.into_iter().map(|u| u.email).collect();
-    Ok(AdminTokensPage { chrome: admin_chrome(state, user, AdminSection::Tokens, done), tokens, new_token, owner_emails, error })
+    let owner_emails = accounts::list_users(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
+        .collect();
+    Ok(AdminTokensPage {
+        chrome: admin_chrome(state, user, AdminSection::Tokens, done),
+        tokens,
+        new_token,
+        owner_emails,
+        error,
+    })
 }
 
 /// `GET /admin/tokens`
-pub async fn tokens(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Response> {
+pub async fn tokens(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Response> {
     user.require_admin()?;
-    Ok(render(tokens_page(&state, &user, None, None, done.done.as_deref()).await?)?.into_response())
+    Ok(
+        render(tokens_page(&state, &user, None, None, done.done.as_deref()).await?)?
+            .into_response(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -196,17 +302,29 @@ pub struct CreateTokenForm {
 }
 
 /// `POST /admin/tokens`: shows the new token once, on this response only.
-pub async fn create_token(State(state): State<AppState>, user: CurrentUser, Form(form): Form<CreateTokenForm>) -> Result<Response> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<CreateTokenForm>,
+) -> Result<Response> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     match admin::create_token(&state.db, &form.email, Some(&form.name)).await {
         Ok(secret) => {
-            let shown = NewApiToken { name: form.name, owner_email: form.email, secret };
+            let shown = NewApiToken {
+                name: form.name,
+                owner_email: form.email,
+                secret,
+            };
             Ok(render(tokens_page(&state, &user, Some(shown), None, None).await?)?.into_response())
         }
         Err(e @ (Error::BadRequest(_) | Error::NotFound(_))) => {
             let status = e.status();
-            Ok((status, render(tokens_page(&state, &user, None, Some(e.public_message()), None).await?)?).into_response())
+            Ok((
+                status,
+                render(tokens_page(&state, &user, None, Some(e.public_message()), None).await?)?,
+            )
+                .into_response())
         }
         Err(other) => Err(other),
     }
@@ -235,7 +353,9 @@ fn urlencode_component(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

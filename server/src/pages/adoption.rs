@@ -10,8 +10,12 @@ use chrono::Datelike;
 
 use agentmeter_metrics::adoption::AdoptionReport;
 use agentmeter_metrics::rows::{DeveloperRow, TeamRow};
-use agentmeter_web::charts::{line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit};
-use agentmeter_web::pages::{AdoptionPage, AdoptionTeamRow, EmptyState, KpiCard, NavSection, NotStartedRow};
+use agentmeter_web::charts::{
+    line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
+};
+use agentmeter_web::pages::{
+    AdoptionPage, AdoptionTeamRow, EmptyState, KpiCard, NavSection, NotStartedRow,
+};
 use agentmeter_web::{format, Figure};
 
 use super::csv::{self, raw, CsvTable};
@@ -24,25 +28,45 @@ use crate::error::Result;
 use crate::state::AppState;
 
 /// `GET /adoption`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: std::result::Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response> {
     let view = filters::team_view(&state, &user, page_query(query)?, "/adoption", false).await?;
     let report = reports::adoption(&state, &view.scope, view.range).await?;
     let developers = load::developers(&state.db, &view.scope).await?;
     let teams = load::teams(&state.db).await?;
-    let with_token: HashSet<String> =
-        crate::store::tokens::list(&state.db).await?.into_iter().filter(|t| t.revoked_at.is_none()).map(|t| t.owner_email).collect();
+    let with_token: HashSet<String> = crate::store::tokens::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|t| t.revoked_at.is_none())
+        .map(|t| t.owner_email)
+        .collect();
     let mut team_rows = Vec::new();
     for choice in filters::team_choices(&state, &user, view.query.team()).await? {
         if view.query.team().is_some() && !choice.selected {
             continue;
         }
-        let scope = resolve(&state, &user, &ScopeFilter { team: Some(choice.value.clone()), user: None }).await?;
-        team_rows.push(team_row(&choice.label, &reports::adoption(&state, &scope, view.range).await?));
+        let scope = resolve(
+            &state,
+            &user,
+            &ScopeFilter {
+                team: Some(choice.value.clone()),
+                user: None,
+            },
+        )
+        .await?;
+        team_rows.push(team_row(
+            &choice.label,
+            &reports::adoption(&state, &scope, view.range).await?,
+        ));
     }
     let page = AdoptionPage {
         chrome: chrome(&state, &user, NavSection::Adoption),
         filters: view.filters,
-        empty: (report.developers == 0).then(|| EmptyState::install_uploader("<this server's URL>")),
+        empty: (report.developers == 0)
+            .then(|| EmptyState::install_uploader("<this server's URL>")),
         kpis: kpis(&report),
         actives_chart: actives_chart(&report),
         ramp_chart: ramp_chart(&report),
@@ -61,23 +85,58 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::
 pub fn kpis(report: &AdoptionReport) -> Vec<KpiCard> {
     let last = report.weeks.last();
     let active = last.map_or(0, |w| w.active_developers);
-    let started = report.per_developer.iter().filter(|d| d.first_use.is_some()).count();
+    let started = report
+        .per_developer
+        .iter()
+        .filter(|d| d.first_use.is_some())
+        .count();
     vec![
         KpiCard::new(
             "Active last week",
-            format!("{} of {}", format::integer(active as i64), format::integer(report.seats as i64)),
-            last.map_or_else(|| "no week in range".into(), |w| format!("developers active in the week of {} vs seats", format::short_date(w.week_start))),
+            format!(
+                "{} of {}",
+                format::integer(active as i64),
+                format::integer(report.seats as i64)
+            ),
+            last.map_or_else(
+                || "no week in range".into(),
+                |w| {
+                    format!(
+                        "developers active in the week of {} vs seats",
+                        format::short_date(w.week_start)
+                    )
+                },
+            ),
         ),
         KpiCard::new(
             "Have started",
-            if report.developers > 0 { format::percent(started as f64 / report.developers as f64) } else { "—".into() },
-            format!("{} of {} developers have used an assistant", format::integer(started as i64), format::integer(report.developers as i64)),
+            if report.developers > 0 {
+                format::percent(started as f64 / report.developers as f64)
+            } else {
+                "—".into()
+            },
+            format!(
+                "{} of {} developers have used an assistant",
+                format::integer(started as i64),
+                format::integer(report.developers as i64)
+            ),
         ),
-        KpiCard::new("Not started", format::integer(report.not_started.len() as i64), "developers with no session yet").alerting(!report.not_started.is_empty()),
+        KpiCard::new(
+            "Not started",
+            format::integer(report.not_started.len() as i64),
+            "developers with no session yet",
+        )
+        .alerting(!report.not_started.is_empty()),
         KpiCard::new(
             "Top 20% share",
-            report.concentration.top20_share_pct.map_or_else(|| "—".into(), |p| format::percent(p / 100.0)),
-            format!("of spend, from the top {} developers", report.concentration.top_developers),
+            report
+                .concentration
+                .top20_share_pct
+                .map_or_else(|| "—".into(), |p| format::percent(p / 100.0)),
+            format!(
+                "of spend, from the top {} developers",
+                report.concentration.top_developers
+            ),
         ),
     ]
 }
@@ -86,10 +145,24 @@ fn actives_chart(report: &AdoptionReport) -> String {
     line_chart(&LineChart {
         title: "Weekly active developers vs seats".into(),
         unit: Unit::Count,
-        periods: report.weeks.iter().map(|w| format::short_date(w.week_start)).collect(),
+        periods: report
+            .weeks
+            .iter()
+            .map(|w| format::short_date(w.week_start))
+            .collect(),
         series: vec![
-            Series::new("Active developers", report.weeks.iter().map(|w| w.active_developers as f64).collect()),
-            Series::reference("Seats", report.weeks.iter().map(|w| w.seats as f64).collect()),
+            Series::new(
+                "Active developers",
+                report
+                    .weeks
+                    .iter()
+                    .map(|w| w.active_developers as f64)
+                    .collect(),
+            ),
+            Series::reference(
+                "Seats",
+                report.weeks.iter().map(|w| w.seats as f64).collect(),
+            ),
         ],
         area: true,
     })
@@ -99,7 +172,9 @@ fn actives_chart(report: &AdoptionReport) -> String {
 fn ramp_chart(report: &AdoptionReport) -> String {
     let mut by_week: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
     for day in report.per_developer.iter().filter_map(|d| d.first_use) {
-        *by_week.entry(day - chrono::TimeDelta::days(i64::from(day.weekday().num_days_from_monday()))).or_default() += 1;
+        *by_week
+            .entry(day - chrono::TimeDelta::days(i64::from(day.weekday().num_days_from_monday())))
+            .or_default() += 1;
     }
     let mut total = 0;
     let values = by_week.values().map(|n| {
@@ -118,13 +193,30 @@ fn ramp_chart(report: &AdoptionReport) -> String {
 
 fn concentration_chart(report: &AdoptionReport) -> String {
     let total: f64 = report.per_developer.iter().map(|d| d.cost_usd).sum();
-    let items = report.per_developer.iter().map(|d| RankedBar { label: d.name.clone(), value: if total > 0.0 { d.cost_usd / total } else { 0.0 } }).collect();
-    ranked_bars(&RankedBars { title: "Share of spend by developer".into(), unit: Unit::Percent, items, limit: 10 })
+    let items = report
+        .per_developer
+        .iter()
+        .map(|d| RankedBar {
+            label: d.name.clone(),
+            value: if total > 0.0 { d.cost_usd / total } else { 0.0 },
+        })
+        .collect();
+    ranked_bars(&RankedBars {
+        title: "Share of spend by developer".into(),
+        unit: Unit::Percent,
+        items,
+        limit: 10,
+    })
 }
 
 fn concentration_note(report: &AdoptionReport) -> String {
     match report.concentration.top20_share_pct {
-        Some(p) => format!("The top {} of {} developers account for {} of spend.", report.concentration.top_developers, report.concentration.developers, format::percent(p / 100.0)),
+        Some(p) => format!(
+            "The top {} of {} developers account for {} of spend.",
+            report.concentration.top_developers,
+            report.concentration.developers,
+            format::percent(p / 100.0)
+        ),
         None => "Nothing was spent in this period.".into(),
     }
 }
@@ -137,13 +229,25 @@ pub fn team_row(team: &str, report: &AdoptionReport) -> AdoptionTeamRow {
         team: team.to_owned(),
         seats: Figure::count(report.seats as i64),
         weekly_active: Figure::count(active as i64),
-        adoption: if base > 0 { Figure::percent(active as f64 / base as f64) } else { Figure::missing() },
+        adoption: if base > 0 {
+            Figure::percent(active as f64 / base as f64)
+        } else {
+            Figure::missing()
+        },
         developers: Figure::count(report.developers as i64),
-        top_share: report.concentration.top20_share_pct.map_or_else(Figure::missing, |p| Figure::percent(p / 100.0)),
+        top_share: report
+            .concentration
+            .top20_share_pct
+            .map_or_else(Figure::missing, |p| Figure::percent(p / 100.0)),
     }
 }
 
-fn not_started(report: &AdoptionReport, developers: &[DeveloperRow], teams: &[TeamRow], with_token: &HashSet<String>) -> Vec<NotStartedRow> {
+fn not_started(
+    report: &AdoptionReport,
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+    with_token: &HashSet<String>,
+) -> Vec<NotStartedRow> {
     let by_id: HashMap<i64, &DeveloperRow> = developers.iter().map(|d| (d.user_id, d)).collect();
     report
         .not_started
@@ -151,21 +255,62 @@ fn not_started(report: &AdoptionReport, developers: &[DeveloperRow], teams: &[Te
         .map(|n| {
             let dev = by_id.get(&n.user_id);
             let team_names = dev.map_or_else(String::new, |d| {
-                d.teams.iter().filter_map(|id| teams.iter().find(|t| t.id == *id)).map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")
+                d.teams
+                    .iter()
+                    .filter_map(|id| teams.iter().find(|t| t.id == *id))
+                    .map(|t| t.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             });
             let email = dev.map_or_else(String::new, |d| d.email.clone());
-            NotStartedRow { name: n.name.clone(), has_token: with_token.contains(&email), email, team: team_names }
+            NotStartedRow {
+                name: n.name.clone(),
+                has_token: with_token.contains(&email),
+                email,
+                team: team_names,
+            }
         })
         .collect()
 }
 
 /// Every table of the page, for CSV export.
 pub fn tables(page: &AdoptionPage) -> Vec<CsvTable> {
-    let not_started = page.not_started.iter().fold(CsvTable::new("not-started", vec!["name", "email", "team", "has_api_token"]), |t, d| {
-        t.row(vec![d.name.clone(), d.email.clone(), d.team.clone(), d.has_token.to_string()])
-    });
-    let teams = page.teams.iter().fold(CsvTable::new("adoption-by-team", vec!["team", "seats", "weekly_active", "adoption_ratio", "developers", "top20_share_ratio"]), |t, r| {
-        t.row(vec![r.team.clone(), raw(&r.seats), raw(&r.weekly_active), raw(&r.adoption), raw(&r.developers), raw(&r.top_share)])
-    });
+    let not_started = page.not_started.iter().fold(
+        CsvTable::new(
+            "not-started",
+            vec!["name", "email", "team", "has_api_token"],
+        ),
+        |t, d| {
+            t.row(vec![
+                d.name.clone(),
+                d.email.clone(),
+                d.team.clone(),
+                d.has_token.to_string(),
+            ])
+        },
+    );
+    let teams = page.teams.iter().fold(
+        CsvTable::new(
+            "adoption-by-team",
+            vec![
+                "team",
+                "seats",
+                "weekly_active",
+                "adoption_ratio",
+                "developers",
+                "top20_share_ratio",
+            ],
+        ),
+        |t, r| {
+            t.row(vec![
+                r.team.clone(),
+                raw(&r.seats),
+                raw(&r.weekly_active),
+                raw(&r.adoption),
+                raw(&r.developers),
+                raw(&r.top_share),
+            ])
+        },
+    );
     vec![not_started, teams]
 }

@@ -18,7 +18,11 @@ pub struct CsvTable {
 
 impl CsvTable {
     pub fn new(name: &str, headers: Vec<&'static str>) -> Self {
-        Self { name: name.to_owned(), headers, rows: Vec::new() }
+        Self {
+            name: name.to_owned(),
+            headers,
+            rows: Vec::new(),
+        }
     }
 
     /// Adds one row of cells.
@@ -41,13 +45,22 @@ impl CsvTable {
 
 /// The raw value of a figure for a spreadsheet (the number, or the text when there is none).
 pub fn raw(figure: &Figure) -> String {
-    if figure.sort.is_finite() { figure.sort_key() } else { String::new() }
+    if figure.sort.is_finite() {
+        figure.sort_key()
+    } else {
+        String::new()
+    }
 }
 
 /// Quotes a cell when needed, and defuses spreadsheet formulas in text (`=`, `+`, `-`, `@`).
 fn cell(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.parse::<f64>().is_err());
-    let text = if formula { format!("'{text}") } else { text.to_owned() };
+    let formula = text.starts_with(['=', '+', '@'])
+        || (text.starts_with('-') && text.parse::<f64>().is_err());
+    let text = if formula {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -58,13 +71,18 @@ fn cell(text: &str) -> String {
 /// The table called `name` among `tables` as a `text/csv` download, or 404 naming the choices.
 pub fn respond(tables: Vec<CsvTable>, name: &str, page: &str) -> Result<Response> {
     let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
-    let table = tables
-        .into_iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| Error::NotFound(format!("no table {name:?} on {page}; tables: {}", names.join(", "))))?;
+    let table = tables.into_iter().find(|t| t.name == name).ok_or_else(|| {
+        Error::NotFound(format!(
+            "no table {name:?} on {page}; tables: {}",
+            names.join(", ")
+        ))
+    })?;
     let disposition = format!("attachment; filename=\"agentmeter-{}.csv\"", table.name);
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
         table.to_csv(),
     )
         .into_response())
@@ -79,7 +97,10 @@ mod tests {
         let table = CsvTable::new("t", vec!["name", "value"])
             .row(vec!["R&D, \"core\"".into(), "12.5".into()])
             .row(vec!["=HYPERLINK(1)".into(), "-3".into()]);
-        assert_eq!(table.to_csv(), "name,value\r\n\"R&D, \"\"core\"\"\",12.5\r\n'=HYPERLINK(1),-3\r\n");
+        assert_eq!(
+            table.to_csv(),
+            "name,value\r\n\"R&D, \"\"core\"\"\",12.5\r\n'=HYPERLINK(1),-3\r\n"
+        );
     }
 
     #[test]

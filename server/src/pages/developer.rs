@@ -11,7 +11,10 @@ use chrono::DateTime;
 use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::rows::{PullRequestRow as PrRow, ReviewOutcome, Tool, UsageRow};
 use agentmeter_web::charts::{bar_chart, BarChart, BarLayout, Series, Unit};
-use agentmeter_web::pages::{DeveloperPage, DeveloperProfile, EmptyState, KpiCard, NavSection, PullRequestRow, ReviewState, SessionRow};
+use agentmeter_web::pages::{
+    DeveloperPage, DeveloperProfile, EmptyState, KpiCard, NavSection, PullRequestRow, ReviewState,
+    SessionRow,
+};
 use agentmeter_web::{format, Figure};
 
 use super::csv::{self, raw, CsvTable};
@@ -28,31 +31,81 @@ use crate::store::accounts;
 type PageParams = std::result::Result<Query<PageQuery>, QueryRejection>;
 
 /// `GET /me`
-pub async fn me(State(state): State<AppState>, user: CurrentUser, query: PageParams) -> Result<Response> {
+pub async fn me(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: PageParams,
+) -> Result<Response> {
     let email = user.email.clone();
     show(&state, &user, &email, page_query(query)?, "/me").await
 }
 
 /// `GET /developers/{email}`: managers and admins, for people in their scope.
-pub async fn other(State(state): State<AppState>, user: CurrentUser, Path(email): Path<String>, query: PageParams) -> Result<Response> {
+pub async fn other(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(email): Path<String>,
+    query: PageParams,
+) -> Result<Response> {
     if user.role == Role::Developer && !email.eq_ignore_ascii_case(&user.email) {
-        return Err(Error::Forbidden("developers see only their own page (/me)".into()));
+        return Err(Error::Forbidden(
+            "developers see only their own page (/me)".into(),
+        ));
     }
     let action = format!("/developers/{}", path_segment(&email));
     show(&state, &user, &email, page_query(query)?, &action).await
 }
 
-async fn show(state: &AppState, user: &CurrentUser, email: &str, query: PageQuery, action: &str) -> Result<Response> {
+async fn show(
+    state: &AppState,
+    user: &CurrentUser,
+    email: &str,
+    query: PageQuery,
+    action: &str,
+) -> Result<Response> {
+    let query = super::filters::with_default_to(state, query).await?;
     let metrics = query.metrics(Some(email));
     let range = metrics.range(state.org_tz)?;
     let tool = metrics.spend(state.org_tz)?.tool;
-    let scope = resolve(state, user, &ScopeFilter { team: None, user: Some(email.to_owned()) }).await?;
-    let person = accounts::user_by_email(&state.db, email).await?.ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
-    let teams = accounts::memberships(&state.db, person.id).await?.into_iter().map(|m| m.team).collect::<Vec<_>>().join(", ");
+    let scope = resolve(
+        state,
+        user,
+        &ScopeFilter {
+            team: None,
+            user: Some(email.to_owned()),
+        },
+    )
+    .await?;
+    let person = accounts::user_by_email(&state.db, email)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
+    let teams = accounts::memberships(&state.db, person.id)
+        .await?
+        .into_iter()
+        .map(|m| m.team)
+        .collect::<Vec<_>>()
+        .join(", ");
     let (from, to) = bounds(state, range)?;
-    let mut usage = load::usage(&state.db, state.org_tz, scope.user_ids(), from, to, Dims { model: true, project: true, repository: false, session: true }).await?;
+    let mut usage = load::usage(
+        &state.db,
+        state.org_tz,
+        scope.user_ids(),
+        from,
+        to,
+        Dims {
+            model: true,
+            project: true,
+            repository: false,
+            session: true,
+        },
+    )
+    .await?;
     usage.retain(|u| u.user_id == person.id && tool.is_none_or(|t| t == u.tool));
-    let prs: Vec<PrRow> = crate::reviews::load::pull_request_rows(&state.db, from, to).await?.into_iter().filter(|p| p.author_user_id == Some(person.id)).collect();
+    let prs: Vec<PrRow> = crate::reviews::load::pull_request_rows(&state.db, from, to)
+        .await?
+        .into_iter()
+        .filter(|p| p.author_user_id == Some(person.id))
+        .collect();
     let profile = DeveloperProfile {
         name: person.name.clone(),
         email: person.email.clone(),
@@ -61,9 +114,21 @@ async fn show(state: &AppState, user: &CurrentUser, email: &str, query: PageQuer
         github: person.github_login.clone().unwrap_or_default(),
         gitlab: person.gitlab_login.clone().unwrap_or_default(),
     };
-    let section = if person.id == user.id { NavSection::MyUsage } else { NavSection::Elsewhere };
+    let section = if person.id == user.id {
+        NavSection::MyUsage
+    } else {
+        NavSection::Elsewhere
+    };
     let filters = filters::filter_bar(action, Vec::new(), true, &query, range);
-    let page = page(chrome(state, user, section), filters, profile, &usage, &prs, state.org_tz, range);
+    let page = page(
+        chrome(state, user, section),
+        filters,
+        profile,
+        &usage,
+        &prs,
+        state.org_tz,
+        range,
+    );
     match query.csv_table()? {
         Some(table) => csv::respond(tables(&page), table, action),
         None => Ok(render(page)?.into_response()),
@@ -72,12 +137,21 @@ async fn show(state: &AppState, user: &CurrentUser, email: &str, query: PageQuer
 
 fn bounds(state: &AppState, range: DateRange) -> Result<(i64, i64)> {
     let from = local_midnight_utc_ms(range.from, state.org_tz).map_err(engine_error)?;
-    let to = local_midnight_utc_ms(range.to + chrono::TimeDelta::days(1), state.org_tz).map_err(engine_error)?;
+    let to = local_midnight_utc_ms(range.to + chrono::TimeDelta::days(1), state.org_tz)
+        .map_err(engine_error)?;
     Ok((from, to))
 }
 
 /// The developer page from their usage rows and pull requests.
-pub fn page(chrome: agentmeter_web::pages::PageChrome, filters: agentmeter_web::pages::FilterBar, profile: DeveloperProfile, usage: &[UsageRow], prs: &[PrRow], tz: chrono_tz::Tz, range: DateRange) -> DeveloperPage {
+pub fn page(
+    chrome: agentmeter_web::pages::PageChrome,
+    filters: agentmeter_web::pages::FilterBar,
+    profile: DeveloperProfile,
+    usage: &[UsageRow],
+    prs: &[PrRow],
+    tz: chrono_tz::Tz,
+    range: DateRange,
+) -> DeveloperPage {
     let sessions = sessions(usage, tz);
     let cost: f64 = usage.iter().filter_map(|u| u.cost_usd).sum();
     let tokens: i64 = usage.iter().map(tokens_of).sum();
@@ -91,10 +165,34 @@ pub fn page(chrome: agentmeter_web::pages::PageChrome, filters: agentmeter_web::
         action: None,
     });
     let kpis = vec![
-        KpiCard::new("Spend", format::usd_whole(cost), "API-equivalent cost at list prices"),
-        KpiCard::new("Tokens", format::tokens_compact(tokens as f64), format!("{} requests", format::integer(usage.iter().map(|u| u.events).sum()))),
-        KpiCard::new("Sessions", format::integer(sessions.len() as i64), "assistant sessions started in range"),
-        KpiCard::new("Merged pull requests", format::integer(merged as i64), format!("{} AI-assisted", prs.iter().filter(|p| p.merged_at.is_some() && p.ai_assisted).count())),
+        KpiCard::new(
+            "Spend",
+            format::usd_whole(cost),
+            "API-equivalent cost at list prices",
+        ),
+        KpiCard::new(
+            "Tokens",
+            format::tokens_compact(tokens as f64),
+            format!(
+                "{} requests",
+                format::integer(usage.iter().map(|u| u.events).sum())
+            ),
+        ),
+        KpiCard::new(
+            "Sessions",
+            format::integer(sessions.len() as i64),
+            "assistant sessions started in range",
+        ),
+        KpiCard::new(
+            "Merged pull requests",
+            format::integer(merged as i64),
+            format!(
+                "{} AI-assisted",
+                prs.iter()
+                    .filter(|p| p.merged_at.is_some() && p.ai_assisted)
+                    .count()
+            ),
+        ),
     ];
     DeveloperPage {
         chrome,
@@ -130,39 +228,55 @@ fn sessions(usage: &[UsageRow], tz: chrono_tz::Tz) -> Vec<SessionRow> {
     for u in usage {
         by_session.entry(u.session_id.as_str()).or_default().push(u);
     }
-    let mut rows: Vec<SessionRow> = by_session
-        .values()
-        .filter_map(|rows| {
-            let first = rows.iter().map(|r| r.ts_utc_ms).min()?;
-            let mut hours: Vec<i64> = rows.iter().map(|r| r.ts_utc_ms / 3_600_000).collect();
-            hours.sort_unstable();
-            hours.dedup();
-            let top_model = rows.iter().max_by_key(|r| tokens_of(r)).map(|r| r.model.clone()).unwrap_or_default();
-            Some(SessionRow {
-                started: Figure::new(local(first, tz).map_or_else(String::new, format::date_time), first as f64),
-                tool: tool_name(rows[0].tool).into(),
-                model: top_model,
-                project: rows[0].project.clone().unwrap_or_default(),
-                duration: Figure::duration(hours.len() as i64 * 3600),
-                tokens: Figure::tokens(rows.iter().map(|r| tokens_of(r)).sum::<i64>().max(0) as u64),
-                cost: Figure::usd(rows.iter().filter_map(|r| r.cost_usd).sum()),
+    let mut rows: Vec<SessionRow> =
+        by_session
+            .values()
+            .filter_map(|rows| {
+                let first = rows.iter().map(|r| r.ts_utc_ms).min()?;
+                let mut hours: Vec<i64> = rows.iter().map(|r| r.ts_utc_ms / 3_600_000).collect();
+                hours.sort_unstable();
+                hours.dedup();
+                let top_model = rows
+                    .iter()
+                    .max_by_key(|r| tokens_of(r))
+                    .map(|r| r.model.clone())
+                    .unwrap_or_default();
+                Some(SessionRow {
+                    started: Figure::new(
+                        local(first, tz).map_or_else(String::new, format::date_time),
+                        first as f64,
+                    ),
+                    tool: tool_name(rows[0].tool).into(),
+                    model: top_model,
+                    project: rows[0].project.clone().unwrap_or_default(),
+                    duration: Figure::duration(hours.len() as i64 * 3600),
+                    tokens: Figure::tokens(
+                        rows.iter().map(|r| tokens_of(r)).sum::<i64>().max(0) as u64
+                    ),
+                    cost: Figure::usd(rows.iter().filter_map(|r| r.cost_usd).sum()),
+                })
             })
-        })
-        .collect();
+            .collect();
     rows.sort_by(|a, b| b.started.sort.total_cmp(&a.started.sort));
     rows.truncate(100);
     rows
 }
 
 fn usage_chart(usage: &[UsageRow], tz: chrono_tz::Tz, range: DateRange) -> String {
-    let days: Vec<chrono::NaiveDate> = range.from.iter_days().take_while(|d| *d <= range.to).collect();
+    let days: Vec<chrono::NaiveDate> = range
+        .from
+        .iter_days()
+        .take_while(|d| *d <= range.to)
+        .collect();
     let series = [Tool::ClaudeCode, Tool::Codex]
         .into_iter()
         .filter(|t| usage.iter().any(|u| u.tool == *t))
         .map(|tool| {
             let mut values = vec![0.0; days.len()];
             for u in usage.iter().filter(|u| u.tool == tool) {
-                if let Some(i) = local(u.ts_utc_ms, tz).and_then(|t| days.iter().position(|d| *d == t.date())) {
+                if let Some(i) =
+                    local(u.ts_utc_ms, tz).and_then(|t| days.iter().position(|d| *d == t.date()))
+                {
                     values[i] += u.cost_usd.unwrap_or(0.0);
                 }
             }
@@ -170,7 +284,13 @@ fn usage_chart(usage: &[UsageRow], tz: chrono_tz::Tz, range: DateRange) -> Strin
         })
         .collect();
     let categories = days.iter().map(|d| format::short_date(*d)).collect();
-    bar_chart(&BarChart { title: "Spend per day by tool (USD)".into(), unit: Unit::Usd, categories, series, layout: BarLayout::Stacked })
+    bar_chart(&BarChart {
+        title: "Spend per day by tool (USD)".into(),
+        unit: Unit::Usd,
+        categories,
+        series,
+        layout: BarLayout::Stacked,
+    })
 }
 
 fn pr_row(p: &PrRow, tz: chrono_tz::Tz) -> PullRequestRow {
@@ -180,8 +300,15 @@ fn pr_row(p: &PrRow, tz: chrono_tz::Tz) -> PullRequestRow {
         number: p.number.max(0) as u64,
         title: p.title.clone(),
         url: p.url.clone(),
-        at: Figure::new(format::date_time(at.with_timezone(&tz).naive_local()), at.timestamp_millis() as f64),
-        ai_share: if p.ai_assisted { Figure::new("AI-assisted", 1.0) } else { Figure::new("No", 0.0) },
+        at: Figure::new(
+            format::date_time(at.with_timezone(&tz).naive_local()),
+            at.timestamp_millis() as f64,
+        ),
+        ai_share: if p.ai_assisted {
+            Figure::new("AI-assisted", 1.0)
+        } else {
+            Figure::new("No", 0.0)
+        },
         review: match (p.merged_at, p.outcome) {
             (None, _) => ReviewState::Open,
             (Some(_), Some(ReviewOutcome::Approved)) => ReviewState::Reviewed,
@@ -193,16 +320,63 @@ fn pr_row(p: &PrRow, tz: chrono_tz::Tz) -> PullRequestRow {
 
 /// Every table of the page, for CSV export.
 pub fn tables(page: &DeveloperPage) -> Vec<CsvTable> {
-    let mut sessions = CsvTable::new("sessions", vec!["started", "tool", "model", "project", "active_seconds", "tokens", "cost_usd"]);
+    let mut sessions = CsvTable::new(
+        "sessions",
+        vec![
+            "started",
+            "tool",
+            "model",
+            "project",
+            "active_seconds",
+            "tokens",
+            "cost_usd",
+        ],
+    );
     for s in &page.sessions {
-        sessions = sessions.row(vec![s.started.text.clone(), s.tool.clone(), s.model.clone(), s.project.clone(), raw(&s.duration), raw(&s.tokens), raw(&s.cost)]);
+        sessions = sessions.row(vec![
+            s.started.text.clone(),
+            s.tool.clone(),
+            s.model.clone(),
+            s.project.clone(),
+            raw(&s.duration),
+            raw(&s.tokens),
+            raw(&s.cost),
+        ]);
     }
     let prs = |name: &str, rows: &[PullRequestRow]| {
-        rows.iter().fold(CsvTable::new(name, vec!["repository", "number", "title", "url", "at", "ai_assisted", "review", "critical"]), |t, p| {
-            t.row(vec![p.repository.clone(), p.number.to_string(), p.title.clone(), p.url.clone(), p.at.text.clone(), raw(&p.ai_share), p.review.label().into(), p.critical.to_string()])
-        })
+        rows.iter().fold(
+            CsvTable::new(
+                name,
+                vec![
+                    "repository",
+                    "number",
+                    "title",
+                    "url",
+                    "at",
+                    "ai_assisted",
+                    "review",
+                    "critical",
+                ],
+            ),
+            |t, p| {
+                t.row(vec![
+                    p.repository.clone(),
+                    p.number.to_string(),
+                    p.title.clone(),
+                    p.url.clone(),
+                    p.at.text.clone(),
+                    raw(&p.ai_share),
+                    p.review.label().into(),
+                    p.critical.to_string(),
+                ])
+            },
+        )
     };
-    vec![sessions, prs("pull-requests", &page.pull_requests), prs("reviews-given", &page.reviews)]
+    vec![
+        sessions,
+        prs("pull-requests", &page.pull_requests),
+        prs("reviews-given", &page.reviews),
+    ]
 }
 
 /// Percent-encodes an email for a URL path segment (`@` kept).
@@ -218,7 +392,9 @@ pub fn query_value(text: &str) -> String {
 fn encode(text: &str, keep: &[u8]) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             b if keep.contains(&b) => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })

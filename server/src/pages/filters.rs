@@ -28,20 +28,31 @@ pub struct PageQuery {
 }
 
 /// The query string, or a 400 saying why it could not be read.
-pub fn page_query(query: std::result::Result<axum::extract::Query<PageQuery>, axum::extract::rejection::QueryRejection>) -> Result<PageQuery> {
-    query.map(|axum::extract::Query(q)| q).map_err(|e| Error::BadRequest(e.body_text()))
+pub fn page_query(
+    query: std::result::Result<
+        axum::extract::Query<PageQuery>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Result<PageQuery> {
+    query
+        .map(|axum::extract::Query(q)| q)
+        .map_err(|e| Error::BadRequest(e.body_text()))
 }
 
 /// The range of the same length just before `range`, for "change vs previous period".
 pub fn previous(range: DateRange) -> DateRange {
     let days = (range.to - range.from).num_days() + 1;
     let to = range.from - chrono::TimeDelta::days(1);
-    DateRange { from: to - chrono::TimeDelta::days(days - 1), to }
+    DateRange {
+        from: to - chrono::TimeDelta::days(days - 1),
+        to,
+    }
 }
 
 /// `2026-03` -> `March 2026` (the text itself when it is not a month).
 pub fn month_name(month: &str) -> String {
-    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").map_or_else(|_| month.to_owned(), agentmeter_web::format::month)
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_or_else(|_| month.to_owned(), agentmeter_web::format::month)
 }
 
 /// The tools a usage page can be narrowed to.
@@ -50,7 +61,10 @@ pub const TOOLS: [(&str, &str); 2] = [("claude-code", "Claude Code"), ("codex", 
 impl PageQuery {
     /// The non-empty, trimmed team name.
     pub fn team(&self) -> Option<&str> {
-        self.team.as_deref().map(str::trim).filter(|t| !t.is_empty())
+        self.team
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
     }
 
     /// The CSV table asked for, when `format=csv`.
@@ -63,7 +77,9 @@ impl PageQuery {
                 .filter(|t| !t.trim().is_empty())
                 .map(Some)
                 .ok_or_else(|| Error::BadRequest("format=csv needs table=NAME".into())),
-            Some(other) => Err(Error::BadRequest(format!("format must be csv, got {other:?}"))),
+            Some(other) => Err(Error::BadRequest(format!(
+                "format must be csv, got {other:?}"
+            ))),
         }
     }
 
@@ -89,20 +105,59 @@ pub struct TeamView {
 }
 
 /// Developers may not open team pages; everyone else gets their scope resolved like the API does.
-pub async fn team_view(state: &AppState, user: &CurrentUser, query: PageQuery, action: &str, with_tools: bool) -> Result<TeamView> {
+pub async fn team_view(
+    state: &AppState,
+    user: &CurrentUser,
+    query: PageQuery,
+    action: &str,
+    with_tools: bool,
+) -> Result<TeamView> {
     if user.role == Role::Developer {
-        return Err(Error::Forbidden("team pages are for managers and admins; your own usage is under My usage (/me)".into()));
+        return Err(Error::Forbidden(
+            "team pages are for managers and admins; your own usage is under My usage (/me)".into(),
+        ));
     }
+    let query = with_default_to(state, query).await?;
     let metrics = query.metrics(None);
     let range = metrics.range(state.org_tz)?;
     let scope = resolve(state, user, &metrics.scope_filter()).await?;
     let teams = team_choices(state, user, query.team()).await?;
     let filters = filter_bar(action, teams, with_tools, &query, range);
-    Ok(TeamView { query, range, scope, filters })
+    Ok(TeamView {
+        query,
+        range,
+        scope,
+        filters,
+    })
+}
+
+/// A page without a `to` ends on the latest day with usage (never after today), so a dashboard
+/// whose data stopped arriving opens on its data rather than on empty weeks; the filter bar shows
+/// the dates used, and the JSON API keeps its own documented default (today).
+pub async fn with_default_to(state: &AppState, mut query: PageQuery) -> Result<PageQuery> {
+    if query.to.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return Ok(query);
+    }
+    let row = sqlx::query("SELECT MAX(ts) AS last_ts FROM usage_events")
+        .fetch_one(&state.db.pool)
+        .await?;
+    let last: Option<i64> = sqlx::Row::try_get(&row, "last_ts")?;
+    let today = crate::analytics::params::today(state.org_tz);
+    if let Some(day) = last
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|t| t.with_timezone(&state.org_tz).date_naive())
+    {
+        query.to = Some(day.min(today).to_string());
+    }
+    Ok(query)
 }
 
 /// The teams this caller may pick: every team for an admin, the managed ones for a manager.
-pub async fn team_choices(state: &AppState, user: &CurrentUser, current: Option<&str>) -> Result<Vec<Choice>> {
+pub async fn team_choices(
+    state: &AppState,
+    user: &CurrentUser,
+    current: Option<&str>,
+) -> Result<Vec<Choice>> {
     if user.role == Role::Developer {
         return Ok(Vec::new());
     }
@@ -116,16 +171,39 @@ pub async fn team_choices(state: &AppState, user: &CurrentUser, current: Option<
 }
 
 /// The filter bar, showing the effective dates (defaults filled in).
-pub fn filter_bar(action: &str, teams: Vec<Choice>, with_tools: bool, query: &PageQuery, range: DateRange) -> FilterBar {
+pub fn filter_bar(
+    action: &str,
+    teams: Vec<Choice>,
+    with_tools: bool,
+    query: &PageQuery,
+    range: DateRange,
+) -> FilterBar {
     let tool = query.tool.as_deref();
-    let tools = if with_tools { TOOLS.iter().map(|(v, l)| Choice::new(*v, *l, tool)).collect() } else { Vec::new() };
-    FilterBar { action: action.to_owned(), teams, tools, from: range.from.to_string(), to: range.to.to_string() }
+    let tools = if with_tools {
+        TOOLS
+            .iter()
+            .map(|(v, l)| Choice::new(*v, *l, tool))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    FilterBar {
+        action: action.to_owned(),
+        teams,
+        tools,
+        from: range.from.to_string(),
+        to: range.to.to_string(),
+    }
 }
 
 /// `March 1 – March 28, 2026 · Platform`: what a page covers, for its subtitle.
 pub fn period_label(range: DateRange, team: Option<&str>) -> String {
     let who = team.unwrap_or("All teams you can see");
-    format!("{} – {} · {who}", agentmeter_web::format::date(range.from), agentmeter_web::format::date(range.to))
+    format!(
+        "{} – {} · {who}",
+        agentmeter_web::format::date(range.from),
+        agentmeter_web::format::date(range.to)
+    )
 }
 
 #[cfg(test)]
@@ -134,8 +212,15 @@ mod tests {
 
     #[test]
     fn csv_is_asked_for_only_with_a_table_name() {
-        let q = |format: &str, table: Option<&str>| PageQuery { format: Some(format.into()), table: table.map(str::to_owned), ..PageQuery::default() };
-        assert_eq!(q("csv", Some("spend-by-team")).csv_table().expect("ok"), Some("spend-by-team"));
+        let q = |format: &str, table: Option<&str>| PageQuery {
+            format: Some(format.into()),
+            table: table.map(str::to_owned),
+            ..PageQuery::default()
+        };
+        assert_eq!(
+            q("csv", Some("spend-by-team")).csv_table().expect("ok"),
+            Some("spend-by-team")
+        );
         assert!(q("csv", None).csv_table().is_err());
         assert!(q("xml", Some("x")).csv_table().is_err());
         assert_eq!(PageQuery::default().csv_table().expect("ok"), None);
@@ -143,8 +228,15 @@ mod tests {
 
     #[test]
     fn blank_filters_are_left_out_of_the_metrics_query() {
-        let q = PageQuery { team: Some("  ".into()), tool: Some(String::new()), ..PageQuery::default() };
+        let q = PageQuery {
+            team: Some("  ".into()),
+            tool: Some(String::new()),
+            ..PageQuery::default()
+        };
         let m = q.metrics(Some("a@x.dev"));
-        assert_eq!((m.team, m.tool, m.user.as_deref()), (None, None, Some("a@x.dev")));
+        assert_eq!(
+            (m.team, m.tool, m.user.as_deref()),
+            (None, None, Some("a@x.dev"))
+        );
     }
 }

@@ -42,10 +42,16 @@ pub struct LogoutForm {
 
 /// Only local paths are followed after sign-in, never another site.
 fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).map(str::to_owned)
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .map(str::to_owned)
 }
 
-fn cookie(state: &AppState, name: &'static str, value: String, max_age_secs: i64) -> Cookie<'static> {
+fn cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    max_age_secs: i64,
+) -> Cookie<'static> {
     Cookie::build((name, value))
         .path("/")
         .http_only(true)
@@ -55,16 +61,39 @@ fn cookie(state: &AppState, name: &'static str, value: String, max_age_secs: i64
         .build()
 }
 
-fn login_page(jar: CookieJar, state: &AppState, status: StatusCode, email: String, error: Option<String>, next: Option<String>) -> Result<Response> {
+fn login_page(
+    jar: CookieJar,
+    state: &AppState,
+    status: StatusCode,
+    email: String,
+    error: Option<String>,
+    next: Option<String>,
+) -> Result<Response> {
     let csrf = secret::random_secret();
     let jar = jar.add(cookie(state, LOGIN_CSRF_COOKIE, csrf.clone(), 3600));
-    let page = LoginPage { chrome: PageChrome::signed_out(csrf), email, error, next };
+    let page = LoginPage {
+        chrome: PageChrome::signed_out(csrf),
+        email,
+        error,
+        next,
+    };
     Ok((status, jar, render(page)?).into_response())
 }
 
 /// `GET /login`
-pub async fn form(State(state): State<AppState>, jar: CookieJar, Query(query): Query<LoginQuery>) -> Result<Response> {
-    login_page(jar, &state, StatusCode::OK, String::new(), None, safe_next(query.next.as_deref()))
+pub async fn form(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response> {
+    login_page(
+        jar,
+        &state,
+        StatusCode::OK,
+        String::new(),
+        None,
+        safe_next(query.next.as_deref()),
+    )
 }
 
 /// `POST /login`
@@ -74,7 +103,10 @@ pub async fn submit(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
     if expected.is_empty() || !secret::constant_time_eq(&expected, &form.csrf_token) {
         return Err(Error::Csrf);
     }
@@ -84,7 +116,12 @@ pub async fn submit(
             let session = login::start_session(&state, user.id).await?;
             let jar = jar
                 .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/"))
-                .add(cookie(&state, SESSION_COOKIE, session.cookie_value, session.max_age_secs));
+                .add(cookie(
+                    &state,
+                    SESSION_COOKIE,
+                    session.cookie_value,
+                    session.max_age_secs,
+                ));
             Ok((jar, Redirect::to(next.as_deref().unwrap_or("/"))).into_response())
         }
         Err(Error::InvalidCredentials) => login_page(
@@ -96,9 +133,18 @@ pub async fn submit(
             next,
         ),
         Err(Error::TooManyRequests { retry_after_secs }) => {
-            let message = format!("Too many failed attempts. Try again in {} minute(s).", retry_after_secs.div_ceil(60));
-            let mut response =
-                login_page(jar, &state, StatusCode::TOO_MANY_REQUESTS, form.email, Some(message), next)?;
+            let message = format!(
+                "Too many failed attempts. Try again in {} minute(s).",
+                retry_after_secs.div_ceil(60)
+            );
+            let mut response = login_page(
+                jar,
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                form.email,
+                Some(message),
+                next,
+            )?;
             if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
@@ -129,7 +175,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/spend?team=a")).as_deref(), Some("/spend?team=a"));
+        assert_eq!(
+            safe_next(Some("/spend?team=a")).as_deref(),
+            Some("/spend?team=a")
+        );
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);

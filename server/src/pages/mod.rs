@@ -46,7 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/teams", get(admin::teams).post(admin::add_team))
-        .route("/admin/tokens", get(admin::tokens).post(admin::create_token))
+        .route(
+            "/admin/tokens",
+            get(admin::tokens).post(admin::create_token),
+        )
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .merge(crate::analytics::page_routes())
         .merge(crate::reviews::page_routes())
@@ -56,7 +59,9 @@ pub fn routes() -> Router<AppState> {
 
 /// Renders a page template, or fails with an internal error.
 pub fn render<T: Template>(page: T) -> Result<Html<String>> {
-    page.render().map(Html).map_err(|e| Error::Internal(format!("template: {e}")))
+    page.render()
+        .map(Html)
+        .map_err(|e| Error::Internal(format!("template: {e}")))
 }
 
 /// The frame of a signed-in page.
@@ -66,13 +71,21 @@ pub fn chrome(state: &AppState, user: &CurrentUser, section: NavSection) -> Page
         Role::Manager => ViewRole::Manager,
         Role::Developer => ViewRole::Developer,
     };
-    let signed_in = SignedInUser { name: user.name.clone(), email: user.email.clone(), role };
+    let signed_in = SignedInUser {
+        name: user.name.clone(),
+        email: user.email.clone(),
+        role,
+    };
     PageChrome::new(signed_in, section, user.csrf_token()).in_time_zone(state.org_tz.name())
 }
 
 /// Turns error responses of page routes into pages: sign-in for 401, an error page otherwise.
 async fn render_errors(request: Request, next: Next) -> Response {
-    let path_and_query = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
     let is_get = request.method() == axum::http::Method::GET;
     let response = next.run(request).await;
     let Some(error) = response.extensions().get::<ErrorForPage>().cloned() else {
@@ -101,7 +114,9 @@ async fn render_errors(request: Request, next: Next) -> Response {
         Ok(html) => {
             let mut rendered = (error.status, html).into_response();
             if let Some(retry) = headers.get(header::RETRY_AFTER) {
-                rendered.headers_mut().insert(header::RETRY_AFTER, retry.clone());
+                rendered
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, retry.clone());
             }
             rendered
         }
@@ -114,7 +129,9 @@ fn urlencode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -122,15 +139,27 @@ fn urlencode(value: &str) -> String {
 
 /// Embedded CSS, JS and icons; versioned URLs, so they may be cached for a year.
 async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Result<Response> {
-    let asset = agentmeter_web::static_asset(&path).ok_or_else(|| Error::NotFound(format!("/static/{path}")))?;
+    let asset = agentmeter_web::static_asset(&path)
+        .ok_or_else(|| Error::NotFound(format!("/static/{path}")))?;
     let cache = "public, max-age=31536000, immutable";
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(asset.etag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, asset.etag), (header::CACHE_CONTROL, cache)]).into_response());
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(asset.etag)
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, asset.etag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
     }
     Ok((
-        [(header::CONTENT_TYPE, asset.content_type), (header::ETAG, asset.etag), (header::CACHE_CONTROL, cache)],
+        [
+            (header::CONTENT_TYPE, asset.content_type),
+            (header::ETAG, asset.etag),
+            (header::CACHE_CONTROL, cache),
+        ],
         asset.bytes,
     )
         .into_response())
 }
-

@@ -9,8 +9,13 @@ use axum::response::{IntoResponse, Response};
 
 use agentmeter_metrics::plans::{PlanLine, PlansReport};
 use agentmeter_metrics::rows::{DeveloperRow, PlanRow, TeamRow};
-use agentmeter_web::charts::{bar_chart, ranked_bars, BarChart, BarLayout, RankedBar, RankedBars, Series, Unit};
-use agentmeter_web::pages::{EmptyState, KpiCard, Link, NavSection, PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
+use agentmeter_web::charts::{
+    bar_chart, ranked_bars, BarChart, BarLayout, RankedBar, RankedBars, Series, Unit,
+};
+use agentmeter_web::pages::{
+    EmptyState, KpiCard, Link, NavSection, PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow,
+    PlanVerdict, PlansPage,
+};
 use agentmeter_web::{format, Figure};
 
 use super::csv::{self, raw, CsvTable};
@@ -22,13 +27,24 @@ use crate::error::Result;
 use crate::state::AppState;
 
 /// `GET /plans`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: std::result::Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response> {
     let view = filters::team_view(&state, &user, page_query(query)?, "/plans", false).await?;
     let report = reports::plans(&state, &view.scope, view.range).await?;
     let developers = load::developers(&state.db, &view.scope).await?;
     let teams = load::teams(&state.db).await?;
     let plan_catalog = catalog::plan_rows(&state.db).await?;
-    let page = page(chrome(&state, &user, NavSection::Plans), view.filters, &report, &developers, &teams, &plan_catalog);
+    let page = page(
+        chrome(&state, &user, NavSection::Plans),
+        view.filters,
+        &report,
+        &developers,
+        &teams,
+        &plan_catalog,
+    );
     match view.query.csv_table()? {
         Some(table) => csv::respond(tables(&page), table, "/plans"),
         None => Ok(render(page)?.into_response()),
@@ -50,19 +66,47 @@ pub fn page(
     plan_catalog: &[PlanRow],
 ) -> PlansPage {
     let month = latest_month(report);
-    let lines: Vec<&PlanLine> = report.lines.iter().filter(|l| Some(&l.month) == month.as_ref()).collect();
+    let lines: Vec<&PlanLine> = report
+        .lines
+        .iter()
+        .filter(|l| Some(&l.month) == month.as_ref())
+        .collect();
     let team_of: HashMap<i64, String> = developers
         .iter()
-        .map(|d| (d.user_id, d.teams.iter().filter_map(|id| teams.iter().find(|t| t.id == *id)).map(|t| t.name.clone()).collect::<Vec<_>>().join(", ")))
+        .map(|d| {
+            (
+                d.user_id,
+                d.teams
+                    .iter()
+                    .filter_map(|id| teams.iter().find(|t| t.id == *id))
+                    .map(|t| t.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        })
         .collect();
-    let email_of: HashMap<i64, &str> = developers.iter().map(|d| (d.user_id, d.email.as_str())).collect();
-    let mut rows: Vec<PlanRecommendationRow> = lines.iter().map(|l| recommendation(l, &team_of, &email_of)).collect();
+    let email_of: HashMap<i64, &str> = developers
+        .iter()
+        .map(|d| (d.user_id, d.email.as_str()))
+        .collect();
+    let mut rows: Vec<PlanRecommendationRow> = lines
+        .iter()
+        .map(|l| recommendation(l, &team_of, &email_of))
+        .collect();
     rows.sort_by(|a, b| b.saving.sort.total_cmp(&a.saving.sort));
     let month_label = month.as_deref().map_or_else(String::new, month_name);
     let team_of_ref = &team_of;
     let lines_ref = &lines;
     let in_team = move |team: &str| -> Vec<&PlanLine> {
-        lines_ref.iter().copied().filter(|l| team_of_ref.get(&l.user_id).is_some_and(|n| n.split(", ").any(|n| n == team))).collect()
+        lines_ref
+            .iter()
+            .copied()
+            .filter(|l| {
+                team_of_ref
+                    .get(&l.user_id)
+                    .is_some_and(|n| n.split(", ").any(|n| n == team))
+            })
+            .collect()
     };
     PlansPage {
         chrome,
@@ -103,13 +147,41 @@ pub fn page(
 
 fn kpis(lines: &[&PlanLine], month: &str) -> Vec<KpiCard> {
     let sum = |f: fn(&PlanLine) -> f64| lines.iter().map(|l| f(l)).sum::<f64>();
-    let (paid, api, recommended, saving) = (sum(|l| l.current_cost_usd), sum(|l| l.api_cost_usd), sum(|l| l.recommended_cost_usd), sum(|l| l.monthly_saving_usd));
-    let movers = lines.iter().filter(|l| l.recommended_plan != l.current_plan).count();
+    let (paid, api, recommended, saving) = (
+        sum(|l| l.current_cost_usd),
+        sum(|l| l.api_cost_usd),
+        sum(|l| l.recommended_cost_usd),
+        sum(|l| l.monthly_saving_usd),
+    );
+    let movers = lines
+        .iter()
+        .filter(|l| l.recommended_plan != l.current_plan)
+        .count();
     vec![
-        KpiCard::new("Paid for plans", format::usd_whole(paid), format!("{month}, {} developer-tool seats", lines.len())),
-        KpiCard::new("API-equivalent cost", format::usd_whole(api), "the same usage at list API prices"),
-        KpiCard::new("With recommended plans", format::usd_whole(recommended), format!("{movers} developers would change plan")),
-        KpiCard::new("Monthly saving", format::usd_whole(saving), if paid > 0.0 { format!("{} of today's plan spend", format::percent(saving / paid)) } else { "no plan spend yet".into() }),
+        KpiCard::new(
+            "Paid for plans",
+            format::usd_whole(paid),
+            format!("{month}, {} developer-tool seats", lines.len()),
+        ),
+        KpiCard::new(
+            "API-equivalent cost",
+            format::usd_whole(api),
+            "the same usage at list API prices",
+        ),
+        KpiCard::new(
+            "With recommended plans",
+            format::usd_whole(recommended),
+            format!("{movers} developers would change plan"),
+        ),
+        KpiCard::new(
+            "Monthly saving",
+            format::usd_whole(saving),
+            if paid > 0.0 {
+                format!("{} of today's plan spend", format::percent(saving / paid))
+            } else {
+                "no plan spend yet".into()
+            },
+        ),
     ]
 }
 
@@ -127,13 +199,29 @@ fn verdict(l: &PlanLine) -> PlanVerdict {
     }
 }
 
-fn recommendation(l: &PlanLine, team_of: &HashMap<i64, String>, email_of: &HashMap<i64, &str>) -> PlanRecommendationRow {
+fn recommendation(
+    l: &PlanLine,
+    team_of: &HashMap<i64, String>,
+    email_of: &HashMap<i64, &str>,
+) -> PlanRecommendationRow {
     PlanRecommendationRow {
         developer: l.name.clone(),
-        developer_href: email_of.get(&l.user_id).map(|e| format!("/developers/{}", super::developer::path_segment(e))),
-        team: format!("{} · {}", team_of.get(&l.user_id).map_or("", String::as_str), tool_name(l.tool)).trim_start_matches(" · ").to_owned(),
+        developer_href: email_of
+            .get(&l.user_id)
+            .map(|e| format!("/developers/{}", super::developer::path_segment(e))),
+        team: format!(
+            "{} · {}",
+            team_of.get(&l.user_id).map_or("", String::as_str),
+            tool_name(l.tool)
+        )
+        .trim_start_matches(" · ")
+        .to_owned(),
         api_cost: Figure::usd(l.api_cost_usd),
-        current_plan: if l.current_plan.is_empty() { "None".into() } else { l.current_plan.clone() },
+        current_plan: if l.current_plan.is_empty() {
+            "None".into()
+        } else {
+            l.current_plan.clone()
+        },
         current_cost: Figure::usd(l.current_cost_usd),
         recommended_plan: l.recommended_plan.clone(),
         recommended_cost: Figure::usd(l.recommended_cost_usd),
@@ -154,25 +242,51 @@ fn cost_vs_plan_chart(rows: &[PlanRecommendationRow], month: &str) -> String {
     bar_chart(&BarChart {
         title: format!("API-equivalent cost vs plan price per developer, {month} (USD)"),
         unit: Unit::Usd,
-        categories: top.iter().map(|r| r.developer.split_whitespace().next().unwrap_or_default().to_owned()).collect(),
+        categories: top
+            .iter()
+            .map(|r| {
+                r.developer
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect(),
         series: vec![
-            Series::new("API-equivalent", top.iter().map(|r| r.api_cost.sort).collect()),
-            Series::new("Plan price", top.iter().map(|r| r.current_cost.sort).collect()),
+            Series::new(
+                "API-equivalent",
+                top.iter().map(|r| r.api_cost.sort).collect(),
+            ),
+            Series::new(
+                "Plan price",
+                top.iter().map(|r| r.current_cost.sort).collect(),
+            ),
         ],
         layout: BarLayout::Grouped,
     })
 }
 
 fn catalog_row(p: &PlanRow) -> PlanCatalogRow {
-    let limits: Vec<String> = [(p.limit_5h_usd, "per 5 hours"), (p.limit_week_usd, "per week")]
-        .iter()
-        .filter_map(|(v, w)| v.map(|v| format!("{} {w}", format::usd_whole(v))))
-        .collect();
+    let limits: Vec<String> = [
+        (p.limit_5h_usd, "per 5 hours"),
+        (p.limit_week_usd, "per week"),
+    ]
+    .iter()
+    .filter_map(|(v, w)| v.map(|v| format!("{} {w}", format::usd_whole(v))))
+    .collect();
     PlanCatalogRow {
         tool: p.vendor.clone(),
         plan: p.name.clone(),
-        monthly_price: p.usd_per_seat_month.map_or_else(Figure::missing, Figure::usd),
-        included: if limits.is_empty() { format!("{:?}", p.kind).replace("UsageBased", "Usage-based").replace("NotComparable", "Custom") } else { format!("Up to {} of API usage", limits.join(", ")) },
+        monthly_price: p
+            .usd_per_seat_month
+            .map_or_else(Figure::missing, Figure::usd),
+        included: if limits.is_empty() {
+            format!("{:?}", p.kind)
+                .replace("UsageBased", "Usage-based")
+                .replace("NotComparable", "Custom")
+        } else {
+            format!("Up to {} of API usage", limits.join(", "))
+        },
         valid_from: p.valid_from.map_or_else(|| "—".into(), format::date),
         valid_to: p.valid_to.map_or_else(String::new, format::date),
         source_url: p.source.clone(),
@@ -182,14 +296,81 @@ fn catalog_row(p: &PlanRow) -> PlanCatalogRow {
 /// Every table of the page, for CSV export.
 pub fn tables(page: &PlansPage) -> Vec<CsvTable> {
     let devs = page.developers.iter().fold(
-        CsvTable::new("plan-recommendations", vec!["developer", "team", "api_cost_usd", "current_plan", "current_cost_usd", "recommended_plan", "recommended_cost_usd", "saving_usd", "verdict"]),
-        |t, r| t.row(vec![r.developer.clone(), r.team.clone(), raw(&r.api_cost), r.current_plan.clone(), raw(&r.current_cost), r.recommended_plan.clone(), raw(&r.recommended_cost), raw(&r.saving), r.verdict.label().into()]),
+        CsvTable::new(
+            "plan-recommendations",
+            vec![
+                "developer",
+                "team",
+                "api_cost_usd",
+                "current_plan",
+                "current_cost_usd",
+                "recommended_plan",
+                "recommended_cost_usd",
+                "saving_usd",
+                "verdict",
+            ],
+        ),
+        |t, r| {
+            t.row(vec![
+                r.developer.clone(),
+                r.team.clone(),
+                raw(&r.api_cost),
+                r.current_plan.clone(),
+                raw(&r.current_cost),
+                r.recommended_plan.clone(),
+                raw(&r.recommended_cost),
+                raw(&r.saving),
+                r.verdict.label().into(),
+            ])
+        },
     );
-    let teams = page.teams.iter().fold(CsvTable::new("plan-team-totals", vec!["team", "developers", "api_cost_usd", "current_cost_usd", "recommended_cost_usd", "saving_usd"]), |t, r| {
-        t.row(vec![r.team.clone(), raw(&r.developers), raw(&r.api_cost), raw(&r.current_cost), raw(&r.recommended_cost), raw(&r.saving)])
-    });
-    let catalog = page.catalog.iter().fold(CsvTable::new("plan-catalog", vec!["vendor", "plan", "monthly_price_usd", "included", "valid_from", "valid_to", "source"]), |t, r| {
-        t.row(vec![r.tool.clone(), r.plan.clone(), raw(&r.monthly_price), r.included.clone(), r.valid_from.clone(), r.valid_to.clone(), r.source_url.clone()])
-    });
+    let teams = page.teams.iter().fold(
+        CsvTable::new(
+            "plan-team-totals",
+            vec![
+                "team",
+                "developers",
+                "api_cost_usd",
+                "current_cost_usd",
+                "recommended_cost_usd",
+                "saving_usd",
+            ],
+        ),
+        |t, r| {
+            t.row(vec![
+                r.team.clone(),
+                raw(&r.developers),
+                raw(&r.api_cost),
+                raw(&r.current_cost),
+                raw(&r.recommended_cost),
+                raw(&r.saving),
+            ])
+        },
+    );
+    let catalog = page.catalog.iter().fold(
+        CsvTable::new(
+            "plan-catalog",
+            vec![
+                "vendor",
+                "plan",
+                "monthly_price_usd",
+                "included",
+                "valid_from",
+                "valid_to",
+                "source",
+            ],
+        ),
+        |t, r| {
+            t.row(vec![
+                r.tool.clone(),
+                r.plan.clone(),
+                raw(&r.monthly_price),
+                r.included.clone(),
+                r.valid_from.clone(),
+                r.valid_to.clone(),
+                r.source_url.clone(),
+            ])
+        },
+    );
     vec![devs, teams, catalog]
 }

@@ -5,7 +5,9 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 
-use agentmeter_metrics::productivity::{DeveloperProductivity, DeveloperStatus, Lift, ProductivityReport};
+use agentmeter_metrics::productivity::{
+    DeveloperProductivity, DeveloperStatus, Lift, ProductivityReport,
+};
 use agentmeter_web::charts::{interval_chart, IntervalChart, IntervalEstimate, Unit};
 use agentmeter_web::pages::{EmptyState, LiftRow, LiftVerdict, NavSection, ProductivityPage};
 use agentmeter_web::{format, Figure};
@@ -20,8 +22,13 @@ use crate::error::Result;
 use crate::state::AppState;
 
 /// `GET /productivity`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
-    let view = filters::team_view(&state, &user, page_query(query)?, "/productivity", false).await?;
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: std::result::Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response> {
+    let view =
+        filters::team_view(&state, &user, page_query(query)?, "/productivity", false).await?;
     let params = view.query.metrics(None).productivity(state.org_tz)?;
     let overall = reports::productivity(&state, &view.scope, &params).await?;
     let teams = team_lifts(&state, &user, &view.query).await?;
@@ -47,14 +54,26 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::
 }
 
 /// The lift of each team the caller may see (or just the selected one), by team name.
-pub async fn team_lifts(state: &AppState, user: &CurrentUser, query: &PageQuery) -> Result<Vec<(String, Lift)>> {
+pub async fn team_lifts(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &PageQuery,
+) -> Result<Vec<(String, Lift)>> {
     let params = query.metrics(None).productivity(state.org_tz)?;
     let mut lifts = Vec::new();
     for choice in filters::team_choices(state, user, query.team()).await? {
         if query.team().is_some() && !choice.selected {
             continue;
         }
-        let scope = resolve(state, user, &ScopeFilter { team: Some(choice.value.clone()), user: None }).await?;
+        let scope = resolve(
+            state,
+            user,
+            &ScopeFilter {
+                team: Some(choice.value.clone()),
+                user: None,
+            },
+        )
+        .await?;
         let report = reports::productivity(state, &scope, &params).await?;
         lifts.push((choice.label, report.merged_prs_per_week));
     }
@@ -75,7 +94,11 @@ fn empty(report: &ProductivityReport) -> Option<EmptyState> {
 /// `+6.0% to +31.0%`, or a dash when there is no interval.
 pub fn interval_text(lift: &Lift) -> String {
     match (lift.ci_low_pct, lift.ci_high_pct) {
-        (Some(low), Some(high)) => format!("{} to {}", format::signed_percent(low / 100.0), format::signed_percent(high / 100.0)),
+        (Some(low), Some(high)) => format!(
+            "{} to {}",
+            format::signed_percent(low / 100.0),
+            format::signed_percent(high / 100.0)
+        ),
         _ => "—".into(),
     }
 }
@@ -92,27 +115,59 @@ pub fn team_row(name: &str, lift: &Lift) -> LiftRow {
     };
     LiftRow {
         name: name.to_owned(),
-        href: Some(format!("/productivity?team={}", super::developer::query_value(name))),
+        href: Some(format!(
+            "/productivity?team={}",
+            super::developer::query_value(name)
+        )),
         detail: format!("{} developers measured", lift.developers),
         before: per_week(lift.before_per_week),
         after: per_week(lift.after_per_week),
-        lift: lift.lift_pct.map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
+        lift: lift
+            .lift_pct
+            .map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
         interval: interval_text(lift),
-        sample: if lift.sufficient_data { format!("{} devs", lift.developers) } else { format!("{} devs · too few", lift.developers) },
+        sample: if lift.sufficient_data {
+            format!("{} devs", lift.developers)
+        } else {
+            format!("{} devs · too few", lift.developers)
+        },
         verdict,
     }
 }
 
 fn developer_row(d: &DeveloperProductivity) -> LiftRow {
-    let rate = |n: i64, weeks: f64| if weeks > 0.0 { n as f64 / weeks } else { f64::NAN };
-    let (before, after) = (rate(d.merged_prs_before, d.baseline_weeks), rate(d.merged_prs_after, d.after_weeks));
-    let lift = if before > 0.0 && after.is_finite() { Figure::signed_percent(after / before - 1.0) } else { Figure::missing() };
+    let rate = |n: i64, weeks: f64| {
+        if weeks > 0.0 {
+            n as f64 / weeks
+        } else {
+            f64::NAN
+        }
+    };
+    let (before, after) = (
+        rate(d.merged_prs_before, d.baseline_weeks),
+        rate(d.merged_prs_after, d.after_weeks),
+    );
+    let lift = if before > 0.0 && after.is_finite() {
+        Figure::signed_percent(after / before - 1.0)
+    } else {
+        Figure::missing()
+    };
     LiftRow {
         name: d.name.clone(),
         href: None,
-        detail: d.first_use.map_or_else(String::new, |day| format!("first session {}", format::date(day))),
-        before: if before.is_finite() { per_week(before) } else { Figure::missing() },
-        after: if after.is_finite() { per_week(after) } else { Figure::missing() },
+        detail: d.first_use.map_or_else(String::new, |day| {
+            format!("first session {}", format::date(day))
+        }),
+        before: if before.is_finite() {
+            per_week(before)
+        } else {
+            Figure::missing()
+        },
+        after: if after.is_finite() {
+            per_week(after)
+        } else {
+            Figure::missing()
+        },
         lift,
         interval: "—".into(),
         sample: format!("{:.0} + {:.0} wk", d.baseline_weeks, d.after_weeks),
@@ -126,21 +181,55 @@ pub fn lift_chart(teams: &[(String, Lift)]) -> String {
         .iter()
         .filter_map(|(name, l)| {
             let (estimate, low, high) = (l.lift_pct?, l.ci_low_pct?, l.ci_high_pct?);
-            Some(IntervalEstimate { label: name.clone(), note: format!("n = {} developers", l.developers), estimate: estimate / 100.0, low: low / 100.0, high: high / 100.0 })
+            Some(IntervalEstimate {
+                label: name.clone(),
+                note: format!("n = {} developers", l.developers),
+                estimate: estimate / 100.0,
+                low: low / 100.0,
+                high: high / 100.0,
+            })
         })
         .collect();
-    interval_chart(&IntervalChart { title: "Lift in merged PRs per developer-week, 90% interval".into(), unit: Unit::Percent, items })
+    interval_chart(&IntervalChart {
+        title: "Lift in merged PRs per developer-week, 90% interval".into(),
+        unit: Unit::Percent,
+        items,
+    })
 }
 
 fn lift_table(name: &str, rows: &[LiftRow]) -> CsvTable {
-    let mut t = CsvTable::new(name, vec!["name", "detail", "before_per_week", "after_per_week", "lift_ratio", "interval", "sample", "reading"]);
+    let mut t = CsvTable::new(
+        name,
+        vec![
+            "name",
+            "detail",
+            "before_per_week",
+            "after_per_week",
+            "lift_ratio",
+            "interval",
+            "sample",
+            "reading",
+        ],
+    );
     for r in rows {
-        t = t.row(vec![r.name.clone(), r.detail.clone(), raw(&r.before), raw(&r.after), raw(&r.lift), r.interval.clone(), r.sample.clone(), r.verdict.label().into()]);
+        t = t.row(vec![
+            r.name.clone(),
+            r.detail.clone(),
+            raw(&r.before),
+            raw(&r.after),
+            raw(&r.lift),
+            r.interval.clone(),
+            r.sample.clone(),
+            r.verdict.label().into(),
+        ]);
     }
     t
 }
 
 /// Every table of the page, for CSV export.
 pub fn tables(page: &ProductivityPage) -> Vec<CsvTable> {
-    vec![lift_table("lift-by-team", &page.teams), lift_table("lift-by-developer", &page.developers)]
+    vec![
+        lift_table("lift-by-team", &page.teams),
+        lift_table("lift-by-developer", &page.developers),
+    ]
 }

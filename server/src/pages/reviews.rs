@@ -12,7 +12,9 @@ use agentmeter_metrics::calendar::local_midnight_utc_ms;
 use agentmeter_metrics::reviews::{ReviewsReport, SkipCounts, UnreviewedCriticalAlert};
 use agentmeter_metrics::rows::PullRequestRow;
 use agentmeter_web::charts::{bar_chart, line_chart, BarChart, BarLayout, LineChart, Series, Unit};
-use agentmeter_web::pages::{EmptyState, KpiCard, Link, NavSection, ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
+use agentmeter_web::pages::{
+    EmptyState, KpiCard, Link, NavSection, ReviewAlertRow, ReviewSegmentRow, ReviewsPage,
+};
 use agentmeter_web::{format, Figure};
 
 use super::csv::{self, raw, CsvTable};
@@ -25,7 +27,11 @@ use crate::reviews::summary::{self, ReviewsQuery};
 use crate::state::AppState;
 
 /// `GET /reviews`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: std::result::Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response> {
     let view = filters::team_view(&state, &user, page_query(query)?, "/reviews", false).await?;
     let (report, prs, globs) = load(&state, &user, &view).await?;
     let page = ReviewsPage {
@@ -36,7 +42,10 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::
         skip_rate_chart: skip_rate_chart(&report),
         time_to_review_chart: time_to_review_chart(&prs, state.org_tz),
         segments: segments(&report, &prs),
-        alerts: newest_first(&report).iter().map(|a| alert_row(a, &globs, state.org_tz)).collect(),
+        alerts: newest_first(&report)
+            .iter()
+            .map(|a| alert_row(a, &globs, state.org_tz))
+            .collect(),
     };
     match view.query.csv_table()? {
         Some(table) => csv::respond(tables(&page), table, "/reviews"),
@@ -45,18 +54,38 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::
 }
 
 /// The report, the merged pull requests in scope and every repository's critical globs.
-pub async fn load(state: &AppState, user: &CurrentUser, view: &filters::TeamView) -> Result<(ReviewsReport, Vec<PullRequestRow>, HashMap<String, String>)> {
-    let query = ReviewsQuery { from: Some(view.range.from.to_string()), to: Some(view.range.to.to_string()), team: view.query.team().map(str::to_owned), user: None };
+pub async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    view: &filters::TeamView,
+) -> Result<(ReviewsReport, Vec<PullRequestRow>, HashMap<String, String>)> {
+    let query = ReviewsQuery {
+        from: Some(view.range.from.to_string()),
+        to: Some(view.range.to.to_string()),
+        team: view.query.team().map(str::to_owned),
+        user: None,
+    };
     let report = summary::report(state, user, &query).await?;
     let from = local_midnight_utc_ms(view.range.from, state.org_tz).map_err(engine_error)?;
-    let to = local_midnight_utc_ms(view.range.to + chrono::TimeDelta::days(1), state.org_tz).map_err(engine_error)?;
+    let to = local_midnight_utc_ms(view.range.to + chrono::TimeDelta::days(1), state.org_tz)
+        .map_err(engine_error)?;
     let prs = crate::reviews::load::pull_request_rows(&state.db, from, to)
         .await?
         .into_iter()
-        .filter(|p| p.merged_at.is_some_and(|m| m.timestamp_millis() >= from && m.timestamp_millis() < to))
-        .filter(|p| view.scope.user_ids().is_none() || p.author_user_id.is_some_and(|id| view.scope.includes(id)))
+        .filter(|p| {
+            p.merged_at
+                .is_some_and(|m| m.timestamp_millis() >= from && m.timestamp_millis() < to)
+        })
+        .filter(|p| {
+            view.scope.user_ids().is_none()
+                || p.author_user_id.is_some_and(|id| view.scope.includes(id))
+        })
         .collect();
-    let globs = crate::reviews::repositories::list(&state.db).await?.into_iter().map(|r| (r.name, r.critical_globs.join(", "))).collect();
+    let globs = crate::reviews::repositories::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| (r.name, r.critical_globs.join(", ")))
+        .collect();
     Ok((report, prs, globs))
 }
 
@@ -72,11 +101,17 @@ fn empty_state() -> EmptyState {
 }
 
 fn rate(counts: &SkipCounts) -> String {
-    counts.skip_rate_pct.map_or_else(|| "—".into(), |p| format::percent(p / 100.0))
+    counts
+        .skip_rate_pct
+        .map_or_else(|| "—".into(), |p| format::percent(p / 100.0))
 }
 
 fn basis(counts: &SkipCounts, what: &str) -> String {
-    format!("{} of {} classified {what}", format::integer(counts.unreviewed + counts.rubber_stamped), format::integer(counts.classified))
+    format!(
+        "{} of {} classified {what}",
+        format::integer(counts.unreviewed + counts.rubber_stamped),
+        format::integer(counts.classified)
+    )
 }
 
 /// Skip rates, time to first review and the alert count.
@@ -84,40 +119,84 @@ pub fn kpis(report: &ReviewsReport) -> Vec<KpiCard> {
     let o = &report.overall;
     let alerts = report.alerts.len() as i64;
     vec![
-        KpiCard::new("AI-assisted skip rate", rate(&o.ai_assisted), basis(&o.ai_assisted, "AI-assisted PRs")),
-        KpiCard::new("Skip rate, other PRs", rate(&o.not_ai_assisted), basis(&o.not_ai_assisted, "other PRs")),
+        KpiCard::new(
+            "AI-assisted skip rate",
+            rate(&o.ai_assisted),
+            basis(&o.ai_assisted, "AI-assisted PRs"),
+        ),
+        KpiCard::new(
+            "Skip rate, other PRs",
+            rate(&o.not_ai_assisted),
+            basis(&o.not_ai_assisted, "other PRs"),
+        ),
         KpiCard::new(
             "Median time to first review",
-            report.time_to_first_review_median_hours.map_or_else(|| "—".into(), |h| format::duration((h * 3600.0) as i64)),
-            format!("{} reviewed pull requests", format::integer(report.reviewed_prs as i64)),
+            report
+                .time_to_first_review_median_hours
+                .map_or_else(|| "—".into(), |h| format::duration((h * 3600.0) as i64)),
+            format!(
+                "{} reviewed pull requests",
+                format::integer(report.reviewed_prs as i64)
+            ),
         ),
-        KpiCard::new("Critical unreviewed AI merges", format::integer(alerts), "critical paths, AI-assisted, no review before merge").alerting(alerts > 0),
+        KpiCard::new(
+            "Critical unreviewed AI merges",
+            format::integer(alerts),
+            "critical paths, AI-assisted, no review before merge",
+        )
+        .alerting(alerts > 0),
     ]
 }
 
 fn skip_rate_chart(report: &ReviewsReport) -> String {
-    let groups = if report.by_team.is_empty() { std::slice::from_ref(&report.overall) } else { &report.by_team[..] };
+    let groups = if report.by_team.is_empty() {
+        std::slice::from_ref(&report.overall)
+    } else {
+        &report.by_team[..]
+    };
     let pct = |c: &SkipCounts| c.skip_rate_pct.map_or(f64::NAN, |p| p / 100.0);
     bar_chart(&BarChart {
         title: "Review skip rate by team: AI-assisted vs other pull requests".into(),
         unit: Unit::Percent,
-        categories: groups.iter().map(|g| if g.key == "all" { "All teams".into() } else { g.key.clone() }).collect(),
+        categories: groups
+            .iter()
+            .map(|g| {
+                if g.key == "all" {
+                    "All teams".into()
+                } else {
+                    g.key.clone()
+                }
+            })
+            .collect(),
         series: vec![
-            Series::new("AI-assisted", groups.iter().map(|g| pct(&g.ai_assisted)).collect()),
-            Series::new("Other", groups.iter().map(|g| pct(&g.not_ai_assisted)).collect()),
+            Series::new(
+                "AI-assisted",
+                groups.iter().map(|g| pct(&g.ai_assisted)).collect(),
+            ),
+            Series::new(
+                "Other",
+                groups.iter().map(|g| pct(&g.not_ai_assisted)).collect(),
+            ),
         ],
         layout: BarLayout::Grouped,
     })
 }
 
 fn hours_to_first_review(p: &PullRequestRow) -> Option<f64> {
-    p.first_review_at.map(|r| (r - p.created_at).num_minutes().max(0) as f64 / 60.0)
+    p.first_review_at
+        .map(|r| (r - p.created_at).num_minutes().max(0) as f64 / 60.0)
 }
 
 fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    (n > 0).then(|| if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 })
+    (n > 0).then(|| {
+        if n % 2 == 1 {
+            values[n / 2]
+        } else {
+            (values[n / 2 - 1] + values[n / 2]) / 2.0
+        }
+    })
 }
 
 /// Median hours to first review per week of merge.
@@ -126,13 +205,23 @@ pub fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String
     for p in prs {
         if let (Some(merged), Some(hours)) = (p.merged_at, hours_to_first_review(p)) {
             let day = merged.with_timezone(&tz).date_naive();
-            let monday = day - chrono::TimeDelta::days(i64::from(day.weekday().num_days_from_monday()));
+            let monday =
+                day - chrono::TimeDelta::days(i64::from(day.weekday().num_days_from_monday()));
             weeks.entry(monday).or_default().push(hours);
         }
     }
     let periods = weeks.keys().map(|d| format::short_date(*d)).collect();
-    let values = weeks.into_values().map(|v| median(v).unwrap_or(f64::NAN)).collect();
-    line_chart(&LineChart { title: "Median hours to first review, per week of merge".into(), unit: Unit::Hours, periods, series: vec![Series::new("Median", values)], area: false })
+    let values = weeks
+        .into_values()
+        .map(|v| median(v).unwrap_or(f64::NAN))
+        .collect();
+    line_chart(&LineChart {
+        title: "Median hours to first review, per week of merge".into(),
+        unit: Unit::Hours,
+        periods,
+        series: vec![Series::new("Median", values)],
+        area: false,
+    })
 }
 
 /// One row per kind of change, with the median time to first review of that kind.
@@ -143,7 +232,9 @@ pub fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSeg
         ("AI-assisted", &o.ai_assisted, |p| p.ai_assisted),
         ("Not AI-assisted", &o.not_ai_assisted, |p| !p.ai_assisted),
         ("Touching critical paths", &o.critical, |p| p.critical),
-        ("Not touching critical paths", &o.not_critical, |p| !p.critical),
+        ("Not touching critical paths", &o.not_critical, |p| {
+            !p.critical
+        }),
     ];
     kinds
         .iter()
@@ -151,9 +242,16 @@ pub fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSeg
             segment: (*name).into(),
             merged: Figure::count(c.merged),
             skipped: Figure::count(c.unreviewed + c.rubber_stamped),
-            skip_rate: c.skip_rate_pct.map_or_else(Figure::missing, |p| Figure::percent(p / 100.0)),
-            median_time_to_first_review: median(prs.iter().filter(|p| keep(p)).filter_map(hours_to_first_review).collect())
-                .map_or_else(Figure::missing, |h| Figure::duration((h * 3600.0) as i64)),
+            skip_rate: c
+                .skip_rate_pct
+                .map_or_else(Figure::missing, |p| Figure::percent(p / 100.0)),
+            median_time_to_first_review: median(
+                prs.iter()
+                    .filter(|p| keep(p))
+                    .filter_map(hours_to_first_review)
+                    .collect(),
+            )
+            .map_or_else(Figure::missing, |h| Figure::duration((h * 3600.0) as i64)),
         })
         .collect()
 }
@@ -166,14 +264,24 @@ pub fn newest_first(report: &ReviewsReport) -> Vec<UnreviewedCriticalAlert> {
 }
 
 /// An alert as a table row; dates in the organisation's time zone.
-pub fn alert_row(a: &UnreviewedCriticalAlert, globs: &HashMap<String, String>, tz: chrono_tz::Tz) -> ReviewAlertRow {
+pub fn alert_row(
+    a: &UnreviewedCriticalAlert,
+    globs: &HashMap<String, String>,
+    tz: chrono_tz::Tz,
+) -> ReviewAlertRow {
     ReviewAlertRow {
         repository: a.repository.clone(),
         number: a.number.max(0) as u64,
         title: a.title.clone(),
         url: a.url.clone(),
-        author: a.author.clone().unwrap_or_else(|| "unmatched git identity".into()),
-        merged_at: Figure::new(format::date_time(a.merged_at.with_timezone(&tz).naive_local()), a.merged_at.timestamp_millis() as f64),
+        author: a
+            .author
+            .clone()
+            .unwrap_or_else(|| "unmatched git identity".into()),
+        merged_at: Figure::new(
+            format::date_time(a.merged_at.with_timezone(&tz).naive_local()),
+            a.merged_at.timestamp_millis() as f64,
+        ),
         ai_share: Figure::new("AI-assisted", 1.0),
         critical_paths: globs.get(&a.repository).cloned().unwrap_or_default(),
     }
@@ -181,16 +289,53 @@ pub fn alert_row(a: &UnreviewedCriticalAlert, globs: &HashMap<String, String>, t
 
 /// Every table of the page, for CSV export.
 pub fn tables(page: &ReviewsPage) -> Vec<CsvTable> {
-    let mut segments = CsvTable::new("review-segments", vec!["pull_requests", "merged", "skipped", "skip_rate_ratio", "median_seconds_to_first_review"]);
+    let mut segments = CsvTable::new(
+        "review-segments",
+        vec![
+            "pull_requests",
+            "merged",
+            "skipped",
+            "skip_rate_ratio",
+            "median_seconds_to_first_review",
+        ],
+    );
     for s in &page.segments {
-        segments = segments.row(vec![s.segment.clone(), raw(&s.merged), raw(&s.skipped), raw(&s.skip_rate), raw(&s.median_time_to_first_review)]);
+        segments = segments.row(vec![
+            s.segment.clone(),
+            raw(&s.merged),
+            raw(&s.skipped),
+            raw(&s.skip_rate),
+            raw(&s.median_time_to_first_review),
+        ]);
     }
     vec![segments, alerts_table(&page.alerts)]
 }
 
 /// The alert list as CSV (also exported from the overview).
 pub fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
-    alerts.iter().fold(CsvTable::new("critical-unreviewed-merges", vec!["repository", "number", "title", "url", "author", "merged_at", "critical_paths"]), |t, a| {
-        t.row(vec![a.repository.clone(), a.number.to_string(), a.title.clone(), a.url.clone(), a.author.clone(), a.merged_at.text.clone(), a.critical_paths.clone()])
-    })
+    alerts.iter().fold(
+        CsvTable::new(
+            "critical-unreviewed-merges",
+            vec![
+                "repository",
+                "number",
+                "title",
+                "url",
+                "author",
+                "merged_at",
+                "critical_paths",
+            ],
+        ),
+        |t, a| {
+            t.row(vec![
+                a.repository.clone(),
+                a.number.to_string(),
+                a.title.clone(),
+                a.url.clone(),
+                a.author.clone(),
+                a.merged_at.text.clone(),
+                a.critical_paths.clone(),
+            ])
+        },
+    )
 }

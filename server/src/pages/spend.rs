@@ -9,8 +9,13 @@ use axum::response::{IntoResponse, Response};
 
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::spend::{SpendGroup, SpendGroupBy, SpendReport};
-use agentmeter_web::charts::{line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit};
-use agentmeter_web::pages::{EmptyState, FilterBar, KpiCard, NavSection, PageChrome, SpendBreakdown, SpendMonthRow, SpendPage, SpendShareRow};
+use agentmeter_web::charts::{
+    line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
+};
+use agentmeter_web::pages::{
+    EmptyState, FilterBar, KpiCard, NavSection, PageChrome, SpendBreakdown, SpendMonthRow,
+    SpendPage, SpendShareRow,
+};
 use agentmeter_web::{format, Delta, Figure};
 
 use super::csv::{self, raw, CsvTable};
@@ -33,25 +38,46 @@ pub struct SpendData {
 
 const BREAKDOWNS: [(SpendGroupBy, &str, &str, &str); 4] = [
     (SpendGroupBy::Team, "By team", "Team", "spend-by-team"),
-    (SpendGroupBy::Developer, "By developer", "Developer", "spend-by-developer"),
+    (
+        SpendGroupBy::Developer,
+        "By developer",
+        "Developer",
+        "spend-by-developer",
+    ),
     (SpendGroupBy::Model, "By model", "Model", "spend-by-model"),
     (SpendGroupBy::Tool, "By tool", "Tool", "spend-by-tool"),
 ];
 
 /// `GET /spend`
-pub async fn show(State(state): State<AppState>, user: CurrentUser, query: std::result::Result<Query<PageQuery>, QueryRejection>) -> Result<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    query: std::result::Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response> {
     let view = filters::team_view(&state, &user, page_query(query)?, "/spend", true).await?;
     let base = view.query.metrics(None).spend(state.org_tz)?;
     let data = load_data(&state, &view.scope, &base).await?;
-    let page = page(chrome(&state, &user, NavSection::Spend), view.filters, &data);
+    let page = page(
+        chrome(&state, &user, NavSection::Spend),
+        view.filters,
+        &data,
+    );
     match view.query.csv_table()? {
         Some(table) => csv::respond(tables(&page), table, "/spend"),
         None => Ok(render(page)?.into_response()),
     }
 }
 
-async fn load_data(state: &AppState, scope: &crate::auth::Scope, base: &SpendQuery) -> Result<SpendData> {
-    let with = |group_by, range: DateRange| SpendQuery { range, group_by, tool: base.tool };
+async fn load_data(
+    state: &AppState,
+    scope: &crate::auth::Scope,
+    base: &SpendQuery,
+) -> Result<SpendData> {
+    let with = |group_by, range: DateRange| SpendQuery {
+        range,
+        group_by,
+        tool: base.tool,
+    };
     let before = filters::previous(base.range);
     let q: Vec<SpendQuery> = [
         (SpendGroupBy::Week, base.range),
@@ -80,7 +106,12 @@ async fn load_data(state: &AppState, scope: &crate::auth::Scope, base: &SpendQue
         load::developers(&state.db, scope),
     )?;
     let emails = developers.into_iter().map(|d| (d.name, d.email)).collect();
-    Ok(SpendData { by_week, current: vec![t, d, m, tl], previous: vec![pt, pd, pm, ptl], emails })
+    Ok(SpendData {
+        by_week,
+        current: vec![t, d, m, tl],
+        previous: vec![pt, pd, pm, ptl],
+        emails,
+    })
 }
 
 /// The Spend page from its reports.
@@ -95,7 +126,10 @@ pub fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPa
         action: None,
     });
     let previous_total: f64 = data.previous.first().map_or(0.0, |r| r.total.cost_usd);
-    let active = data.current.get(1).map_or(0, |r| r.groups.iter().filter(|g| g.events > 0).count());
+    let active = data
+        .current
+        .get(1)
+        .map_or(0, |r| r.groups.iter().filter(|g| g.events > 0).count());
     SpendPage {
         chrome,
         filters,
@@ -112,7 +146,9 @@ pub fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPa
                 title: (*title).into(),
                 dimension: (*dimension).into(),
                 csv_name: (*csv_name).into(),
-                rows: data.current.get(i).map_or_else(Vec::new, |r| share_rows(r, data.previous.get(i), i == 1, &data.emails)),
+                rows: data.current.get(i).map_or_else(Vec::new, |r| {
+                    share_rows(r, data.previous.get(i), i == 1, &data.emails)
+                }),
             })
             .collect(),
     }
@@ -120,36 +156,80 @@ pub fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPa
 
 fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard> {
     let total = report.total.cost_usd;
-    let mut spend = KpiCard::new("Spend in range", format::usd_whole(total), format!("{} tokens", format::tokens_compact(report.total.tokens as f64)));
+    let mut spend = KpiCard::new(
+        "Spend in range",
+        format::usd_whole(total),
+        format!(
+            "{} tokens",
+            format::tokens_compact(report.total.tokens as f64)
+        ),
+    );
     if previous_total > 0.0 {
-        spend = spend.with_delta(Delta::relative(total / previous_total - 1.0, "vs previous period", false));
+        spend = spend.with_delta(Delta::relative(
+            total / previous_total - 1.0,
+            "vs previous period",
+            false,
+        ));
     }
     let mut cards = vec![spend];
     if let Some(f) = &report.forecast {
         cards.push(KpiCard::new(
             format!("Forecast for {}", month_name(&f.month)),
             format::usd_whole(f.forecast_cost_usd),
-            format!("{} so far after {:.0} of {} days", format::usd_whole(f.cost_so_far_usd), f.elapsed_days, f.days_in_month),
+            format!(
+                "{} so far after {:.0} of {} days",
+                format::usd_whole(f.cost_so_far_usd),
+                f.elapsed_days,
+                f.days_in_month
+            ),
         ));
     }
-    let per_dev = if active > 0 { format::usd_whole(total / active as f64) } else { "—".into() };
-    cards.push(KpiCard::new("Per active developer", per_dev, format!("{} developers with usage", format::integer(active as i64))));
+    let per_dev = if active > 0 {
+        format::usd_whole(total / active as f64)
+    } else {
+        "—".into()
+    };
+    cards.push(KpiCard::new(
+        "Per active developer",
+        per_dev,
+        format!("{} developers with usage", format::integer(active as i64)),
+    ));
     cards
 }
 
 pub fn over_time_chart(report: &SpendReport) -> String {
     let periods = report.groups.iter().map(|g| week_label(&g.key)).collect();
     let values = report.groups.iter().map(|g| g.cost_usd).collect();
-    line_chart(&LineChart { title: "Spend per week (USD)".into(), unit: Unit::Usd, periods, series: vec![Series::new("Spend", values)], area: true })
+    line_chart(&LineChart {
+        title: "Spend per week (USD)".into(),
+        unit: Unit::Usd,
+        periods,
+        series: vec![Series::new("Spend", values)],
+        area: true,
+    })
 }
 
 fn week_label(key: &str) -> String {
-    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d").map_or_else(|_| key.to_owned(), format::short_date)
+    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d")
+        .map_or_else(|_| key.to_owned(), format::short_date)
 }
 
 fn ranked(title: &str, report: Option<&SpendReport>) -> String {
-    let items = report.map_or_else(Vec::new, |r| r.groups.iter().map(|g| RankedBar { label: short_model(&g.key).to_owned(), value: g.cost_usd }).collect());
-    ranked_bars(&RankedBars { title: title.into(), unit: Unit::Usd, items, limit: 10 })
+    let items = report.map_or_else(Vec::new, |r| {
+        r.groups
+            .iter()
+            .map(|g| RankedBar {
+                label: short_model(&g.key).to_owned(),
+                value: g.cost_usd,
+            })
+            .collect()
+    });
+    ranked_bars(&RankedBars {
+        title: title.into(),
+        unit: Unit::Usd,
+        items,
+        limit: 10,
+    })
 }
 
 /// `claude-opus-4-1-20250805` -> `claude-opus-4-1`: the release date adds width, not meaning.
@@ -173,25 +253,49 @@ fn months(report: &SpendReport) -> Vec<SpendMonthRow> {
         .months
         .iter()
         .map(|m| SpendMonthRow {
-            month: Figure::new(month_name(&m.month), m.month.replace('-', "").parse().unwrap_or(0.0)),
+            month: Figure::new(
+                month_name(&m.month),
+                m.month.replace('-', "").parse().unwrap_or(0.0),
+            ),
             spend: Figure::usd(m.cost_usd),
-            change: m.change_pct.map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
+            change: m
+                .change_pct
+                .map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
             tokens: Figure::tokens(m.tokens.max(0) as u64),
         })
         .collect()
 }
 
-fn share_rows(report: &SpendReport, previous: Option<&SpendReport>, developers: bool, emails: &HashMap<String, String>) -> Vec<SpendShareRow> {
+fn share_rows(
+    report: &SpendReport,
+    previous: Option<&SpendReport>,
+    developers: bool,
+    emails: &HashMap<String, String>,
+) -> Vec<SpendShareRow> {
     let total = report.total.cost_usd;
-    let before = |key: &str| previous.and_then(|p| p.groups.iter().find(|g| g.key == key)).map(|g: &SpendGroup| g.cost_usd);
+    let before = |key: &str| {
+        previous
+            .and_then(|p| p.groups.iter().find(|g| g.key == key))
+            .map(|g: &SpendGroup| g.cost_usd)
+    };
     let mut rows: Vec<SpendShareRow> = report
         .groups
         .iter()
         .map(|g| SpendShareRow {
             name: g.key.clone(),
-            href: if developers { emails.get(&g.key).map(|e| format!("/developers/{}", super::developer::path_segment(e))) } else { None },
+            href: if developers {
+                emails
+                    .get(&g.key)
+                    .map(|e| format!("/developers/{}", super::developer::path_segment(e)))
+            } else {
+                None
+            },
             spend: Figure::usd(g.cost_usd),
-            share: if total > 0.0 { Figure::percent(g.cost_usd / total) } else { Figure::missing() },
+            share: if total > 0.0 {
+                Figure::percent(g.cost_usd / total)
+            } else {
+                Figure::missing()
+            },
             tokens: Figure::tokens(g.tokens.max(0) as u64),
             requests: Figure::count(g.events),
             change: match before(&g.key) {
@@ -206,15 +310,40 @@ fn share_rows(report: &SpendReport, previous: Option<&SpendReport>, developers: 
 
 /// Every table of the page, for CSV export.
 pub fn tables(page: &SpendPage) -> Vec<CsvTable> {
-    let mut months = CsvTable::new("spend-by-month", vec!["month", "spend_usd", "change_ratio", "tokens"]);
+    let mut months = CsvTable::new(
+        "spend-by-month",
+        vec!["month", "spend_usd", "change_ratio", "tokens"],
+    );
     for r in &page.months {
-        months = months.row(vec![r.month.text.clone(), raw(&r.spend), raw(&r.change), raw(&r.tokens)]);
+        months = months.row(vec![
+            r.month.text.clone(),
+            raw(&r.spend),
+            raw(&r.change),
+            raw(&r.tokens),
+        ]);
     }
     let mut tables = vec![months];
     for b in &page.breakdowns {
-        let mut t = CsvTable::new(&b.csv_name, vec!["name", "spend_usd", "share_ratio", "tokens", "requests", "change_ratio"]);
+        let mut t = CsvTable::new(
+            &b.csv_name,
+            vec![
+                "name",
+                "spend_usd",
+                "share_ratio",
+                "tokens",
+                "requests",
+                "change_ratio",
+            ],
+        );
         for r in &b.rows {
-            t = t.row(vec![r.name.clone(), raw(&r.spend), raw(&r.share), raw(&r.tokens), raw(&r.requests), raw(&r.change)]);
+            t = t.row(vec![
+                r.name.clone(),
+                raw(&r.spend),
+                raw(&r.share),
+                raw(&r.tokens),
+                raw(&r.requests),
+                raw(&r.change),
+            ]);
         }
         tables.push(t);
     }
@@ -239,7 +368,10 @@ mod tests {
 
     #[test]
     fn the_previous_period_has_the_same_length_and_ends_the_day_before() {
-        let before = filters::previous(DateRange { from: day(11), to: day(20) });
+        let before = filters::previous(DateRange {
+            from: day(11),
+            to: day(20),
+        });
         assert_eq!((before.from, before.to), (day(1), day(10)));
     }
 }

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use agentmeter_reviews::{Forge, PullRequestAction, PullRequestEvent, PushEvent, ReviewAction, ReviewEvent, ReviewPolicy};
+use agentmeter_reviews::{
+    Forge, PullRequestAction, PullRequestEvent, PushEvent, ReviewAction, ReviewEvent, ReviewPolicy,
+};
 
 use super::classification::{json, person_key, pull_requests_of, reclassify, reclassify_all};
 use super::identities::{self, Seen};
@@ -34,7 +36,17 @@ pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> 
     let repository_id = repositories::ensure(db, &pr.repository, provider).await?;
     let author = pr.author.as_ref();
     let author_user_id = match author {
-        Some(a) => identities::resolve(db, Seen { provider, login: Some(&a.login), email: a.email.as_deref() }).await?,
+        Some(a) => {
+            identities::resolve(
+                db,
+                Seen {
+                    provider,
+                    login: Some(&a.login),
+                    email: a.email.as_deref(),
+                },
+            )
+            .await?
+        }
         None => None,
     };
     let state = if pr.merged || pr.merged_at.is_some() {
@@ -45,7 +57,10 @@ pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> 
         "open"
     };
     let number = i64::try_from(pr.number).unwrap_or(i64::MAX);
-    let url = pr.url.clone().unwrap_or_else(|| format!("https://{}/pull/{}", pr.repository, pr.number));
+    let url = pr
+        .url
+        .clone()
+        .unwrap_or_else(|| format!("https://{}/pull/{}", pr.repository, pr.number));
     let lines = |n: Option<u64>| n.and_then(|v| i64::try_from(v).ok());
     let row = sqlx::query(
         "INSERT INTO pull_requests (repository_id, number, url, title, author_login, author_forge_id, author_email, \
@@ -92,7 +107,13 @@ pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> 
     Ok(row.try_get("id")?)
 }
 
-async fn record_push(db: &Db, repository_id: i64, branch: &str, head_sha: &str, at: i64) -> Result<()> {
+async fn record_push(
+    db: &Db,
+    repository_id: i64,
+    branch: &str,
+    head_sha: &str,
+    at: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO pushes (repository_id, branch, head_sha, pushed_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (repository_id, branch, head_sha, pushed_at) DO NOTHING",
@@ -106,14 +127,20 @@ async fn record_push(db: &Db, repository_id: i64, branch: &str, head_sha: &str, 
     Ok(())
 }
 
-
 /// A pull request event: stores it (a `synchronize` also counts as a push) and reclassifies it.
 pub async fn pull_request(db: &Db, pr: &PullRequestEvent, policy: &ReviewPolicy) -> Result<i64> {
     let id = upsert_pull_request(db, pr).await?;
     if pr.action == PullRequestAction::Synchronize {
         let repository_id = repositories::ensure(db, &pr.repository, provider(pr.forge)).await?;
         let at = ms(pr.updated_at).unwrap_or_else(now_ms);
-        record_push(db, repository_id, &pr.head_branch, pr.head_sha.as_deref().unwrap_or(""), at).await?;
+        record_push(
+            db,
+            repository_id,
+            &pr.head_branch,
+            pr.head_sha.as_deref().unwrap_or(""),
+            at,
+        )
+        .await?;
     }
     reclassify(db, id, policy).await?;
     Ok(id)
@@ -124,10 +151,21 @@ pub async fn review(db: &Db, event: &ReviewEvent, policy: &ReviewPolicy) -> Resu
     let pr_id = upsert_pull_request(db, &event.pull_request).await?;
     let provider = provider(event.forge);
     let reviewer = &event.reviewer;
-    let user_id = identities::resolve(db, Seen { provider, login: Some(&reviewer.login), email: reviewer.email.as_deref() }).await?;
+    let user_id = identities::resolve(
+        db,
+        Seen {
+            provider,
+            login: Some(&reviewer.login),
+            email: reviewer.email.as_deref(),
+        },
+    )
+    .await?;
     let forge_reviewer_id = forge_id(reviewer.id);
     let submitted_at = ms(event.submitted_at).unwrap_or_else(now_ms);
-    let state = serde_json::to_value(event.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let state = serde_json::to_value(event.state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     match (event.action, event.review_id) {
         (ReviewAction::Dismissed, None) => {
             sqlx::query(
@@ -143,7 +181,10 @@ pub async fn review(db: &Db, event: &ReviewEvent, policy: &ReviewPolicy) -> Resu
         (action, review_id) => {
             let key = match review_id {
                 Some(id) => format!("review:{id}"),
-                None => format!("approval:{}:{submitted_at}", person_key(None, forge_reviewer_id, Some(&reviewer.login))),
+                None => format!(
+                    "approval:{}:{submitted_at}",
+                    person_key(None, forge_reviewer_id, Some(&reviewer.login))
+                ),
             };
             let dismissed = i64::from(action == ReviewAction::Dismissed);
             // A dismissal keeps the verdict the review had and marks it dismissed.
@@ -181,9 +222,20 @@ pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<u
     let pushed_at = ms(event.pushed_at)
         .or_else(|| event.commits.iter().filter_map(|c| ms(c.timestamp)).max())
         .unwrap_or_else(now_ms);
-    record_push(db, repository_id, branch, event.after.as_deref().unwrap_or(""), pushed_at).await?;
+    record_push(
+        db,
+        repository_id,
+        branch,
+        event.after.as_deref().unwrap_or(""),
+        pushed_at,
+    )
+    .await?;
     for commit in &event.commits {
-        let seen = Seen { provider, login: commit.author_username.as_deref(), email: commit.author_email.as_deref() };
+        let seen = Seen {
+            provider,
+            login: commit.author_username.as_deref(),
+            email: commit.author_email.as_deref(),
+        };
         identities::resolve(db, seen).await?;
         sqlx::query(
             "INSERT INTO pushed_commits (repository_id, branch, sha, committed_at, author_email, author_login, paths, ai_markers) \

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use sqlx::Row;
 
 use agentmeter_reviews::{
-    classify, AiAssistant, AiReason, CommitFact, CriticalPaths, PullRequestFacts, PullRequestHistory, ReviewFact,
-    ReviewPolicy, ReviewState, SessionFact,
+    classify, AiAssistant, AiReason, CommitFact, CriticalPaths, PullRequestFacts,
+    PullRequestHistory, ReviewFact, ReviewPolicy, ReviewState, SessionFact,
 };
 
 use super::load::utc;
@@ -36,7 +36,10 @@ fn strings(json: &str) -> Vec<String> {
 
 /// Whether a collector's branch name (`feature`, `origin/feature`) names `branch`.
 fn names_branch(listed: &str, branch: &str) -> bool {
-    listed == branch || listed.split_once('/').is_some_and(|(_, rest)| rest == branch)
+    listed == branch
+        || listed
+            .split_once('/')
+            .is_some_and(|(_, rest)| rest == branch)
 }
 
 /// Recomputes and stores the classification of pull request `pr_id`.
@@ -54,16 +57,27 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
     let head: String = pr.try_get("head_branch")?;
     let base: String = pr.try_get("base_branch")?;
     let created_at: i64 = pr.try_get("created_at")?;
-    let author = person_key(pr.try_get("author_user_id")?, pr.try_get("author_forge_id")?, pr.try_get::<Option<String>, _>("author_login")?.as_deref());
+    let author = person_key(
+        pr.try_get("author_user_id")?,
+        pr.try_get("author_forge_id")?,
+        pr.try_get::<Option<String>, _>("author_login")?.as_deref(),
+    );
 
-    let reviews = sqlx::query("SELECT * FROM reviews WHERE pull_request_id = $1").bind(pr_id).fetch_all(&db.pool).await?;
+    let reviews = sqlx::query("SELECT * FROM reviews WHERE pull_request_id = $1")
+        .bind(pr_id)
+        .fetch_all(&db.pool)
+        .await?;
     let reviews = reviews
         .iter()
         .map(|r| {
             let state: String = r.try_get("state")?;
             let login: String = r.try_get("reviewer_login")?;
             Ok(ReviewFact {
-                reviewer: person_key(r.try_get("reviewer_user_id")?, r.try_get("reviewer_forge_id")?, Some(&login)),
+                reviewer: person_key(
+                    r.try_get("reviewer_user_id")?,
+                    r.try_get("reviewer_forge_id")?,
+                    Some(&login),
+                ),
                 state: ReviewState::parse(&state).unwrap_or(ReviewState::Commented),
                 submitted_at: utc(r.try_get("submitted_at")?),
                 dismissed: flag(r, "dismissed")?,
@@ -71,14 +85,15 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         })
         .collect::<Result<Vec<_>>>()?;
 
-    let pushes = sqlx::query("SELECT pushed_at FROM pushes WHERE repository_id = $1 AND branch = $2")
-        .bind(repository_id)
-        .bind(&head)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok(utc(r.try_get("pushed_at")?)))
-        .collect::<Result<Vec<_>>>()?;
+    let pushes =
+        sqlx::query("SELECT pushed_at FROM pushes WHERE repository_id = $1 AND branch = $2")
+            .bind(repository_id)
+            .bind(&head)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| Ok(utc(r.try_get("pushed_at")?)))
+            .collect::<Result<Vec<_>>>()?;
 
     let mut commits: BTreeMap<String, CommitFact> = BTreeMap::new();
     let pushed = sqlx::query("SELECT sha, committed_at, paths, ai_markers FROM pushed_commits WHERE repository_id = $1 AND branch = $2")
@@ -106,10 +121,10 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         same_repository(db, "repository", 1)
     );
     let collected = sqlx::query(&collected_sql)
-    .bind(&repository)
-    .bind(format!("%{head}%"))
-    .fetch_all(&db.pool)
-    .await?;
+        .bind(&repository)
+        .bind(format!("%{head}%"))
+        .fetch_all(&db.pool)
+        .await?;
     for r in &collected {
         let branches = strings(&r.try_get::<String, _>("branches")?);
         let committed_at: i64 = r.try_get("committed_at")?;
@@ -131,7 +146,17 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         }
         let lines_added = u64::try_from(r.try_get::<i64, _>("lines_added")?).unwrap_or(0);
         let lines_removed = u64::try_from(r.try_get::<i64, _>("lines_removed")?).unwrap_or(0);
-        commits.insert(sha.clone(), CommitFact { sha, at: utc(committed_at), paths, lines_added, lines_removed, ai_markers });
+        commits.insert(
+            sha.clone(),
+            CommitFact {
+                sha,
+                at: utc(committed_at),
+                paths,
+                lines_added,
+                lines_removed,
+                ai_markers,
+            },
+        );
     }
 
     let sessions_sql = match db.backend {
@@ -147,24 +172,26 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
             WHERE LOWER(repository) = LOWER($1) AND git_branch = $2 GROUP BY session_id",
     };
     let sessions = sqlx::query(sessions_sql)
-    .bind(&repository)
-    .bind(&head)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(SessionFact {
-            session_id: r.try_get("session_id")?,
-            repository: repository.clone(),
-            git_branch: head.clone(),
-            started_at: utc(r.try_get("started")?),
-            ended_at: utc(r.try_get("ended")?),
+        .bind(&repository)
+        .bind(&head)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SessionFact {
+                session_id: r.try_get("session_id")?,
+                repository: repository.clone(),
+                git_branch: head.clone(),
+                started_at: utc(r.try_get("started")?),
+                ended_at: utc(r.try_get("ended")?),
+            })
         })
-    })
-    .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()?;
 
     let optional_u64 = |column: &str| -> Result<Option<u64>> {
-        Ok(pr.try_get::<Option<i64>, _>(column)?.and_then(|v| u64::try_from(v).ok()))
+        Ok(pr
+            .try_get::<Option<i64>, _>(column)?
+            .and_then(|v| u64::try_from(v).ok()))
     };
     let history = PullRequestHistory {
         pull_request: PullRequestFacts {
@@ -189,11 +216,22 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
     // The body is not stored, only its markers: add that reason here, after the commit reasons.
     let body_markers = markers(&pr.try_get::<String, _>("body_ai_markers")?);
     if !body_markers.is_empty() {
-        let at = result.ai_reasons.iter().take_while(|r| matches!(r, AiReason::CommitMarker { .. })).count();
-        result.ai_reasons.insert(at, AiReason::BodyMarker { assistants: body_markers });
+        let at = result
+            .ai_reasons
+            .iter()
+            .take_while(|r| matches!(r, AiReason::CommitMarker { .. }))
+            .count();
+        result.ai_reasons.insert(
+            at,
+            AiReason::BodyMarker {
+                assistants: body_markers,
+            },
+        );
         result.ai_assisted = true;
     }
-    let first_review_at = result.time_to_first_review_seconds.map(|s| created_at + s * 1000);
+    let first_review_at = result
+        .time_to_first_review_seconds
+        .map(|s| created_at + s * 1000);
     sqlx::query(
         "UPDATE pull_requests SET ai_assisted = $1, ai_reasons = $2, critical = $3, critical_paths = $4, \
          outcome = $5, change_size = $6, first_review_at = $7, updated_at = $8 WHERE id = $9",
@@ -238,14 +276,27 @@ pub async fn reclassify_all(db: &Db, ids: &[i64], policy: &ReviewPolicy) -> Resu
 }
 
 /// Ids of a repository's pull requests, optionally only those on one head branch.
-pub async fn pull_requests_of(db: &Db, repository_id: i64, head_branch: Option<&str>) -> Result<Vec<i64>> {
+pub async fn pull_requests_of(
+    db: &Db,
+    repository_id: i64,
+    head_branch: Option<&str>,
+) -> Result<Vec<i64>> {
     let rows = match head_branch {
-        Some(branch) => sqlx::query("SELECT id FROM pull_requests WHERE repository_id = $1 AND head_branch = $2")
+        Some(branch) => {
+            sqlx::query(
+                "SELECT id FROM pull_requests WHERE repository_id = $1 AND head_branch = $2",
+            )
             .bind(repository_id)
             .bind(branch)
             .fetch_all(&db.pool)
-            .await?,
-        None => sqlx::query("SELECT id FROM pull_requests WHERE repository_id = $1").bind(repository_id).fetch_all(&db.pool).await?,
+            .await?
+        }
+        None => {
+            sqlx::query("SELECT id FROM pull_requests WHERE repository_id = $1")
+                .bind(repository_id)
+                .fetch_all(&db.pool)
+                .await?
+        }
     };
     rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
 }

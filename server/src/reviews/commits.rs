@@ -63,13 +63,22 @@ pub fn decode_batch(body: &[u8], now: DateTime<Utc>) -> Result<Vec<CommitRecord>
                 None => commits.push(commit),
                 Some(reason) => problems.push(RecordError { index, reason }),
             },
-            Err(e) => problems.push(RecordError { index, reason: e.to_string() }),
+            Err(e) => problems.push(RecordError {
+                index,
+                reason: e.to_string(),
+            }),
         }
     }
     if problems.is_empty() {
         Ok(commits)
     } else {
-        Err(Error::Unprocessable { message: format!("{} of {total} commits are invalid; nothing was stored", problems.len()), records: problems })
+        Err(Error::Unprocessable {
+            message: format!(
+                "{} of {total} commits are invalid; nothing was stored",
+                problems.len()
+            ),
+            records: problems,
+        })
     }
 }
 
@@ -80,8 +89,14 @@ fn is_sha(s: &str) -> bool {
 /// Why a commit cannot be stored, if it cannot.
 fn problem(c: &CommitRecord, now: DateTime<Utc>) -> Option<String> {
     let repo = c.repository.trim();
-    if repo.split('/').filter(|p| !p.is_empty()).count() < 3 || repo != c.repository || repo.contains(char::is_whitespace) {
-        return Some(format!("repository {:?} is not a normalized host/owner/name", c.repository));
+    if repo.split('/').filter(|p| !p.is_empty()).count() < 3
+        || repo != c.repository
+        || repo.contains(char::is_whitespace)
+    {
+        return Some(format!(
+            "repository {:?} is not a normalized host/owner/name",
+            c.repository
+        ));
     }
     if !is_sha(&c.sha) {
         return Some(format!("sha {:?} is not a hex commit id", c.sha));
@@ -103,7 +118,12 @@ fn problem(c: &CommitRecord, now: DateTime<Utc>) -> Option<String> {
         return Some("too many paths or branches".into());
     }
     let texts = [&c.repository, &c.author_email, &c.author_name];
-    if texts.into_iter().chain(&c.paths).chain(&c.branches).any(|t| t.len() > MAX_TEXT) {
+    if texts
+        .into_iter()
+        .chain(&c.paths)
+        .chain(&c.branches)
+        .any(|t| t.len() > MAX_TEXT)
+    {
         return Some(format!("a text field is longer than {MAX_TEXT} bytes"));
     }
     None
@@ -113,7 +133,17 @@ fn problem(c: &CommitRecord, now: DateTime<Utc>) -> Option<String> {
 pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Result<CommitReceipt> {
     let mut authors = Vec::with_capacity(commits.len());
     for c in commits {
-        authors.push(identities::lookup(db, Seen { provider: "git", login: None, email: Some(&c.author_email) }).await?);
+        authors.push(
+            identities::lookup(
+                db,
+                Seen {
+                    provider: "git",
+                    login: None,
+                    email: Some(&c.author_email),
+                },
+            )
+            .await?,
+        );
     }
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -154,7 +184,15 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
     tx.commit().await?;
     for (c, author) in commits.iter().zip(&authors) {
         if author.is_none() {
-            identities::record_unmatched(db, Seen { provider: "git", login: None, email: Some(&c.author_email) }).await?;
+            identities::record_unmatched(
+                db,
+                Seen {
+                    provider: "git",
+                    login: None,
+                    email: Some(&c.author_email),
+                },
+            )
+            .await?;
         }
     }
     Ok(receipt)
@@ -167,16 +205,25 @@ fn count(n: u64) -> i64 {
 /// Makes the repositories known and reclassifies PRs whose head branch the commits are on.
 async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Result<()> {
     let repos: BTreeSet<&str> = commits.iter().map(|c| c.repository.as_str()).collect();
-    let branches: BTreeSet<&str> =
-        commits.iter().flat_map(|c| &c.branches).map(|b| b.split_once('/').map_or(b.as_str(), |(_, rest)| rest)).collect();
+    let branches: BTreeSet<&str> = commits
+        .iter()
+        .flat_map(|c| &c.branches)
+        .map(|b| b.split_once('/').map_or(b.as_str(), |(_, rest)| rest))
+        .collect();
     let policy = webhooks::policy(state);
     for repo in repos {
         let id = repositories::ensure(&state.db, repo, "git").await?;
-        let rows = sqlx::query("SELECT id, head_branch FROM pull_requests WHERE repository_id = $1").bind(id).fetch_all(&state.db.pool).await?;
+        let rows =
+            sqlx::query("SELECT id, head_branch FROM pull_requests WHERE repository_id = $1")
+                .bind(id)
+                .fetch_all(&state.db.pool)
+                .await?;
         let mut ids = Vec::new();
         for row in &rows {
             let head: String = row.try_get("head_branch")?;
-            if branches.contains(head.as_str()) || commits.iter().any(|c| c.branches.contains(&head)) {
+            if branches.contains(head.as_str())
+                || commits.iter().any(|c| c.branches.contains(&head))
+            {
                 ids.push(row.try_get::<i64, _>("id")?);
             }
         }
@@ -212,7 +259,10 @@ mod tests {
         let body = serde_json::json!({"commits": [commit("abcdef0"), commit("xyz"), shouting, future, {"sha": "abcdef2"}]});
         match decode_batch(body.to_string().as_bytes(), Utc::now()) {
             Err(Error::Unprocessable { records, .. }) => {
-                assert_eq!(records.iter().map(|r| r.index).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+                assert_eq!(
+                    records.iter().map(|r| r.index).collect::<Vec<_>>(),
+                    vec![1, 2, 3, 4]
+                );
                 assert!(records[0].reason.contains("sha"));
                 assert!(records[1].reason.contains("repository"));
                 assert!(records[2].reason.contains("future"));

@@ -18,9 +18,14 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// `GET /api/v1/repositories` (admins and managers).
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<Repository>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<Repository>>> {
     if user.role == Role::Developer {
-        return Err(Error::Forbidden("only admins and managers may list repositories".into()));
+        return Err(Error::Forbidden(
+            "only admins and managers may list repositories".into(),
+        ));
     }
     Ok(Json(repositories::list(&state.db).await?))
 }
@@ -55,14 +60,22 @@ fn split(path: &str) -> Result<(&str, &str)> {
 }
 
 /// `GET /api/v1/repositories/{repo}/critical-paths` (admin).
-pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(path): Path<String>) -> Result<Json<CriticalPathsView>> {
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(path): Path<String>,
+) -> Result<Json<CriticalPathsView>> {
     user.require_admin()?;
     let (key, action) = split(&path)?;
     if action != "critical-paths" {
         return Err(Error::NotFound(format!("/repositories/{path}")));
     }
     let repo = repositories::find(&state.db, key).await?;
-    Ok(Json(CriticalPathsView { repository: repo.name, globs: repo.critical_globs, reclassified: None }))
+    Ok(Json(CriticalPathsView {
+        repository: repo.name,
+        globs: repo.critical_globs,
+        reclassified: None,
+    }))
 }
 
 /// `PUT /api/v1/repositories/{repo}/critical-paths` or `…/webhook-secret` (admin).
@@ -80,7 +93,10 @@ pub async fn update(
             let body: GlobsBody = serde_json::from_value(body).map_err(bad_body)?;
             let repo = find_or_create(&state, key).await?;
             let view = set_critical_paths(&state, &repo, &body.globs).await?;
-            Ok((StatusCode::OK, Json(serde_json::to_value(view).map_err(|e| Error::Internal(e.to_string()))?)))
+            Ok((
+                StatusCode::OK,
+                Json(serde_json::to_value(view).map_err(|e| Error::Internal(e.to_string()))?),
+            ))
         }
         "webhook-secret" => {
             let body: SecretBody = serde_json::from_value(body).map_err(bad_body)?;
@@ -99,7 +115,11 @@ pub async fn find_or_create(state: &AppState, key: &str) -> Result<Repository> {
     match repositories::find(&state.db, key).await {
         Err(Error::NotFound(_)) if key.trim_matches('/').split('/').count() >= 3 => {
             let name = key.trim().trim_matches('/').to_lowercase();
-            let provider = if name.contains("gitlab") { "gitlab" } else { "github" };
+            let provider = if name.contains("gitlab") {
+                "gitlab"
+            } else {
+                "github"
+            };
             repositories::ensure(&state.db, &name, provider).await?;
             repositories::find(&state.db, &name).await
         }
@@ -114,23 +134,37 @@ pub fn parse_globs(globs: &[String]) -> Result<Vec<String>> {
     for (index, text) in globs.iter().enumerate() {
         match CriticalGlob::try_from(text.as_str()) {
             Ok(glob) => good.push(glob.as_str().to_owned()),
-            Err(e) => problems.push(RecordError { index, reason: e.to_string() }),
+            Err(e) => problems.push(RecordError {
+                index,
+                reason: e.to_string(),
+            }),
         }
     }
     if !problems.is_empty() {
-        return Err(Error::Unprocessable { message: format!("{} invalid glob(s); nothing was changed", problems.len()), records: problems });
+        return Err(Error::Unprocessable {
+            message: format!("{} invalid glob(s); nothing was changed", problems.len()),
+            records: problems,
+        });
     }
     good.dedup();
     Ok(good)
 }
 
 /// Validates and stores a repository's globs, then reclassifies its pull requests.
-pub async fn set_critical_paths(state: &AppState, repo: &Repository, globs: &[String]) -> Result<CriticalPathsView> {
+pub async fn set_critical_paths(
+    state: &AppState,
+    repo: &Repository,
+    globs: &[String],
+) -> Result<CriticalPathsView> {
     let globs = parse_globs(globs)?;
     repositories::set_globs(&state.db, repo.id, &globs).await?;
     let ids = pull_requests_of(&state.db, repo.id, None).await?;
     let reclassified = reclassify_all(&state.db, &ids, &webhooks::policy(state)).await?;
-    Ok(CriticalPathsView { repository: repo.name.clone(), globs, reclassified: Some(reclassified) })
+    Ok(CriticalPathsView {
+        repository: repo.name.clone(),
+        globs,
+        reclassified: Some(reclassified),
+    })
 }
 
 #[cfg(test)]
@@ -139,18 +173,28 @@ mod tests {
 
     #[test]
     fn globs_are_trimmed_and_every_bad_one_is_named() {
-        let good = parse_globs(&[" migrations/** ".to_owned(), "**/auth/**".to_owned()]).expect("valid");
+        let good =
+            parse_globs(&[" migrations/** ".to_owned(), "**/auth/**".to_owned()]).expect("valid");
         assert_eq!(good, vec!["migrations/**", "**/auth/**"]);
         match parse_globs(&["ok/**".to_owned(), "src/[a".to_owned(), String::new()]) {
-            Err(Error::Unprocessable { records, .. }) => assert_eq!(records.iter().map(|r| r.index).collect::<Vec<_>>(), vec![1, 2]),
+            Err(Error::Unprocessable { records, .. }) => assert_eq!(
+                records.iter().map(|r| r.index).collect::<Vec<_>>(),
+                vec![1, 2]
+            ),
             other => panic!("expected 422, got {other:?}"),
         }
     }
 
     #[test]
     fn a_repository_name_with_slashes_is_split_from_its_action() {
-        assert_eq!(split("github.com/acme/api/critical-paths").ok(), Some(("github.com/acme/api", "critical-paths")));
-        assert_eq!(split("7/webhook-secret").ok(), Some(("7", "webhook-secret")));
+        assert_eq!(
+            split("github.com/acme/api/critical-paths").ok(),
+            Some(("github.com/acme/api", "critical-paths"))
+        );
+        assert_eq!(
+            split("7/webhook-secret").ok(),
+            Some(("7", "webhook-secret"))
+        );
         assert!(split("critical-paths").is_err());
     }
 }

@@ -25,7 +25,10 @@ fn clean(s: Option<&str>) -> &str {
 pub async fn lookup(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
     let (login, email) = (clean(seen.login), clean(seen.email));
     if !email.is_empty() {
-        let row = sqlx::query("SELECT id FROM users WHERE LOWER(email) = LOWER($1)").bind(email).fetch_optional(&db.pool).await?;
+        let row = sqlx::query("SELECT id FROM users WHERE LOWER(email) = LOWER($1)")
+            .bind(email)
+            .fetch_optional(&db.pool)
+            .await?;
         if let Some(row) = row {
             return Ok(Some(row.try_get("id")?));
         }
@@ -37,7 +40,11 @@ pub async fn lookup(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
     };
     if let (Some(column), false) = (login_column, login.is_empty()) {
         let sql = format!("SELECT id FROM users WHERE LOWER({column}) = LOWER($1)");
-        if let Some(row) = sqlx::query(&sql).bind(login).fetch_optional(&db.pool).await? {
+        if let Some(row) = sqlx::query(&sql)
+            .bind(login)
+            .fetch_optional(&db.pool)
+            .await?
+        {
             return Ok(Some(row.try_get("id")?));
         }
     }
@@ -56,7 +63,10 @@ pub async fn lookup(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
 
 /// Counts one more event of an identity that matched no user.
 pub async fn record_unmatched(db: &Db, seen: Seen<'_>) -> Result<()> {
-    let (login, email) = (clean(seen.login).to_lowercase(), clean(seen.email).to_lowercase());
+    let (login, email) = (
+        clean(seen.login).to_lowercase(),
+        clean(seen.email).to_lowercase(),
+    );
     if login.is_empty() && email.is_empty() {
         return Ok(());
     }
@@ -120,38 +130,72 @@ pub async fn list_unmatched(db: &Db) -> Result<Vec<UnmatchedIdentity>> {
 pub async fn match_to_user(db: &Db, id: i64, user: &str) -> Result<Vec<i64>> {
     let user = user.trim();
     let user_row = match user.parse::<i64>() {
-        Ok(uid) => sqlx::query("SELECT id FROM users WHERE id = $1").bind(uid).fetch_optional(&db.pool).await?,
-        Err(_) => sqlx::query("SELECT id FROM users WHERE LOWER(email) = LOWER($1)").bind(user).fetch_optional(&db.pool).await?,
+        Ok(uid) => {
+            sqlx::query("SELECT id FROM users WHERE id = $1")
+                .bind(uid)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        Err(_) => {
+            sqlx::query("SELECT id FROM users WHERE LOWER(email) = LOWER($1)")
+                .bind(user)
+                .fetch_optional(&db.pool)
+                .await?
+        }
     };
-    let user_id: i64 = user_row.ok_or_else(|| Error::NotFound(format!("user {user:?}")))?.try_get("id")?;
+    let user_id: i64 = user_row
+        .ok_or_else(|| Error::NotFound(format!("user {user:?}")))?
+        .try_get("id")?;
     let identity = sqlx::query("SELECT provider, login, email FROM identities WHERE id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
         .await?
         .ok_or_else(|| Error::NotFound(format!("identity {id}")))?;
     let (login, email): (String, String) = (identity.try_get("login")?, identity.try_get("email")?);
-    sqlx::query("UPDATE identities SET user_id = $1 WHERE id = $2").bind(user_id).bind(id).execute(&db.pool).await?;
+    sqlx::query("UPDATE identities SET user_id = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
     let by = |column: &'static str, value: &str| (column, value.to_owned());
-    let keys: Vec<(&str, String)> =
-        [by("login", &login), by("email", &email)].into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let keys: Vec<(&str, String)> = [by("login", &login), by("email", &email)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     let mut touched = Vec::new();
     for (kind, value) in &keys {
-        let (pr_col, review_col) = if *kind == "login" { ("author_login", Some("reviewer_login")) } else { ("author_email", None) };
+        let (pr_col, review_col) = if *kind == "login" {
+            ("author_login", Some("reviewer_login"))
+        } else {
+            ("author_email", None)
+        };
         let sql = format!("UPDATE pull_requests SET author_user_id = $1 WHERE LOWER({pr_col}) = LOWER($2) RETURNING id");
-        for row in sqlx::query(&sql).bind(user_id).bind(value).fetch_all(&db.pool).await? {
+        for row in sqlx::query(&sql)
+            .bind(user_id)
+            .bind(value)
+            .fetch_all(&db.pool)
+            .await?
+        {
             touched.push(row.try_get::<i64, _>("id")?);
         }
         if let Some(col) = review_col {
             let sql = format!("UPDATE reviews SET reviewer_user_id = $1 WHERE LOWER({col}) = LOWER($2) RETURNING pull_request_id");
-            for row in sqlx::query(&sql).bind(user_id).bind(value).fetch_all(&db.pool).await? {
+            for row in sqlx::query(&sql)
+                .bind(user_id)
+                .bind(value)
+                .fetch_all(&db.pool)
+                .await?
+            {
                 touched.push(row.try_get::<i64, _>("pull_request_id")?);
             }
         } else {
-            sqlx::query("UPDATE commits SET author_user_id = $1 WHERE LOWER(author_email) = LOWER($2)")
-                .bind(user_id)
-                .bind(value)
-                .execute(&db.pool)
-                .await?;
+            sqlx::query(
+                "UPDATE commits SET author_user_id = $1 WHERE LOWER(author_email) = LOWER($2)",
+            )
+            .bind(user_id)
+            .bind(value)
+            .execute(&db.pool)
+            .await?;
         }
     }
     touched.sort_unstable();
@@ -183,11 +227,18 @@ pub async fn match_handler(
 ) -> Result<axum::Json<serde_json::Value>> {
     user.require_admin()?;
     let reclassified = match_and_reclassify(&state, id, &body.user).await?;
-    Ok(axum::Json(serde_json::json!({"identity": id, "user": body.user, "reclassified": reclassified})))
+    Ok(axum::Json(
+        serde_json::json!({"identity": id, "user": body.user, "reclassified": reclassified}),
+    ))
 }
 
 /// Maps an identity to a user and reclassifies the pull requests that changed hands.
-pub async fn match_and_reclassify(state: &crate::state::AppState, id: i64, user: &str) -> Result<usize> {
+pub async fn match_and_reclassify(
+    state: &crate::state::AppState,
+    id: i64,
+    user: &str,
+) -> Result<usize> {
     let touched = match_to_user(&state.db, id, user).await?;
-    super::classification::reclassify_all(&state.db, &touched, &super::webhooks::policy(state)).await
+    super::classification::reclassify_all(&state.db, &touched, &super::webhooks::policy(state))
+        .await
 }

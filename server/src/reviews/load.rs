@@ -70,9 +70,12 @@ pub async fn commit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Commit
     .await?;
     rows.iter()
         .map(|row| {
-            let (added, removed): (i64, i64) = (row.try_get("lines_added")?, row.try_get("lines_removed")?);
-            let (test_added, test_removed): (i64, i64) =
-                (row.try_get("test_lines_added")?, row.try_get("test_lines_removed")?);
+            let (added, removed): (i64, i64) =
+                (row.try_get("lines_added")?, row.try_get("lines_removed")?);
+            let (test_added, test_removed): (i64, i64) = (
+                row.try_get("test_lines_added")?,
+                row.try_get("test_lines_removed")?,
+            );
             let markers: String = row.try_get("ai_markers")?;
             Ok(CommitRow {
                 repository: row.try_get("repository")?,

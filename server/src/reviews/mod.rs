@@ -27,9 +27,15 @@ pub fn api_routes() -> Router<AppState> {
     Router::new()
         .route("/webhooks/github", post(webhooks::github))
         .route("/webhooks/gitlab", post(webhooks::gitlab))
-        .route("/ingest/commits", post(commits::upload).layer(RequestDecompressionLayer::new().gzip(true)))
+        .route(
+            "/ingest/commits",
+            post(commits::upload).layer(RequestDecompressionLayer::new().gzip(true)),
+        )
         .route("/repositories", get(critical_paths::list))
-        .route("/repositories/{*path}", get(critical_paths::show).put(critical_paths::update))
+        .route(
+            "/repositories/{*path}",
+            get(critical_paths::show).put(critical_paths::update),
+        )
         .route("/identities", get(identities::list_handler))
         .route("/identities/{id}/match", post(identities::match_handler))
         .route("/reviews/summary", get(summary::summary))
@@ -40,9 +46,21 @@ pub fn api_routes() -> Router<AppState> {
 /// Page routes (HTML).
 pub fn page_routes() -> Router<AppState> {
     Router::new()
-        .route("/admin/repositories", get(pages::repositories_show).post(pages::repositories_add))
-        .route("/admin/repositories/{id}/critical-paths", post(pages::repositories_globs))
-        .route("/admin/webhooks", get(pages::webhooks_show).post(pages::webhooks_set))
+        .route(
+            "/admin/repositories",
+            get(pages::repositories_show).post(pages::repositories_add),
+        )
+        .route(
+            "/admin/repositories/{id}/critical-paths",
+            post(pages::repositories_globs),
+        )
+        .route(
+            "/admin/webhooks",
+            get(pages::webhooks_show).post(pages::webhooks_set),
+        )
         .route("/admin/identities", get(pages::identities_show))
-        .route("/admin/identities/{id}/match", post(pages::identities_match))
+        .route(
+            "/admin/identities/{id}/match",
+            post(pages::identities_match),
+        )
 }

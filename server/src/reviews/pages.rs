@@ -8,8 +8,8 @@ use axum::Form;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
-    AdminIdentitiesPage, AdminRepositoriesPage, AdminSection, AdminWebhooksPage, Choice, FlashKind, NavSection, PageChrome,
-    RepositoryRow, UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
+    AdminIdentitiesPage, AdminRepositoriesPage, AdminSection, AdminWebhooksPage, Choice, FlashKind,
+    NavSection, PageChrome, RepositoryRow, UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
 };
 use agentmeter_web::{format, Figure};
 
@@ -27,7 +27,12 @@ pub struct Done {
     done: Option<String>,
 }
 
-fn admin_chrome(state: &AppState, user: &CurrentUser, tab: AdminSection, done: Option<&str>) -> PageChrome {
+fn admin_chrome(
+    state: &AppState,
+    user: &CurrentUser,
+    tab: AdminSection,
+    done: Option<&str>,
+) -> PageChrome {
     let chrome = chrome(state, user, NavSection::Admin(tab));
     match done.filter(|m| !m.is_empty()) {
         Some(message) => chrome.with_flash(FlashKind::Success, message),
@@ -52,10 +57,17 @@ fn provider_label(provider: &str) -> String {
 
 /// `owner/name` of `host/owner/name`.
 fn short_name(name: &str) -> String {
-    name.split_once('/').map_or(name, |(_, rest)| rest).to_owned()
+    name.split_once('/')
+        .map_or(name, |(_, rest)| rest)
+        .to_owned()
 }
 
-async fn repositories_page(state: &AppState, user: &CurrentUser, done: Option<&str>, error: Option<String>) -> Result<Html<String>> {
+async fn repositories_page(
+    state: &AppState,
+    user: &CurrentUser,
+    done: Option<&str>,
+    error: Option<String>,
+) -> Result<Html<String>> {
     let rows = repositories::list(&state.db)
         .await?
         .into_iter()
@@ -69,11 +81,19 @@ async fn repositories_page(state: &AppState, user: &CurrentUser, done: Option<&s
         })
         .collect();
     let chrome = admin_chrome(state, user, AdminSection::Repositories, done);
-    render(AdminRepositoriesPage { chrome, repositories: rows, error })
+    render(AdminRepositoriesPage {
+        chrome,
+        repositories: rows,
+        error,
+    })
 }
 
 /// `GET /admin/repositories`.
-pub async fn repositories_show(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Html<String>> {
+pub async fn repositories_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Html<String>> {
     user.require_admin()?;
     repositories_page(&state, &user, done.done.as_deref(), None).await
 }
@@ -91,7 +111,11 @@ pub struct RepositoryForm {
 }
 
 fn lines(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A full `host/owner/name` from the form's provider and `owner/name`.
@@ -100,14 +124,26 @@ fn full_name(provider: &str, name: &str) -> String {
     if name.split('/').count() >= 3 {
         return name;
     }
-    let host = if provider == "gitlab" { "gitlab.com" } else { "github.com" };
+    let host = if provider == "gitlab" {
+        "gitlab.com"
+    } else {
+        "github.com"
+    };
     format!("{host}/{name}")
 }
 
 /// Runs a form action; a 4xx re-renders the page with the error, anything else is returned.
-async fn saved<F: std::future::Future<Output = Result<()>>>(action: F, ok: &str, page: &str) -> Result<std::result::Result<Response, String>> {
+async fn saved<F: std::future::Future<Output = Result<()>>>(
+    action: F,
+    ok: &str,
+    page: &str,
+) -> Result<std::result::Result<Response, String>> {
     match action.await {
-        Ok(()) => Ok(Ok(Redirect::to(&format!("{page}?done={}", ok.replace(' ', "%20"))).into_response())),
+        Ok(()) => Ok(Ok(Redirect::to(&format!(
+            "{page}?done={}",
+            ok.replace(' ', "%20")
+        ))
+        .into_response())),
         Err(Error::Unprocessable { message, records }) => {
             let detail: Vec<String> = records.into_iter().map(|r| r.reason).collect();
             Ok(Err(format!("{message}: {}", detail.join("; "))))
@@ -118,19 +154,29 @@ async fn saved<F: std::future::Future<Output = Result<()>>>(action: F, ok: &str,
 }
 
 /// `POST /admin/repositories`: adds a repository with its globs.
-pub async fn repositories_add(State(state): State<AppState>, user: CurrentUser, Form(form): Form<RepositoryForm>) -> Result<Response> {
+pub async fn repositories_add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<RepositoryForm>,
+) -> Result<Response> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     let action = async {
         if form.name.trim().is_empty() {
-            return Err(Error::BadRequest("give the repository as owner/name".into()));
+            return Err(Error::BadRequest(
+                "give the repository as owner/name".into(),
+            ));
         }
         let repo = find_or_create(&state, &full_name(&form.provider, &form.name)).await?;
-        set_critical_paths(&state, &repo, &lines(&form.critical_paths)).await.map(|_| ())
+        set_critical_paths(&state, &repo, &lines(&form.critical_paths))
+            .await
+            .map(|_| ())
     };
     match saved(action, "Repository saved", "/admin/repositories").await? {
         Ok(redirect) => Ok(redirect),
-        Err(message) => Ok(repositories_page(&state, &user, None, Some(message)).await?.into_response()),
+        Err(message) => Ok(repositories_page(&state, &user, None, Some(message))
+            .await?
+            .into_response()),
     }
 }
 
@@ -145,15 +191,24 @@ pub async fn repositories_globs(
     user.check_csrf(&form.csrf_token)?;
     let action = async {
         let repo = repositories::find(&state.db, &id).await?;
-        set_critical_paths(&state, &repo, &lines(&form.critical_paths)).await.map(|_| ())
+        set_critical_paths(&state, &repo, &lines(&form.critical_paths))
+            .await
+            .map(|_| ())
     };
     match saved(action, "Critical paths saved", "/admin/repositories").await? {
         Ok(redirect) => Ok(redirect),
-        Err(message) => Ok(repositories_page(&state, &user, None, Some(message)).await?.into_response()),
+        Err(message) => Ok(repositories_page(&state, &user, None, Some(message))
+            .await?
+            .into_response()),
     }
 }
 
-async fn webhooks_page(state: &AppState, user: &CurrentUser, done: Option<&str>, error: Option<String>) -> Result<Html<String>> {
+async fn webhooks_page(
+    state: &AppState,
+    user: &CurrentUser,
+    done: Option<&str>,
+    error: Option<String>,
+) -> Result<Html<String>> {
     let mut secrets = Vec::new();
     for provider in ["github", "gitlab"] {
         let last = repositories::last_delivery(&state.db, provider).await?;
@@ -161,13 +216,25 @@ async fn webhooks_page(state: &AppState, user: &CurrentUser, done: Option<&str>,
             "github" => state.settings.github_webhook_secret.is_some(),
             _ => state.settings.gitlab_webhook_token.is_some(),
         };
-        let set_at = repositories::global_secret(&state.db, provider).await?.map(|(_, at)| when(state, Some(at)));
+        let set_at = repositories::global_secret(&state.db, provider)
+            .await?
+            .map(|(_, at)| when(state, Some(at)));
         if let Some(set_at) = set_at.or_else(|| configured.then(|| "Settings file".to_owned())) {
             let scope = "All repositories".to_owned();
-            secrets.push(WebhookSecretRow { provider: provider_label(provider), scope, set_at, last_delivery: when(state, last), healthy: true });
+            secrets.push(WebhookSecretRow {
+                provider: provider_label(provider),
+                scope,
+                set_at,
+                last_delivery: when(state, last),
+                healthy: true,
+            });
         }
     }
-    for repo in repositories::list(&state.db).await?.into_iter().filter(|r| r.webhook_secret_set) {
+    for repo in repositories::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|r| r.webhook_secret_set)
+    {
         secrets.push(WebhookSecretRow {
             provider: provider_label(&repo.provider),
             scope: short_name(&repo.name),
@@ -178,14 +245,26 @@ async fn webhooks_page(state: &AppState, user: &CurrentUser, done: Option<&str>,
     }
     let endpoints = ["github", "gitlab"]
         .into_iter()
-        .map(|p| WebhookEndpoint { provider: provider_label(p), url: format!("/api/v1/webhooks/{p}") })
+        .map(|p| WebhookEndpoint {
+            provider: provider_label(p),
+            url: format!("/api/v1/webhooks/{p}"),
+        })
         .collect();
     let chrome = admin_chrome(state, user, AdminSection::Webhooks, done);
-    render(AdminWebhooksPage { chrome, secrets, endpoints, error })
+    render(AdminWebhooksPage {
+        chrome,
+        secrets,
+        endpoints,
+        error,
+    })
 }
 
 /// `GET /admin/webhooks`.
-pub async fn webhooks_show(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Html<String>> {
+pub async fn webhooks_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Html<String>> {
     user.require_admin()?;
     webhooks_page(&state, &user, done.done.as_deref(), None).await
 }
@@ -203,13 +282,21 @@ pub struct SecretForm {
 }
 
 /// `POST /admin/webhooks`: sets a global or per-repository secret (never shown again).
-pub async fn webhooks_set(State(state): State<AppState>, user: CurrentUser, Form(form): Form<SecretForm>) -> Result<Response> {
+pub async fn webhooks_set(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<SecretForm>,
+) -> Result<Response> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     let action = async {
         let provider = match form.provider.as_str() {
             "github" | "gitlab" => form.provider.as_str(),
-            _ => return Err(Error::BadRequest("provider must be github or gitlab".into())),
+            _ => {
+                return Err(Error::BadRequest(
+                    "provider must be github or gitlab".into(),
+                ))
+            }
         };
         let secret = form.secret.trim();
         if secret.is_empty() {
@@ -219,19 +306,27 @@ pub async fn webhooks_set(State(state): State<AppState>, user: CurrentUser, Form
             return repositories::set_global_secret(&state.db, provider, secret).await;
         }
         let repo = match repositories::find(&state.db, &form.scope).await {
-            Err(Error::NotFound(_)) => find_or_create(&state, &full_name(provider, &form.scope)).await?,
+            Err(Error::NotFound(_)) => {
+                find_or_create(&state, &full_name(provider, &form.scope)).await?
+            }
             other => other?,
         };
         repositories::set_secret(&state.db, repo.id, Some(secret)).await
     };
     match saved(action, "Secret saved", "/admin/webhooks").await? {
         Ok(redirect) => Ok(redirect),
-        Err(message) => Ok(webhooks_page(&state, &user, None, Some(message)).await?.into_response()),
+        Err(message) => Ok(webhooks_page(&state, &user, None, Some(message))
+            .await?
+            .into_response()),
     }
 }
 
 /// `GET /admin/identities`.
-pub async fn identities_show(State(state): State<AppState>, user: CurrentUser, Query(done): Query<Done>) -> Result<Html<String>> {
+pub async fn identities_show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<Html<String>> {
     user.require_admin()?;
     let identities = identities::list_unmatched(&state.db)
         .await?
@@ -239,7 +334,11 @@ pub async fn identities_show(State(state): State<AppState>, user: CurrentUser, Q
         .map(|i| UnmatchedIdentityRow {
             id: i.id.to_string(),
             provider: provider_label(&i.provider),
-            login: if i.login.is_empty() { i.email.clone() } else { i.login },
+            login: if i.login.is_empty() {
+                i.email.clone()
+            } else {
+                i.login
+            },
             email: i.email,
             events: Figure::count(i.events),
             last_seen: Figure::new(when(&state, Some(i.last_seen)), i.last_seen as f64),
@@ -248,10 +347,23 @@ pub async fn identities_show(State(state): State<AppState>, user: CurrentUser, Q
     let users = accounts::list_users(&state.db)
         .await?
         .into_iter()
-        .map(|u| Choice { value: u.id.to_string(), label: format!("{} <{}>", u.name, u.email), selected: false })
+        .map(|u| Choice {
+            value: u.id.to_string(),
+            label: format!("{} <{}>", u.name, u.email),
+            selected: false,
+        })
         .collect();
-    let chrome = admin_chrome(&state, &user, AdminSection::Identities, done.done.as_deref());
-    render(AdminIdentitiesPage { chrome, identities, users })
+    let chrome = admin_chrome(
+        &state,
+        &user,
+        AdminSection::Identities,
+        done.done.as_deref(),
+    );
+    render(AdminIdentitiesPage {
+        chrome,
+        identities,
+        users,
+    })
 }
 
 /// The match form.
@@ -262,7 +374,12 @@ pub struct MatchForm {
 }
 
 /// `POST /admin/identities/{id}/match`.
-pub async fn identities_match(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>, Form(form): Form<MatchForm>) -> Result<Redirect> {
+pub async fn identities_match(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<MatchForm>,
+) -> Result<Redirect> {
     user.require_admin()?;
     user.check_csrf(&form.csrf_token)?;
     identities::match_and_reclassify(&state, id, &form.user).await?;

@@ -39,8 +39,20 @@ pub struct PullRequestView {
 }
 
 /// `GET /api/v1/reviews/pull-requests?from&to&team&user`.
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ReviewsQuery>) -> Result<Json<Vec<PullRequestView>>> {
-    let scope = resolve(&state, &user, &ScopeFilter { team: query.team.clone(), user: query.user.clone() }).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ReviewsQuery>,
+) -> Result<Json<Vec<PullRequestView>>> {
+    let scope = resolve(
+        &state,
+        &user,
+        &ScopeFilter {
+            team: query.team.clone(),
+            user: query.user.clone(),
+        },
+    )
+    .await?;
     let range = range(&state, &query)?;
     let bad = |e: agentmeter_metrics::MetricsError| Error::Internal(e.to_string());
     let from_ms = local_midnight_utc_ms(range.from, state.org_tz).map_err(bad)?;

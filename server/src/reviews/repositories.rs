@@ -43,7 +43,9 @@ fn repository(row: &AnyRow) -> Result<Repository> {
 
 /// Every repository, by name.
 pub async fn list(db: &Db) -> Result<Vec<Repository>> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY r.name")).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY r.name"))
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter().map(repository).collect()
 }
 
@@ -63,7 +65,9 @@ pub async fn find(db: &Db, key: &str) -> Result<Repository> {
     let mut matches = all.into_iter().filter(|r| r.name.ends_with(&suffix));
     match (matches.next(), matches.next()) {
         (Some(found), None) => Ok(found),
-        (Some(_), Some(_)) => Err(Error::BadRequest(format!("repository {key:?} is ambiguous; give host/owner/name"))),
+        (Some(_), Some(_)) => Err(Error::BadRequest(format!(
+            "repository {key:?} is ambiguous; give host/owner/name"
+        ))),
         _ => Err(Error::NotFound(format!("repository {key:?}"))),
     }
 }
@@ -84,20 +88,30 @@ pub async fn ensure(db: &Db, name: &str, provider: &str) -> Result<i64> {
             .execute(&db.pool)
             .await?;
     }
-    let row = sqlx::query("SELECT id FROM repositories WHERE name = $1").bind(name).fetch_one(&db.pool).await?;
+    let row = sqlx::query("SELECT id FROM repositories WHERE name = $1")
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(row.try_get("id")?)
 }
 
 /// Replaces a repository's critical-path globs (already validated).
 pub async fn set_globs(db: &Db, id: i64, globs: &[String]) -> Result<()> {
     let json = serde_json::to_string(globs).map_err(|e| Error::Internal(e.to_string()))?;
-    sqlx::query("UPDATE repositories SET critical_globs = $1 WHERE id = $2").bind(json).bind(id).execute(&db.pool).await?;
+    sqlx::query("UPDATE repositories SET critical_globs = $1 WHERE id = $2")
+        .bind(json)
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
 /// A repository's stored globs.
 pub async fn globs_of(db: &Db, id: i64) -> Result<Vec<String>> {
-    let row = sqlx::query("SELECT critical_globs FROM repositories WHERE id = $1").bind(id).fetch_one(&db.pool).await?;
+    let row = sqlx::query("SELECT critical_globs FROM repositories WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await?;
     let text: String = row.try_get("critical_globs")?;
     Ok(serde_json::from_str(&text).unwrap_or_default())
 }
@@ -105,19 +119,27 @@ pub async fn globs_of(db: &Db, id: i64) -> Result<Vec<String>> {
 /// Sets (or, with an empty secret, clears) a repository's webhook secret.
 pub async fn set_secret(db: &Db, id: i64, secret: Option<&str>) -> Result<()> {
     let set_at = secret.map(|_| now_ms());
-    sqlx::query("UPDATE repositories SET webhook_secret = $1, webhook_secret_set_at = $2 WHERE id = $3")
-        .bind(secret)
-        .bind(set_at)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE repositories SET webhook_secret = $1, webhook_secret_set_at = $2 WHERE id = $3",
+    )
+    .bind(secret)
+    .bind(set_at)
+    .bind(id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
 /// The secret configured for the repository named `name`, if any.
 pub async fn secret_of(db: &Db, name: &str) -> Result<Option<String>> {
-    let row = sqlx::query("SELECT webhook_secret FROM repositories WHERE name = $1").bind(name).fetch_optional(&db.pool).await?;
-    Ok(row.map(|r| r.try_get::<Option<String>, _>("webhook_secret")).transpose()?.flatten())
+    let row = sqlx::query("SELECT webhook_secret FROM repositories WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<Option<String>, _>("webhook_secret"))
+        .transpose()?
+        .flatten())
 }
 
 /// The global secret set on the admin page for `provider`, with when it was set.
@@ -126,7 +148,8 @@ pub async fn global_secret(db: &Db, provider: &str) -> Result<Option<(String, i6
         .bind(provider)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| -> Result<(String, i64)> { Ok((r.try_get("secret")?, r.try_get("set_at")?)) }).transpose()
+    row.map(|r| -> Result<(String, i64)> { Ok((r.try_get("secret")?, r.try_get("set_at")?)) })
+        .transpose()
 }
 
 /// Sets the global secret of `provider`.
@@ -145,16 +168,23 @@ pub async fn set_global_secret(db: &Db, provider: &str, secret: &str) -> Result<
 
 /// Whether a delivery with this key was already handled.
 pub async fn delivery_seen(db: &Db, provider: &str, key: &str) -> Result<bool> {
-    let row = sqlx::query("SELECT id FROM webhook_deliveries WHERE provider = $1 AND delivery_key = $2")
-        .bind(provider)
-        .bind(key)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT id FROM webhook_deliveries WHERE provider = $1 AND delivery_key = $2")
+            .bind(provider)
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.is_some())
 }
 
 /// Records a handled delivery; false when another request recorded it first.
-pub async fn record_delivery(db: &Db, provider: &str, key: &str, event: &str, repository_id: Option<i64>) -> Result<bool> {
+pub async fn record_delivery(
+    db: &Db,
+    provider: &str,
+    key: &str,
+    event: &str,
+    repository_id: Option<i64>,
+) -> Result<bool> {
     let now = now_ms();
     let done = sqlx::query(
         "INSERT INTO webhook_deliveries (provider, delivery_key, event, repository_id, received_at) \
@@ -168,16 +198,21 @@ pub async fn record_delivery(db: &Db, provider: &str, key: &str, event: &str, re
     .execute(&db.pool)
     .await?;
     if let Some(id) = repository_id {
-        sqlx::query("UPDATE repositories SET last_event_at = $1 WHERE id = $2").bind(now).bind(id).execute(&db.pool).await?;
+        sqlx::query("UPDATE repositories SET last_event_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&db.pool)
+            .await?;
     }
     Ok(done.rows_affected() > 0)
 }
 
 /// The time of the last delivery from `provider`, if any.
 pub async fn last_delivery(db: &Db, provider: &str) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT MAX(received_at) AS last FROM webhook_deliveries WHERE provider = $1")
-        .bind(provider)
-        .fetch_one(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT MAX(received_at) AS last FROM webhook_deliveries WHERE provider = $1")
+            .bind(provider)
+            .fetch_one(&db.pool)
+            .await?;
     Ok(row.try_get("last")?)
 }

@@ -9,7 +9,9 @@ use sqlx::Row;
 
 use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::frames::usage_frame;
-use agentmeter_metrics::reviews::{reviews_report, ReviewsParams, ReviewsReport, UnreviewedCriticalAlert};
+use agentmeter_metrics::reviews::{
+    reviews_report, ReviewsParams, ReviewsReport, UnreviewedCriticalAlert,
+};
 use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, Tool, UsageRow};
 
 use super::load::pull_request_rows;
@@ -31,7 +33,10 @@ pub struct ReviewsQuery {
 fn date(text: Option<&str>, name: &str) -> Result<Option<NaiveDate>> {
     text.map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| Error::BadRequest(format!("{name} must be YYYY-MM-DD, got {t:?}"))))
+        .map(|t| {
+            NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|_| Error::BadRequest(format!("{name} must be YYYY-MM-DD, got {t:?}")))
+        })
         .transpose()
 }
 
@@ -49,8 +54,15 @@ fn metrics_error(e: agentmeter_metrics::MetricsError) -> Error {
 
 /// The report for a query: PRs merged in the range by authors in scope (all PRs, unmatched
 /// authors included, for an unfiltered admin), and the edits of developers in scope.
-pub async fn report(state: &AppState, user: &CurrentUser, query: &ReviewsQuery) -> Result<ReviewsReport> {
-    let filter = ScopeFilter { team: query.team.clone(), user: query.user.clone() };
+pub async fn report(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ReviewsQuery,
+) -> Result<ReviewsReport> {
+    let filter = ScopeFilter {
+        team: query.team.clone(),
+        user: query.user.clone(),
+    };
     let scope = resolve(state, user, &filter).await?;
     let range = range(state, query)?;
     let tz = state.org_tz;
@@ -64,7 +76,11 @@ pub async fn report(state: &AppState, user: &CurrentUser, query: &ReviewsQuery) 
             Scope::Users(_) => p.author_user_id.is_some_and(|id| scope.includes(id)),
         })
         .collect();
-    let usage: Vec<UsageRow> = edit_rows(&state.db, from_ms, to_ms).await?.into_iter().filter(|u| scope.includes(u.user_id)).collect();
+    let usage: Vec<UsageRow> = edit_rows(&state.db, from_ms, to_ms)
+        .await?
+        .into_iter()
+        .filter(|u| scope.includes(u.user_id))
+        .collect();
     let (developers, teams) = people(&state.db).await?;
     let params = ReviewsParams { range, tz };
     tokio::task::spawn_blocking(move || {
@@ -76,12 +92,20 @@ pub async fn report(state: &AppState, user: &CurrentUser, query: &ReviewsQuery) 
 }
 
 /// `GET /api/v1/reviews/summary`.
-pub async fn summary(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ReviewsQuery>) -> Result<Json<ReviewsReport>> {
+pub async fn summary(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ReviewsQuery>,
+) -> Result<Json<ReviewsReport>> {
     Ok(Json(report(&state, &user, &query).await?))
 }
 
 /// `GET /api/v1/reviews/alerts`: critical AI-assisted PRs merged unreviewed, newest first.
-pub async fn alerts(State(state): State<AppState>, user: CurrentUser, Query(query): Query<ReviewsQuery>) -> Result<Json<Vec<UnreviewedCriticalAlert>>> {
+pub async fn alerts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ReviewsQuery>,
+) -> Result<Json<Vec<UnreviewedCriticalAlert>>> {
     Ok(Json(report(&state, &user, &query).await?.alerts))
 }
 
@@ -104,7 +128,11 @@ pub async fn edit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<UsageRow
             Ok(UsageRow {
                 user_id: r.try_get("user_id")?,
                 ts_utc_ms: r.try_get("hour")?,
-                tool: if tool == "codex" { Tool::Codex } else { Tool::ClaudeCode },
+                tool: if tool == "codex" {
+                    Tool::Codex
+                } else {
+                    Tool::ClaudeCode
+                },
                 model: String::new(),
                 project: None,
                 repository: r.try_get("repository")?,
@@ -124,9 +152,16 @@ pub async fn edit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<UsageRow
 
 /// Every developer with their teams, and every team.
 pub async fn people(db: &Db) -> Result<(Vec<DeveloperRow>, Vec<TeamRow>)> {
-    let users = sqlx::query("SELECT id, name, email FROM users ORDER BY id").fetch_all(&db.pool).await?;
-    let members = sqlx::query("SELECT team_id, user_id FROM team_members").fetch_all(&db.pool).await?;
-    let members: Vec<(i64, i64)> = members.iter().map(|r| Ok((r.try_get("user_id")?, r.try_get("team_id")?))).collect::<Result<_>>()?;
+    let users = sqlx::query("SELECT id, name, email FROM users ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    let members = sqlx::query("SELECT team_id, user_id FROM team_members")
+        .fetch_all(&db.pool)
+        .await?;
+    let members: Vec<(i64, i64)> = members
+        .iter()
+        .map(|r| Ok((r.try_get("user_id")?, r.try_get("team_id")?)))
+        .collect::<Result<_>>()?;
     let developers = users
         .iter()
         .map(|r| {
@@ -135,7 +170,11 @@ pub async fn people(db: &Db) -> Result<(Vec<DeveloperRow>, Vec<TeamRow>)> {
                 user_id,
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
-                teams: members.iter().filter(|(u, _)| *u == user_id).map(|(_, t)| *t).collect(),
+                teams: members
+                    .iter()
+                    .filter(|(u, _)| *u == user_id)
+                    .map(|(_, t)| *t)
+                    .collect(),
                 plans: Vec::new(),
             })
         })
@@ -144,7 +183,12 @@ pub async fn people(db: &Db) -> Result<(Vec<DeveloperRow>, Vec<TeamRow>)> {
         .fetch_all(&db.pool)
         .await?
         .iter()
-        .map(|r| Ok(TeamRow { id: r.try_get("id")?, name: r.try_get("name")? }))
+        .map(|r| {
+            Ok(TeamRow {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok((developers, teams))
 }

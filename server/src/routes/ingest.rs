@@ -34,15 +34,23 @@ pub async fn upload_usage(
         }
     })?;
     let events = decode_batch(&body, Utc::now())?;
-    let priced: Vec<PricedEvent> =
-        events.into_iter().map(|event| PricedEvent { cost_usd: agentmeter_ingest::cost_usd(&state.prices, &event), event }).collect();
+    let priced: Vec<PricedEvent> = events
+        .into_iter()
+        .map(|event| PricedEvent {
+            cost_usd: agentmeter_ingest::cost_usd(&state.prices, &event),
+            event,
+        })
+        .collect();
     let receipt = usage::upsert_batch(&state.db, user.id, &priced).await?;
     tracing::info!(user = %user.email, received = receipt.received, inserted = receipt.inserted, "usage batch stored");
     Ok(Json(receipt))
 }
 
 /// `GET /api/v1/ingest/status`: what the server holds for the caller.
-pub async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<Json<IngestStatus>> {
+pub async fn status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<IngestStatus>> {
     Ok(Json(usage::status(&state.db, user.id).await?))
 }
 
@@ -58,14 +66,21 @@ pub fn decode_batch(body: &[u8], now: DateTime<Utc>) -> Result<Vec<UsageEvent>> 
                 Ok(()) => events.push(event),
                 Err(reason) => problems.push(RecordError { index, reason }),
             },
-            Err(e) => problems.push(RecordError { index, reason: e.to_string() }),
+            Err(e) => problems.push(RecordError {
+                index,
+                reason: e.to_string(),
+            }),
         }
     }
     if problems.is_empty() {
         Ok(events)
     } else {
         Err(Error::Unprocessable {
-            message: format!("{} of {} records are invalid; nothing was stored", problems.len(), problems.len() + events.len()),
+            message: format!(
+                "{} of {} records are invalid; nothing was stored",
+                problems.len(),
+                problems.len() + events.len()
+            ),
             records: problems,
         })
     }
@@ -93,7 +108,9 @@ mod tests {
     #[test]
     fn bad_records_are_all_named_and_nothing_is_returned() {
         let mut missing_tokens = event_json("2026-08-03T10:00:00Z", "m");
-        missing_tokens.as_object_mut().map(|o| o.remove("input_tokens"));
+        missing_tokens
+            .as_object_mut()
+            .map(|o| o.remove("input_tokens"));
         let body = serde_json::json!({"events": [
             event_json("2026-08-03T10:00:00Z", "claude-sonnet-4-5"),
             event_json("1999-01-01T00:00:00Z", "claude-sonnet-4-5"),
@@ -104,7 +121,11 @@ mod tests {
             Err(Error::Unprocessable { records, .. }) => {
                 let indexes: Vec<usize> = records.iter().map(|r| r.index).collect();
                 assert_eq!(indexes, vec![1, 2, 3]);
-                assert!(records[0].reason.contains("2020") || records[0].reason.contains("timestamp"), "{}", records[0].reason);
+                assert!(
+                    records[0].reason.contains("2020") || records[0].reason.contains("timestamp"),
+                    "{}",
+                    records[0].reason
+                );
                 assert!(records[1].reason.contains("model"));
                 assert!(records[2].reason.contains("input_tokens"));
             }
@@ -114,6 +135,9 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_a_batch_is_a_bad_request() {
-        assert!(matches!(decode_batch(b"[1,2]", Utc::now()), Err(Error::BadRequest(_))));
+        assert!(matches!(
+            decode_batch(b"[1,2]", Utc::now()),
+            Err(Error::BadRequest(_))
+        ));
     }
 }

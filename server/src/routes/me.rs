@@ -12,7 +12,12 @@ use crate::state::AppState;
 use crate::store::accounts;
 
 pub async fn show(user: CurrentUser) -> Json<Me> {
-    Json(Me { email: user.email.clone(), name: user.name.clone(), role: user.role.to_string(), teams: user.team_names() })
+    Json(Me {
+        email: user.email.clone(),
+        name: user.name.clone(),
+        role: user.role.to_string(),
+        teams: user.team_names(),
+    })
 }
 
 #[derive(Serialize)]
@@ -23,13 +28,20 @@ pub struct TeamView {
 }
 
 /// Teams the caller may see: all for admins, managed and own teams for others.
-pub async fn teams(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<TeamView>>> {
+pub async fn teams(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<TeamView>>> {
     let own: Vec<i64> = user.memberships.iter().map(|m| m.team_id).collect();
     let teams = accounts::list_teams(&state.db)
         .await?
         .into_iter()
         .filter(|t| user.is_admin() || own.contains(&t.id))
-        .map(|t| TeamView { name: t.name, members: t.members, managers: t.managers })
+        .map(|t| TeamView {
+            name: t.name,
+            members: t.members,
+            managers: t.managers,
+        })
         .collect();
     Ok(Json(teams))
 }

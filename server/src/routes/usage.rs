@@ -33,15 +33,31 @@ pub async fn summary(
     user: CurrentUser,
     Query(query): Query<SummaryQuery>,
 ) -> Result<Json<Summary>> {
-    let scope = scope::resolve(&state, &user, &ScopeFilter { team: query.team.clone(), user: query.user.clone() }).await?;
+    let scope = scope::resolve(
+        &state,
+        &user,
+        &ScopeFilter {
+            team: query.team.clone(),
+            user: query.user.clone(),
+        },
+    )
+    .await?;
     let from_ms = match query.from {
         Some(day) => crate::time::day_start_ms(day, state.org_tz)?,
         None => i64::MIN,
     };
     let to_ms = match query.to {
-        Some(day) => crate::time::day_start_ms(day.succ_opt().ok_or_else(|| Error::BadRequest("`to` is out of range".into()))?, state.org_tz)?,
+        Some(day) => crate::time::day_start_ms(
+            day.succ_opt()
+                .ok_or_else(|| Error::BadRequest("`to` is out of range".into()))?,
+            state.org_tz,
+        )?,
         None => i64::MAX,
     };
     let developers = usage::summary(&state.db, &scope, from_ms, to_ms).await?;
-    Ok(Json(Summary { from: query.from, to: query.to, developers }))
+    Ok(Json(Summary {
+        from: query.from,
+        to: query.to,
+        developers,
+    }))
 }

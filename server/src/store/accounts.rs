@@ -56,7 +56,8 @@ fn user_from_row(row: &AnyRow) -> Result<User> {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        role: Role::try_from(role.as_str()).map_err(|_| Error::Internal(format!("stored role {role:?}")))?,
+        role: Role::try_from(role.as_str())
+            .map_err(|_| Error::Internal(format!("stored role {role:?}")))?,
         github_login: row.try_get("github_login")?,
         gitlab_login: row.try_get("gitlab_login")?,
         password_hash: row.try_get("password_hash")?,
@@ -124,10 +125,12 @@ pub async fn create_user(db: &Db, user: &NewUser) -> Result<i64> {
 }
 
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    ))
+    .bind(email.trim().to_lowercase())
+    .fetch_optional(&db.pool)
+    .await?;
     row.as_ref().map(user_from_row).transpose()
 }
 
@@ -156,7 +159,11 @@ pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>> {
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(Membership { team_id: row.try_get("id")?, team: row.try_get("name")?, is_manager: flag(row, "is_manager")? })
+            Ok(Membership {
+                team_id: row.try_get("id")?,
+                team: row.try_get("name")?,
+                is_manager: flag(row, "is_manager")?,
+            })
         })
         .collect()
 }
@@ -182,7 +189,12 @@ pub async fn list_teams(db: &Db) -> Result<Vec<TeamSummary>> {
     for row in &rows {
         let id: i64 = row.try_get("id")?;
         if teams.last().map(|t| t.id) != Some(id) {
-            teams.push(TeamSummary { id, name: row.try_get("name")?, members: 0, managers: Vec::new() });
+            teams.push(TeamSummary {
+                id,
+                name: row.try_get("name")?,
+                members: 0,
+                managers: Vec::new(),
+            });
         }
         let member: Option<String> = row.try_get("member")?;
         if let (Some(team), Some(member)) = (teams.last_mut(), member) {
@@ -197,6 +209,8 @@ pub async fn list_teams(db: &Db) -> Result<Vec<TeamSummary>> {
 
 /// Number of users; the demo loader fills only an empty database.
 pub async fn user_count(db: &Db) -> Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&db.pool).await?;
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+        .fetch_one(&db.pool)
+        .await?;
     Ok(row.try_get("n")?)
 }

@@ -12,7 +12,13 @@ pub struct WebSession {
     pub csrf_token: String,
 }
 
-pub async fn insert(db: &Db, token_hash: &str, user_id: i64, csrf_token: &str, expires_at: i64) -> Result<()> {
+pub async fn insert(
+    db: &Db,
+    token_hash: &str,
+    user_id: i64,
+    csrf_token: &str,
+    expires_at: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO web_sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -28,24 +34,35 @@ pub async fn insert(db: &Db, token_hash: &str, user_id: i64, csrf_token: &str, e
 
 /// The session if it exists and has not expired.
 pub async fn find_live(db: &Db, token_hash: &str) -> Result<Option<WebSession>> {
-    let row = sqlx::query("SELECT user_id, csrf_token FROM web_sessions WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash)
-        .bind(now_ms())
-        .fetch_optional(&db.pool)
-        .await?;
+    let row = sqlx::query(
+        "SELECT user_id, csrf_token FROM web_sessions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(match row {
-        Some(row) => Some(WebSession { user_id: row.try_get("user_id")?, csrf_token: row.try_get("csrf_token")? }),
+        Some(row) => Some(WebSession {
+            user_id: row.try_get("user_id")?,
+            csrf_token: row.try_get("csrf_token")?,
+        }),
         None => None,
     })
 }
 
 pub async fn delete(db: &Db, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1").bind(token_hash).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
 /// Removes expired sessions; called at each login so the table stays small.
 pub async fn purge_expired(db: &Db) -> Result<()> {
-    sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1").bind(now_ms()).execute(&db.pool).await?;
+    sqlx::query("DELETE FROM web_sessions WHERE expires_at <= $1")
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }

@@ -17,7 +17,13 @@ pub struct TokenListing {
     pub revoked_at: Option<i64>,
 }
 
-pub async fn insert(db: &Db, user_id: i64, name: &str, token_hash: &str, prefix: &str) -> Result<i64> {
+pub async fn insert(
+    db: &Db,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -47,11 +53,12 @@ pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<i64>> {
 }
 
 pub async fn revoke(db: &Db, token_id: i64) -> Result<()> {
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(now_ms())
-        .bind(token_id)
-        .execute(&db.pool)
-        .await?;
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(token_id)
+            .execute(&db.pool)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(Error::NotFound(format!("live token #{token_id}")));
     }

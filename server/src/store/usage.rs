@@ -22,10 +22,31 @@ pub struct PricedEvent {
 const EDIT_TOOLS: [&str; 4] = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
 
 const COLUMNS: [&str; 25] = [
-    "user_id", "tool", "dedupe_key", "session_id", "project", "repository", "git_branch", "ts", "model",
-    "input_tokens", "output_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "cache_read_tokens",
-    "reasoning_tokens", "total_tokens", "speed", "cost_usd", "tool_calls", "edit_calls", "lines_added",
-    "lines_removed", "permission_mode", "is_subagent", "received_at",
+    "user_id",
+    "tool",
+    "dedupe_key",
+    "session_id",
+    "project",
+    "repository",
+    "git_branch",
+    "ts",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+    "cache_read_tokens",
+    "reasoning_tokens",
+    "total_tokens",
+    "speed",
+    "cost_usd",
+    "tool_calls",
+    "edit_calls",
+    "lines_added",
+    "lines_removed",
+    "permission_mode",
+    "is_subagent",
+    "received_at",
 ];
 
 /// Rows per INSERT statement: 25 parameters each stays far below both backends' limits.
@@ -37,7 +58,11 @@ fn to_i64(value: u64, what: &str) -> Result<i64> {
 
 /// Stores the batch in one transaction: new requests are inserted, a larger copy of a known
 /// request replaces the smaller one, anything else is left as it is.
-pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Result<UsageBatchReceipt> {
+pub async fn upsert_batch(
+    db: &Db,
+    user_id: i64,
+    events: &[PricedEvent],
+) -> Result<UsageBatchReceipt> {
     // The transaction reads before it writes: on SQLite it takes the write lock up front, or a
     // concurrent upload committing in between would fail it with SQLITE_BUSY_SNAPSHOT.
     let mut tx = match db.backend {
@@ -46,7 +71,9 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
     };
     let mut existing: HashMap<(String, String), (i64, i64)> = HashMap::new(); // -> (total tokens, ts)
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let placeholders: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
         // A join on the listed keys, so each one is a seek of the unique index (SQLite would
         // answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
         let sql = format!(
@@ -56,10 +83,15 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
         );
         let mut query = sqlx::query(&sql);
         for priced in chunk {
-            query = query.bind(priced.event.tool.as_str()).bind(priced.event.dedupe_key.as_str());
+            query = query
+                .bind(priced.event.tool.as_str())
+                .bind(priced.event.dedupe_key.as_str());
         }
         for row in query.fetch_all(&mut *tx).await? {
-            existing.insert((row.try_get("tool")?, row.try_get("dedupe_key")?), (row.try_get("total_tokens")?, row.try_get("ts")?));
+            existing.insert(
+                (row.try_get("tool")?, row.try_get("dedupe_key")?),
+                (row.try_get("total_tokens")?, row.try_get("ts")?),
+            );
         }
     }
 
@@ -74,7 +106,12 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
             }
         }
     }
-    let mut receipt = UsageBatchReceipt { received: events.len() as u64, inserted: 0, updated: 0, unchanged: 0 };
+    let mut receipt = UsageBatchReceipt {
+        received: events.len() as u64,
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+    };
     let mut to_write: Vec<&PricedEvent> = Vec::new();
     let mut replaced_ts: Vec<i64> = Vec::new();
     for priced in events {
@@ -87,7 +124,9 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
                 receipt.inserted += 1;
                 to_write.push(priced);
             }
-            Some((total, old_ts)) if *total < to_i64(priced.event.total_tokens(), "total tokens")? => {
+            Some((total, old_ts))
+                if *total < to_i64(priced.event.total_tokens(), "total tokens")? =>
+            {
                 receipt.updated += 1;
                 replaced_ts.push(*old_ts);
                 to_write.push(priced);
@@ -105,7 +144,9 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
     for chunk in to_write.chunks(ROWS_PER_STATEMENT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let params: Vec<String> = (1..=COLUMNS.len()).map(|j| format!("${}", i * COLUMNS.len() + j)).collect();
+                let params: Vec<String> = (1..=COLUMNS.len())
+                    .map(|j| format!("${}", i * COLUMNS.len() + j))
+                    .collect();
                 format!("({})", params.join(", "))
             })
             .collect();
@@ -119,8 +160,13 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
         let mut query = sqlx::query(&sql);
         for priced in chunk {
             let e = &priced.event;
-            let edit_calls: u64 = EDIT_TOOLS.iter().filter_map(|t| e.tool_calls.get(*t)).map(|n| u64::from(*n)).sum();
-            let tool_calls = serde_json::to_string(&e.tool_calls).map_err(|err| Error::Internal(err.to_string()))?;
+            let edit_calls: u64 = EDIT_TOOLS
+                .iter()
+                .filter_map(|t| e.tool_calls.get(*t))
+                .map(|n| u64::from(*n))
+                .sum();
+            let tool_calls = serde_json::to_string(&e.tool_calls)
+                .map_err(|err| Error::Internal(err.to_string()))?;
             query = query
                 .bind(user_id)
                 .bind(e.tool.as_str())
@@ -136,7 +182,11 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
                 .bind(to_i64(e.cache_write_5m_tokens, "cache_write_5m_tokens")?)
                 .bind(to_i64(e.cache_write_1h_tokens, "cache_write_1h_tokens")?)
                 .bind(to_i64(e.cache_read_tokens, "cache_read_tokens")?)
-                .bind(e.reasoning_tokens.map(|r| to_i64(r, "reasoning_tokens")).transpose()?)
+                .bind(
+                    e.reasoning_tokens
+                        .map(|r| to_i64(r, "reasoning_tokens"))
+                        .transpose()?,
+                )
                 .bind(to_i64(e.total_tokens(), "total tokens")?)
                 .bind(e.speed.clone())
                 .bind(priced.cost_usd)
@@ -151,8 +201,12 @@ pub async fn upsert_batch(db: &Db, user_id: i64, events: &[PricedEvent]) -> Resu
         query.execute(&mut *tx).await?;
     }
     // A larger copy may carry another time: the replaced event's hour is refreshed too.
-    let touched: BTreeSet<i64> =
-        to_write.iter().map(|p| p.event.timestamp.timestamp_millis()).chain(replaced_ts).map(rollup::hour_of).collect();
+    let touched: BTreeSet<i64> = to_write
+        .iter()
+        .map(|p| p.event.timestamp.timestamp_millis())
+        .chain(replaced_ts)
+        .map(rollup::hour_of)
+        .collect();
     rollup::refresh_hours(&mut tx, user_id, &touched).await?;
     tx.commit().await?;
     Ok(receipt)
@@ -196,11 +250,22 @@ pub struct DeveloperUsage {
 }
 
 /// Per-developer totals over `[from_ms, to_ms)` within the scope.
-pub async fn summary(db: &Db, scope: &Scope, from_ms: i64, to_ms: i64) -> Result<Vec<DeveloperUsage>> {
+pub async fn summary(
+    db: &Db,
+    scope: &Scope,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<DeveloperUsage>> {
     let user_filter = match scope.user_ids() {
         None => String::new(),
         Some([]) => return Ok(Vec::new()),
-        Some(ids) => format!(" AND u.id IN ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        Some(ids) => format!(
+            " AND u.id IN ({})",
+            ids.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     let sql = format!(
         "SELECT u.email, u.name, COUNT(*) AS events, COUNT(DISTINCT e.session_id) AS sessions,
@@ -211,7 +276,11 @@ pub async fn summary(db: &Db, scope: &Scope, from_ms: i64, to_ms: i64) -> Result
          WHERE e.ts >= $1 AND e.ts < $2{user_filter}
          GROUP BY u.email, u.name ORDER BY u.email"
     );
-    let rows = sqlx::query(&sql).bind(from_ms).bind(to_ms).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(DeveloperUsage {

@@ -54,11 +54,25 @@ impl LogTree {
             claude_line(3, "2026-07-02T10:00:00.000Z", 60),
         ];
         tree.append(&tree.claude_log(), &lines);
-        tree.append(&tree.subagent_log(), &[claude_line(4, "2026-07-01T09:00:30.000Z", 30)]);
+        tree.append(
+            &tree.subagent_log(),
+            &[claude_line(4, "2026-07-01T09:00:30.000Z", 30)],
+        );
         let context = r#"{"timestamp":"2026-07-01T11:00:00.000Z","type":"turn_context","payload":{"cwd":"/home/dev/widgets","model":"gpt-5.2-codex"}}"#;
-        let counts =
-            [codex_count("2026-07-01T11:01:00.000Z", 1), codex_count("2026-07-01T11:01:05.000Z", 1), codex_count("2026-07-01T11:02:00.000Z", 2)];
-        tree.append(&tree.codex_log(), &[context.to_owned(), counts[0].clone(), counts[1].clone(), counts[2].clone()]);
+        let counts = [
+            codex_count("2026-07-01T11:01:00.000Z", 1),
+            codex_count("2026-07-01T11:01:05.000Z", 1),
+            codex_count("2026-07-01T11:02:00.000Z", 2),
+        ];
+        tree.append(
+            &tree.codex_log(),
+            &[
+                context.to_owned(),
+                counts[0].clone(),
+                counts[1].clone(),
+                counts[2].clone(),
+            ],
+        );
         tree
     }
 
@@ -67,20 +81,30 @@ impl LogTree {
     }
 
     fn claude_log(&self) -> PathBuf {
-        self.root.path().join(format!("projects/-home-dev-widgets/{SESSION}.jsonl"))
+        self.root
+            .path()
+            .join(format!("projects/-home-dev-widgets/{SESSION}.jsonl"))
     }
 
     fn subagent_log(&self) -> PathBuf {
-        self.root.path().join(format!("projects/-home-dev-widgets/{SESSION}/subagents/agent-a1b2c3d.jsonl"))
+        self.root.path().join(format!(
+            "projects/-home-dev-widgets/{SESSION}/subagents/agent-a1b2c3d.jsonl"
+        ))
     }
 
     fn codex_log(&self) -> PathBuf {
-        self.root.path().join(format!("sessions/2026/07/01/rollout-2026-07-01T11-00-00-{CODEX_SESSION}.jsonl"))
+        self.root.path().join(format!(
+            "sessions/2026/07/01/rollout-2026-07-01T11-00-00-{CODEX_SESSION}.jsonl"
+        ))
     }
 
     fn append(&self, file: &Path, lines: &[String]) {
         fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-        let mut out = OpenOptions::new().create(true).append(true).open(file).expect("open log");
+        let mut out = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+            .expect("open log");
         for line in lines {
             writeln!(out, "{line}").expect("append");
         }
@@ -93,17 +117,31 @@ async fn server_status(app: &TestApp, user: &TestUser) -> Value {
 
 /// `agentmeter usage --json` totals: (total tokens, cost).
 fn local_totals(machine: &Machine, logs: &LogTree) -> (u64, f64) {
-    let output = machine.agentmeter(&["usage", "--logs", logs.path(), "--json", "--tz", "UTC"], None);
+    let output = machine.agentmeter(
+        &["usage", "--logs", logs.path(), "--json", "--tz", "UTC"],
+        None,
+    );
     assert!(output.status.success(), "usage: {}", super::stderr(&output));
     let report: Value = serde_json::from_str(&stdout(&output)).expect("usage --json is JSON");
     let totals = &report["totals"];
-    (totals["total_tokens"].as_u64().expect("total_tokens"), totals["cost_usd"].as_f64().expect("cost_usd"))
+    (
+        totals["total_tokens"].as_u64().expect("total_tokens"),
+        totals["cost_usd"].as_f64().expect("cost_usd"),
+    )
 }
 
 fn assert_server_equals_local(status: &Value, local: (u64, f64), backend: &str) {
-    assert_eq!(status["total_tokens"].as_u64(), Some(local.0), "{backend}: tokens, server {status}");
+    assert_eq!(
+        status["total_tokens"].as_u64(),
+        Some(local.0),
+        "{backend}: tokens, server {status}"
+    );
     let cost = status["cost_usd"].as_f64().expect("cost_usd");
-    assert!((cost - local.1).abs() <= 1e-9 * local.1.max(1.0), "{backend}: server cost {cost}, local {}", local.1);
+    assert!(
+        (cost - local.1).abs() <= 1e-9 * local.1.max(1.0),
+        "{backend}: server cost {cost}, local {}",
+        local.1
+    );
     assert!(local.1 > 0.0, "the tree's models are priced");
 }
 
@@ -117,19 +155,44 @@ async fn uploading_twice_adds_nothing_and_appended_lines_arrive_alone_with_total
         machine.login(&app, &dev);
 
         let first = machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
-        assert!(first.contains("uploaded 6 events (6 new"), "{}: {first}", app.backend);
+        assert!(
+            first.contains("uploaded 6 events (6 new"),
+            "{}: {first}",
+            app.backend
+        );
         let after_first = server_status(&app, &dev).await;
         assert_eq!(after_first["events"].as_u64(), Some(6), "{after_first}");
         assert_server_equals_local(&after_first, local_totals(&machine, &logs), app.backend);
 
         let second = machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
-        assert!(second.contains("uploaded 0 events (0 new"), "{}: {second}", app.backend);
-        assert_eq!(server_status(&app, &dev).await, after_first, "a second upload changes nothing");
+        assert!(
+            second.contains("uploaded 0 events (0 new"),
+            "{}: {second}",
+            app.backend
+        );
+        assert_eq!(
+            server_status(&app, &dev).await,
+            after_first,
+            "a second upload changes nothing"
+        );
 
-        logs.append(&logs.claude_log(), &[claude_line(5, "2026-07-03T08:00:00.000Z", 70)]);
-        logs.append(&logs.codex_log(), &[codex_count("2026-07-03T08:05:00.000Z", 2), codex_count("2026-07-03T08:06:00.000Z", 3)]);
+        logs.append(
+            &logs.claude_log(),
+            &[claude_line(5, "2026-07-03T08:00:00.000Z", 70)],
+        );
+        logs.append(
+            &logs.codex_log(),
+            &[
+                codex_count("2026-07-03T08:05:00.000Z", 2),
+                codex_count("2026-07-03T08:06:00.000Z", 3),
+            ],
+        );
         let third = machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
-        assert!(third.contains("uploaded 2 events (2 new, 0 updated, 0 already there)"), "{}: {third}", app.backend);
+        assert!(
+            third.contains("uploaded 2 events (2 new, 0 updated, 0 already there)"),
+            "{}: {third}",
+            app.backend
+        );
         let after_third = server_status(&app, &dev).await;
         assert_eq!(after_third["events"].as_u64(), Some(8), "{after_third}");
         assert_server_equals_local(&after_third, local_totals(&machine, &logs), app.backend);
@@ -157,24 +220,49 @@ async fn a_batch_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_u
             files
         };
         let before = state_files(machine.config.path());
-        assert!(before.len() >= 2, "credentials and upload state are stored: {before:?}");
+        assert!(
+            before.len() >= 2,
+            "credentials and upload state are stored: {before:?}"
+        );
 
-        for token in agentmeter_server::store::tokens::list(&app.db).await.expect("tokens") {
-            agentmeter_server::store::tokens::revoke(&app.db, token.id).await.expect("revoke");
+        for token in agentmeter_server::store::tokens::list(&app.db)
+            .await
+            .expect("tokens")
+        {
+            agentmeter_server::store::tokens::revoke(&app.db, token.id)
+                .await
+                .expect("revoke");
         }
-        logs.append(&logs.claude_log(), &[claude_line(5, "2026-07-03T08:00:00.000Z", 70)]);
+        logs.append(
+            &logs.claude_log(),
+            &[claude_line(5, "2026-07-03T08:00:00.000Z", 70)],
+        );
         let refused = machine.agentmeter(&["upload", "--logs", logs.path()], None);
-        assert!(!refused.status.success(), "{}: an upload with a revoked token fails", app.backend);
+        assert!(
+            !refused.status.success(),
+            "{}: an upload with a revoked token fails",
+            app.backend
+        );
         assert!(stderr(&refused).contains("401"), "{}", stderr(&refused));
-        assert_eq!(state_files(machine.config.path()), before, "the refused upload changed the local state");
+        assert_eq!(
+            state_files(machine.config.path()),
+            before,
+            "the refused upload changed the local state"
+        );
 
         let renewed = crate::support::TestUser {
-            token: agentmeter_server::admin::create_token(&app.db, &dev.email, Some("new")).await.expect("token"),
+            token: agentmeter_server::admin::create_token(&app.db, &dev.email, Some("new"))
+                .await
+                .expect("token"),
             ..dev.clone()
         };
         machine.login(&app, &renewed);
         let resent = machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
-        assert!(resent.contains("uploaded 1 events (1 new"), "{}: {resent}", app.backend);
+        assert!(
+            resent.contains("uploaded 1 events (1 new"),
+            "{}: {resent}",
+            app.backend
+        );
         let status = server_status(&app, &renewed).await;
         assert_eq!(status["events"].as_u64(), Some(7), "{status}");
         assert_server_equals_local(&status, local_totals(&machine, &logs), app.backend);

@@ -10,17 +10,34 @@ const OCTOBER: &str = "from=2026-10-01&to=2026-10-31";
 
 async fn plan_id(app: &TestApp, user: &TestUser, name: &str) -> i64 {
     let catalog = app.get_json(user, "/api/v1/plans").await;
-    catalog.as_array().and_then(|c| c.iter().find(|p| p["name"] == name)).and_then(|p| p["id"].as_i64()).unwrap_or_else(|| panic!("no plan {name}"))
+    catalog
+        .as_array()
+        .and_then(|c| c.iter().find(|p| p["name"] == name))
+        .and_then(|p| p["id"].as_i64())
+        .unwrap_or_else(|| panic!("no plan {name}"))
 }
 
 async fn assign(app: &TestApp, admin: &TestUser, email: &str, plan: &str) {
     let id = plan_id(app, admin, plan).await;
-    let (status, body) = send(app, admin, Method::PUT, &format!("/api/v1/users/{email}/plan"), &json!({"vendor": "Anthropic", "plan_id": id})).await;
+    let (status, body) = send(
+        app,
+        admin,
+        Method::PUT,
+        &format!("/api/v1/users/{email}/plan"),
+        &json!({"vendor": "Anthropic", "plan_id": id}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 fn line<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["lines"].as_array().and_then(|l| l.iter().find(|l| l["name"] == name && l["month"] == "2026-10")).unwrap_or_else(|| panic!("no line {name} in {report}"))
+    report["lines"]
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|l| l["name"] == name && l["month"] == "2026-10")
+        })
+        .unwrap_or_else(|| panic!("no line {name} in {report}"))
 }
 
 /// ada: pay-as-you-go, nine $5 Opus requests on nine October days ($45; windows $5, weeks <= $25).
@@ -28,11 +45,36 @@ fn line<'a>(report: &'a Value, name: &str) -> &'a Value {
 async fn plans_org(app: &TestApp) -> Org {
     let org = org(app).await;
     let days = ["01", "02", "05", "06", "07", "08", "09", "12", "13"];
-    let opus = |day: &&str| event(&format!("ada-{day}"), &format!("2026-10-{day}T09:00:00Z"), "claude-opus-4-8", 0, 200_000);
+    let opus = |day: &&str| {
+        event(
+            &format!("ada-{day}"),
+            &format!("2026-10-{day}T09:00:00Z"),
+            "claude-opus-4-8",
+            0,
+            200_000,
+        )
+    };
     upload(app, &org.ada, days.iter().map(opus).collect()).await;
-    upload(app, &org.bob, vec![event("bob-1", "2026-10-14T09:00:00Z", "claude-opus-4-8", 0, 600_000)]).await;
+    upload(
+        app,
+        &org.bob,
+        vec![event(
+            "bob-1",
+            "2026-10-14T09:00:00Z",
+            "claude-opus-4-8",
+            0,
+            600_000,
+        )],
+    )
+    .await;
     assign(app, &org.admin, "bob@example.com", "Claude Pro").await;
-    assign(app, &org.admin, "cyd@example.com", "Claude Max 20x (named \"Ultra\" from ~2026-10)").await;
+    assign(
+        app,
+        &org.admin,
+        "cyd@example.com",
+        "Claude Max 20x (named \"Ultra\" from ~2026-10)",
+    )
+    .await;
     org
 }
 
@@ -41,22 +83,61 @@ async fn plans_recommend_the_cheapest_covering_plan_and_total_each_team() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         let org = plans_org(&app).await;
-        let report = app.get_json(&org.admin, &format!("/api/v1/metrics/plans?{OCTOBER}")).await;
+        let report = app
+            .get_json(&org.admin, &format!("/api/v1/metrics/plans?{OCTOBER}"))
+            .await;
 
         let ada = line(&report, "ada");
-        assert_eq!((mills(&ada["api_cost_usd"]), ada["current_plan"].as_str()), (45_000, Some("pay-as-you-go")));
-        assert_eq!((ada["recommended_plan"].as_str(), mills(&ada["monthly_saving_usd"])), (Some("Claude Pro (annual)"), 28_000));
-        assert_eq!((ada["payg_would_save"].as_bool(), ada["windows"].as_i64()), (Some(true), Some(9)));
+        assert_eq!(
+            (mills(&ada["api_cost_usd"]), ada["current_plan"].as_str()),
+            (45_000, Some("pay-as-you-go"))
+        );
+        assert_eq!(
+            (
+                ada["recommended_plan"].as_str(),
+                mills(&ada["monthly_saving_usd"])
+            ),
+            (Some("Claude Pro (annual)"), 28_000)
+        );
+        assert_eq!(
+            (ada["payg_would_save"].as_bool(), ada["windows"].as_i64()),
+            (Some(true), Some(9))
+        );
 
         let bob = line(&report, "bob");
-        assert_eq!(bob["current_limit_exceeded"], true, "a $15 window exceeds Pro's $10");
-        assert_eq!((bob["recommended_plan"].as_str(), mills(&bob["monthly_saving_usd"])), (Some("pay-as-you-go"), 5_000));
+        assert_eq!(
+            bob["current_limit_exceeded"], true,
+            "a $15 window exceeds Pro's $10"
+        );
+        assert_eq!(
+            (
+                bob["recommended_plan"].as_str(),
+                mills(&bob["monthly_saving_usd"])
+            ),
+            (Some("pay-as-you-go"), 5_000)
+        );
 
         let cyd = line(&report, "cyd");
-        assert_eq!((cyd["seat_underused"].as_bool(), mills(&cyd["monthly_saving_usd"])), (Some(true), 200_000));
+        assert_eq!(
+            (
+                cyd["seat_underused"].as_bool(),
+                mills(&cyd["monthly_saving_usd"])
+            ),
+            (Some(true), 200_000)
+        );
 
-        let alpha = report["teams"].as_array().and_then(|t| t.iter().find(|t| t["team"] == "Alpha")).expect("Alpha total");
-        assert_eq!((mills(&alpha["paid_now_usd"]), mills(&alpha["recommended_usd"]), mills(&alpha["monthly_saving_usd"])), (245_000, 17_000, 228_000));
+        let alpha = report["teams"]
+            .as_array()
+            .and_then(|t| t.iter().find(|t| t["team"] == "Alpha"))
+            .expect("Alpha total");
+        assert_eq!(
+            (
+                mills(&alpha["paid_now_usd"]),
+                mills(&alpha["recommended_usd"]),
+                mills(&alpha["monthly_saving_usd"])
+            ),
+            (245_000, 17_000, 228_000)
+        );
     })
     .await;
 }
@@ -66,16 +147,42 @@ async fn adoption_counts_seats_active_developers_and_who_has_not_started() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         let org = plans_org(&app).await;
-        let report = app.get_json(&org.admin, &format!("/api/v1/metrics/adoption?{OCTOBER}")).await;
-        assert_eq!((report["developers"].as_i64(), report["seats"].as_i64()), (Some(3), Some(2)));
-        let names: Vec<&str> = report["not_started"].as_array().map(|n| n.iter().filter_map(|d| d["name"].as_str()).collect()).unwrap_or_default();
+        let report = app
+            .get_json(&org.admin, &format!("/api/v1/metrics/adoption?{OCTOBER}"))
+            .await;
+        assert_eq!(
+            (report["developers"].as_i64(), report["seats"].as_i64()),
+            (Some(3), Some(2))
+        );
+        let names: Vec<&str> = report["not_started"]
+            .as_array()
+            .map(|n| n.iter().filter_map(|d| d["name"].as_str()).collect())
+            .unwrap_or_default();
         assert_eq!(names, ["cyd"]);
-        let week_of_5th = report["weeks"].as_array().and_then(|w| w.iter().find(|w| w["week_start"] == "2026-10-05")).expect("week");
+        let week_of_5th = report["weeks"]
+            .as_array()
+            .and_then(|w| w.iter().find(|w| w["week_start"] == "2026-10-05"))
+            .expect("week");
         assert_eq!(week_of_5th["active_developers"], 1);
-        let ada = report["per_developer"].as_array().and_then(|d| d.iter().find(|d| d["name"] == "ada")).expect("ada");
-        assert_eq!((ada["active_days"].as_i64(), ada["sessions"].as_i64(), ada["first_use"].as_str()), (Some(9), Some(9), Some("2026-10-01")));
+        let ada = report["per_developer"]
+            .as_array()
+            .and_then(|d| d.iter().find(|d| d["name"] == "ada"))
+            .expect("ada");
+        assert_eq!(
+            (
+                ada["active_days"].as_i64(),
+                ada["sessions"].as_i64(),
+                ada["first_use"].as_str()
+            ),
+            (Some(9), Some(9), Some("2026-10-01"))
+        );
         // Costs 45, 15, 0: the top ceil(0.6) = 1 developer takes 45 / 60.
-        assert_eq!(report["concentration"]["top20_share_pct"].as_f64().map(|p| (p * 100.0).round()), Some(7500.0));
+        assert_eq!(
+            report["concentration"]["top20_share_pct"]
+                .as_f64()
+                .map(|p| (p * 100.0).round()),
+            Some(7500.0)
+        );
     })
     .await;
 }
@@ -92,7 +199,18 @@ async fn productivity_lift_compares_commit_rates_before_and_after_the_ramp_with_
         let org = org(&app).await;
         // Both start on Monday 5 Oct at midnight: baseline 21 Sep - 5 Oct, ramp one week, after 12 - 26 Oct.
         for user in [&org.ada, &org.bob] {
-            upload(&app, user, vec![event(&format!("{}-f", user.email), "2026-10-05T00:00:00Z", "claude-sonnet-4-5", 10, 10)]).await;
+            upload(
+                &app,
+                user,
+                vec![event(
+                    &format!("{}-f", user.email),
+                    "2026-10-05T00:00:00Z",
+                    "claude-sonnet-4-5",
+                    10,
+                    10,
+                )],
+            )
+            .await;
         }
         let mut commits = vec![commit(1, "cyd@example.com", "2026-08-03T10:00:00Z")]; // history starts in August
         let mut n = 100;
@@ -100,20 +218,45 @@ async fn productivity_lift_compares_commit_rates_before_and_after_the_ramp_with_
             for i in 0..before + after {
                 let day = if i < before { 22 + i % 7 } else { 13 + i % 7 };
                 let month = if i < before { "09" } else { "10" };
-                commits.push(commit(n, email, &format!("2026-{month}-{day:02}T12:00:00Z")));
+                commits.push(commit(
+                    n,
+                    email,
+                    &format!("2026-{month}-{day:02}T12:00:00Z"),
+                ));
                 n += 1;
             }
         }
-        let (status, body) = send(&app, &org.admin, Method::POST, "/api/v1/ingest/commits", &json!({"commits": commits})).await;
+        let (status, body) = send(
+            &app,
+            &org.admin,
+            Method::POST,
+            "/api/v1/ingest/commits",
+            &json!({"commits": commits}),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
-        let report = app.get_json(&org.admin, "/api/v1/metrics/productivity?to=2026-10-25&baseline_weeks=2&ramp_weeks=1").await;
+        let report = app
+            .get_json(
+                &org.admin,
+                "/api/v1/metrics/productivity?to=2026-10-25&baseline_weeks=2&ramp_weeks=1",
+            )
+            .await;
         assert_eq!(report["developers_included"], 2);
         let lift = &report["commits_per_week"];
         // Rates 1 -> 2 and 2 -> 3 a week: (5 / 3 - 1) * 100; resamples give 100 (ada twice) to 50 (bob twice).
-        assert_eq!(lift["lift_pct"].as_f64().map(|p| (p * 100.0).round()), Some(6667.0));
-        assert_eq!((lift["ci_low_pct"].as_f64(), lift["ci_high_pct"].as_f64()), (Some(50.0), Some(100.0)));
-        assert_eq!(report["developers_not_started"], 1, "cyd never used an assistant");
+        assert_eq!(
+            lift["lift_pct"].as_f64().map(|p| (p * 100.0).round()),
+            Some(6667.0)
+        );
+        assert_eq!(
+            (lift["ci_low_pct"].as_f64(), lift["ci_high_pct"].as_f64()),
+            (Some(50.0), Some(100.0))
+        );
+        assert_eq!(
+            report["developers_not_started"], 1,
+            "cyd never used an assistant"
+        );
     })
     .await;
 }
@@ -124,16 +267,40 @@ async fn a_developer_asking_for_another_team_is_refused_on_every_metrics_endpoin
         let app = TestApp::spawn(backend).await;
         let org = plans_org(&app).await;
         for endpoint in ["spend", "plans", "adoption", "productivity"] {
-            let refused = app.get(&org.ada, &format!("/api/v1/metrics/{endpoint}?team=Beta")).await;
+            let refused = app
+                .get(&org.ada, &format!("/api/v1/metrics/{endpoint}?team=Beta"))
+                .await;
             assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{endpoint}");
-            let other = app.get(&org.manager, &format!("/api/v1/metrics/{endpoint}?user=bob@example.com")).await;
-            assert_eq!(other.status(), StatusCode::FORBIDDEN, "manager of Alpha asking for bob on {endpoint}");
+            let other = app
+                .get(
+                    &org.manager,
+                    &format!("/api/v1/metrics/{endpoint}?user=bob@example.com"),
+                )
+                .await;
+            assert_eq!(
+                other.status(),
+                StatusCode::FORBIDDEN,
+                "manager of Alpha asking for bob on {endpoint}"
+            );
         }
-        let own = app.get_json(&org.ada, &format!("/api/v1/metrics/spend?{OCTOBER}&group_by=developer")).await;
-        let keys: Vec<&str> = own["groups"].as_array().map(|g| g.iter().filter_map(|g| g["key"].as_str()).collect()).unwrap_or_default();
+        let own = app
+            .get_json(
+                &org.ada,
+                &format!("/api/v1/metrics/spend?{OCTOBER}&group_by=developer"),
+            )
+            .await;
+        let keys: Vec<&str> = own["groups"]
+            .as_array()
+            .map(|g| g.iter().filter_map(|g| g["key"].as_str()).collect())
+            .unwrap_or_default();
         assert_eq!(keys, ["ada"]);
-        let team = app.get_json(&org.manager, &format!("/api/v1/metrics/plans?{OCTOBER}")).await;
-        let mut names: Vec<&str> = team["lines"].as_array().map(|l| l.iter().filter_map(|l| l["name"].as_str()).collect()).unwrap_or_default();
+        let team = app
+            .get_json(&org.manager, &format!("/api/v1/metrics/plans?{OCTOBER}"))
+            .await;
+        let mut names: Vec<&str> = team["lines"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|l| l["name"].as_str()).collect())
+            .unwrap_or_default();
         names.dedup();
         assert_eq!(names, ["ada", "cyd"], "the manager sees Alpha only");
     })
@@ -174,18 +341,54 @@ async fn an_admin_adds_a_dated_price_on_the_plan_catalog_page_keeping_the_plans_
         let org = org(&app).await;
         let browser = BrowserSession::sign_in(&app, &org.admin.email, PASSWORD).await;
         let csrf = browser.page_token(&app, "/admin/plans").await;
-        let form = [("tool", "claude-code"), ("name", "Claude Pro"), ("monthly_price_usd", "22"), ("included", "price rise"),
-                    ("valid_from", "2027-01-01"), ("valid_to", ""), ("source_url", "https://claude.com/pricing"), ("csrf_token", csrf.as_str())];
-        let response = browser.client.post(app.url("/admin/plans")).form(&form).send().await.expect("POST");
+        let form = [
+            ("tool", "claude-code"),
+            ("name", "Claude Pro"),
+            ("monthly_price_usd", "22"),
+            ("included", "price rise"),
+            ("valid_from", "2027-01-01"),
+            ("valid_to", ""),
+            ("source_url", "https://claude.com/pricing"),
+            ("csrf_token", csrf.as_str()),
+        ];
+        let response = browser
+            .client
+            .post(app.url("/admin/plans"))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let catalog = app.get_json(&org.admin, "/api/v1/plans").await;
-        let added = catalog.as_array().and_then(|c| c.iter().find(|p| p["valid_from"] == "2027-01-01")).expect("new price");
-        assert_eq!((added["usd_per_seat_month"].as_f64(), added["limit_5h_usd"].as_f64()), (Some(22.0), Some(10.0)));
-        let html = browser.client.get(app.url("/admin/plans")).send().await.expect("GET").text().await.expect("body");
+        let added = catalog
+            .as_array()
+            .and_then(|c| c.iter().find(|p| p["valid_from"] == "2027-01-01"))
+            .expect("new price");
+        assert_eq!(
+            (
+                added["usd_per_seat_month"].as_f64(),
+                added["limit_5h_usd"].as_f64()
+            ),
+            (Some(22.0), Some(10.0))
+        );
+        let html = browser
+            .client
+            .get(app.url("/admin/plans"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
         assert!(html.contains("$22.00"), "the page lists the new price");
 
         let developer = BrowserSession::sign_in(&app, &org.ada.email, PASSWORD).await;
-        let refused = developer.client.get(app.url("/admin/plans")).send().await.expect("GET");
+        let refused = developer
+            .client
+            .get(app.url("/admin/plans"))
+            .send()
+            .await
+            .expect("GET");
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     })
     .await;

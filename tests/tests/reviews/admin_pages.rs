@@ -21,38 +21,67 @@ async fn admins_add_repositories_set_globs_and_secrets_through_the_pages_and_nev
         let added = session
             .client
             .post(app.url("/admin/repositories"))
-            .form(&[("csrf_token", csrf.as_str()), ("provider", "github"), ("name", "acme/payments"), ("critical_paths", "billing/**\nmigrations/**\n")])
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("provider", "github"),
+                ("name", "acme/payments"),
+                ("critical_paths", "billing/**\nmigrations/**\n"),
+            ])
             .send()
             .await
             .expect("POST");
         assert_eq!(added.status().as_u16(), 303, "{}", app.backend);
         let html = page(&session, &app, "/admin/repositories").await;
-        assert!(html.contains("acme/payments") && html.contains("billing/**"), "{html}");
+        assert!(
+            html.contains("acme/payments") && html.contains("billing/**"),
+            "{html}"
+        );
 
         let refused = session
             .client
             .post(app.url("/admin/repositories"))
-            .form(&[("csrf_token", csrf.as_str()), ("provider", "github"), ("name", "acme/other"), ("critical_paths", "src/[a")])
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("provider", "github"),
+                ("name", "acme/other"),
+                ("critical_paths", "src/[a"),
+            ])
             .send()
             .await
             .expect("POST");
-        assert!(refused.text().await.expect("body").contains("src/[a"), "the bad glob is named on the page");
+        assert!(
+            refused.text().await.expect("body").contains("src/[a"),
+            "the bad glob is named on the page"
+        );
 
         let set = session
             .client
             .post(app.url("/admin/webhooks"))
-            .form(&[("csrf_token", csrf.as_str()), ("provider", "github"), ("scope", "acme/payments"), ("secret", "very-secret-value")])
+            .form(&[
+                ("csrf_token", csrf.as_str()),
+                ("provider", "github"),
+                ("scope", "acme/payments"),
+                ("secret", "very-secret-value"),
+            ])
             .send()
             .await
             .expect("POST");
         assert_eq!(set.status().as_u16(), 303);
         let html = page(&session, &app, "/admin/webhooks").await;
-        assert!(html.contains("acme/payments") && !html.contains("very-secret-value"), "{html}");
+        assert!(
+            html.contains("acme/payments") && !html.contains("very-secret-value"),
+            "{html}"
+        );
 
         let forged = session
             .client
             .post(app.url("/admin/webhooks"))
-            .form(&[("csrf_token", "forged"), ("provider", "github"), ("scope", ""), ("secret", "x")])
+            .form(&[
+                ("csrf_token", "forged"),
+                ("provider", "github"),
+                ("scope", ""),
+                ("secret", "x"),
+            ])
             .send()
             .await
             .expect("POST");

@@ -21,7 +21,11 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .env("LC_ALL", "C")
         .output()
         .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -42,23 +46,40 @@ fn build_repository(dir: &Path) {
     git(dir, &["init", "-q", "-b", "main"]);
     git(dir, &["config", "user.email", "dev@example.com"]);
     git(dir, &["config", "user.name", "Dev"]);
-    git(dir, &["remote", "add", "origin", "https://github.com/Acme/Widgets.git"]);
+    git(
+        dir,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://github.com/Acme/Widgets.git",
+        ],
+    );
     write(dir, "src/lib.rs", 10, "lib");
     write(dir, "tests/lib_test.rs", 5, "test");
     commit(dir, "Initial commit");
     write(dir, "src/lib.rs", 12, "lib2");
     write(dir, "src/auth.rs", 4, "auth");
-    commit(dir, "Add auth\n\nCo-Authored-By: Claude <noreply@anthropic.com>");
+    commit(
+        dir,
+        "Add auth\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+    );
     git(dir, &["checkout", "-q", "-b", "feature"]);
     write(dir, "tests/auth_test.rs", 6, "authtest");
     std::fs::write(dir.join("logo.png"), [0u8, 159, 146, 150, 0, 1, 2]).expect("binary");
-    commit(dir, "Test auth\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)");
+    commit(
+        dir,
+        "Test auth\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)",
+    );
     git(dir, &["mv", "src/auth.rs", "src/authn.rs"]);
     commit(dir, "Rename auth");
     git(dir, &["checkout", "-q", "main"]);
     write(dir, "README.md", 3, "readme");
     commit(dir, "Readme");
-    git(dir, &["merge", "-q", "--no-ff", "feature", "-m", "Merge feature"]);
+    git(
+        dir,
+        &["merge", "-q", "--no-ff", "feature", "-m", "Merge feature"],
+    );
 }
 
 /// Per sha: (lines added, lines removed) as `git log --all --numstat` prints them.
@@ -79,7 +100,13 @@ fn numstat(dir: &Path) -> BTreeMap<String, (u64, u64)> {
 }
 
 async fn post_commits(app: &TestApp, user: &TestUser, body: &Value) -> (u16, Value) {
-    let response = reqwest::Client::new().post(app.url("/api/v1/ingest/commits")).bearer_auth(&user.token).json(body).send().await.expect("post");
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/ingest/commits"))
+        .bearer_auth(&user.token)
+        .json(body)
+        .send()
+        .await
+        .expect("post");
     let status = response.status().as_u16();
     (status, response.json().await.expect("json"))
 }

@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 use super::{deliver, fixture_json, spawn_with_secrets};
 use crate::support::{for_each_backend, TestApp, TestUser};
 
-const CLAUDE_BODY: &str = "Adds it.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)";
+const CLAUDE_BODY: &str =
+    "Adds it.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)";
 
 /// A user with a GitHub login and an API token.
 async fn developer(app: &TestApp, login: &str, teams: &[&str]) -> TestUser {
@@ -22,7 +23,12 @@ async fn developer(app: &TestApp, login: &str, teams: &[&str]) -> TestUser {
         ..AddUser::default()
     };
     admin::add_user(&app.db, request).await.expect("user");
-    TestUser { token: admin::create_token(&app.db, &email, Some("test")).await.expect("token"), email }
+    TestUser {
+        token: admin::create_token(&app.db, &email, Some("test"))
+            .await
+            .expect("token"),
+        email,
+    }
 }
 
 fn account(login: &str) -> Value {
@@ -43,7 +49,10 @@ struct Pr {
 impl Pr {
     fn fill(&self, pr: &mut Value) {
         pr["number"] = json!(self.number);
-        pr["html_url"] = json!(format!("https://github.com/Codertocat/Hello-World/pull/{}", self.number));
+        pr["html_url"] = json!(format!(
+            "https://github.com/Codertocat/Hello-World/pull/{}",
+            self.number
+        ));
         pr["user"] = account(self.author);
         pr["head"]["ref"] = json!(format!("pr{}", self.number));
         pr["base"]["ref"] = json!("master");
@@ -98,79 +107,258 @@ impl Pr {
 }
 
 fn epoch(rfc3339: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(rfc3339).expect("time").timestamp()
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .expect("time")
+        .timestamp()
 }
 
 async fn build_history(app: &TestApp, bob: &TestUser) {
     let prs = [
-        Pr { number: 1, author: "alice", created: "2026-03-02T09:00:00Z", merged: Some("2026-03-02T11:00:00Z"), additions: 30, body: CLAUDE_BODY },
-        Pr { number: 2, author: "alice", created: "2026-03-03T09:00:00Z", merged: Some("2026-03-03T12:00:00Z"), additions: 5, body: "Fix a typo." },
-        Pr { number: 3, author: "bob", created: "2026-03-04T09:00:00Z", merged: Some("2026-03-04T13:00:00Z"), additions: 40, body: "Refactor." },
-        Pr { number: 4, author: "bob", created: "2026-03-05T09:00:00Z", merged: Some("2026-03-05T11:00:00Z"), additions: 420, body: "Schema." },
-        Pr { number: 5, author: "alice", created: "2026-03-06T09:00:00Z", merged: Some("2026-03-06T12:00:00Z"), additions: 10, body: CLAUDE_BODY },
-        Pr { number: 6, author: "bob", created: "2026-03-07T09:00:00Z", merged: Some("2026-03-07T13:00:00Z"), additions: 20, body: "Docs." },
-        Pr { number: 7, author: "bob", created: "2026-03-08T09:00:00Z", merged: Some("2026-03-08T12:00:00Z"), additions: 50, body: "Billing." },
-        Pr { number: 8, author: "alice", created: "2026-03-09T09:00:00Z", merged: None, additions: 50, body: CLAUDE_BODY },
+        Pr {
+            number: 1,
+            author: "alice",
+            created: "2026-03-02T09:00:00Z",
+            merged: Some("2026-03-02T11:00:00Z"),
+            additions: 30,
+            body: CLAUDE_BODY,
+        },
+        Pr {
+            number: 2,
+            author: "alice",
+            created: "2026-03-03T09:00:00Z",
+            merged: Some("2026-03-03T12:00:00Z"),
+            additions: 5,
+            body: "Fix a typo.",
+        },
+        Pr {
+            number: 3,
+            author: "bob",
+            created: "2026-03-04T09:00:00Z",
+            merged: Some("2026-03-04T13:00:00Z"),
+            additions: 40,
+            body: "Refactor.",
+        },
+        Pr {
+            number: 4,
+            author: "bob",
+            created: "2026-03-05T09:00:00Z",
+            merged: Some("2026-03-05T11:00:00Z"),
+            additions: 420,
+            body: "Schema.",
+        },
+        Pr {
+            number: 5,
+            author: "alice",
+            created: "2026-03-06T09:00:00Z",
+            merged: Some("2026-03-06T12:00:00Z"),
+            additions: 10,
+            body: CLAUDE_BODY,
+        },
+        Pr {
+            number: 6,
+            author: "bob",
+            created: "2026-03-07T09:00:00Z",
+            merged: Some("2026-03-07T13:00:00Z"),
+            additions: 20,
+            body: "Docs.",
+        },
+        Pr {
+            number: 7,
+            author: "bob",
+            created: "2026-03-08T09:00:00Z",
+            merged: Some("2026-03-08T12:00:00Z"),
+            additions: 50,
+            body: "Billing.",
+        },
+        Pr {
+            number: 8,
+            author: "alice",
+            created: "2026-03-09T09:00:00Z",
+            merged: None,
+            additions: 50,
+            body: CLAUDE_BODY,
+        },
     ];
     for pr in &prs {
-        deliver(app, "pull_request", &format!("open-{}", pr.number), &pr.payload("opened")).await;
+        deliver(
+            app,
+            "pull_request",
+            &format!("open-{}", pr.number),
+            &pr.payload("opened"),
+        )
+        .await;
     }
     let pushes = [
-        (0, "2026-03-02T09:10:00Z", "migrations/0003_ledger.sql", "Add ledger"),
+        (
+            0,
+            "2026-03-02T09:10:00Z",
+            "migrations/0003_ledger.sql",
+            "Add ledger",
+        ),
         (1, "2026-03-03T09:05:00Z", "README.md", "Typo"),
-        (2, "2026-03-04T09:05:00Z", "src/app.rs", "Refactor\n\nCo-Authored-By: Claude <noreply@anthropic.com>"),
-        (3, "2026-03-05T10:00:00Z", "migrations/0004_schema.sql", "Schema"),
+        (
+            2,
+            "2026-03-04T09:05:00Z",
+            "src/app.rs",
+            "Refactor\n\nCo-Authored-By: Claude <noreply@anthropic.com>",
+        ),
+        (
+            3,
+            "2026-03-05T10:00:00Z",
+            "migrations/0004_schema.sql",
+            "Schema",
+        ),
         (4, "2026-03-06T09:10:00Z", "src/auth/login.rs", "Login"),
         (5, "2026-03-07T09:20:00Z", "docs/guide.md", "Docs"),
         (6, "2026-03-08T09:10:00Z", "billing/invoice.rs", "Invoice"),
     ];
     for (i, at, file, message) in pushes {
-        deliver(app, "push", &format!("push-{i}"), &prs[i].push(epoch(at), file, message)).await;
+        deliver(
+            app,
+            "push",
+            &format!("push-{i}"),
+            &prs[i].push(epoch(at), file, message),
+        )
+        .await;
     }
     let reviews = [
-        (0, "submitted", 101, "alice", "approved", "2026-03-02T10:00:00Z"),
-        (1, "submitted", 201, "carol", "approved", "2026-03-03T14:00:00Z"),
-        (2, "submitted", 301, "carol", "approved", "2026-03-04T11:00:00Z"),
-        (2, "dismissed", 301, "carol", "dismissed", "2026-03-04T11:00:00Z"),
-        (3, "submitted", 401, "carol", "approved", "2026-03-05T10:02:00Z"),
-        (4, "submitted", 501, "carol", "approved", "2026-03-06T10:00:00Z"),
-        (5, "submitted", 601, "dave", "approved", "2026-03-07T12:00:00Z"),
-        (6, "submitted", 701, "carol", "changes_requested", "2026-03-08T09:30:00Z"),
-        (6, "submitted", 702, "carol", "approved", "2026-03-08T11:00:00Z"),
+        (
+            0,
+            "submitted",
+            101,
+            "alice",
+            "approved",
+            "2026-03-02T10:00:00Z",
+        ),
+        (
+            1,
+            "submitted",
+            201,
+            "carol",
+            "approved",
+            "2026-03-03T14:00:00Z",
+        ),
+        (
+            2,
+            "submitted",
+            301,
+            "carol",
+            "approved",
+            "2026-03-04T11:00:00Z",
+        ),
+        (
+            2,
+            "dismissed",
+            301,
+            "carol",
+            "dismissed",
+            "2026-03-04T11:00:00Z",
+        ),
+        (
+            3,
+            "submitted",
+            401,
+            "carol",
+            "approved",
+            "2026-03-05T10:02:00Z",
+        ),
+        (
+            4,
+            "submitted",
+            501,
+            "carol",
+            "approved",
+            "2026-03-06T10:00:00Z",
+        ),
+        (
+            5,
+            "submitted",
+            601,
+            "dave",
+            "approved",
+            "2026-03-07T12:00:00Z",
+        ),
+        (
+            6,
+            "submitted",
+            701,
+            "carol",
+            "changes_requested",
+            "2026-03-08T09:30:00Z",
+        ),
+        (
+            6,
+            "submitted",
+            702,
+            "carol",
+            "approved",
+            "2026-03-08T11:00:00Z",
+        ),
     ];
     for (i, action, id, reviewer, state, at) in reviews {
-        deliver(app, "pull_request_review", &format!("review-{id}-{action}"), &prs[i].review(action, id, reviewer, state, at)).await;
+        deliver(
+            app,
+            "pull_request_review",
+            &format!("review-{id}-{action}"),
+            &prs[i].review(action, id, reviewer, state, at),
+        )
+        .await;
     }
     // Bob's assistant worked on PR 6's branch while it was open: AI-assisted by session. His and
     // Alice's edits: Alice 3 of 4 with review off, Bob 2 of 2.
-    let event = |key: &str, session: &str, branch: &str, at: &str, tool: &str, calls: u32, mode: &str| {
-        json!({"tool": "claude-code", "dedupe_key": key, "session_id": session, "timestamp": at,
+    let event =
+        |key: &str, session: &str, branch: &str, at: &str, tool: &str, calls: u32, mode: &str| {
+            json!({"tool": "claude-code", "dedupe_key": key, "session_id": session, "timestamp": at,
                "model": "claude-sonnet-4-5", "input_tokens": 10, "output_tokens": 5,
                "repository": "github.com/codertocat/hello-world", "git_branch": branch,
                "tool_calls": {tool: calls}, "permission_mode": mode})
-    };
+        };
     let bob_events = json!({"events": [event("b1", "s-bob", "pr6", "2026-03-07T09:30:00Z", "Edit", 2, "bypassPermissions")]});
     upload_usage(app, bob, &bob_events).await;
     for pr in prs.iter().filter(|p| p.merged.is_some()) {
-        deliver(app, "pull_request", &format!("merge-{}", pr.number), &pr.payload("closed")).await;
+        deliver(
+            app,
+            "pull_request",
+            &format!("merge-{}", pr.number),
+            &pr.payload("closed"),
+        )
+        .await;
     }
 }
 
 async fn upload_usage(app: &TestApp, user: &TestUser, body: &Value) {
-    let response = reqwest::Client::new().post(app.url("/api/v1/ingest/usage")).bearer_auth(&user.token).json(body).send().await.expect("upload");
-    assert!(response.status().is_success(), "usage upload: {}", response.text().await.unwrap_or_default());
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/ingest/usage"))
+        .bearer_auth(&user.token)
+        .json(body)
+        .send()
+        .await
+        .expect("upload");
+    assert!(
+        response.status().is_success(),
+        "usage upload: {}",
+        response.text().await.unwrap_or_default()
+    );
 }
 
 fn rate(skip: &Value, split: &str) -> f64 {
-    skip[split]["skip_rate_pct"].as_f64().unwrap_or_else(|| panic!("no {split} rate in {skip}"))
+    skip[split]["skip_rate_pct"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no {split} rate in {skip}"))
 }
 
 fn group<'a>(report: &'a Value, list: &str, key: &str) -> &'a Value {
-    report[list].as_array().and_then(|a| a.iter().find(|g| g["key"] == key)).unwrap_or_else(|| panic!("no {key} in {list}: {}", report[list]))
+    report[list]
+        .as_array()
+        .and_then(|a| a.iter().find(|g| g["key"] == key))
+        .unwrap_or_else(|| panic!("no {key} in {list}: {}", report[list]))
 }
 
 fn close(actual: f64, expected: f64, what: &str) {
-    assert!((actual - expected).abs() < 1e-6, "{what}: {actual} != {expected}");
+    assert!(
+        (actual - expected).abs() < 1e-6,
+        "{what}: {actual} != {expected}"
+    );
 }
 
 #[tokio::test]
@@ -246,14 +434,37 @@ async fn an_invalid_glob_is_refused_with_422_and_changes_nothing() {
         let app = spawn_with_secrets(backend).await;
         let admin = app.add_user("admin@example.com", "admin", &[]).await;
         let path = "/api/v1/repositories/github.com%2Facme%2Fapi/critical-paths";
-        let put = |globs: Value| reqwest::Client::new().put(app.url(path)).bearer_auth(&admin.token).json(&json!({"globs": globs})).send();
-        assert_eq!(put(json!(["billing/**"])).await.expect("put").status().as_u16(), 200);
-        let refused = put(json!(["src/**", "src/[a", "/etc/**"])).await.expect("put");
+        let put = |globs: Value| {
+            reqwest::Client::new()
+                .put(app.url(path))
+                .bearer_auth(&admin.token)
+                .json(&json!({"globs": globs}))
+                .send()
+        };
+        assert_eq!(
+            put(json!(["billing/**"]))
+                .await
+                .expect("put")
+                .status()
+                .as_u16(),
+            200
+        );
+        let refused = put(json!(["src/**", "src/[a", "/etc/**"]))
+            .await
+            .expect("put");
         assert_eq!(refused.status().as_u16(), 422);
         let body: Value = refused.json().await.expect("json");
-        let indexes: Vec<i64> = body["records"].as_array().expect("records").iter().filter_map(|r| r["index"].as_i64()).collect();
+        let indexes: Vec<i64> = body["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .filter_map(|r| r["index"].as_i64())
+            .collect();
         assert_eq!(indexes, vec![1, 2]);
-        assert_eq!(app.get_json(&admin, path).await["globs"], json!(["billing/**"]));
+        assert_eq!(
+            app.get_json(&admin, path).await["globs"],
+            json!(["billing/**"])
+        );
         let developer = app.add_user("dev@example.com", "developer", &[]).await;
         assert_eq!(app.get(&developer, path).await.status().as_u16(), 403);
     })

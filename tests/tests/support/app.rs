@@ -42,7 +42,14 @@ impl TestApp {
         let state = app.state().clone();
         let db = state.db.clone();
         tokio::spawn(app.run_until_stopped());
-        TestApp { addr, db, state, database_url: backend.url.clone(), backend: backend.name, _backend: backend }
+        TestApp {
+            addr,
+            db,
+            state,
+            database_url: backend.url.clone(),
+            backend: backend.name,
+            _backend: backend,
+        }
     }
 
     /// Spawns the server and loads the demo organisation through its own HTTP ingest paths, as
@@ -55,13 +62,30 @@ impl TestApp {
         let addr = app.local_addr().expect("addr");
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
-        let loaded = agentmeter_server::demo::load_if_empty(&state, &format!("http://{addr}")).await.expect("demo loads");
+        let loaded = agentmeter_server::demo::load_if_empty(&state, &format!("http://{addr}"))
+            .await
+            .expect("demo loads");
         assert!(loaded.is_some(), "an empty database gets the demo");
         let db = state.db.clone();
         let email = agentmeter_server::demo::DEMO_ADMIN_EMAIL;
-        let token = admin::create_token(&db, email, Some("test")).await.expect("token");
-        let app = TestApp { addr, db, state, database_url: backend.url.clone(), backend: backend.name, _backend: backend };
-        (app, TestUser { email: email.into(), token })
+        let token = admin::create_token(&db, email, Some("test"))
+            .await
+            .expect("token");
+        let app = TestApp {
+            addr,
+            db,
+            state,
+            database_url: backend.url.clone(),
+            backend: backend.name,
+            _backend: backend,
+        };
+        (
+            app,
+            TestUser {
+                email: email.into(),
+                token,
+            },
+        )
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -87,25 +111,44 @@ impl TestApp {
         )
         .await
         .expect("user");
-        let token = admin::create_token(&self.db, email, Some("test")).await.expect("token");
-        TestUser { email: email.into(), token }
+        let token = admin::create_token(&self.db, email, Some("test"))
+            .await
+            .expect("token");
+        TestUser {
+            email: email.into(),
+            token,
+        }
     }
 
     pub async fn get(&self, user: &TestUser, path: &str) -> reqwest::Response {
-        reqwest::Client::new().get(self.url(path)).bearer_auth(&user.token).send().await.expect("request")
+        reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(&user.token)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_json(&self, user: &TestUser, path: &str) -> serde_json::Value {
         let response = self.get(user, path).await;
         let status = response.status();
         let text = response.text().await.expect("body");
-        assert!(status.is_success(), "GET {path} as {}: {status} {text}", user.email);
+        assert!(
+            status.is_success(),
+            "GET {path} as {}: {status} {text}",
+            user.email
+        );
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {text}"))
     }
 
     /// Runs `agentmeter-server` with this app's database.
     pub fn server_cli(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        run(server_binary(), args, stdin, &[("AGENTMETER_DATABASE_URL", &self.database_url)])
+        run(
+            server_binary(),
+            args,
+            stdin,
+            &[("AGENTMETER_DATABASE_URL", &self.database_url)],
+        )
     }
 }
 
@@ -113,11 +156,17 @@ impl TestApp {
 pub fn run(binary: PathBuf, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
     use std::io::Write;
     let mut command = Command::new(&binary);
-    command.args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).stdin(Stdio::piped());
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::piped());
     for (k, v) in env {
         command.env(k, v);
     }
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
     if let Some(mut pipe) = child.stdin.take() {
         if let Some(input) = stdin {
             pipe.write_all(input.as_bytes()).expect("stdin");

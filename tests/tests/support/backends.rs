@@ -14,15 +14,26 @@ impl Backend {
     pub fn sqlite() -> Backend {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite:{}", dir.path().join("agentmeter.db").display());
-        Backend { name: "sqlite", url, _dir: Some(dir) }
+        Backend {
+            name: "sqlite",
+            url,
+            _dir: Some(dir),
+        }
     }
 
     /// A new database on the server named by AGENTMETER_TEST_POSTGRES_URL, if set.
     pub async fn postgres() -> Option<Backend> {
-        let base = std::env::var("AGENTMETER_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+        let base = std::env::var("AGENTMETER_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
         let name = format!("am_test_{}_{}", std::process::id(), uuid_like());
-        let admin = sqlx::PgPool::connect(&base).await.expect("connect to AGENTMETER_TEST_POSTGRES_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+        let admin = sqlx::PgPool::connect(&base)
+            .await
+            .expect("connect to AGENTMETER_TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
         admin.close().await;
         let url = match base.rfind('/') {
             Some(slash) if base[..slash].ends_with('/') || base[slash..].contains('?') => {
@@ -31,14 +42,21 @@ impl Backend {
             Some(slash) => format!("{}/{name}", &base[..slash]),
             None => panic!("bad AGENTMETER_TEST_POSTGRES_URL"),
         };
-        Some(Backend { name: "postgres", url, _dir: None })
+        Some(Backend {
+            name: "postgres",
+            url,
+            _dir: None,
+        })
     }
 }
 
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{nanos}_{}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 

@@ -11,13 +11,25 @@ pub struct BrowserSession {
 
 impl BrowserSession {
     pub fn new() -> BrowserSession {
-        let client = Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client");
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
         BrowserSession { client }
     }
 
     /// Loads the login form and returns its CSRF token.
     pub async fn login_form_token(&self, app: &TestApp) -> String {
-        let html = self.client.get(app.url("/login")).send().await.expect("GET /login").text().await.expect("body");
+        let html = self
+            .client
+            .get(app.url("/login"))
+            .send()
+            .await
+            .expect("GET /login")
+            .text()
+            .await
+            .expect("body");
         hidden_field(&html, "csrf_token").expect("login form has a csrf_token field")
     }
 
@@ -26,7 +38,11 @@ impl BrowserSession {
         let csrf = self.login_form_token(app).await;
         self.client
             .post(app.url("/login"))
-            .form(&[("email", email), ("password", password), ("csrf_token", csrf.as_str())])
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", csrf.as_str()),
+            ])
             .send()
             .await
             .expect("POST /login")
@@ -36,14 +52,27 @@ impl BrowserSession {
     pub async fn sign_in(app: &TestApp, email: &str, password: &str) -> BrowserSession {
         let session = BrowserSession::new();
         let response = session.submit_login(app, email, password).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login as {email} should redirect");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "login as {email} should redirect"
+        );
         session
     }
 
     /// The CSRF token forms on `path` carry for this session.
     pub async fn page_token(&self, app: &TestApp, path: &str) -> String {
-        let html = self.client.get(app.url(path)).send().await.expect("GET").text().await.expect("body");
-        hidden_field(&html, "csrf_token").unwrap_or_else(|| panic!("{path} has no csrf_token field"))
+        let html = self
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        hidden_field(&html, "csrf_token")
+            .unwrap_or_else(|| panic!("{path} has no csrf_token field"))
     }
 }
 
@@ -52,5 +81,9 @@ pub fn hidden_field(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
-    Some(html[start..end].replace("&#34;", "\"").replace("&amp;", "&"))
+    Some(
+        html[start..end]
+            .replace("&#34;", "\"")
+            .replace("&amp;", "&"),
+    )
 }

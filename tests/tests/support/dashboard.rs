@@ -38,10 +38,17 @@ const DEVELOPERS: [(&str, &str, &str, Option<i64>); 6] = [
     ("Dennis Ritchie", "dennis-r", "Payments", None),
 ];
 
-const CLAUDE_BODY: &str = "Implements it.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)";
+const CLAUDE_BODY: &str =
+    "Implements it.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)";
 const REPOSITORY: &str = "github.com/codertocat/hello-world";
 
-async fn person(app: &TestApp, name: &'static str, login: Option<&str>, role: &str, team: &'static str) -> Person {
+async fn person(
+    app: &TestApp,
+    name: &'static str,
+    login: Option<&str>,
+    role: &str,
+    team: &'static str,
+) -> Person {
     let email = format!("{}@demo.test", name.to_lowercase().replace(' ', "."));
     let request = AddUser {
         email: email.clone(),
@@ -76,13 +83,18 @@ pub async fn demo_org(backend: Backend) -> DemoOrg {
     for (i, (name, login, team, started)) in DEVELOPERS.iter().enumerate() {
         let dev = person(&app, name, Some(login), "developer", team).await;
         if let Some(days) = started {
-            let token = admin::create_token(&app.db, &dev.email, Some("uploader")).await.expect("token");
+            let token = admin::create_token(&app.db, &dev.email, Some("uploader"))
+                .await
+                .expect("token");
             upload_usage(&app, &token, i, *days, now).await;
         }
         developers.push(dev);
     }
     let put = reqwest::Client::new()
-        .put(app.url(&format!("/api/v1/repositories/{}/critical-paths", REPOSITORY.replace('/', "%2F"))))
+        .put(app.url(&format!(
+            "/api/v1/repositories/{}/critical-paths",
+            REPOSITORY.replace('/', "%2F")
+        )))
         .bearer_auth(&admin.token)
         .json(&json!({"globs": ["**/auth/**", "migrations/**"]}))
         .send()
@@ -92,12 +104,26 @@ pub async fn demo_org(backend: Backend) -> DemoOrg {
     for (i, (_, login, _, started)) in DEVELOPERS.iter().enumerate() {
         pull_requests(&app, i, login, *started, now).await;
     }
-    DemoOrg { app, managers, developers }
+    DemoOrg {
+        app,
+        managers,
+        developers,
+    }
 }
 
 /// A few requests on most days since first use, heavier for some people than others.
-async fn upload_usage(app: &TestApp, token: &str, who: usize, started_days_ago: i64, now: DateTime<Utc>) {
-    let models = ["claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805", "claude-haiku-4-5-20251001"];
+async fn upload_usage(
+    app: &TestApp,
+    token: &str,
+    who: usize,
+    started_days_ago: i64,
+    now: DateTime<Utc>,
+) {
+    let models = [
+        "claude-sonnet-4-5-20250929",
+        "claude-opus-4-1-20250805",
+        "claude-haiku-4-5-20251001",
+    ];
     let mut events = Vec::new();
     for day in 0..=started_days_ago {
         if (day + who as i64) % 3 == 0 {
@@ -121,8 +147,18 @@ async fn upload_usage(app: &TestApp, token: &str, who: usize, started_days_ago: 
             }));
         }
     }
-    let response = reqwest::Client::new().post(app.url("/api/v1/ingest/usage")).bearer_auth(token).json(&json!({"events": events})).send().await.expect("upload");
-    assert!(response.status().is_success(), "usage upload: {}", response.text().await.unwrap_or_default());
+    let response = reqwest::Client::new()
+        .post(app.url("/api/v1/ingest/usage"))
+        .bearer_auth(token)
+        .json(&json!({"events": events}))
+        .send()
+        .await
+        .expect("upload");
+    assert!(
+        response.status().is_success(),
+        "usage upload: {}",
+        response.text().await.unwrap_or_default()
+    );
 }
 
 fn account(login: &str) -> Value {
@@ -132,7 +168,13 @@ fn account(login: &str) -> Value {
 
 /// A pull request every few days for 150 days: more often after first use, AI-assisted then,
 /// every fourth one merged without review, every third one touching `src/auth/`.
-async fn pull_requests(app: &TestApp, who: usize, login: &str, started: Option<i64>, now: DateTime<Utc>) {
+async fn pull_requests(
+    app: &TestApp,
+    who: usize,
+    login: &str,
+    started: Option<i64>,
+    now: DateTime<Utc>,
+) {
     let mut day = 150;
     let mut k = 0u64;
     while day > 1 {
@@ -143,20 +185,29 @@ async fn pull_requests(app: &TestApp, who: usize, login: &str, started: Option<i
         let mut pr = fixture_json("github", "pull_request.opened.json");
         let fill = |p: &mut Value| {
             p["number"] = json!(number);
-            p["html_url"] = json!(format!("https://github.com/Codertocat/Hello-World/pull/{number}"));
+            p["html_url"] = json!(format!(
+                "https://github.com/Codertocat/Hello-World/pull/{number}"
+            ));
             p["user"] = account(login);
             p["head"]["ref"] = json!(format!("pr{number}"));
             p["base"]["ref"] = json!("master");
             p["created_at"] = json!(at(created));
             p["body"] = json!(if after { CLAUDE_BODY } else { "Change." });
-            p["title"] = json!(format!("{} change {k}", if after { "Assisted" } else { "Manual" }));
+            p["title"] = json!(format!(
+                "{} change {k}",
+                if after { "Assisted" } else { "Manual" }
+            ));
             p["additions"] = json!(25);
             p["deletions"] = json!(3);
         };
         fill(&mut pr["pull_request"]);
         pr["sender"] = account(login);
         deliver(app, "pull_request", &format!("open-{number}"), &pr).await;
-        let file = if k % 3 == 0 { "src/auth/session.rs" } else { "src/app.rs" };
+        let file = if k % 3 == 0 {
+            "src/auth/session.rs"
+        } else {
+            "src/app.rs"
+        };
         push(app, number, login, created + Duration::minutes(20), file).await;
         let unreviewed = after && k % 4 == 0;
         if !unreviewed {
@@ -168,7 +219,13 @@ async fn pull_requests(app: &TestApp, who: usize, login: &str, started: Option<i
             review["review"]["state"] = json!("approved");
             review["review"]["submitted_at"] = json!(at(created + Duration::hours(3)));
             review["sender"] = review["review"]["user"].clone();
-            deliver(app, "pull_request_review", &format!("review-{number}"), &review).await;
+            deliver(
+                app,
+                "pull_request_review",
+                &format!("review-{number}"),
+                &review,
+            )
+            .await;
         }
         pr["action"] = json!("closed");
         let p = &mut pr["pull_request"];

@@ -1,9 +1,10 @@
 //! Demo data for the admin pages.
 
 use agentmeter_web::pages::{
-    AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminSection, AdminTeamsPage, AdminTokensPage,
-    AdminUsersPage, AdminWebhooksPage, ApiTokenRow, Choice, FlashKind, NavSection, NewApiToken, NewUserForm,
-    RepositoryRow, Role, TeamRow, UnmatchedIdentityRow, UserRow, WebhookEndpoint, WebhookSecretRow,
+    AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminSection, AdminTeamsPage,
+    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, ApiTokenRow, Choice, FlashKind, NavSection,
+    NewApiToken, NewUserForm, RepositoryRow, Role, TeamRow, UnmatchedIdentityRow, UserRow,
+    WebhookEndpoint, WebhookSecretRow,
 };
 use agentmeter_web::{Figure, Template};
 
@@ -12,16 +13,37 @@ use crate::demo_analytics::catalog;
 
 const PEOPLE: [(&str, &str, Role, &str); 6] = [
     ("Maya Okafor", "maya@acme.dev", Role::Admin, ""),
-    ("Jonas Berg", "jonas@acme.dev", Role::Manager, "Platform, Payments"),
+    (
+        "Jonas Berg",
+        "jonas@acme.dev",
+        Role::Manager,
+        "Platform, Payments",
+    ),
     ("Li Wei", "li.wei@acme.dev", Role::Developer, "Platform"),
-    ("Sara Kowalski", "sara@acme.dev", Role::Developer, "Payments"),
-    ("Dmitri Volkov", "dmitri@acme.dev", Role::Developer, "Payments"),
-    ("Aisha Rahman", "aisha@acme.dev", Role::Developer, "Data & ML"),
+    (
+        "Sara Kowalski",
+        "sara@acme.dev",
+        Role::Developer,
+        "Payments",
+    ),
+    (
+        "Dmitri Volkov",
+        "dmitri@acme.dev",
+        Role::Developer,
+        "Payments",
+    ),
+    (
+        "Aisha Rahman",
+        "aisha@acme.dev",
+        Role::Developer,
+        "Data & ML",
+    ),
 ];
 
 fn users() -> AdminUsersPage {
     AdminUsersPage {
-        chrome: chrome(NavSection::Admin(AdminSection::Users)).with_flash(FlashKind::Success, "Added Aisha Rahman."),
+        chrome: chrome(NavSection::Admin(AdminSection::Users))
+            .with_flash(FlashKind::Success, "Added Aisha Rahman."),
         users: PEOPLE
             .iter()
             .map(|(name, email, role, teams)| UserRow {
@@ -31,11 +53,18 @@ fn users() -> AdminUsersPage {
                 teams: (*teams).into(),
                 github: email.split('@').next().unwrap_or_default().into(),
                 gitlab: String::new(),
-                plan: if *role == Role::Developer { "Claude Max 5x".into() } else { String::new() },
+                plan: if *role == Role::Developer {
+                    "Claude Max 5x".into()
+                } else {
+                    String::new()
+                },
             })
             .collect(),
         form: NewUserForm {
-            plans: vec![Choice::new("pro", "Claude Pro", None), Choice::new("max5", "Claude Max 5x", None)],
+            plans: vec![
+                Choice::new("pro", "Claude Pro", None),
+                Choice::new("max5", "Claude Max 5x", None),
+            ],
             known_teams: TEAMS.iter().map(|t| t.to_string()).collect(),
             ..NewUserForm::default()
         },
@@ -48,7 +77,11 @@ fn teams() -> AdminTeamsPage {
         teams: TEAMS
             .iter()
             .zip([12, 11, 9, 8])
-            .map(|(t, n)| TeamRow { name: (*t).into(), members: Figure::count(n), managers: "Jonas Berg".into() })
+            .map(|(t, n)| TeamRow {
+                name: (*t).into(),
+                members: Figure::count(n),
+                managers: "Jonas Berg".into(),
+            })
             .collect(),
         new_team_name: String::new(),
         error: None,
@@ -66,7 +99,11 @@ fn tokens() -> AdminTokensPage {
                 name: "laptop".into(),
                 owner_email: (*email).into(),
                 created: format!("Jan {}, 2025", 6 + i),
-                last_used: if i == 3 { "Never".into() } else { "Mar 28, 2025 09:14".into() },
+                last_used: if i == 3 {
+                    "Never".into()
+                } else {
+                    "Mar 28, 2025 09:14".into()
+                },
                 revoked: i == 4,
             })
             .collect(),
@@ -92,7 +129,12 @@ fn repositories() -> AdminRepositoriesPage {
     AdminRepositoriesPage {
         chrome: chrome(NavSection::Admin(AdminSection::Repositories)),
         repositories: vec![
-            repo("1", "acme/payments-api", &["src/billing/**", "src/ledger/**"], 412),
+            repo(
+                "1",
+                "acme/payments-api",
+                &["src/billing/**", "src/ledger/**"],
+                412,
+            ),
             repo("2", "acme/platform", &["auth/**", "infra/secrets/**"], 388),
             repo("3", "acme/mobile-app", &[], 203),
         ],
@@ -101,26 +143,65 @@ fn repositories() -> AdminRepositoriesPage {
 }
 
 fn sources() -> Result<Pages, askama::Error> {
-    let plans = AdminPlanCatalogPage { chrome: chrome(NavSection::Admin(AdminSection::PlanCatalog)), catalog: catalog(), error: None };
+    let plans = AdminPlanCatalogPage {
+        chrome: chrome(NavSection::Admin(AdminSection::PlanCatalog)),
+        catalog: catalog(),
+        error: None,
+    };
     let webhooks = AdminWebhooksPage {
         chrome: chrome(NavSection::Admin(AdminSection::Webhooks)),
         secrets: vec![
-            WebhookSecretRow { provider: "GitHub".into(), scope: "All repositories".into(), set_at: "Jan 6, 2025".into(), last_delivery: "Mar 28, 2025 16:10".into(), healthy: true },
-            WebhookSecretRow { provider: "GitLab".into(), scope: "acme/infra".into(), set_at: "Feb 2, 2025".into(), last_delivery: "Mar 1, 2025 08:00".into(), healthy: false },
+            WebhookSecretRow {
+                provider: "GitHub".into(),
+                scope: "All repositories".into(),
+                set_at: "Jan 6, 2025".into(),
+                last_delivery: "Mar 28, 2025 16:10".into(),
+                healthy: true,
+            },
+            WebhookSecretRow {
+                provider: "GitLab".into(),
+                scope: "acme/infra".into(),
+                set_at: "Feb 2, 2025".into(),
+                last_delivery: "Mar 1, 2025 08:00".into(),
+                healthy: false,
+            },
         ],
         endpoints: vec![
-            WebhookEndpoint { provider: "GitHub".into(), url: "https://agentmeter.acme.dev/api/v1/webhooks/github".into() },
-            WebhookEndpoint { provider: "GitLab".into(), url: "https://agentmeter.acme.dev/api/v1/webhooks/gitlab".into() },
+            WebhookEndpoint {
+                provider: "GitHub".into(),
+                url: "https://agentmeter.acme.dev/api/v1/webhooks/github".into(),
+            },
+            WebhookEndpoint {
+                provider: "GitLab".into(),
+                url: "https://agentmeter.acme.dev/api/v1/webhooks/gitlab".into(),
+            },
         ],
         error: None,
     };
     let identities = AdminIdentitiesPage {
         chrome: chrome(NavSection::Admin(AdminSection::Identities)),
         identities: vec![
-            UnmatchedIdentityRow { id: "1".into(), provider: "GitHub".into(), login: "dv-laptop".into(), email: "dmitri@home.example".into(), events: Figure::count(14), last_seen: Figure::new("Mar 27, 2025", 2.0) },
-            UnmatchedIdentityRow { id: "2".into(), provider: "GitLab".into(), login: "ci-bot".into(), email: String::new(), events: Figure::count(212), last_seen: Figure::new("Mar 28, 2025", 3.0) },
+            UnmatchedIdentityRow {
+                id: "1".into(),
+                provider: "GitHub".into(),
+                login: "dv-laptop".into(),
+                email: "dmitri@home.example".into(),
+                events: Figure::count(14),
+                last_seen: Figure::new("Mar 27, 2025", 2.0),
+            },
+            UnmatchedIdentityRow {
+                id: "2".into(),
+                provider: "GitLab".into(),
+                login: "ci-bot".into(),
+                email: String::new(),
+                events: Figure::count(212),
+                last_seen: Figure::new("Mar 28, 2025", 3.0),
+            },
         ],
-        users: PEOPLE.iter().map(|p| Choice::new(p.1, format!("{} ({})", p.0, p.1), None)).collect(),
+        users: PEOPLE
+            .iter()
+            .map(|p| Choice::new(p.1, format!("{} ({})", p.0, p.1), None))
+            .collect(),
     };
     Ok(vec![
         ("admin-plans".into(), plans.render()?),

@@ -1,11 +1,14 @@
 //! Demo data for Spend, Plans, Adoption, Productivity and the developer page.
 
-use agentmeter_web::charts::{line_chart, ranked_bars, bar_chart, BarChart, BarLayout, LineChart, RankedBar, RankedBars, Series, Unit};
+use agentmeter_web::charts::{
+    bar_chart, line_chart, ranked_bars, BarChart, BarLayout, LineChart, RankedBar, RankedBars,
+    Series, Unit,
+};
 use agentmeter_web::pages::{
-    AdoptionPage, AdoptionTeamRow, DeveloperPage, DeveloperProfile, FilterBar, KpiCard, LiftRow, LiftVerdict,
-    NavSection, NotStartedRow, PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage,
-    ProductivityPage, PullRequestRow, ReviewState, SessionRow, SpendBreakdown, SpendMonthRow, SpendPage,
-    SpendShareRow,
+    AdoptionPage, AdoptionTeamRow, DeveloperPage, DeveloperProfile, FilterBar, KpiCard, LiftRow,
+    LiftVerdict, NavSection, NotStartedRow, PlanCatalogRow, PlanRecommendationRow,
+    PlanTeamTotalRow, PlanVerdict, PlansPage, ProductivityPage, PullRequestRow, ReviewState,
+    SessionRow, SpendBreakdown, SpendMonthRow, SpendPage, SpendShareRow,
 };
 use agentmeter_web::{format, Delta, Figure, Template};
 
@@ -40,7 +43,11 @@ fn share_rows(items: &[(&str, f64)]) -> Vec<SpendShareRow> {
 }
 
 fn spend() -> SpendPage {
-    let by_team: Vec<(&str, f64)> = TEAMS.iter().copied().zip([5_120.3, 4_402.9, 2_830.0, 2_029.2]).collect();
+    let by_team: Vec<(&str, f64)> = TEAMS
+        .iter()
+        .copied()
+        .zip([5_120.3, 4_402.9, 2_830.0, 2_029.2])
+        .collect();
     let by_dev: Vec<(&str, f64)> = DEVELOPERS.iter().map(|d| (d.0, d.2)).collect();
     SpendPage {
         chrome: chrome(NavSection::Spend),
@@ -48,15 +55,30 @@ fn spend() -> SpendPage {
         empty: None,
         kpis: vec![
             KpiCard::new("Spend in range", "$38,911", "Jan 6 – Mar 30, 12 weeks"),
-            KpiCard::new("This month", format::usd_whole(14_382.4), "Forecast $16,950").with_delta(Delta::relative(0.124, "vs February", false)),
-            KpiCard::new("Per active developer", "$423", "Monthly average, 34 developers"),
+            KpiCard::new(
+                "This month",
+                format::usd_whole(14_382.4),
+                "Forecast $16,950",
+            )
+            .with_delta(Delta::relative(0.124, "vs February", false)),
+            KpiCard::new(
+                "Per active developer",
+                "$423",
+                "Monthly average, 34 developers",
+            ),
             KpiCard::new("Tokens", "2.4B", "81% cache reads"),
         ],
         over_time_chart: spend_by_team_chart(),
         by_developer_chart: ranked_bars(&RankedBars {
             title: "Spend per developer".into(),
             unit: Unit::Usd,
-            items: DEVELOPERS.iter().map(|d| RankedBar { label: d.0.into(), value: d.2 }).collect(),
+            items: DEVELOPERS
+                .iter()
+                .map(|d| RankedBar {
+                    label: d.0.into(),
+                    value: d.2,
+                })
+                .collect(),
             limit: 10,
         }),
         by_model_chart: line_chart(&LineChart {
@@ -64,29 +86,57 @@ fn spend() -> SpendPage {
             unit: Unit::Usd,
             periods: weeks(),
             series: vec![
-                Series::new("claude-sonnet-4", (0..12).map(|w| 900.0 + 60.0 * w as f64).collect()),
-                Series::new("claude-opus-4", (0..12).map(|w| 300.0 + 45.0 * w as f64).collect()),
-                Series::new("gpt-5-codex", (0..12).map(|w| 120.0 + 20.0 * (w % 4) as f64).collect()),
+                Series::new(
+                    "claude-sonnet-4",
+                    (0..12).map(|w| 900.0 + 60.0 * w as f64).collect(),
+                ),
+                Series::new(
+                    "claude-opus-4",
+                    (0..12).map(|w| 300.0 + 45.0 * w as f64).collect(),
+                ),
+                Series::new(
+                    "gpt-5-codex",
+                    (0..12).map(|w| 120.0 + 20.0 * (w % 4) as f64).collect(),
+                ),
             ],
             area: true,
         }),
-        months: [("January 2025", 202501, 10_802.0), ("February 2025", 202502, 12_798.1), ("March 2025", 202503, 14_382.4)]
-            .iter()
-            .enumerate()
-            .map(|(i, (label, key, spend))| SpendMonthRow {
-                month: Figure::new(*label, *key as f64),
-                spend: Figure::usd(*spend),
-                change: if i == 0 { Figure::missing() } else { Figure::signed_percent(0.15 + 0.03 * i as f64) },
-                tokens: Figure::tokens((spend * 60_000.0) as u64),
-            })
-            .collect(),
+        months: [
+            ("January 2025", 202501, 10_802.0),
+            ("February 2025", 202502, 12_798.1),
+            ("March 2025", 202503, 14_382.4),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (label, key, spend))| SpendMonthRow {
+            month: Figure::new(*label, *key as f64),
+            spend: Figure::usd(*spend),
+            change: if i == 0 {
+                Figure::missing()
+            } else {
+                Figure::signed_percent(0.15 + 0.03 * i as f64)
+            },
+            tokens: Figure::tokens((spend * 60_000.0) as u64),
+        })
+        .collect(),
         breakdowns: vec![
-            SpendBreakdown { title: "By team".into(), dimension: "Team".into(), csv_name: "spend-by-team".into(), rows: share_rows(&by_team) },
+            SpendBreakdown {
+                title: "By team".into(),
+                dimension: "Team".into(),
+                csv_name: "spend-by-team".into(),
+                rows: share_rows(&by_team),
+            },
             SpendBreakdown {
                 title: "By developer".into(),
                 dimension: "Developer".into(),
                 csv_name: "spend-by-developer".into(),
-                rows: share_rows(&by_dev).into_iter().map(|r| SpendShareRow { href: Some("/developers/1".into()), ..r }).collect(),
+                rows: share_rows(&by_dev)
+                    .into_iter()
+                    .map(|r| SpendShareRow {
+                        href: Some("/developers/1".into()),
+                        ..r
+                    })
+                    .collect(),
             },
         ],
     }
@@ -125,16 +175,27 @@ fn plans() -> PlansPage {
         empty: None,
         kpis: vec![
             KpiCard::new("Current plans", "$4,000/mo", "40 seats"),
-            KpiCard::new("API-equivalent", "$12,970/mo", "What usage would cost at list prices"),
+            KpiCard::new(
+                "API-equivalent",
+                "$12,970/mo",
+                "What usage would cost at list prices",
+            ),
             KpiCard::new("Recommended", "$3,640/mo", "12 changes suggested"),
             KpiCard::new("Saving", "$360/mo", "$4,320 a year"),
         ],
         cost_vs_plan_chart: bar_chart(&BarChart {
             title: "API-equivalent cost vs plan price".into(),
             unit: Unit::Usd,
-            categories: DEVELOPERS.iter().take(6).map(|d| d.0.split(' ').next().unwrap_or_default().to_string()).collect(),
+            categories: DEVELOPERS
+                .iter()
+                .take(6)
+                .map(|d| d.0.split(' ').next().unwrap_or_default().to_string())
+                .collect(),
             series: vec![
-                Series::new("API-equivalent", DEVELOPERS.iter().take(6).map(|d| d.2 / 3.0).collect()),
+                Series::new(
+                    "API-equivalent",
+                    DEVELOPERS.iter().take(6).map(|d| d.2 / 3.0).collect(),
+                ),
                 Series::new("Plan price", vec![100.0; 6]),
             ],
             layout: BarLayout::Grouped,
@@ -142,7 +203,13 @@ fn plans() -> PlansPage {
         saving_chart: ranked_bars(&RankedBars {
             title: "Monthly saving per developer".into(),
             unit: Unit::Usd,
-            items: DEVELOPERS.iter().map(|d| RankedBar { label: d.0.into(), value: (100.0 - d.2 / 3.0).max(0.0) }).collect(),
+            items: DEVELOPERS
+                .iter()
+                .map(|d| RankedBar {
+                    label: d.0.into(),
+                    value: (100.0 - d.2 / 3.0).max(0.0),
+                })
+                .collect(),
             limit: 8,
         }),
         developers,
@@ -162,18 +229,23 @@ fn plans() -> PlansPage {
 }
 
 pub fn catalog() -> Vec<PlanCatalogRow> {
-    [("Claude Code", "Pro", 20.0), ("Claude Code", "Max 5x", 100.0), ("Claude Code", "Max 20x", 200.0), ("Codex", "ChatGPT Plus", 20.0)]
-        .iter()
-        .map(|(tool, plan, price)| PlanCatalogRow {
-            tool: (*tool).into(),
-            plan: (*plan).into(),
-            monthly_price: Figure::usd(*price),
-            included: "Usage limits reset every five hours".into(),
-            valid_from: "Jan 1, 2025".into(),
-            valid_to: String::new(),
-            source_url: "https://example.com/pricing".into(),
-        })
-        .collect()
+    [
+        ("Claude Code", "Pro", 20.0),
+        ("Claude Code", "Max 5x", 100.0),
+        ("Claude Code", "Max 20x", 200.0),
+        ("Codex", "ChatGPT Plus", 20.0),
+    ]
+    .iter()
+    .map(|(tool, plan, price)| PlanCatalogRow {
+        tool: (*tool).into(),
+        plan: (*plan).into(),
+        monthly_price: Figure::usd(*price),
+        included: "Usage limits reset every five hours".into(),
+        valid_from: "Jan 1, 2025".into(),
+        valid_to: String::new(),
+        source_url: "https://example.com/pricing".into(),
+    })
+    .collect()
 }
 
 fn adoption() -> AdoptionPage {
@@ -182,7 +254,8 @@ fn adoption() -> AdoptionPage {
         filters: filters("/adoption"),
         empty: None,
         kpis: vec![
-            KpiCard::new("Weekly active", "34 of 40", "Seats used in the last 7 days").with_delta(Delta::relative(0.062, "vs 4 weeks ago", true)),
+            KpiCard::new("Weekly active", "34 of 40", "Seats used in the last 7 days")
+                .with_delta(Delta::relative(0.062, "vs 4 weeks ago", true)),
             KpiCard::new("Adoption", "85.0%", "Weekly active over seats"),
             KpiCard::new("Not started", "4", "Seat assigned, no session yet"),
             KpiCard::new("Concentration", "48%", "of spend from the top 5 developers"),
@@ -191,20 +264,40 @@ fn adoption() -> AdoptionPage {
             title: "Weekly active developers".into(),
             unit: Unit::Count,
             periods: weeks(),
-            series: vec![Series::new("Active", (0..12).map(|w| 18.0 + 1.5 * w as f64).collect()), Series::reference("Seats", vec![40.0; 12])],
+            series: vec![
+                Series::new("Active", (0..12).map(|w| 18.0 + 1.5 * w as f64).collect()),
+                Series::reference("Seats", vec![40.0; 12]),
+            ],
             area: true,
         }),
         ramp_chart: line_chart(&LineChart {
             title: "Developers started".into(),
             unit: Unit::Count,
             periods: weeks(),
-            series: TEAMS.iter().enumerate().map(|(i, t)| Series::new(*t, (0..12).map(|w| ((w + 2) as f64 * (1.4 - 0.2 * i as f64)).min(12.0)).collect())).collect(),
+            series: TEAMS
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    Series::new(
+                        *t,
+                        (0..12)
+                            .map(|w| ((w + 2) as f64 * (1.4 - 0.2 * i as f64)).min(12.0))
+                            .collect(),
+                    )
+                })
+                .collect(),
             area: false,
         }),
         concentration_chart: ranked_bars(&RankedBars {
             title: "Share of spend by developer".into(),
             unit: Unit::Percent,
-            items: DEVELOPERS.iter().map(|d| RankedBar { label: d.0.into(), value: d.2 / 7_138.0 }).collect(),
+            items: DEVELOPERS
+                .iter()
+                .map(|d| RankedBar {
+                    label: d.0.into(),
+                    value: d.2 / 7_138.0,
+                })
+                .collect(),
             limit: 8,
         }),
         concentration_note: "The top 5 developers account for 48% of spend.".into(),
@@ -221,8 +314,18 @@ fn adoption() -> AdoptionPage {
             })
             .collect(),
         not_started: vec![
-            NotStartedRow { name: "Ola Nordmann".into(), email: "ola@acme.dev".into(), team: "Mobile".into(), has_token: true },
-            NotStartedRow { name: "Jean Dupont".into(), email: "jean@acme.dev".into(), team: "Data & ML".into(), has_token: false },
+            NotStartedRow {
+                name: "Ola Nordmann".into(),
+                email: "ola@acme.dev".into(),
+                team: "Mobile".into(),
+                has_token: true,
+            },
+            NotStartedRow {
+                name: "Jean Dupont".into(),
+                email: "jean@acme.dev".into(),
+                team: "Data & ML".into(),
+                has_token: false,
+            },
         ],
     }
 }
@@ -235,7 +338,11 @@ fn lift_row(name: &str, detail: &str, lift: f64, low: f64, high: f64) -> LiftRow
         before: Figure::new("3.1 PRs", 3.1),
         after: Figure::new(format!("{:.1} PRs", 3.1 * (1.0 + lift)), 3.1 * (1.0 + lift)),
         lift: Figure::signed_percent(lift),
-        interval: format!("{} to {}", format::signed_percent(low), format::signed_percent(high)),
+        interval: format!(
+            "{} to {}",
+            format::signed_percent(low),
+            format::signed_percent(high)
+        ),
         sample: "11 devs · 12 + 12 wk".into(),
         verdict: LiftVerdict::from_interval(low, high),
     }
@@ -267,11 +374,22 @@ fn developer() -> DeveloperPage {
     };
     DeveloperPage {
         chrome: chrome(NavSection::MyUsage),
-        filters: FilterBar { teams: vec![], ..filters("/me") },
-        profile: DeveloperProfile { name: "Li Wei".into(), email: "li.wei@acme.dev".into(), teams: "Platform".into(), plan: "Claude Max 5x".into(), github: "li-wei".into(), gitlab: String::new() },
+        filters: FilterBar {
+            teams: vec![],
+            ..filters("/me")
+        },
+        profile: DeveloperProfile {
+            name: "Li Wei".into(),
+            email: "li.wei@acme.dev".into(),
+            teams: "Platform".into(),
+            plan: "Claude Max 5x".into(),
+            github: "li-wei".into(),
+            gitlab: String::new(),
+        },
         empty: None,
         kpis: vec![
-            KpiCard::new("Spend", "$1,912", "API-equivalent, 12 weeks").with_delta(Delta::relative(0.08, "vs previous 12 weeks", false)),
+            KpiCard::new("Spend", "$1,912", "API-equivalent, 12 weeks")
+                .with_delta(Delta::relative(0.08, "vs previous 12 weeks", false)),
             KpiCard::new("Sessions", "412", "31h 20m in total"),
             KpiCard::new("Merged PRs", "38", "61% AI-assisted"),
             KpiCard::new("Plan fit", "Upgrade", "Usage is 2.1× the Max 5x allowance"),
@@ -281,24 +399,75 @@ fn developer() -> DeveloperPage {
             unit: Unit::Usd,
             periods: (1..=30).map(|d| format!("Mar {d}")).collect(),
             series: vec![
-                Series::new("Claude Code", (0..30).map(|d| if d % 7 > 4 { 2.0 } else { 28.0 + (d % 5) as f64 * 6.0 }).collect()),
-                Series::new("Codex", (0..30).map(|d| if d % 7 > 4 { 0.0 } else { 6.0 + (d % 3) as f64 * 3.0 }).collect()),
+                Series::new(
+                    "Claude Code",
+                    (0..30)
+                        .map(|d| {
+                            if d % 7 > 4 {
+                                2.0
+                            } else {
+                                28.0 + (d % 5) as f64 * 6.0
+                            }
+                        })
+                        .collect(),
+                ),
+                Series::new(
+                    "Codex",
+                    (0..30)
+                        .map(|d| {
+                            if d % 7 > 4 {
+                                0.0
+                            } else {
+                                6.0 + (d % 3) as f64 * 3.0
+                            }
+                        })
+                        .collect(),
+                ),
             ],
             area: true,
         }),
         sessions: (0..6)
             .map(|i| SessionRow {
-                started: Figure::new(format!("Mar {}, 2025 09:{:02}", 28 - i, 10 + i * 5), (100 - i) as f64),
-                tool: if i % 3 == 2 { "Codex".into() } else { "Claude Code".into() },
-                model: if i % 3 == 2 { "gpt-5-codex".into() } else { "claude-sonnet-4".into() },
+                started: Figure::new(
+                    format!("Mar {}, 2025 09:{:02}", 28 - i, 10 + i * 5),
+                    (100 - i) as f64,
+                ),
+                tool: if i % 3 == 2 {
+                    "Codex".into()
+                } else {
+                    "Claude Code".into()
+                },
+                model: if i % 3 == 2 {
+                    "gpt-5-codex".into()
+                } else {
+                    "claude-sonnet-4".into()
+                },
                 project: "acme/platform".into(),
                 duration: Figure::duration(1_800 + 700 * i as i64),
                 tokens: Figure::tokens(2_400_000 - 200_000 * i as u64),
                 cost: Figure::usd(14.2 - i as f64),
             })
             .collect(),
-        pull_requests: vec![pr(981, "Cache team scopes per request", ReviewState::Reviewed, false), pr(977, "Rotate session signing keys automatically", ReviewState::MergedWithoutReview, true)],
-        reviews: vec![pr(990, "Add readiness probe for the database", ReviewState::Reviewed, false)],
+        pull_requests: vec![
+            pr(
+                981,
+                "Cache team scopes per request",
+                ReviewState::Reviewed,
+                false,
+            ),
+            pr(
+                977,
+                "Rotate session signing keys automatically",
+                ReviewState::MergedWithoutReview,
+                true,
+            ),
+        ],
+        reviews: vec![pr(
+            990,
+            "Add readiness probe for the database",
+            ReviewState::Reviewed,
+            false,
+        )],
     }
 }
 

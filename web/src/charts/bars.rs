@@ -35,7 +35,13 @@ pub struct BarChart {
 }
 
 fn value(series: &Series, i: usize) -> f64 {
-    series.values.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0).max(0.0)
+    series
+        .values
+        .get(i)
+        .copied()
+        .filter(|v| v.is_finite())
+        .unwrap_or(0.0)
+        .max(0.0)
 }
 
 /// Renders a [`BarChart`] as SVG.
@@ -51,12 +57,22 @@ pub fn bar_chart(chart: &BarChart) -> String {
         return empty(&chart.title, WIDTH);
     }
     let mut svg = Svg::new(WIDTH, HEIGHT, &chart.title);
-    let top = 14.0 + if chart.series.len() > 1 { svg.legend(&chart.series, LEFT, 14.0, WIDTH - LEFT) } else { 0.0 };
+    let top = 14.0
+        + if chart.series.len() > 1 {
+            svg.legend(&chart.series, LEFT, 14.0, WIDTH - LEFT)
+        } else {
+            0.0
+        };
     let ticks = nice_ticks(0.0, max, 5);
-    let y = Linear { domain: (0.0, ticks[ticks.len() - 1]), range: (HEIGHT - BOTTOM, top + 6.0) };
+    let y = Linear {
+        domain: (0.0, ticks[ticks.len() - 1]),
+        range: (HEIGHT - BOTTOM, top + 6.0),
+    };
     let plot_width = WIDTH - LEFT - RIGHT;
     let band = plot_width / chart.categories.len() as f64;
-    let centres: Vec<f64> = (0..chart.categories.len()).map(|i| LEFT + band * (i as f64 + 0.5)).collect();
+    let centres: Vec<f64> = (0..chart.categories.len())
+        .map(|i| LEFT + band * (i as f64 + 0.5))
+        .collect();
     svg.y_grid(&ticks, y, LEFT, WIDTH - RIGHT, chart.unit);
     svg.x_labels(&chart.categories, &centres, HEIGHT - 8.0, plot_width);
     let bar_width = (band * 0.7).min(64.0);
@@ -79,7 +95,12 @@ pub fn bar_chart(chart: &BarChart) -> String {
                 y0 - y1,
                 colour(s)
             ));
-            svg.tooltip(&format!("{} · {}: {}", series.name, chart.categories[i], chart.unit.label(v)));
+            svg.tooltip(&format!(
+                "{} · {}: {}",
+                series.name,
+                chart.categories[i],
+                chart.unit.label(v)
+            ));
             svg.push("</rect>");
         }
     }
@@ -92,25 +113,40 @@ mod tests {
 
     fn chart(layout: BarLayout, series: Vec<Series>) -> BarChart {
         let categories = vec!["Jan".into(), "Feb".into(), "Mar".into()];
-        BarChart { title: "Spend by team".into(), unit: Unit::Usd, categories, series, layout }
+        BarChart {
+            title: "Spend by team".into(),
+            unit: Unit::Usd,
+            categories,
+            series,
+            layout,
+        }
     }
 
     #[test]
     fn stacks_series_so_the_axis_covers_the_totals() {
         let svg = bar_chart(&chart(
             BarLayout::Stacked,
-            vec![Series::new("A", vec![100.0, 200.0, 300.0]), Series::new("B", vec![100.0, 200.0, 300.0])],
+            vec![
+                Series::new("A", vec![100.0, 200.0, 300.0]),
+                Series::new("B", vec![100.0, 200.0, 300.0]),
+            ],
         ));
         assert_eq!(svg.matches("<rect").count(), 6);
         assert_eq!(svg.matches("<rect").count(), svg.matches("</rect>").count());
-        assert!(svg.contains(">$600</text>"), "axis reaches the tallest stack");
+        assert!(
+            svg.contains(">$600</text>"),
+            "axis reaches the tallest stack"
+        );
     }
 
     #[test]
     fn groups_series_so_the_axis_covers_the_tallest_bar() {
         let svg = bar_chart(&chart(
             BarLayout::Grouped,
-            vec![Series::new("AI", vec![0.1, 0.2, 0.3]), Series::new("Human", vec![0.05, 0.1, 0.15])],
+            vec![
+                Series::new("AI", vec![0.1, 0.2, 0.3]),
+                Series::new("Human", vec![0.05, 0.1, 0.15]),
+            ],
         ));
         assert!(!svg.contains(">$0.6</text>"));
         assert!(svg.contains("AI · Mar: $0.3"));
@@ -118,7 +154,13 @@ mod tests {
 
     #[test]
     fn escapes_category_names() {
-        let mut c = chart(BarLayout::Stacked, vec![Series::new("<script>alert(1)</script>", vec![1.0, 2.0, 3.0])]);
+        let mut c = chart(
+            BarLayout::Stacked,
+            vec![Series::new(
+                "<script>alert(1)</script>",
+                vec![1.0, 2.0, 3.0],
+            )],
+        );
         c.categories[0] = "<b>".into();
         let svg = bar_chart(&c);
         assert!(!svg.contains("<script>") && !svg.contains("<b>"));
@@ -128,6 +170,10 @@ mod tests {
     #[test]
     fn all_zero_or_empty_data_gives_the_empty_state() {
         assert!(bar_chart(&chart(BarLayout::Grouped, vec![])).contains("No data"));
-        assert!(bar_chart(&chart(BarLayout::Stacked, vec![Series::new("A", vec![0.0; 3])])).contains("No data"));
+        assert!(bar_chart(&chart(
+            BarLayout::Stacked,
+            vec![Series::new("A", vec![0.0; 3])]
+        ))
+        .contains("No data"));
     }
 }

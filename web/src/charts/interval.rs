@@ -40,7 +40,11 @@ pub struct IntervalChart {
 
 fn signed(unit: Unit, value: f64) -> String {
     let label = unit.label(value);
-    if value > 0.0 { format!("+{label}") } else { label }
+    if value > 0.0 {
+        format!("+{label}")
+    } else {
+        label
+    }
 }
 
 /// Renders an [`IntervalChart`] as SVG; its height grows with the number of rows.
@@ -50,19 +54,38 @@ pub fn interval_chart(chart: &IntervalChart) -> String {
     if items.is_empty() {
         return empty(&chart.title, WIDTH);
     }
-    let lo = items.iter().map(|i| i.low.min(i.estimate)).fold(0.0, f64::min);
-    let hi = items.iter().map(|i| i.high.max(i.estimate)).fold(0.0, f64::max);
+    let lo = items
+        .iter()
+        .map(|i| i.low.min(i.estimate))
+        .fold(0.0, f64::min);
+    let hi = items
+        .iter()
+        .map(|i| i.high.max(i.estimate))
+        .fold(0.0, f64::max);
     let ticks = nice_ticks(lo, hi, 5);
-    let x = Linear { domain: (ticks[0], ticks[ticks.len() - 1]), range: (LABEL_COLUMN + 8.0, WIDTH - VALUE_COLUMN) };
+    let x = Linear {
+        domain: (ticks[0], ticks[ticks.len() - 1]),
+        range: (LABEL_COLUMN + 8.0, WIDTH - VALUE_COLUMN),
+    };
     let bottom = TOP + ROW * items.len() as f64;
     let mut svg = Svg::new(WIDTH, bottom + 24.0, &chart.title);
     for &tick in &ticks {
         let px = x.at(tick);
-        let (stroke, width) = if tick == 0.0 { ("#374151", 1.5) } else { (GRID, 1.0) };
+        let (stroke, width) = if tick == 0.0 {
+            ("#374151", 1.5)
+        } else {
+            (GRID, 1.0)
+        };
         svg.push(&format!(
             "<line x1=\"{px:.1}\" y1=\"{TOP}\" x2=\"{px:.1}\" y2=\"{bottom:.1}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>"
         ));
-        svg.text(px, bottom + 16.0, "middle", MUTED, &signed(chart.unit, tick));
+        svg.text(
+            px,
+            bottom + 16.0,
+            "middle",
+            MUTED,
+            &signed(chart.unit, tick),
+        );
     }
     for (i, item) in items.iter().enumerate() {
         let mid = TOP + ROW * i as f64 + ROW / 2.0;
@@ -71,9 +94,21 @@ pub fn interval_chart(chart: &IntervalChart) -> String {
             (_, true) => "#dc2626",
             _ => "#6b7280",
         };
-        svg.text(LABEL_COLUMN - 8.0, mid - 2.0, "end", "#111827", &truncate(&item.label, 20));
+        svg.text(
+            LABEL_COLUMN - 8.0,
+            mid - 2.0,
+            "end",
+            "#111827",
+            &truncate(&item.label, 20),
+        );
         svg.push("<g font-size=\"11\">");
-        svg.text(LABEL_COLUMN - 8.0, mid + 11.0, "end", MUTED, &truncate(&item.note, 24));
+        svg.text(
+            LABEL_COLUMN - 8.0,
+            mid + 11.0,
+            "end",
+            MUTED,
+            &truncate(&item.note, 24),
+        );
         svg.push("</g>");
         let (x0, x1, xe) = (x.at(item.low), x.at(item.high), x.at(item.estimate));
         svg.push(&format!(
@@ -82,11 +117,24 @@ pub fn interval_chart(chart: &IntervalChart) -> String {
              <line x1=\"{x1:.1}\" y1=\"{:.1}\" x2=\"{x1:.1}\" y2=\"{:.1}\"/></g>",
             mid - 6.0, mid + 6.0, mid - 6.0, mid + 6.0
         ));
-        let range = format!("{} ({} to {})", signed(chart.unit, item.estimate), signed(chart.unit, item.low), signed(chart.unit, item.high));
-        svg.push(&format!("<circle cx=\"{xe:.1}\" cy=\"{mid:.1}\" r=\"5\" fill=\"{colour}\">"));
+        let range = format!(
+            "{} ({} to {})",
+            signed(chart.unit, item.estimate),
+            signed(chart.unit, item.low),
+            signed(chart.unit, item.high)
+        );
+        svg.push(&format!(
+            "<circle cx=\"{xe:.1}\" cy=\"{mid:.1}\" r=\"5\" fill=\"{colour}\">"
+        ));
         svg.tooltip(&format!("{}: {range}", item.label));
         svg.push("</circle>");
-        svg.text(WIDTH - VALUE_COLUMN + 12.0, mid + 4.0, "start", "#374151", &range);
+        svg.text(
+            WIDTH - VALUE_COLUMN + 12.0,
+            mid + 4.0,
+            "start",
+            "#374151",
+            &range,
+        );
     }
     svg.finish()
 }
@@ -96,7 +144,13 @@ mod tests {
     use super::*;
 
     fn estimate(label: &str, estimate: f64, low: f64, high: f64) -> IntervalEstimate {
-        IntervalEstimate { label: label.into(), note: "n = 8 developers".into(), estimate, low, high }
+        IntervalEstimate {
+            label: label.into(),
+            note: "n = 8 developers".into(),
+            estimate,
+            low,
+            high,
+        }
     }
 
     #[test]
@@ -119,7 +173,11 @@ mod tests {
 
     #[test]
     fn non_finite_rows_are_dropped_and_nothing_left_is_an_empty_state() {
-        let chart = IntervalChart { title: "t".into(), unit: Unit::Percent, items: vec![estimate("x", f64::NAN, 0.0, 1.0)] };
+        let chart = IntervalChart {
+            title: "t".into(),
+            unit: Unit::Percent,
+            items: vec![estimate("x", f64::NAN, 0.0, 1.0)],
+        };
         assert!(interval_chart(&chart).contains("No data"));
     }
 }

@@ -27,16 +27,28 @@ pub struct LineChart {
 
 /// Renders a [`LineChart`] as SVG.
 pub fn line_chart(chart: &LineChart) -> String {
-    let values = chart.series.iter().flat_map(|s| s.values.iter().copied()).filter(|v| v.is_finite());
+    let values = chart
+        .series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .filter(|v| v.is_finite());
     let (lo, hi) = values.fold((0.0f64, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if chart.periods.is_empty() || hi == f64::MIN {
         return empty(&chart.title, WIDTH);
     }
     let mut svg = Svg::new(WIDTH, HEIGHT, &chart.title);
-    let top = 14.0 + if chart.series.len() > 1 { svg.legend(&chart.series, LEFT, 14.0, WIDTH - LEFT) } else { 0.0 };
+    let top = 14.0
+        + if chart.series.len() > 1 {
+            svg.legend(&chart.series, LEFT, 14.0, WIDTH - LEFT)
+        } else {
+            0.0
+        };
     let ticks = nice_ticks(lo, hi, 5);
     let (first, last) = (ticks[0], ticks[ticks.len() - 1]);
-    let y = Linear { domain: (first, last), range: (HEIGHT - BOTTOM, top + 6.0) };
+    let y = Linear {
+        domain: (first, last),
+        range: (HEIGHT - BOTTOM, top + 6.0),
+    };
     let plot_width = WIDTH - LEFT - RIGHT;
     let positions = x_positions(chart.periods.len(), plot_width);
     svg.y_grid(&ticks, y, LEFT, WIDTH - RIGHT, chart.unit);
@@ -55,7 +67,14 @@ fn x_positions(count: usize, plot_width: f64) -> Vec<f64> {
     (0..count).map(|i| LEFT + i as f64 * step).collect()
 }
 
-fn draw_series(svg: &mut Svg, chart: &LineChart, series: &Series, colour: &str, xs: &[f64], y: Linear) {
+fn draw_series(
+    svg: &mut Svg,
+    chart: &LineChart,
+    series: &Series,
+    colour: &str,
+    xs: &[f64],
+    y: Linear,
+) {
     let points: Vec<(usize, f64, f64)> = series
         .values
         .iter()
@@ -64,7 +83,10 @@ fn draw_series(svg: &mut Svg, chart: &LineChart, series: &Series, colour: &str, 
         .filter(|(_, (v, _))| v.is_finite())
         .map(|(i, (&v, &x))| (i, x, y.at(v)))
         .collect();
-    let path: Vec<String> = points.iter().map(|(_, x, py)| format!("{x:.1},{py:.1}")).collect();
+    let path: Vec<String> = points
+        .iter()
+        .map(|(_, x, py)| format!("{x:.1},{py:.1}"))
+        .collect();
     if chart.area && !series.dashed && points.len() > 1 {
         let base = y.at(y.domain.0.max(0.0));
         let (x0, x1) = (points[0].1, points[points.len() - 1].1);
@@ -73,7 +95,11 @@ fn draw_series(svg: &mut Svg, chart: &LineChart, series: &Series, colour: &str, 
             path.join(" ")
         ));
     }
-    let dash = if series.dashed { " stroke-dasharray=\"6 4\"" } else { "" };
+    let dash = if series.dashed {
+        " stroke-dasharray=\"6 4\""
+    } else {
+        ""
+    };
     svg.push(&format!(
         "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2.25\" \
          stroke-linejoin=\"round\" stroke-linecap=\"round\"{dash}/>",
@@ -84,8 +110,15 @@ fn draw_series(svg: &mut Svg, chart: &LineChart, series: &Series, colour: &str, 
     }
     let radius = if points.len() > 40 { 1.5 } else { 3.0 };
     for (i, x, py) in points {
-        svg.push(&format!("<circle cx=\"{x:.1}\" cy=\"{py:.1}\" r=\"{radius}\" fill=\"{colour}\">"));
-        svg.tooltip(&format!("{} · {}: {}", series.name, chart.periods[i], chart.unit.label(series.values[i])));
+        svg.push(&format!(
+            "<circle cx=\"{x:.1}\" cy=\"{py:.1}\" r=\"{radius}\" fill=\"{colour}\">"
+        ));
+        svg.tooltip(&format!(
+            "{} · {}: {}",
+            series.name,
+            chart.periods[i],
+            chart.unit.label(series.values[i])
+        ));
         svg.push("</circle>");
     }
 }
@@ -96,7 +129,13 @@ mod tests {
     use crate::charts::Series;
 
     fn chart(periods: Vec<String>, series: Vec<Series>) -> LineChart {
-        LineChart { title: "Spend per week".into(), unit: Unit::Usd, periods, series, area: true }
+        LineChart {
+            title: "Spend per week".into(),
+            unit: Unit::Usd,
+            periods,
+            series,
+            area: true,
+        }
     }
 
     #[test]
@@ -104,13 +143,19 @@ mod tests {
         let periods: Vec<String> = (1..=12).map(|w| format!("Week {w}")).collect();
         let svg = line_chart(&chart(
             periods,
-            vec![Series::new("Platform", vec![10.0; 12]), Series::reference("Seats", vec![20.0; 12])],
+            vec![
+                Series::new("Platform", vec![10.0; 12]),
+                Series::reference("Seats", vec![20.0; 12]),
+            ],
         ));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains(">Platform</text>") && svg.contains(">Seats</text>"));
         assert!(svg.contains(">$20</text>"), "y axis labels carry the unit");
         assert_eq!(svg.matches("<svg").count(), svg.matches("</svg>").count());
-        assert_eq!(svg.matches("<circle").count(), svg.matches("</circle>").count());
+        assert_eq!(
+            svg.matches("<circle").count(),
+            svg.matches("</circle>").count()
+        );
         assert!(svg.contains("role=\"img\"") && svg.contains("<title>Spend per week</title>"));
     }
 
@@ -118,7 +163,9 @@ mod tests {
     fn thins_x_labels_when_there_are_many_periods() {
         let periods: Vec<String> = (1..=60).map(|d| format!("Mar {d}")).collect();
         let svg = line_chart(&chart(periods, vec![Series::new("All", vec![1.0; 60])]));
-        let shown = (1..=60).filter(|d| svg.contains(&format!(">Mar {d}</text>"))).count();
+        let shown = (1..=60)
+            .filter(|d| svg.contains(&format!(">Mar {d}</text>")))
+            .count();
         assert!(shown > 5 && shown < 20, "{shown} labels shown");
     }
 

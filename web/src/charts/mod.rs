@@ -60,18 +60,27 @@ pub struct Series {
 impl Series {
     /// A solid series.
     pub fn new(name: impl Into<String>, values: Vec<f64>) -> Self {
-        Self { name: name.into(), values, dashed: false }
+        Self {
+            name: name.into(),
+            values,
+            dashed: false,
+        }
     }
 
     /// A dashed reference series, such as the number of seats.
     pub fn reference(name: impl Into<String>, values: Vec<f64>) -> Self {
-        Self { name: name.into(), values, dashed: true }
+        Self {
+            name: name.into(),
+            values,
+            dashed: true,
+        }
     }
 }
 
 /// Series colours: the accent first, then distinct hues that stay apart for common colour blindness.
-const PALETTE: [&str; 8] =
-    ["#4f46e5", "#0ea5e9", "#f59e0b", "#10b981", "#ec4899", "#8b5cf6", "#64748b", "#ef4444"];
+const PALETTE: [&str; 8] = [
+    "#4f46e5", "#0ea5e9", "#f59e0b", "#10b981", "#ec4899", "#8b5cf6", "#64748b", "#ef4444",
+];
 
 fn colour(index: usize) -> &'static str {
     PALETTE[index % PALETTE.len()]

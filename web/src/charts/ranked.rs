@@ -34,7 +34,11 @@ pub struct RankedBars {
 
 /// Renders [`RankedBars`] as SVG; its height grows with the number of items.
 pub fn ranked_bars(chart: &RankedBars) -> String {
-    let mut items: Vec<&RankedBar> = chart.items.iter().filter(|i| i.value.is_finite() && i.value > 0.0).collect();
+    let mut items: Vec<&RankedBar> = chart
+        .items
+        .iter()
+        .filter(|i| i.value.is_finite() && i.value > 0.0)
+        .collect();
     items.sort_by(|a, b| b.value.total_cmp(&a.value));
     items.truncate(chart.limit);
     let max = items.iter().map(|i| i.value).fold(0.0, f64::max);
@@ -44,7 +48,10 @@ pub fn ranked_bars(chart: &RankedBars) -> String {
     let height = TOP + ROW * items.len() as f64 + 22.0;
     let mut svg = Svg::new(WIDTH, height, &chart.title);
     let ticks = nice_ticks(0.0, max, 4);
-    let x = Linear { domain: (0.0, ticks[ticks.len() - 1]), range: (LABEL_COLUMN, WIDTH - VALUE_COLUMN) };
+    let x = Linear {
+        domain: (0.0, ticks[ticks.len() - 1]),
+        range: (LABEL_COLUMN, WIDTH - VALUE_COLUMN),
+    };
     let bottom = TOP + ROW * items.len() as f64;
     for &tick in &ticks {
         let px = x.at(tick);
@@ -54,7 +61,13 @@ pub fn ranked_bars(chart: &RankedBars) -> String {
     for (i, item) in items.iter().enumerate() {
         let top = TOP + ROW * i as f64;
         let end = x.at(item.value.max(0.0));
-        svg.text(LABEL_COLUMN - 8.0, top + 17.0, "end", "#374151", &truncate(&item.label, 20));
+        svg.text(
+            LABEL_COLUMN - 8.0,
+            top + 17.0,
+            "end",
+            "#374151",
+            &truncate(&item.label, 20),
+        );
         svg.push(&format!(
             "<rect x=\"{LABEL_COLUMN}\" y=\"{:.1}\" width=\"{:.1}\" height=\"16\" rx=\"3\" fill=\"{}\">",
             top + 5.0,
@@ -63,7 +76,13 @@ pub fn ranked_bars(chart: &RankedBars) -> String {
         ));
         svg.tooltip(&format!("{}: {}", item.label, chart.unit.label(item.value)));
         svg.push("</rect>");
-        svg.text(end + 6.0, top + 17.0, "start", "#374151", &chart.unit.label(item.value));
+        svg.text(
+            end + 6.0,
+            top + 17.0,
+            "start",
+            "#374151",
+            &chart.unit.label(item.value),
+        );
     }
     svg.finish()
 }
@@ -73,7 +92,10 @@ mod tests {
     use super::*;
 
     fn bar(label: &str, value: f64) -> RankedBar {
-        RankedBar { label: label.into(), value }
+        RankedBar {
+            label: label.into(),
+            value,
+        }
     }
 
     #[test]
@@ -85,7 +107,10 @@ mod tests {
             limit: 2,
         };
         let svg = ranked_bars(&chart);
-        let (bo, cy) = (svg.find(">Bo<").expect("Bo drawn"), svg.find(">Cy<").expect("Cy drawn"));
+        let (bo, cy) = (
+            svg.find(">Bo<").expect("Bo drawn"),
+            svg.find(">Cy<").expect("Cy drawn"),
+        );
         assert!(bo < cy);
         assert!(!svg.contains(">Ana<"));
         assert_eq!(svg.matches("<rect").count(), 2);
@@ -93,10 +118,20 @@ mod tests {
 
     #[test]
     fn escapes_labels_and_handles_no_items() {
-        let evil = RankedBars { title: "<t>".into(), unit: Unit::Count, items: vec![bar("<script>", 1.0)], limit: 5 };
+        let evil = RankedBars {
+            title: "<t>".into(),
+            unit: Unit::Count,
+            items: vec![bar("<script>", 1.0)],
+            limit: 5,
+        };
         let svg = ranked_bars(&evil);
-        assert!(svg.contains("&lt;script&gt;") && !svg.contains("<script>") && !svg.contains("<t>"));
-        let none = RankedBars { items: vec![], ..evil };
+        assert!(
+            svg.contains("&lt;script&gt;") && !svg.contains("<script>") && !svg.contains("<t>")
+        );
+        let none = RankedBars {
+            items: vec![],
+            ..evil
+        };
         assert!(ranked_bars(&none).contains("No data"));
     }
 }

@@ -2,7 +2,11 @@
 
 /// Evenly spaced round tick values covering `[lo, hi]`, about `target` of them.
 pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
-    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo.min(0.0), lo.max(0.0) + 1.0) };
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo.min(0.0), lo.max(0.0) + 1.0)
+    };
     let range = nice_number(hi - lo, false);
     let step = nice_number(range / (target.max(2) - 1) as f64, true);
     let first = (lo / step).floor() as i64;
@@ -13,7 +17,11 @@ pub fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 /// Rounds away binary noise such as `0.30000000000000004`.
 fn clean(value: f64) -> f64 {
     let value = (value * 1e9).round() / 1e9;
-    if value == 0.0 { 0.0 } else { value }
+    if value == 0.0 {
+        0.0
+    } else {
+        value
+    }
 }
 
 fn nice_number(x: f64, round: bool) -> f64 {
@@ -53,10 +61,19 @@ mod tests {
 
     #[test]
     fn ticks_are_round_and_cover_the_data() {
-        assert_eq!(nice_ticks(0.0, 97.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(
+            nice_ticks(0.0, 97.0, 5),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
         assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
-        assert_eq!(nice_ticks(-0.12, 0.31, 5), vec![-0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4]);
-        assert_eq!(nice_ticks(0.0, 12_345.0, 5), vec![0.0, 5_000.0, 10_000.0, 15_000.0]);
+        assert_eq!(
+            nice_ticks(-0.12, 0.31, 5),
+            vec![-0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4]
+        );
+        assert_eq!(
+            nice_ticks(0.0, 12_345.0, 5),
+            vec![0.0, 5_000.0, 10_000.0, 15_000.0]
+        );
     }
 
     #[test]
@@ -67,7 +84,10 @@ mod tests {
 
     #[test]
     fn linear_scale_maps_ends_onto_ends() {
-        let y = Linear { domain: (0.0, 100.0), range: (200.0, 0.0) };
+        let y = Linear {
+            domain: (0.0, 100.0),
+            range: (200.0, 0.0),
+        };
         assert_eq!(y.at(0.0), 200.0);
         assert_eq!(y.at(25.0), 150.0);
     }

@@ -3,7 +3,8 @@
 use super::scale::Linear;
 use super::{colour, Series, Unit};
 
-pub(crate) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+pub(crate) const FONT: &str =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 pub(crate) const INK: &str = "#111827";
 pub(crate) const MUTED: &str = "#6b7280";
 pub(crate) const GRID: &str = "#e5e7eb";
@@ -71,7 +72,8 @@ impl Svg {
 
     /// A hover tooltip for the element opened just before; `text` is escaped here.
     pub fn tooltip(&mut self, text: &str) {
-        self.out.push_str(&format!("<title>{}</title>", escape(text)));
+        self.out
+            .push_str(&format!("<title>{}</title>", escape(text)));
     }
 
     /// Legend swatches and names in rows from (`x`, `y`) within `width`; returns the height used.
@@ -84,11 +86,18 @@ impl Svg {
                 cx = x;
                 cy += 18.0;
             }
-            let dash = if s.dashed { " stroke-dasharray=\"4 3\"" } else { "" };
+            let dash = if s.dashed {
+                " stroke-dasharray=\"4 3\""
+            } else {
+                ""
+            };
             self.push(&format!(
                 "<line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"{}\" \
                  stroke-width=\"3\"{dash}/>",
-                cy - 4.0, cx + 12.0, cy - 4.0, colour(i)
+                cy - 4.0,
+                cx + 12.0,
+                cy - 4.0,
+                colour(i)
             ));
             self.text(cx + 17.0, cy, "start", MUTED, &name);
             cx += item;
@@ -111,7 +120,9 @@ impl Svg {
     /// Labels under evenly spaced x positions, skipping some so that none overlap.
     pub fn x_labels(&mut self, labels: &[String], positions: &[f64], y: f64, plot_width: f64) {
         let widest = labels.iter().map(|l| text_width(l)).fold(0.0, f64::max) + 10.0;
-        let every = ((labels.len() as f64 * widest) / plot_width).ceil().max(1.0) as usize;
+        let every = ((labels.len() as f64 * widest) / plot_width)
+            .ceil()
+            .max(1.0) as usize;
         for (i, (label, &x)) in labels.iter().zip(positions).enumerate() {
             if i % every == 0 {
                 self.text(x, y, "middle", MUTED, label);
@@ -134,8 +145,20 @@ pub(crate) fn empty(title: &str, width: f64) -> String {
          stroke=\"{GRID}\" stroke-dasharray=\"4 4\"/>",
         width - 2.0
     ));
-    svg.text(width / 2.0, 76.0, "middle", INK, "No data for this selection yet");
-    svg.text(width / 2.0, 98.0, "middle", MUTED, "Try a wider date range or another team.");
+    svg.text(
+        width / 2.0,
+        76.0,
+        "middle",
+        INK,
+        "No data for this selection yet",
+    );
+    svg.text(
+        width / 2.0,
+        98.0,
+        "middle",
+        MUTED,
+        "Try a wider date range or another team.",
+    );
     svg.finish()
 }
 
@@ -145,7 +168,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 
     #[test]

@@ -43,11 +43,19 @@ pub struct NewUserForm {
 impl NewUserForm {
     /// The role select's options with the typed one selected.
     pub fn role_choices(&self) -> Vec<Choice> {
-        let current = if self.role.is_empty() { "developer" } else { self.role.as_str() };
-        [("developer", "Developer"), ("manager", "Manager"), ("admin", "Admin")]
-            .into_iter()
-            .map(|(value, label)| Choice::new(value, label, Some(current)))
-            .collect()
+        let current = if self.role.is_empty() {
+            "developer"
+        } else {
+            self.role.as_str()
+        };
+        [
+            ("developer", "Developer"),
+            ("manager", "Manager"),
+            ("admin", "Admin"),
+        ]
+        .into_iter()
+        .map(|(value, label)| Choice::new(value, label, Some(current)))
+        .collect()
     }
 }
 

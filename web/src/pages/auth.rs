@@ -45,10 +45,19 @@ mod tests {
             next: Some("/spend?team=1".into()),
         };
         let html = page.render().expect("renders");
-        for needle in ["action=\"/login\"", "name=\"email\"", "name=\"password\"", "name=\"csrf_token\"", "name=\"next\""] {
+        for needle in [
+            "action=\"/login\"",
+            "name=\"email\"",
+            "name=\"password\"",
+            "name=\"csrf_token\"",
+            "name=\"next\"",
+        ] {
             assert!(html.contains(needle), "missing {needle}");
         }
-        assert!(html.contains("value=\"tok&#34;en\""), "csrf token is attribute-escaped");
+        assert!(
+            html.contains("value=\"tok&#34;en\""),
+            "csrf token is attribute-escaped"
+        );
         assert!(html.contains("Invalid email or password."));
         assert!(!html.contains("class=\"topbar\""));
     }
@@ -62,6 +71,8 @@ mod tests {
             message: "There is nothing at this address.".into(),
         };
         let html = page.render().expect("renders");
-        assert!(html.contains("404") && html.contains("Page not found") && html.contains("href=\"/\""));
+        assert!(
+            html.contains("404") && html.contains("Page not found") && html.contains("href=\"/\"")
+        );
     }
 }

@@ -38,8 +38,17 @@ pub struct SignedInUser {
 impl SignedInUser {
     /// Up to two initials for the avatar: `Ada Lovelace` -> `AL`.
     pub fn initials(&self) -> String {
-        let initials: String = self.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect();
-        if initials.is_empty() { "?".to_owned() } else { initials.to_uppercase() }
+        let initials: String = self
+            .name
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .collect();
+        if initials.is_empty() {
+            "?".to_owned()
+        } else {
+            initials.to_uppercase()
+        }
     }
 }
 
@@ -85,10 +94,18 @@ const ADMIN_TABS: [(AdminSection, &str, &str); 7] = [
     (AdminSection::Users, "Users", "/admin/users"),
     (AdminSection::Teams, "Teams", "/admin/teams"),
     (AdminSection::Tokens, "API tokens", "/admin/tokens"),
-    (AdminSection::Repositories, "Repositories", "/admin/repositories"),
+    (
+        AdminSection::Repositories,
+        "Repositories",
+        "/admin/repositories",
+    ),
     (AdminSection::PlanCatalog, "Plan catalog", "/admin/plans"),
     (AdminSection::Webhooks, "Webhook secrets", "/admin/webhooks"),
-    (AdminSection::Identities, "Git identities", "/admin/identities"),
+    (
+        AdminSection::Identities,
+        "Git identities",
+        "/admin/identities",
+    ),
 ];
 
 /// One navigation entry.
@@ -157,12 +174,18 @@ impl PageChrome {
 
     /// The frame of a page seen before sign-in.
     pub fn signed_out(csrf_token: impl Into<String>) -> Self {
-        Self { user: None, ..Self::new(placeholder_user(), NavSection::Elsewhere, csrf_token) }
+        Self {
+            user: None,
+            ..Self::new(placeholder_user(), NavSection::Elsewhere, csrf_token)
+        }
     }
 
     /// Adds a flash message.
     pub fn with_flash(mut self, kind: FlashKind, message: impl Into<String>) -> Self {
-        self.flash = Some(Flash { kind, message: message.into() });
+        self.flash = Some(Flash {
+            kind,
+            message: message.into(),
+        });
         self
     }
 
@@ -174,15 +197,27 @@ impl PageChrome {
 
     /// The sections this user may open, the active one marked.
     pub fn nav(&self) -> Vec<NavLink> {
-        let Some(user) = &self.user else { return Vec::new() };
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
         let mut links: Vec<NavLink> = SECTIONS
             .iter()
-            .filter(|(section, _, _)| user.role != Role::Developer || *section == NavSection::MyUsage)
-            .map(|&(section, label, href)| NavLink { label, href, active: section == self.active })
+            .filter(|(section, _, _)| {
+                user.role != Role::Developer || *section == NavSection::MyUsage
+            })
+            .map(|&(section, label, href)| NavLink {
+                label,
+                href,
+                active: section == self.active,
+            })
             .collect();
         if user.role == Role::Admin {
             let active = matches!(self.active, NavSection::Admin(_));
-            links.push(NavLink { label: "Admin", href: "/admin/users", active });
+            links.push(NavLink {
+                label: "Admin",
+                href: "/admin/users",
+                active,
+            });
         }
         links
     }
@@ -191,7 +226,11 @@ impl PageChrome {
     pub fn admin_tabs(&self) -> Vec<NavLink> {
         ADMIN_TABS
             .iter()
-            .map(|&(tab, label, href)| NavLink { label, href, active: self.active == NavSection::Admin(tab) })
+            .map(|&(tab, label, href)| NavLink {
+                label,
+                href,
+                active: self.active == NavSection::Admin(tab),
+            })
             .collect()
     }
 
@@ -212,7 +251,11 @@ impl PageChrome {
 }
 
 fn placeholder_user() -> SignedInUser {
-    SignedInUser { name: String::new(), email: String::new(), role: Role::Developer }
+    SignedInUser {
+        name: String::new(),
+        email: String::new(),
+        role: Role::Developer,
+    }
 }
 
 #[cfg(test)]
@@ -220,22 +263,40 @@ mod tests {
     use super::*;
 
     fn chrome(role: Role) -> PageChrome {
-        let user = SignedInUser { name: "Ada Lovelace".into(), email: "ada@example.com".into(), role };
+        let user = SignedInUser {
+            name: "Ada Lovelace".into(),
+            email: "ada@example.com".into(),
+            role,
+        };
         PageChrome::new(user, NavSection::Spend, "t")
     }
 
     #[test]
     fn each_role_sees_its_own_navigation() {
-        let labels = |role| chrome(role).nav().iter().map(|l| l.label).collect::<Vec<_>>();
+        let labels = |role| {
+            chrome(role)
+                .nav()
+                .iter()
+                .map(|l| l.label)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(labels(Role::Developer), vec!["My usage"]);
-        assert!(labels(Role::Manager).contains(&"Spend") && !labels(Role::Manager).contains(&"Admin"));
+        assert!(
+            labels(Role::Manager).contains(&"Spend") && !labels(Role::Manager).contains(&"Admin")
+        );
         assert_eq!(labels(Role::Admin).last(), Some(&"Admin"));
-        assert!(chrome(Role::Admin).nav().iter().any(|l| l.label == "Spend" && l.active));
+        assert!(chrome(Role::Admin)
+            .nav()
+            .iter()
+            .any(|l| l.label == "Spend" && l.active));
         assert!(PageChrome::signed_out("t").nav().is_empty());
     }
 
     #[test]
     fn initials_come_from_the_first_two_words() {
-        assert_eq!(chrome(Role::Admin).user.expect("signed in").initials(), "AL");
+        assert_eq!(
+            chrome(Role::Admin).user.expect("signed in").initials(),
+            "AL"
+        );
     }
 }

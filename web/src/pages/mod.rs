@@ -4,9 +4,9 @@
 //! plus raw number for `data-sort`); charts arrive as pre-rendered SVG from [`crate::charts`].
 //! Every other string is HTML-escaped by askama, so user-supplied names are safe as they are.
 
-mod adoption;
 mod admin_people;
 mod admin_sources;
+mod adoption;
 mod auth;
 mod chrome;
 mod developer;
@@ -19,20 +19,23 @@ mod safety_tests;
 mod spend;
 mod widgets;
 
-pub use adoption::{AdoptionPage, AdoptionTeamRow, NotStartedRow};
 pub use admin_people::{
-    AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, NewApiToken, NewUserForm, TeamRow, UserRow,
+    AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, NewApiToken, NewUserForm,
+    TeamRow, UserRow,
 };
 pub use admin_sources::{
-    AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminWebhooksPage, RepositoryRow,
-    UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
+    AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminWebhooksPage,
+    RepositoryRow, UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
 };
+pub use adoption::{AdoptionPage, AdoptionTeamRow, NotStartedRow};
 pub use auth::{ErrorPage, LoginPage};
-pub use chrome::{AdminSection, Flash, FlashKind, NavLink, NavSection, PageChrome, Role, SignedInUser};
+pub use chrome::{
+    AdminSection, Flash, FlashKind, NavLink, NavSection, PageChrome, Role, SignedInUser,
+};
 pub use developer::{DeveloperPage, DeveloperProfile, PullRequestRow, ReviewState, SessionRow};
 pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
 pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
 pub use productivity::{LiftRow, LiftVerdict, ProductivityPage};
 pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
-pub use spend::{SpendBreakdown, SpendPage, SpendMonthRow, SpendShareRow};
+pub use spend::{SpendBreakdown, SpendMonthRow, SpendPage, SpendShareRow};
 pub use widgets::{Choice, EmptyState, FilterBar, KpiCard, Link};

@@ -50,9 +50,15 @@ pub struct OverviewSummary {
 impl OverviewSummary {
     /// The five cards in display order.
     pub fn kpis(&self) -> Vec<KpiCard> {
-        [&self.spend, &self.active_developers, &self.lift, &self.review_skips, &self.critical_unreviewed]
-            .into_iter()
-            .cloned()
-            .collect()
+        [
+            &self.spend,
+            &self.active_developers,
+            &self.lift,
+            &self.review_skips,
+            &self.critical_unreviewed,
+        ]
+        .into_iter()
+        .cloned()
+        .collect()
     }
 }

@@ -14,7 +14,11 @@ const ESCAPED: &str = "&#60;script&#62;alert(1)&#60;/script&#62;";
 const ESCAPED_IN_SVG: &str = "&lt;script&gt;alert(1)&lt;/script&gt;";
 
 fn chrome() -> PageChrome {
-    let user = SignedInUser { name: EVIL.into(), email: "m@example.com".into(), role: Role::Admin };
+    let user = SignedInUser {
+        name: EVIL.into(),
+        email: "m@example.com".into(),
+        role: Role::Admin,
+    };
     PageChrome::new(user, NavSection::Overview, "csrf").with_flash(FlashKind::Success, EVIL)
 }
 
@@ -22,7 +26,10 @@ fn evil_overview() -> OverviewPage {
     let chart = ranked_bars(&RankedBars {
         title: EVIL.into(),
         unit: Unit::Usd,
-        items: vec![RankedBar { label: EVIL.into(), value: 3.0 }],
+        items: vec![RankedBar {
+            label: EVIL.into(),
+            value: 3.0,
+        }],
         limit: 5,
     });
     let card = KpiCard::new(EVIL, "1", EVIL).linking_to("/spend");
@@ -62,8 +69,14 @@ fn assert_csp_clean(html: &str) {
     assert!(!html.contains("style="), "style attribute found");
     assert!(!html.contains("<style"), "style element found");
     for (i, _) in html.match_indices("<script") {
-        let tag_end = html[i..].find('>').map(|e| i + e).expect("script tag closes");
-        assert!(html[i..tag_end].contains(" src="), "inline script at byte {i}");
+        let tag_end = html[i..]
+            .find('>')
+            .map(|e| i + e)
+            .expect("script tag closes");
+        assert!(
+            html[i..tag_end].contains(" src="),
+            "inline script at byte {i}"
+        );
     }
     assert!(!html.contains("javascript:"), "javascript: URL found");
 }
@@ -90,7 +103,10 @@ fn admin_pages_escape_user_fields_and_need_no_csp_exception() {
             gitlab: String::new(),
             plan: String::new(),
         }],
-        form: NewUserForm { known_teams: vec![EVIL.into()], ..NewUserForm::default() },
+        form: NewUserForm {
+            known_teams: vec![EVIL.into()],
+            ..NewUserForm::default()
+        },
     };
     let html = users.render().expect("renders");
     assert!(!html.contains(EVIL) && html.contains(ESCAPED));

@@ -15,7 +15,11 @@ impl Choice {
     pub fn new(value: impl Into<String>, label: impl Into<String>, current: Option<&str>) -> Self {
         let value = value.into();
         let selected = current == Some(value.as_str());
-        Self { value, label: label.into(), selected }
+        Self {
+            value,
+            label: label.into(),
+            selected,
+        }
     }
 }
 
@@ -37,7 +41,8 @@ pub struct FilterBar {
 impl FilterBar {
     /// The current filters as a query string: `team=…&from=…&to=…&tool=…` (empty values left out).
     pub fn query(&self) -> String {
-        let selected = |choices: &[Choice]| choices.iter().find(|c| c.selected).map(|c| c.value.clone());
+        let selected =
+            |choices: &[Choice]| choices.iter().find(|c| c.selected).map(|c| c.value.clone());
         let pairs = [
             ("team", selected(&self.teams)),
             ("from", Some(self.from.clone())),
@@ -46,7 +51,12 @@ impl FilterBar {
         ];
         pairs
             .iter()
-            .filter_map(|(key, value)| value.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{key}={}", encode(v))))
+            .filter_map(|(key, value)| {
+                value
+                    .as_ref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{key}={}", encode(v)))
+            })
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -55,7 +65,11 @@ impl FilterBar {
     pub fn csv_href(&self, table: &str) -> String {
         let query = self.query();
         let joiner = if query.is_empty() { "" } else { "&" };
-        format!("{}?{query}{joiner}format=csv&table={}", self.action, encode(table))
+        format!(
+            "{}?{query}{joiner}format=csv&table={}",
+            self.action,
+            encode(table)
+        )
     }
 }
 
@@ -63,7 +77,9 @@ impl FilterBar {
 fn encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -88,8 +104,19 @@ pub struct KpiCard {
 
 impl KpiCard {
     /// A card without change, link or alert.
-    pub fn new(label: impl Into<String>, value: impl Into<String>, basis: impl Into<String>) -> Self {
-        Self { label: label.into(), value: value.into(), delta: None, basis: basis.into(), href: None, alert: false }
+    pub fn new(
+        label: impl Into<String>,
+        value: impl Into<String>,
+        basis: impl Into<String>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            value: value.into(),
+            delta: None,
+            basis: basis.into(),
+            href: None,
+            alert: false,
+        }
     }
 
     /// Adds the change badge.
@@ -139,11 +166,18 @@ impl EmptyState {
     pub fn install_uploader(server_url: &str) -> Self {
         Self {
             title: "No usage has been uploaded yet".to_owned(),
-            message: "Each developer installs the agentmeter uploader once; their Claude Code and Codex \
+            message:
+                "Each developer installs the agentmeter uploader once; their Claude Code and Codex \
                       sessions then appear here within minutes."
-                .to_owned(),
-            steps: vec![format!("agentmeter login --server {server_url}"), "agentmeter hook install".to_owned()],
-            action: Some(Link { label: "Create an API token".to_owned(), href: "/admin/tokens".to_owned() }),
+                    .to_owned(),
+            steps: vec![
+                format!("agentmeter login --server {server_url}"),
+                "agentmeter hook install".to_owned(),
+            ],
+            action: Some(Link {
+                label: "Create an API token".to_owned(),
+                href: "/admin/tokens".to_owned(),
+            }),
         }
     }
 }
@@ -155,7 +189,10 @@ mod tests {
     fn bar() -> FilterBar {
         FilterBar {
             action: "/spend".into(),
-            teams: vec![Choice::new("7", "R&D / Platform", Some("7")), Choice::new("8", "Web", Some("7"))],
+            teams: vec![
+                Choice::new("7", "R&D / Platform", Some("7")),
+                Choice::new("8", "Web", Some("7")),
+            ],
             tools: vec![Choice::new("codex", "Codex", None)],
             from: "2025-03-01".into(),
             to: "2025-03-31".into(),
@@ -170,8 +207,16 @@ mod tests {
 
     #[test]
     fn csv_link_adds_format_and_table() {
-        assert_eq!(bar().csv_href("by-team"), "/spend?team=7&from=2025-03-01&to=2025-03-31&format=csv&table=by-team");
-        let bare = FilterBar { teams: vec![], from: String::new(), to: String::new(), ..bar() };
+        assert_eq!(
+            bar().csv_href("by-team"),
+            "/spend?team=7&from=2025-03-01&to=2025-03-31&format=csv&table=by-team"
+        );
+        let bare = FilterBar {
+            teams: vec![],
+            from: String::new(),
+            to: String::new(),
+            ..bar()
+        };
         assert_eq!(bare.csv_href("x"), "/spend?format=csv&table=x");
     }
 }

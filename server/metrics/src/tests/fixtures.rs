@@ -7,7 +7,9 @@ use crate::rows::{DeveloperRow, Tool, UsageRow};
 
 /// An RFC 3339 instant.
 pub fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).expect("test timestamp").with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(s)
+        .expect("test timestamp")
+        .with_timezone(&Utc)
 }
 
 /// A `YYYY-MM-DD` date.
@@ -51,5 +53,11 @@ pub fn claude(user: i64, when: &str, cost: f64) -> UsageRow {
 
 /// A developer.
 pub fn dev(id: i64, name: &str, teams: &[i64], plans: &[i64]) -> DeveloperRow {
-    DeveloperRow { user_id: id, name: name.to_owned(), email: format!("{name}@acme.test"), teams: teams.to_vec(), plans: plans.to_vec() }
+    DeveloperRow {
+        user_id: id,
+        name: name.to_owned(),
+        email: format!("{name}@acme.test"),
+        teams: teams.to_vec(),
+        plans: plans.to_vec(),
+    }
 }

@@ -6,7 +6,16 @@ use crate::frames::usage_frame;
 use crate::reviews::{reviews_report, ReviewsParams, ReviewsReport, SkipCounts};
 use crate::rows::{PullRequestRow, ReviewOutcome, TeamRow, UsageRow};
 
-fn pr(number: i64, author: Option<i64>, repo: &str, merged: Option<&str>, outcome: Option<ReviewOutcome>, ai: bool, critical: bool, review_after_h: Option<i64>) -> PullRequestRow {
+fn pr(
+    number: i64,
+    author: Option<i64>,
+    repo: &str,
+    merged: Option<&str>,
+    outcome: Option<ReviewOutcome>,
+    ai: bool,
+    critical: bool,
+    review_after_h: Option<i64>,
+) -> PullRequestRow {
     let merged_at = merged.map(at);
     let created_at = merged_at.unwrap_or_else(|| at("2026-11-20T00:00:00Z")) - TimeDelta::hours(10);
     PullRequestRow {
@@ -31,27 +40,73 @@ fn run() -> ReviewsReport {
     let m = Some("2026-11-10T12:00:00Z");
     let prs = [
         pr(1, Some(1), "a", m, Some(Unreviewed), true, true, None),
-        pr(2, Some(1), "a", m, Some(RubberStamped), true, false, Some(2)),
+        pr(
+            2,
+            Some(1),
+            "a",
+            m,
+            Some(RubberStamped),
+            true,
+            false,
+            Some(2),
+        ),
         pr(3, Some(2), "b", m, Some(Approved), false, true, Some(4)),
         pr(4, Some(2), "b", m, Some(Approved), false, false, Some(6)),
         pr(5, None, "b", m, Some(Unreviewed), true, false, None),
-        pr(6, Some(1), "a", Some("2026-10-31T23:30:00Z"), Some(Unreviewed), true, true, None), // before the range
+        pr(
+            6,
+            Some(1),
+            "a",
+            Some("2026-10-31T23:30:00Z"),
+            Some(Unreviewed),
+            true,
+            true,
+            None,
+        ), // before the range
         pr(7, Some(2), "b", None, None, true, true, None), // not merged
-        pr(8, Some(1), "a", m, None, false, false, None), // merged, not yet classified
+        pr(8, Some(1), "a", m, None, false, false, None),  // merged, not yet classified
     ];
     let usage = [
-        UsageRow { edits: 10, edits_unreviewed: 4, ..claude(1, "2026-11-03T10:00:00Z", 1.0) },
-        UsageRow { edits: 10, edits_unreviewed: 10, repository: None, ..claude(1, "2026-11-04T10:00:00Z", 1.0) },
+        UsageRow {
+            edits: 10,
+            edits_unreviewed: 4,
+            ..claude(1, "2026-11-03T10:00:00Z", 1.0)
+        },
+        UsageRow {
+            edits: 10,
+            edits_unreviewed: 10,
+            repository: None,
+            ..claude(1, "2026-11-04T10:00:00Z", 1.0)
+        },
         claude(2, "2026-11-04T10:00:00Z", 1.0), // no edits: not listed
     ];
     let developers = [dev(1, "ada", &[10], &[]), dev(2, "bob", &[10], &[])];
-    let teams = [TeamRow { id: 10, name: "core".into() }];
-    let params = ReviewsParams { range: range("2026-11-01", "2026-11-30"), tz: UTC };
-    reviews_report(&prs, &usage_frame(&usage, UTC).expect("frame"), &developers, &teams, &params).expect("report")
+    let teams = [TeamRow {
+        id: 10,
+        name: "core".into(),
+    }];
+    let params = ReviewsParams {
+        range: range("2026-11-01", "2026-11-30"),
+        tz: UTC,
+    };
+    reviews_report(
+        &prs,
+        &usage_frame(&usage, UTC).expect("frame"),
+        &developers,
+        &teams,
+        &params,
+    )
+    .expect("report")
 }
 
 fn counts(c: &SkipCounts) -> (i64, i64, i64, i64, Option<f64>) {
-    (c.merged, c.classified, c.unreviewed, c.rubber_stamped, c.skip_rate_pct.map(|p| (p * 100.0).round() / 100.0))
+    (
+        c.merged,
+        c.classified,
+        c.unreviewed,
+        c.rubber_stamped,
+        c.skip_rate_pct.map(|p| (p * 100.0).round() / 100.0),
+    )
 }
 
 #[test]
@@ -68,37 +123,99 @@ fn the_skip_rate_counts_unreviewed_and_rubber_stamped_over_classified_merged_prs
 #[test]
 fn skip_rates_are_given_per_developer_team_and_repository() {
     let r = run();
-    let rows = |v: &[crate::reviews::ReviewSkip]| v.iter().map(|s| (s.key.clone(), s.all.skip_rate_pct.map(|p| (p * 100.0).round() / 100.0))).collect::<Vec<_>>();
-    assert_eq!(rows(&r.by_developer), vec![("(unmatched)".into(), Some(100.0)), ("ada".into(), Some(100.0)), ("bob".into(), Some(0.0))]);
-    assert_eq!(rows(&r.by_team), vec![("core".into(), Some(50.0))], "the unmatched author has no team");
-    assert_eq!(rows(&r.by_repository), vec![("a".into(), Some(100.0)), ("b".into(), Some(33.33))]);
+    let rows = |v: &[crate::reviews::ReviewSkip]| {
+        v.iter()
+            .map(|s| {
+                (
+                    s.key.clone(),
+                    s.all.skip_rate_pct.map(|p| (p * 100.0).round() / 100.0),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        rows(&r.by_developer),
+        vec![
+            ("(unmatched)".into(), Some(100.0)),
+            ("ada".into(), Some(100.0)),
+            ("bob".into(), Some(0.0))
+        ]
+    );
+    assert_eq!(
+        rows(&r.by_team),
+        vec![("core".into(), Some(50.0))],
+        "the unmatched author has no team"
+    );
+    assert_eq!(
+        rows(&r.by_repository),
+        vec![("a".into(), Some(100.0)), ("b".into(), Some(33.33))]
+    );
 }
 
 #[test]
 fn time_to_first_review_is_the_median_over_reviewed_merged_prs() {
     let r = run();
-    assert_eq!((r.time_to_first_review_median_hours, r.reviewed_prs), (Some(4.0), 3));
+    assert_eq!(
+        (r.time_to_first_review_median_hours, r.reviewed_prs),
+        (Some(4.0), 3)
+    );
 }
 
 #[test]
 fn only_critical_ai_assisted_prs_merged_unreviewed_in_the_range_raise_alerts() {
     let alerts = run().alerts;
-    let got: Vec<(i64, &str, Option<&str>)> = alerts.iter().map(|a| (a.number, a.url.as_str(), a.author.as_deref())).collect();
+    let got: Vec<(i64, &str, Option<&str>)> = alerts
+        .iter()
+        .map(|a| (a.number, a.url.as_str(), a.author.as_deref()))
+        .collect();
     assert_eq!(got, vec![(1, "https://example.test/a/pull/1", Some("ada"))]);
 }
 
 #[test]
 fn the_share_of_edits_made_with_review_off_is_given_per_developer_and_repository() {
     let r = run();
-    let share = |v: &[crate::reviews::EditReview]| v.iter().map(|e| (e.key.clone(), e.edits, e.edits_unreviewed, e.unreviewed_share_pct)).collect::<Vec<_>>();
-    assert_eq!(share(&r.edits_by_developer), vec![("ada".into(), 20, 14, Some(70.0))]);
-    assert_eq!(share(&r.edits_by_repository), vec![("(none)".into(), 10, 10, Some(100.0)), ("acme/shop".into(), 10, 4, Some(40.0))]);
+    let share = |v: &[crate::reviews::EditReview]| {
+        v.iter()
+            .map(|e| {
+                (
+                    e.key.clone(),
+                    e.edits,
+                    e.edits_unreviewed,
+                    e.unreviewed_share_pct,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        share(&r.edits_by_developer),
+        vec![("ada".into(), 20, 14, Some(70.0))]
+    );
+    assert_eq!(
+        share(&r.edits_by_repository),
+        vec![
+            ("(none)".into(), 10, 10, Some(100.0)),
+            ("acme/shop".into(), 10, 4, Some(40.0))
+        ]
+    );
 }
 
 #[test]
 fn reviews_over_no_prs_have_no_rate() {
-    let params = ReviewsParams { range: range("2026-11-01", "2026-11-30"), tz: UTC };
-    let r = reviews_report(&[], &usage_frame(&[], UTC).expect("frame"), &[], &[], &params).expect("report");
-    assert_eq!((r.overall.all.merged, r.overall.all.skip_rate_pct), (0, None));
+    let params = ReviewsParams {
+        range: range("2026-11-01", "2026-11-30"),
+        tz: UTC,
+    };
+    let r = reviews_report(
+        &[],
+        &usage_frame(&[], UTC).expect("frame"),
+        &[],
+        &[],
+        &params,
+    )
+    .expect("report");
+    assert_eq!(
+        (r.overall.all.merged, r.overall.all.skip_rate_pct),
+        (0, None)
+    );
     assert!(r.by_developer.is_empty() && r.alerts.is_empty() && r.edits_by_developer.is_empty());
 }

@@ -5,11 +5,36 @@ use crate::frames::usage_frame;
 use crate::rows::{TeamRow, Tool, UsageRow};
 use crate::spend::{spend_report, SpendGroupBy, SpendParams, SpendReport};
 
-fn report(rows: &[UsageRow], tz: chrono_tz::Tz, group_by: SpendGroupBy, from: &str, to: &str, as_of: &str) -> SpendReport {
+fn report(
+    rows: &[UsageRow],
+    tz: chrono_tz::Tz,
+    group_by: SpendGroupBy,
+    from: &str,
+    to: &str,
+    as_of: &str,
+) -> SpendReport {
     let frame = usage_frame(rows, tz).expect("frame");
-    let developers = [dev(1, "ada", &[10, 20], &[]), dev(2, "bob", &[10], &[]), dev(3, "cy", &[], &[])];
-    let teams = [TeamRow { id: 10, name: "core".into() }, TeamRow { id: 20, name: "web".into() }];
-    let params = SpendParams { range: range(from, to), tz, group_by, as_of: at(as_of) };
+    let developers = [
+        dev(1, "ada", &[10, 20], &[]),
+        dev(2, "bob", &[10], &[]),
+        dev(3, "cy", &[], &[]),
+    ];
+    let teams = [
+        TeamRow {
+            id: 10,
+            name: "core".into(),
+        },
+        TeamRow {
+            id: 20,
+            name: "web".into(),
+        },
+    ];
+    let params = SpendParams {
+        range: range(from, to),
+        tz,
+        group_by,
+        as_of: at(as_of),
+    };
     spend_report(&frame, &developers, &teams, &params).expect("report")
 }
 
@@ -22,11 +47,35 @@ fn daily_spend_buckets_by_berlin_days_and_reports_unknown_cost_apart() {
         event(1, "2026-11-03T10:00:00Z", Tool::ClaudeCode, None),
         claude(1, "2026-11-30T23:30:00Z", 10.0), // Berlin 2026-12-01: outside the range
     ];
-    let r = report(&rows, Berlin, SpendGroupBy::Day, "2026-11-01", "2026-11-30", "2026-12-05T00:00:00Z");
-    let days: Vec<(&str, f64, i64)> = r.groups.iter().map(|g| (g.key.as_str(), g.cost_usd, g.unknown_cost_events)).collect();
-    assert_eq!(days, vec![("2026-11-01", 4.0, 0), ("2026-11-02", 3.5, 0), ("2026-11-03", 0.0, 1)]);
-    assert_eq!((r.total.cost_usd, r.total.events, r.total.tokens), (7.5, 4, 440));
-    assert_eq!((r.total.unknown_cost_events, r.total.unknown_cost_tokens), (1, 110));
+    let r = report(
+        &rows,
+        Berlin,
+        SpendGroupBy::Day,
+        "2026-11-01",
+        "2026-11-30",
+        "2026-12-05T00:00:00Z",
+    );
+    let days: Vec<(&str, f64, i64)> = r
+        .groups
+        .iter()
+        .map(|g| (g.key.as_str(), g.cost_usd, g.unknown_cost_events))
+        .collect();
+    assert_eq!(
+        days,
+        vec![
+            ("2026-11-01", 4.0, 0),
+            ("2026-11-02", 3.5, 0),
+            ("2026-11-03", 0.0, 1)
+        ]
+    );
+    assert_eq!(
+        (r.total.cost_usd, r.total.events, r.total.tokens),
+        (7.5, 4, 440)
+    );
+    assert_eq!(
+        (r.total.unknown_cost_events, r.total.unknown_cost_tokens),
+        (1, 110)
+    );
     assert_eq!(r.forecast, None, "as_of is in December, outside the range");
 }
 
@@ -37,25 +86,65 @@ fn the_dst_night_in_berlin_keeps_both_late_events_on_the_25th_of_october() {
         claude(1, "2026-10-25T22:30:00Z", 2.0), // CET (UTC+1): 23:30 on the 25th
         claude(1, "2026-10-25T23:30:00Z", 4.0), // CET: 00:30 on the 26th
     ];
-    let r = report(&rows, Berlin, SpendGroupBy::Day, "2026-10-25", "2026-10-26", "2026-10-01T00:00:00Z");
-    let days: Vec<(&str, f64)> = r.groups.iter().map(|g| (g.key.as_str(), g.cost_usd)).collect();
+    let r = report(
+        &rows,
+        Berlin,
+        SpendGroupBy::Day,
+        "2026-10-25",
+        "2026-10-26",
+        "2026-10-01T00:00:00Z",
+    );
+    let days: Vec<(&str, f64)> = r
+        .groups
+        .iter()
+        .map(|g| (g.key.as_str(), g.cost_usd))
+        .collect();
     assert_eq!(days, vec![("2026-10-25", 3.0), ("2026-10-26", 4.0)]);
 }
 
 #[test]
 fn team_spend_counts_a_developer_in_each_of_their_teams_and_the_teamless_apart() {
-    let rows = [claude(1, "2026-11-02T10:00:00Z", 1.0), claude(2, "2026-11-02T10:00:00Z", 2.0), claude(3, "2026-11-02T10:00:00Z", 4.0)];
-    let r = report(&rows, UTC, SpendGroupBy::Team, "2026-11-01", "2026-11-30", "2026-10-01T00:00:00Z");
-    let teams: Vec<(&str, f64)> = r.groups.iter().map(|g| (g.key.as_str(), g.cost_usd)).collect();
+    let rows = [
+        claude(1, "2026-11-02T10:00:00Z", 1.0),
+        claude(2, "2026-11-02T10:00:00Z", 2.0),
+        claude(3, "2026-11-02T10:00:00Z", 4.0),
+    ];
+    let r = report(
+        &rows,
+        UTC,
+        SpendGroupBy::Team,
+        "2026-11-01",
+        "2026-11-30",
+        "2026-10-01T00:00:00Z",
+    );
+    let teams: Vec<(&str, f64)> = r
+        .groups
+        .iter()
+        .map(|g| (g.key.as_str(), g.cost_usd))
+        .collect();
     assert_eq!(teams, vec![("(no team)", 4.0), ("core", 3.0), ("web", 1.0)]);
     assert_eq!(r.total.cost_usd, 7.0);
 }
 
 #[test]
 fn spend_by_developer_model_and_tool_carries_the_names() {
-    let rows = [claude(1, "2026-11-02T10:00:00Z", 1.0), event(2, "2026-11-02T10:00:00Z", Tool::Codex, Some(2.0))];
+    let rows = [
+        claude(1, "2026-11-02T10:00:00Z", 1.0),
+        event(2, "2026-11-02T10:00:00Z", Tool::Codex, Some(2.0)),
+    ];
     let keys = |g: SpendGroupBy| -> Vec<String> {
-        report(&rows, UTC, g, "2026-11-01", "2026-11-30", "2026-10-01T00:00:00Z").groups.into_iter().map(|g| g.key).collect()
+        report(
+            &rows,
+            UTC,
+            g,
+            "2026-11-01",
+            "2026-11-30",
+            "2026-10-01T00:00:00Z",
+        )
+        .groups
+        .into_iter()
+        .map(|g| g.key)
+        .collect()
     };
     assert_eq!(keys(SpendGroupBy::Developer), ["ada", "bob"]);
     assert_eq!(keys(SpendGroupBy::Model), ["claude-sonnet-4-5", "gpt-5"]);
@@ -67,11 +156,32 @@ fn spend_by_developer_model_and_tool_carries_the_names() {
 
 #[test]
 fn month_over_month_compares_whole_months_and_a_month_without_usage_has_no_change() {
-    let rows = [claude(1, "2026-10-10T12:00:00Z", 5.0), claude(1, "2026-11-10T12:00:00Z", 7.5)];
-    let r = report(&rows, UTC, SpendGroupBy::Month, "2026-11-15", "2027-01-31", "2026-10-01T00:00:00Z");
-    let months: Vec<(&str, f64, Option<f64>)> = r.months.iter().map(|m| (m.month.as_str(), m.cost_usd, m.change_pct)).collect();
+    let rows = [
+        claude(1, "2026-10-10T12:00:00Z", 5.0),
+        claude(1, "2026-11-10T12:00:00Z", 7.5),
+    ];
+    let r = report(
+        &rows,
+        UTC,
+        SpendGroupBy::Month,
+        "2026-11-15",
+        "2027-01-31",
+        "2026-10-01T00:00:00Z",
+    );
+    let months: Vec<(&str, f64, Option<f64>)> = r
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.cost_usd, m.change_pct))
+        .collect();
     // November: 7.5 / 5 - 1 = +50 %; December: 0 / 7.5 - 1 = -100 %; January: previous month empty.
-    assert_eq!(months, vec![("2026-11", 7.5, Some(50.0)), ("2026-12", 0.0, Some(-100.0)), ("2027-01", 0.0, None)]);
+    assert_eq!(
+        months,
+        vec![
+            ("2026-11", 7.5, Some(50.0)),
+            ("2026-12", 0.0, Some(-100.0)),
+            ("2027-01", 0.0, None)
+        ]
+    );
     assert!(r.groups.is_empty(), "the November event is before the 15th");
 }
 
@@ -82,21 +192,51 @@ fn the_month_end_forecast_extrapolates_the_cost_so_far_over_elapsed_days() {
         claude(1, "2026-11-05T10:00:00Z", 20.0),
         claude(1, "2026-11-12T10:00:00Z", 100.0), // after as_of: not "so far"
     ];
-    let r = report(&rows, UTC, SpendGroupBy::Month, "2026-11-01", "2026-11-30", "2026-11-11T00:00:00Z");
+    let r = report(
+        &rows,
+        UTC,
+        SpendGroupBy::Month,
+        "2026-11-01",
+        "2026-11-30",
+        "2026-11-11T00:00:00Z",
+    );
     let f = r.forecast.expect("forecast");
     // 30 dollars in 10 days of a 30-day month: 30 / 10 * 30 = 90.
-    assert_eq!((f.month.as_str(), f.cost_so_far_usd, f.elapsed_days, f.days_in_month, f.forecast_cost_usd), ("2026-11", 30.0, 10.0, 30, 90.0));
+    assert_eq!(
+        (
+            f.month.as_str(),
+            f.cost_so_far_usd,
+            f.elapsed_days,
+            f.days_in_month,
+            f.forecast_cost_usd
+        ),
+        ("2026-11", 30.0, 10.0, 30, 90.0)
+    );
 }
 
 #[test]
 fn no_forecast_is_made_before_a_full_day_of_the_month_has_passed() {
-    let r = report(&[claude(1, "2026-11-01T10:00:00Z", 10.0)], UTC, SpendGroupBy::Day, "2026-11-01", "2026-11-30", "2026-11-01T20:00:00Z");
+    let r = report(
+        &[claude(1, "2026-11-01T10:00:00Z", 10.0)],
+        UTC,
+        SpendGroupBy::Day,
+        "2026-11-01",
+        "2026-11-30",
+        "2026-11-01T20:00:00Z",
+    );
     assert_eq!(r.forecast, None);
 }
 
 #[test]
 fn spend_over_no_usage_is_all_zeros() {
-    let r = report(&[], UTC, SpendGroupBy::Developer, "2026-11-01", "2026-11-30", "2026-11-11T00:00:00Z");
+    let r = report(
+        &[],
+        UTC,
+        SpendGroupBy::Developer,
+        "2026-11-01",
+        "2026-11-30",
+        "2026-11-11T00:00:00Z",
+    );
     assert!(r.groups.is_empty());
     assert_eq!((r.total.cost_usd, r.total.events), (0.0, 0));
     assert_eq!(r.forecast.map(|f| f.forecast_cost_usd), Some(0.0));
