@@ -8,10 +8,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
 use sqlx::Row;
 
-use agentmeter_ingest::wire::RecordError;
 use agentmeter_ingest::wire_git::{CommitReceipt, CommitRecord};
 
 use super::classification::{json, reclassify_all};
@@ -19,13 +17,9 @@ use super::identities::{self, Seen};
 use super::{repositories, webhooks};
 use crate::auth::CurrentUser;
 use crate::db::{now_ms, Db};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::routes::batch;
 use crate::state::AppState;
-
-#[derive(Deserialize)]
-struct RawBatch {
-    commits: Vec<serde_json::Value>,
-}
 
 const MAX_TEXT: usize = 4096;
 const MAX_PATHS: usize = 100_000;
@@ -36,13 +30,7 @@ pub async fn upload(
     user: CurrentUser,
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<CommitReceipt>> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge
-        } else {
-            Error::BadRequest(format!("cannot read the request body: {rejection}"))
-        }
-    })?;
+    let body = batch::body_bytes(body)?;
     let commits = decode_batch(&body, Utc::now())?;
     let receipt = store(&state.db, user.id, &commits).await?;
     reclassify_touched(&state, &commits).await?;
@@ -52,34 +40,9 @@ pub async fn upload(
 
 /// Parses and validates every record; any bad record rejects the whole batch with the list.
 pub fn decode_batch(body: &[u8], now: DateTime<Utc>) -> Result<Vec<CommitRecord>> {
-    let raw: RawBatch = serde_json::from_slice(body)
-        .map_err(|e| Error::BadRequest(format!("body must be JSON {{\"commits\": [...]}}: {e}")))?;
-    let total = raw.commits.len();
-    let mut commits = Vec::with_capacity(total);
-    let mut problems = Vec::new();
-    for (index, value) in raw.commits.into_iter().enumerate() {
-        match serde_json::from_value::<CommitRecord>(value) {
-            Ok(commit) => match problem(&commit, now) {
-                None => commits.push(commit),
-                Some(reason) => problems.push(RecordError { index, reason }),
-            },
-            Err(e) => problems.push(RecordError {
-                index,
-                reason: e.to_string(),
-            }),
-        }
-    }
-    if problems.is_empty() {
-        Ok(commits)
-    } else {
-        Err(Error::Unprocessable {
-            message: format!(
-                "{} of {total} commits are invalid; nothing was stored",
-                problems.len()
-            ),
-            records: problems,
-        })
-    }
+    batch::decode_records(body, "commits", |commit: &CommitRecord| {
+        problem(commit, now)
+    })
 }
 
 fn is_sha(s: &str) -> bool {
@@ -235,6 +198,7 @@ async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn commit(sha: &str) -> serde_json::Value {
         serde_json::json!({"repository": "github.com/acme/api", "sha": sha, "author_email": "a@b.c", "author_name": "A",

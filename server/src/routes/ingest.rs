@@ -4,21 +4,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 
 use agentmeter_ingest::validate_event;
-use agentmeter_ingest::wire::{IngestStatus, RecordError, UsageBatchReceipt, UsageEvent};
+use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
 
 use crate::auth::CurrentUser;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::routes::batch;
 use crate::state::AppState;
 use crate::store::usage::{self, PricedEvent};
-
-/// The batch as received: records are decoded one by one so a 422 can name each bad one.
-#[derive(Deserialize)]
-struct RawBatch {
-    events: Vec<serde_json::Value>,
-}
 
 /// `POST /api/v1/ingest/usage`: stores the caller's events; all or nothing.
 pub async fn upload_usage(
@@ -26,13 +20,7 @@ pub async fn upload_usage(
     user: CurrentUser,
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<UsageBatchReceipt>> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge
-        } else {
-            Error::BadRequest(format!("cannot read the request body: {rejection}"))
-        }
-    })?;
+    let body = batch::body_bytes(body)?;
     let events = decode_batch(&body, Utc::now())?;
     let priced: Vec<PricedEvent> = events
         .into_iter()
@@ -56,39 +44,15 @@ pub async fn status(
 
 /// Parses and validates every record; any bad record rejects the whole batch with the list.
 pub fn decode_batch(body: &[u8], now: DateTime<Utc>) -> Result<Vec<UsageEvent>> {
-    let raw: RawBatch = serde_json::from_slice(body)
-        .map_err(|e| Error::BadRequest(format!("body must be JSON {{\"events\": [...]}}: {e}")))?;
-    let mut events = Vec::with_capacity(raw.events.len());
-    let mut problems = Vec::new();
-    for (index, value) in raw.events.into_iter().enumerate() {
-        match serde_json::from_value::<UsageEvent>(value) {
-            Ok(event) => match validate_event(&event, now) {
-                Ok(()) => events.push(event),
-                Err(reason) => problems.push(RecordError { index, reason }),
-            },
-            Err(e) => problems.push(RecordError {
-                index,
-                reason: e.to_string(),
-            }),
-        }
-    }
-    if problems.is_empty() {
-        Ok(events)
-    } else {
-        Err(Error::Unprocessable {
-            message: format!(
-                "{} of {} records are invalid; nothing was stored",
-                problems.len(),
-                problems.len() + events.len()
-            ),
-            records: problems,
-        })
-    }
+    batch::decode_records(body, "events", |event: &UsageEvent| {
+        validate_event(event, now).err()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     fn event_json(timestamp: &str, model: &str) -> serde_json::Value {
         serde_json::json!({

@@ -6,6 +6,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 
 use crate::state::AppState;
 
+pub mod batch;
 pub mod health;
 pub mod ingest;
 pub mod me;

@@ -1,0 +1,63 @@
+//! Collector upload bodies: reading them and decoding their records all or nothing.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use agentmeter_ingest::wire::RecordError;
+
+use crate::error::{Error, Result};
+
+/// The request body, with an over-limit body answered 413.
+pub fn body_bytes(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::BadRequest(format!("cannot read the request body: {rejection}"))
+        }
+    })
+}
+
+/// Decodes `{"<field>": [records…]}`, checking each record with `check`; any bad record rejects
+/// the whole batch with a 422 that names every bad record and why.
+pub fn decode_records<T: DeserializeOwned>(
+    body: &[u8],
+    field: &str,
+    check: impl Fn(&T) -> Option<String>,
+) -> Result<Vec<T>> {
+    let shape = || format!("body must be JSON {{\"{field}\": [...]}}");
+    let mut object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).map_err(|e| Error::BadRequest(format!("{}: {e}", shape())))?;
+    let values = match object.remove(field) {
+        Some(serde_json::Value::Array(values)) => values,
+        _ => return Err(Error::BadRequest(shape())),
+    };
+    let total = values.len();
+    let mut records = Vec::with_capacity(total);
+    let mut problems = Vec::new();
+    for (index, value) in values.into_iter().enumerate() {
+        match serde_json::from_value::<T>(value) {
+            Ok(record) => match check(&record) {
+                None => records.push(record),
+                Some(reason) => problems.push(RecordError { index, reason }),
+            },
+            Err(e) => problems.push(RecordError {
+                index,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(Error::Unprocessable {
+            message: format!(
+                "{} of {total} {field} are invalid; nothing was stored",
+                problems.len()
+            ),
+            records: problems,
+        })
+    }
+}
