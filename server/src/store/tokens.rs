@@ -37,19 +37,27 @@ pub async fn insert(
     Ok(row.try_get("id")?)
 }
 
-/// The owner of a live (not revoked) token, recording its use.
+/// How stale `last_used_at` may get before a request records its use again: writing on every
+/// request would make each API call wait for running upload transactions on SQLite.
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+/// The owner of a live (not revoked) token, recording its use (to the minute).
 pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<i64>> {
-    let row = sqlx::query(
-        "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id",
-    )
-    .bind(now_ms())
-    .bind(token_hash)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(match row {
-        Some(row) => Some(row.try_get("user_id")?),
-        None => None,
-    })
+    let row = sqlx::query("SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let now = now_ms();
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    if last_used.is_none_or(|t| now - t >= LAST_USED_RESOLUTION_MS) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(row.try_get::<i64, _>("id")?)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Some(row.try_get("user_id")?))
 }
 
 pub async fn revoke(db: &Db, token_id: i64) -> Result<()> {
