@@ -17,7 +17,6 @@ pub mod routes;
 pub mod settings;
 pub mod state;
 pub mod store;
-pub mod time;
 
 pub use app::Application;
 pub use error::{Error, Result};

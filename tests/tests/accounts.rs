@@ -5,8 +5,7 @@ use reqwest::StatusCode;
 use crate::support::{for_each_backend, TestApp, TestUser};
 
 /// Data endpoints checked by the role matrix; each takes `team` and `user` filters.
-pub const DATA_ENDPOINTS: [&str; 8] = [
-    "/api/v1/usage/summary",
+pub const DATA_ENDPOINTS: [&str; 7] = [
     "/api/v1/metrics/spend",
     "/api/v1/metrics/plans",
     "/api/v1/metrics/adoption",

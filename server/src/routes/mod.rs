@@ -10,13 +10,11 @@ pub mod batch;
 pub mod health;
 pub mod ingest;
 pub mod me;
-pub mod usage;
 
 pub fn table(state: AppState) -> Router {
     let api = Router::new()
         .route("/me", get(me::show))
         .route("/teams", get(me::teams))
-        .route("/usage/summary", get(usage::summary))
         .route(
             "/ingest/usage",
             post(ingest::upload_usage).layer(RequestDecompressionLayer::new().gzip(true)),

@@ -1,4 +1,4 @@
-//! Usage events: idempotent batch upsert, per-user status, scoped summaries.
+//! Usage events: idempotent batch upsert and per-user status.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,7 +7,6 @@ use sqlx::Row;
 use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
 
 use crate::analytics::rollup;
-use crate::auth::Scope;
 use crate::db::{now_ms, Backend, Db};
 use crate::error::{Error, Result};
 
@@ -235,63 +234,4 @@ pub async fn status(db: &Db, user_id: i64) -> Result<IngestStatus> {
         total_tokens: row.try_get::<i64, _>("total_tokens")?.max(0) as u64,
         cost_usd: row.try_get("cost_usd")?,
     })
-}
-
-/// Usage totals of one developer in a summary.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct DeveloperUsage {
-    pub email: String,
-    pub name: String,
-    pub events: i64,
-    pub sessions: i64,
-    pub total_tokens: i64,
-    pub cost_usd: f64,
-    pub unpriced_events: i64,
-}
-
-/// Per-developer totals over `[from_ms, to_ms)` within the scope.
-pub async fn summary(
-    db: &Db,
-    scope: &Scope,
-    from_ms: i64,
-    to_ms: i64,
-) -> Result<Vec<DeveloperUsage>> {
-    let user_filter = match scope.user_ids() {
-        None => String::new(),
-        Some([]) => return Ok(Vec::new()),
-        Some(ids) => format!(
-            " AND u.id IN ({})",
-            ids.iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let sql = format!(
-        "SELECT u.email, u.name, COUNT(*) AS events, COUNT(DISTINCT e.session_id) AS sessions,
-                CAST(SUM(e.total_tokens) AS BIGINT) AS total_tokens,
-                CAST(COALESCE(SUM(e.cost_usd), 0) AS DOUBLE PRECISION) AS cost_usd,
-                CAST(SUM(CASE WHEN e.cost_usd IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unpriced
-         FROM usage_events e JOIN users u ON u.id = e.user_id
-         WHERE e.ts >= $1 AND e.ts < $2{user_filter}
-         GROUP BY u.email, u.name ORDER BY u.email"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(from_ms)
-        .bind(to_ms)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(DeveloperUsage {
-                email: row.try_get("email")?,
-                name: row.try_get("name")?,
-                events: row.try_get("events")?,
-                sessions: row.try_get("sessions")?,
-                total_tokens: row.try_get("total_tokens")?,
-                cost_usd: row.try_get("cost_usd")?,
-                unpriced_events: row.try_get("unpriced")?,
-            })
-        })
-        .collect()
 }
