@@ -1,7 +1,6 @@
 //! A deterministic organisation of 200 developers over 12 months (about 5 million usage events),
 //! stored through the same functions the ingest endpoints use.
 
-use agentmeter_ingest::wire::{Tool, UsageEvent};
 use agentmeter_ingest::wire_git::{CommitRecord, LineCounts};
 use agentmeter_server::admin::{self, AddUser};
 use agentmeter_server::db::Db;
@@ -9,6 +8,8 @@ use agentmeter_server::store::usage::{upsert_batch, PricedEvent};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+
+use crate::synthetic;
 
 /// Developers of the full benchmark.
 pub const DEVELOPERS: usize = 200;
@@ -96,7 +97,7 @@ pub async fn generate(
                 for e in 0..n / sessions {
                     let at = begin + Duration::seconds(rng.gen_range(0..length * 60));
                     let key = format!("{dev}-{d}-{s}-{e}");
-                    events.push(usage(
+                    events.push(synthetic::usage_event(
                         &key,
                         &format!("{dev}-{d}-{s}"),
                         &project,
@@ -124,56 +125,6 @@ pub async fn generate(
         }
     }
     Ok(stored)
-}
-
-fn usage(
-    key: &str,
-    session: &str,
-    project: &str,
-    at: DateTime<Utc>,
-    uses_codex: bool,
-    rng: &mut StdRng,
-) -> UsageEvent {
-    let roll: f64 = rng.gen();
-    let (tool, model) = match roll {
-        r if uses_codex && r < 0.2 => (Tool::Codex, "gpt-5-codex"),
-        r if r < 0.35 => (Tool::ClaudeCode, "claude-opus-4-8"),
-        _ => (Tool::ClaudeCode, "claude-sonnet-4-5"),
-    };
-    let mut tool_calls = std::collections::BTreeMap::new();
-    if rng.gen_bool(0.3) {
-        tool_calls.insert("Edit".to_owned(), rng.gen_range(1..4));
-    }
-    UsageEvent {
-        tool,
-        dedupe_key: key.to_owned(),
-        session_id: session.to_owned(),
-        repository: Some(format!("github.com/acme/{project}")),
-        project: Some(project.to_owned()),
-        git_branch: None,
-        timestamp: at,
-        model: model.to_owned(),
-        input_tokens: rng.gen_range(500..20_000),
-        output_tokens: rng.gen_range(100..3_000),
-        cache_write_5m_tokens: rng.gen_range(0..8_000),
-        cache_write_1h_tokens: 0,
-        cache_read_tokens: rng.gen_range(5_000..150_000),
-        reasoning_tokens: None,
-        speed: None,
-        inference_geo: None,
-        tool_calls,
-        lines_added: 0,
-        lines_removed: 0,
-        permission_mode: Some(
-            if rng.gen_bool(0.2) {
-                "acceptEdits"
-            } else {
-                "default"
-            }
-            .to_owned(),
-        ),
-        is_subagent: false,
-    }
 }
 
 fn commit(

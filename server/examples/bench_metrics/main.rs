@@ -7,6 +7,8 @@
 //! The first run generates the file (minutes); later runs reuse it. Results: docs/bench-metrics.md.
 
 mod generate;
+#[path = "../shared/synthetic.rs"]
+mod synthetic;
 
 use std::time::Instant;
 
@@ -60,9 +62,11 @@ async fn main() -> anyhow::Result<()> {
         None => generate::DEVELOPERS,
     };
     let fresh = !std::path::Path::new(&path).exists();
-    let mut settings = Settings::default();
-    settings.database_url = format!("sqlite:{path}");
-    settings.org_timezone = "Europe/Berlin".to_owned();
+    let settings = Settings {
+        database_url: format!("sqlite:{path}"),
+        org_timezone: "Europe/Berlin".to_owned(),
+        ..Settings::default()
+    };
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     agentmeter_server::analytics::catalog::seed_if_empty(&db).await?;

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use sqlx::AnyConnection;
 
+use crate::db::{Backend, Placeholders};
 use crate::error::Result;
 
 /// Milliseconds in an hour: rollup buckets start at multiples of it (UTC).
@@ -28,14 +29,18 @@ pub fn hour_of(ts_ms: i64) -> i64 {
 /// Recomputes the buckets of `user_id` for the given hours from the raw events.
 pub async fn refresh_hours(
     conn: &mut AnyConnection,
+    backend: Backend,
     user_id: i64,
     hours: &BTreeSet<i64>,
 ) -> Result<()> {
     let hours: Vec<i64> = hours.iter().copied().collect();
     for chunk in hours.chunks(HOURS_PER_STATEMENT) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let list = list.join(", ");
-        let delete = format!("DELETE FROM usage_hourly WHERE user_id = $1 AND hour IN ({list})");
+        let mut params = Placeholders::new(backend);
+        let delete = format!(
+            "DELETE FROM usage_hourly WHERE user_id = {} AND hour IN ({})",
+            params.param(),
+            params.list(chunk.len())
+        );
         let mut query = sqlx::query(&delete).bind(user_id);
         for hour in chunk {
             query = query.bind(*hour);
@@ -43,7 +48,7 @@ pub async fn refresh_hours(
         query.execute(&mut *conn).await?;
 
         let (first, last) = (chunk[0], chunk[chunk.len() - 1] + HOUR_MS);
-        let n = chunk.len();
+        let mut params = Placeholders::new(backend);
         let insert = format!(
             "INSERT INTO usage_hourly (user_id, hour, tool, model, project, repository, session_id, priced, events,
                  input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, cost_usd, edits, edits_unreviewed)
@@ -58,17 +63,19 @@ pub async fn refresh_hours(
                  CAST(SUM(edit_calls) AS BIGINT),
                  CAST(SUM(CASE WHEN permission_mode IN ({UNREVIEWED_MODES}) THEN edit_calls ELSE 0 END) AS BIGINT)
              FROM usage_events
-             WHERE user_id = $1 AND ts >= ${a} AND ts < ${b} AND (ts / {HOUR_MS}) * {HOUR_MS} IN ({list})
+             WHERE user_id = {user} AND ts >= {from} AND ts < {until} AND (ts / {HOUR_MS}) * {HOUR_MS} IN ({list})
              GROUP BY user_id, (ts / {HOUR_MS}) * {HOUR_MS}, tool, model, project, repository, session_id,
                  CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END",
-            a = n + 2,
-            b = n + 3,
+            user = params.param(),
+            from = params.param(),
+            until = params.param(),
+            list = params.list(chunk.len()),
         );
-        let mut query = sqlx::query(&insert).bind(user_id);
+        let mut query = sqlx::query(&insert).bind(user_id).bind(first).bind(last);
         for hour in chunk {
             query = query.bind(*hour);
         }
-        query.bind(first).bind(last).execute(&mut *conn).await?;
+        query.execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use sqlx::Row;
 use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
 
 use crate::analytics::rollup;
-use crate::db::{now_ms, Backend, Db};
+use crate::db::{now_ms, Backend, Db, Placeholders};
 use crate::error::{Error, Result};
 
 /// A validated event with its API-equivalent cost (None when the model's price is unknown).
@@ -70,15 +70,16 @@ pub async fn upsert_batch(
     };
     let mut existing: HashMap<(String, String), (i64, i64)> = HashMap::new(); // -> (total tokens, ts)
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let placeholders: Vec<String> = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        let mut params = Placeholders::new(db.backend);
+        let pairs: Vec<String> = (0..chunk.len())
+            .map(|_| format!("({})", params.list(2)))
             .collect();
         // A join on the listed keys, so each one is a seek of the unique index (SQLite would
         // answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
         let sql = format!(
             "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts FROM (VALUES {}) AS v \
              JOIN usage_events e ON e.tool = v.column1 AND e.dedupe_key = v.column2",
-            placeholders.join(", ")
+            pairs.join(", ")
         );
         let mut query = sqlx::query(&sql);
         for priced in chunk {
@@ -141,13 +142,9 @@ pub async fn upsert_batch(
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
     for chunk in to_write.chunks(ROWS_PER_STATEMENT) {
+        let mut params = Placeholders::new(db.backend);
         let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let params: Vec<String> = (1..=COLUMNS.len())
-                    .map(|j| format!("${}", i * COLUMNS.len() + j))
-                    .collect();
-                format!("({})", params.join(", "))
-            })
+            .map(|_| format!("({})", params.list(COLUMNS.len())))
             .collect();
         let sql = format!(
             "INSERT INTO usage_events ({}) VALUES {} ON CONFLICT (tool, dedupe_key) DO UPDATE SET {}
@@ -206,7 +203,7 @@ pub async fn upsert_batch(
         .chain(replaced_ts)
         .map(rollup::hour_of)
         .collect();
-    rollup::refresh_hours(&mut tx, user_id, &touched).await?;
+    rollup::refresh_hours(&mut tx, db.backend, user_id, &touched).await?;
     tx.commit().await?;
     Ok(receipt)
 }

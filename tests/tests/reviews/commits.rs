@@ -126,7 +126,8 @@ async fn collected_commits_are_stored_with_the_line_counts_git_log_numstat_shows
         assert_eq!(status, 200, "{}: {receipt}", app.backend);
         assert_eq!((receipt["accepted"].as_u64(), receipt["duplicates"].as_u64()), (Some(expected.len() as u64), Some(0)));
 
-        let rows: Vec<(String, String, i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+        type StoredCommit = (String, String, i64, i64, i64, String, Option<i64>);
+        let rows: Vec<StoredCommit> = sqlx::query_as(
             "SELECT repository, sha, lines_added, lines_removed, test_lines_added, ai_markers, author_user_id FROM commits ORDER BY sha",
         )
         .fetch_all(&app.db.pool)

@@ -33,9 +33,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        let mut settings = Settings::default();
-        settings.bind = "127.0.0.1:0".parse().expect("addr");
-        settings.database_url = backend.url.clone();
+        let mut settings = Settings {
+            bind: "127.0.0.1:0".parse().expect("addr"),
+            database_url: backend.url.clone(),
+            ..Settings::default()
+        };
         configure(&mut settings);
         let app = Application::build(settings).await.expect("server builds");
         let addr = app.local_addr().expect("addr");
@@ -55,9 +57,11 @@ impl TestApp {
     /// Spawns the server and loads the demo organisation through its own HTTP ingest paths, as
     /// `serve --demo` does; returns the app and the demo admin (with an API token).
     pub async fn spawn_demo(backend: Backend) -> (TestApp, TestUser) {
-        let mut settings = Settings::default();
-        settings.bind = "127.0.0.1:0".parse().expect("addr");
-        settings.database_url = backend.url.clone();
+        let settings = Settings {
+            bind: "127.0.0.1:0".parse().expect("addr"),
+            database_url: backend.url.clone(),
+            ..Settings::default()
+        };
         let app = Application::build(settings).await.expect("server builds");
         let addr = app.local_addr().expect("addr");
         let state = app.state().clone();

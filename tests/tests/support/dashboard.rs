@@ -203,13 +203,13 @@ async fn pull_requests(
         fill(&mut pr["pull_request"]);
         pr["sender"] = account(login);
         deliver(app, "pull_request", &format!("open-{number}"), &pr).await;
-        let file = if k % 3 == 0 {
+        let file = if k.is_multiple_of(3) {
             "src/auth/session.rs"
         } else {
             "src/app.rs"
         };
         push(app, number, login, created + Duration::minutes(20), file).await;
-        let unreviewed = after && k % 4 == 0;
+        let unreviewed = after && k.is_multiple_of(4);
         if !unreviewed {
             let mut review = fixture_json("github", "pull_request_review.submitted.json");
             fill(&mut review["pull_request"]);
