@@ -15,7 +15,7 @@ use crate::synthetic;
 pub const DEVELOPERS: usize = 200;
 const TEAMS: usize = 8;
 /// Usage events per developer and year: 200 developers make about 5 million.
-const EVENTS_PER_DEVELOPER: f64 = 25_000.0;
+const EVENTS_PER_DEVELOPER: f64 = 31_000.0;
 
 /// Heavy-tailed weight: a motivated minority does most of the work.
 fn weight(rng: &mut StdRng) -> f64 {

@@ -4,6 +4,7 @@
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -12,9 +13,10 @@ use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::reviews::{
     reviews_report, ReviewsParams, ReviewsReport, UnreviewedCriticalAlert,
 };
-use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, Tool, UsageRow};
+use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, UsageRow};
 
 use super::load::pull_request_rows;
+use crate::analytics::load::{self, Dims};
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -76,11 +78,7 @@ pub async fn report(
             Scope::Users(_) => p.author_user_id.is_some_and(|id| scope.includes(id)),
         })
         .collect();
-    let usage: Vec<UsageRow> = edit_rows(&state.db, from_ms, to_ms)
-        .await?
-        .into_iter()
-        .filter(|u| scope.includes(u.user_id))
-        .collect();
+    let usage = edit_rows(&state.db, tz, &scope, from_ms, to_ms).await?;
     let (developers, teams) = people(&state.db).await?;
     let params = ReviewsParams { range, tz };
     tokio::task::spawn_blocking(move || {
@@ -109,45 +107,23 @@ pub async fn alerts(
     Ok(Json(report(&state, &user, &query).await?.alerts))
 }
 
-/// Hourly rollups of AI edits, with those made while per-edit review was off.
-pub async fn edit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<UsageRow>> {
-    let rows = sqlx::query(
-        "SELECT user_id, tool, repository, session_id, (ts / 3600000) * 3600000 AS hour, COUNT(*) AS events, \
-            CAST(SUM(edit_calls) AS BIGINT) AS edits, \
-            CAST(SUM(CASE WHEN permission_mode IN ('acceptEdits', 'bypassPermissions') THEN edit_calls ELSE 0 END) AS BIGINT) AS unreviewed \
-         FROM usage_events WHERE ts >= $1 AND ts < $2 AND edit_calls > 0 \
-         GROUP BY user_id, tool, repository, session_id, (ts / 3600000) * 3600000",
-    )
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let tool: String = r.try_get("tool")?;
-            Ok(UsageRow {
-                user_id: r.try_get("user_id")?,
-                ts_utc_ms: r.try_get("hour")?,
-                tool: if tool == "codex" {
-                    Tool::Codex
-                } else {
-                    Tool::ClaudeCode
-                },
-                model: String::new(),
-                project: None,
-                repository: r.try_get("repository")?,
-                session_id: r.try_get("session_id")?,
-                events: r.try_get("events")?,
-                input_tokens: 0,
-                output_tokens: 0,
-                cache_write_tokens: 0,
-                cache_read_tokens: 0,
-                cost_usd: None,
-                edits: r.try_get("edits")?,
-                edits_unreviewed: r.try_get("unreviewed")?,
-            })
-        })
-        .collect()
+/// Hourly rollups of AI edits in `[from_ms, to_ms)`, with those made while per-edit review was
+/// off, for the developers in scope.
+pub async fn edit_rows(
+    db: &Db,
+    tz: Tz,
+    scope: &Scope,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<UsageRow>> {
+    let dims = Dims {
+        repository: true,
+        session: true,
+        ..Dims::default()
+    };
+    let mut rows = load::usage(db, tz, scope.user_ids(), from_ms, to_ms, dims).await?;
+    rows.retain(|r| r.edits > 0);
+    Ok(rows)
 }
 
 /// Every developer with their teams, and every team.
