@@ -36,6 +36,18 @@ impl Dims {
     };
 }
 
+/// How finely usage rows are cut in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    /// UTC hours (raw events in zones not a whole number of hours from UTC): for figures that
+    /// look inside a day, such as 5-hour plan windows.
+    Hour,
+    /// Local days of the organisation's time zone, each row stamped with the start of its first
+    /// active hour (or its first event): for figures built from days, weeks and months. Several
+    /// times fewer rows cross from the database, which is most of a report's time.
+    Day,
+}
+
 /// `AND <column> IN (...)` for a scope (ids are integers, formatted inline), or `None` when the
 /// scope holds nobody.
 pub fn scope_sql(column: &str, ids: Option<&[i64]>) -> Option<String> {
@@ -141,6 +153,7 @@ pub async fn usage(
     from_ms: i64,
     to_ms: i64,
     dims: Dims,
+    grain: Grain,
 ) -> Result<Vec<UsageRow>> {
     let Some(filter) = scope_sql("user_id", user_ids) else {
         return Ok(Vec::new());
@@ -168,10 +181,23 @@ pub async fn usage(
     .filter(|(on, _)| *on)
     .map(|(_, c)| *c)
     .collect();
-    let group_by = std::iter::once("user_id, hour, tool, priced")
-        .chain(grouped)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (time, bucket) = match grain {
+        Grain::Hour => ("hour".to_owned(), "hour".to_owned()),
+        Grain::Day => (
+            "MIN(hour) AS hour".to_owned(),
+            local_day_sql("hour", tz, from_ms, to_ms),
+        ),
+    };
+    let group_by = [
+        "user_id".to_owned(),
+        bucket,
+        "tool".to_owned(),
+        "priced".to_owned(),
+    ]
+    .into_iter()
+    .chain(grouped.into_iter().map(str::to_owned))
+    .collect::<Vec<_>>()
+    .join(", ");
     let source = if hour_aligned(tz, from_ms, to_ms) {
         "usage_hourly".to_owned()
     } else {
@@ -185,7 +211,7 @@ pub async fn usage(
             .to_owned()
     };
     let sql = format!(
-        "SELECT user_id, hour, tool, priced, {keys},
+        "SELECT user_id, {time}, tool, priced, {keys},
                 CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(input_tokens) AS BIGINT) AS input_tokens,
                 CAST(SUM(output_tokens) AS BIGINT) AS output_tokens, CAST(SUM(cache_write_tokens) AS BIGINT) AS cache_write_tokens,
                 CAST(SUM(cache_read_tokens) AS BIGINT) AS cache_read_tokens, CAST(SUM(cost_usd) AS DOUBLE PRECISION) AS cost_usd,
@@ -282,6 +308,65 @@ pub async fn history_start_ms(db: &Db) -> Result<Option<i64>> {
     Ok(pr.into_iter().chain(commit).min())
 }
 
+/// The UTC offset of `tz` at an instant, in milliseconds.
+fn offset_ms(tz: Tz, ms: i64) -> i64 {
+    chrono::DateTime::from_timestamp_millis(ms).map_or(0, |utc| {
+        i64::from(
+            tz.offset_from_utc_datetime(&utc.naive_utc())
+                .fix()
+                .local_minus_utc(),
+        ) * 1000
+    })
+}
+
+/// The UTC offsets of `tz` over `[from_ms, to_ms]`: the first one, then every change as
+/// (instant, new offset), all in milliseconds.
+fn offset_changes(tz: Tz, from_ms: i64, to_ms: i64) -> (i64, Vec<(i64, i64)>) {
+    const DAY_MS: i64 = 86_400_000;
+    let from = from_ms.max(946_684_800_000); // 2000-01-01: no usage is older
+    let first = offset_ms(tz, from);
+    let mut changes = Vec::new();
+    let (mut day, mut offset) = (from, first);
+    // Offsets change at most a few times a year: one look a day finds each, a bisection its instant.
+    while day < to_ms {
+        let next = (day + DAY_MS).min(to_ms);
+        let next_offset = offset_ms(tz, next);
+        if next_offset != offset {
+            let (mut before, mut after) = (day, next);
+            while after - before > 1 {
+                let middle = before + (after - before) / 2;
+                if offset_ms(tz, middle) == offset {
+                    before = middle;
+                } else {
+                    after = middle;
+                }
+            }
+            changes.push((after, next_offset));
+            offset = next_offset;
+        }
+        day = next;
+    }
+    (first, changes)
+}
+
+/// SQL for the local day number (days since 1970-01-01 in `tz`) of the epoch-ms `column`, for
+/// instants in `[from_ms, to_ms)`.
+fn local_day_sql(column: &str, tz: Tz, from_ms: i64, to_ms: i64) -> String {
+    let (first, changes) = offset_changes(tz, from_ms, to_ms);
+    let offset = if changes.is_empty() {
+        first.to_string()
+    } else {
+        let mut case = String::from("CASE");
+        let mut current = first;
+        for (at, next) in &changes {
+            case.push_str(&format!(" WHEN {column} < {at} THEN {current}"));
+            current = *next;
+        }
+        format!("{case} ELSE {current} END")
+    };
+    format!("(({column} + {offset}) / 86400000)")
+}
+
 /// Maps an engine failure to the API error: bad parameters are the caller's, the rest ours.
 pub fn engine_error(err: agentmeter_metrics::MetricsError) -> Error {
     match err {
@@ -320,6 +405,37 @@ mod tests {
             JAN_2026,
             JAN_2026 + YEAR_MS
         ));
+    }
+
+    #[test]
+    fn berlin_changes_offset_at_the_two_2026_transitions_and_days_follow_local_midnight() {
+        let berlin = chrono_tz::Europe::Berlin;
+        let march_29_0100_utc = 1_774_746_000_000;
+        let october_25_0100_utc = 1_792_890_000_000;
+        assert_eq!(
+            offset_changes(berlin, JAN_2026, JAN_2026 + YEAR_MS),
+            (
+                3_600_000,
+                vec![
+                    (march_29_0100_utc, 7_200_000),
+                    (october_25_0100_utc, 3_600_000)
+                ]
+            )
+        );
+        assert_eq!(
+            offset_changes(berlin, JAN_2026, JAN_2026 + 86_400_000),
+            (3_600_000, vec![])
+        );
+        assert_eq!(
+            local_day_sql("hour", berlin, JAN_2026, JAN_2026 + 86_400_000),
+            "((hour + 3600000) / 86400000)"
+        );
+        // 23:00 UTC on 31 Dec 2025 is midnight in Berlin: local day 20454 (1 Jan 2026).
+        let day = |ms: i64| (ms + offset_ms(berlin, ms)) / 86_400_000;
+        assert_eq!(
+            (day(JAN_2026 - 3_600_000), day(JAN_2026 - 3_600_001)),
+            (20_454, 20_453)
+        );
     }
 
     #[test]

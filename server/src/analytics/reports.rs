@@ -12,7 +12,7 @@ use agentmeter_metrics::spend::{spend_report, SpendParams, SpendReport};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::analytics::catalog;
-use crate::analytics::load::{self, engine_error, Dims};
+use crate::analytics::load::{self, engine_error, Dims, Grain};
 use crate::analytics::params::{ProductivityQuery, SpendQuery};
 use crate::auth::Scope;
 use crate::error::{Error, Result};
@@ -56,7 +56,7 @@ pub async fn spend(state: &AppState, scope: &Scope, query: &SpendQuery) -> Resul
         repository: query.group_by == agentmeter_metrics::spend::SpendGroupBy::Repository,
         session: false,
     };
-    let mut usage = load::usage(&state.db, tz, Some(&ids), from, to, dims).await?;
+    let mut usage = load::usage(&state.db, tz, Some(&ids), from, to, dims, Grain::Day).await?;
     if let Some(tool) = query.tool {
         usage.retain(|row| row.tool == tool);
     }
@@ -77,7 +77,17 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
     let catalog = catalog::plan_rows(&state.db).await?;
     let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
     let (from, to) = range.load_window_utc_ms(tz).map_err(engine_error)?;
-    let usage = load::usage(&state.db, tz, Some(&ids), from, to, Dims::default()).await?;
+    // 5-hour windows need hours.
+    let usage = load::usage(
+        &state.db,
+        tz,
+        Some(&ids),
+        from,
+        to,
+        Dims::default(),
+        Grain::Hour,
+    )
+    .await?;
     let params = PlansParams {
         range,
         tz,
@@ -109,6 +119,7 @@ pub async fn adoption(state: &AppState, scope: &Scope, range: DateRange) -> Resu
         i64::MIN / 2,
         from,
         Dims::default(),
+        Grain::Day,
     )
     .await?;
     usage.extend(
@@ -122,6 +133,7 @@ pub async fn adoption(state: &AppState, scope: &Scope, range: DateRange) -> Resu
                 session: true,
                 ..Dims::default()
             },
+            Grain::Day,
         )
         .await?,
     );

@@ -20,7 +20,7 @@ use agentmeter_web::{format, Figure};
 use super::csv::{self, raw, CsvTable};
 use super::filters::{self, page_query, PageQuery};
 use super::{chrome, render};
-use crate::analytics::load::{self, engine_error, Dims};
+use crate::analytics::load::{self, engine_error, Dims, Grain};
 use crate::auth::scope::{resolve, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
@@ -98,6 +98,7 @@ async fn show(
             repository: false,
             session: true,
         },
+        Grain::Hour,
     )
     .await?;
     usage.retain(|u| u.user_id == person.id && tool.is_none_or(|t| t == u.tool));

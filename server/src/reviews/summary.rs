@@ -16,7 +16,7 @@ use agentmeter_metrics::reviews::{
 use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, UsageRow};
 
 use super::load::pull_request_rows;
-use crate::analytics::load::{self, Dims};
+use crate::analytics::load::{self, Dims, Grain};
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -121,7 +121,7 @@ pub async fn edit_rows(
         session: true,
         ..Dims::default()
     };
-    let mut rows = load::usage(db, tz, scope.user_ids(), from_ms, to_ms, dims).await?;
+    let mut rows = load::usage(db, tz, scope.user_ids(), from_ms, to_ms, dims, Grain::Day).await?;
     rows.retain(|r| r.edits > 0);
     Ok(rows)
 }
