@@ -12,7 +12,6 @@ use chrono::{Offset, TimeZone};
 use chrono_tz::Tz;
 use sqlx::Row;
 
-use crate::analytics::rollup::HOUR_MS;
 use crate::auth::Scope;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -262,14 +261,16 @@ pub async fn usage(
 /// One usage row per developer at the exact time of their first event before `end_ms`: all the
 /// productivity report needs from usage.
 pub async fn first_uses(db: &Db, user_ids: Option<&[i64]>, end_ms: i64) -> Result<Vec<UsageRow>> {
-    let Some(filter) = scope_sql("user_id", user_ids) else {
+    let Some(filter) = scope_sql("u.id", user_ids) else {
         return Ok(Vec::new());
     };
+    // One index seek per user on (user_id, ts); a grouped MIN would read every event.
     let sql = format!(
-        "SELECT e.user_id, MIN(e.ts) AS first_ts FROM usage_events e
-         JOIN (SELECT user_id, MIN(hour) AS first_hour FROM usage_hourly WHERE hour < $1{filter} GROUP BY user_id) f
-           ON e.user_id = f.user_id AND e.ts >= f.first_hour AND e.ts < f.first_hour + {HOUR_MS}
-         WHERE e.ts < $1 GROUP BY e.user_id"
+        "SELECT user_id, first_ts FROM (
+             SELECT u.id AS user_id,
+                    (SELECT MIN(e.ts) FROM usage_events e WHERE e.user_id = u.id AND e.ts < $1) AS first_ts
+             FROM users u WHERE 1 = 1{filter}) firsts
+         WHERE first_ts IS NOT NULL"
     );
     let rows = sqlx::query(&sql).bind(end_ms).fetch_all(&db.pool).await?;
     rows.iter()
