@@ -22,7 +22,6 @@ use super::csv::{self, raw, CsvTable};
 use super::filters::{self, page_query, PageQuery};
 use super::{chrome, render};
 use crate::analytics::{load, reports};
-use crate::auth::scope::{resolve, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
@@ -43,25 +42,12 @@ pub async fn show(
         .filter(|t| t.revoked_at.is_none())
         .map(|t| t.owner_email)
         .collect();
-    let mut team_rows = Vec::new();
-    for choice in filters::team_choices(&state, &user, view.query.team()).await? {
-        if view.query.team().is_some() && !choice.selected {
-            continue;
-        }
-        let scope = resolve(
-            &state,
-            &user,
-            &ScopeFilter {
-                team: Some(choice.value.clone()),
-                user: None,
-            },
-        )
-        .await?;
-        team_rows.push(team_row(
-            &choice.label,
-            &reports::adoption(&state, &scope, view.range).await?,
-        ));
-    }
+    let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
+    let team_rows = reports::adoption_by_team(&state, &team_scopes, view.range)
+        .await?
+        .iter()
+        .map(|(name, report)| team_row(name, report))
+        .collect();
     let page = AdoptionPage {
         chrome: chrome(&state, &user, NavSection::Adoption),
         filters: view.filters,

@@ -16,7 +16,6 @@ use super::csv::{self, raw, CsvTable};
 use super::filters::{self, page_query, PageQuery};
 use super::{chrome, render};
 use crate::analytics::reports;
-use crate::auth::scope::{resolve, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
@@ -60,24 +59,8 @@ pub async fn team_lifts(
     query: &PageQuery,
 ) -> Result<Vec<(String, Lift)>> {
     let params = query.metrics(None).productivity(state.org_tz)?;
-    let mut lifts = Vec::new();
-    for choice in filters::team_choices(state, user, query.team()).await? {
-        if query.team().is_some() && !choice.selected {
-            continue;
-        }
-        let scope = resolve(
-            state,
-            user,
-            &ScopeFilter {
-                team: Some(choice.value.clone()),
-                user: None,
-            },
-        )
-        .await?;
-        let report = reports::productivity(state, &scope, &params).await?;
-        lifts.push((choice.label, report.merged_prs_per_week));
-    }
-    Ok(lifts)
+    let teams = filters::team_scopes(state, user, query).await?;
+    reports::lifts_by_team(state, &teams, &params).await
 }
 
 fn empty(report: &ProductivityReport) -> Option<EmptyState> {

@@ -65,6 +65,14 @@ pub async fn report(
     };
     let scope = resolve(state, user, &filter).await?;
     let range = range(state, query)?;
+    let key = format!("reviews {scope:?} {range:?}");
+    state
+        .reports
+        .get_or_compute(key, || compute(state, scope, range))
+        .await
+}
+
+async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<ReviewsReport> {
     let tz = state.org_tz;
     let from_ms = local_midnight_utc_ms(range.from, tz).map_err(metrics_error)?;
     let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), tz).map_err(metrics_error)?;
