@@ -2,7 +2,7 @@
 //! in scope once, run the engine off the async runtime, and keep the result in the report cache
 //! ([`crate::analytics::cache`]) until the data changes.
 //!
-//! Pages that show one report per team ([`adoption_by_team`], [`lifts_by_team`]) or several
+//! Pages that show one report per team ([`adoption_for`], [`productivity_for`]) or several
 //! groupings ([`spend_breakdowns`]) load the rows once for all of them: the engine only ever
 //! looks at the developers and dates it is given, so a wider load gives the same figures.
 
@@ -11,7 +11,7 @@ use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
 use agentmeter_metrics::productivity::{
-    productivity_report, Lift, ProductivityParams, ProductivityReport,
+    productivity_report, ProductivityParams, ProductivityReport,
 };
 use agentmeter_metrics::rows::{DeveloperRow, Tool, UsageRow};
 use agentmeter_metrics::spend::{spend_report, SpendGroupBy, SpendParams, SpendReport};
@@ -33,9 +33,6 @@ pub const BOOTSTRAP_ITERATIONS: usize = 2000;
 /// Level of the lift interval.
 pub const CONFIDENCE: f64 = 0.9;
 
-/// A team's name and the scope of its members, as the caller may see them.
-pub type TeamScope = (String, Scope);
-
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> agentmeter_metrics::Result<T> + Send + 'static,
 ) -> Result<T> {
@@ -56,10 +53,10 @@ fn user_ids(developers: &[DeveloperRow]) -> Vec<i64> {
     developers.iter().map(|d| d.user_id).collect()
 }
 
-/// Everybody any of the teams covers.
-fn union_scope(teams: &[TeamScope]) -> Scope {
+/// Everybody any of the scopes covers.
+fn union_scope(scopes: &[Scope]) -> Scope {
     let mut ids = Vec::new();
-    for (_, scope) in teams {
+    for scope in scopes {
         match scope.user_ids() {
             None => return Scope::Everyone,
             Some(members) => ids.extend_from_slice(members),
@@ -70,7 +67,7 @@ fn union_scope(teams: &[TeamScope]) -> Scope {
     Scope::Users(ids)
 }
 
-/// The developers of one team, from the developers of all of them.
+/// The developers of one scope, from the developers of all of them.
 fn members(developers: &[DeveloperRow], scope: &Scope) -> Vec<DeveloperRow> {
     developers
         .iter()
@@ -113,31 +110,41 @@ pub async fn spend_breakdowns(
         .reports
         .get_or_compute(key, || async move {
             let tz = state.org_tz;
-            let developers = load::developers(&state.db, scope).await?;
-            let teams = load::teams(&state.db).await?;
+            let (developers, teams) =
+                tokio::try_join!(load::developers(&state.db, scope), load::teams(&state.db))?;
             let (mut from, mut to) = (i64::MAX, i64::MIN);
             for (_, range) in &wanted {
                 let (start, end) = range.load_window_utc_ms(tz).map_err(engine_error)?;
                 (from, to) = (from.min(start), to.max(end));
             }
-            let ids = user_ids(&developers);
-            let mut loads: Vec<(Dims, Vec<UsageRow>)> = Vec::new();
+            let mut dims: Vec<Dims> = Vec::new();
             for (group_by, _) in &wanted {
-                let dims = spend_dims(*group_by);
-                if loads.iter().any(|(d, _)| *d == dims) {
-                    continue;
+                if !dims.contains(&spend_dims(*group_by)) {
+                    dims.push(spend_dims(*group_by));
                 }
-                let mut usage = load::usage(&state.db, tz, Some(&ids), from, to, dims).await?;
+            }
+            // The loads are independent: run them side by side on their own connections.
+            let ids = user_ids(&developers);
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, dims) in dims.iter().copied().enumerate() {
+                let (db, ids) = (state.db.clone(), ids.clone());
+                tasks.spawn(async move { (i, load::usage(&db, tz, Some(&ids), from, to, dims).await) });
+            }
+            let mut loads: Vec<(usize, Dims, Vec<UsageRow>)> = Vec::new();
+            while let Some(done) = tasks.join_next().await {
+                let (i, usage) = done.map_err(|e| Error::Internal(format!("usage load: {e}")))?;
+                let mut usage = usage?;
                 if let Some(tool) = tool {
                     usage.retain(|row| row.tool == tool);
                 }
-                loads.push((dims, usage));
+                loads.push((i, dims[i], usage));
             }
+            loads.sort_by_key(|(i, _, _)| *i);
             let as_of = Utc::now();
             blocking(move || {
                 let frames = loads
                     .iter()
-                    .map(|(dims, usage)| Ok((*dims, usage_frame(usage, tz)?)))
+                    .map(|(_, dims, usage)| Ok((*dims, usage_frame(usage, tz)?)))
                     .collect::<agentmeter_metrics::Result<Vec<_>>>()?;
                 wanted
                     .iter()
@@ -200,54 +207,46 @@ async fn adoption_usage(
 ) -> Result<Vec<UsageRow>> {
     let tz = state.org_tz;
     let (from, to) = utc_bounds(state, range)?;
-    let mut usage = load::usage(&state.db, tz, Some(ids), i64::MIN / 2, from, Dims::default()).await?;
     let sessions = Dims {
         session: true,
         ..Dims::default()
     };
-    usage.extend(load::usage(&state.db, tz, Some(ids), from, to, sessions).await?);
+    let (mut usage, in_range) = tokio::try_join!(
+        load::usage(&state.db, tz, Some(ids), i64::MIN / 2, from, Dims::default()),
+        load::usage(&state.db, tz, Some(ids), from, to, sessions),
+    )?;
+    usage.extend(in_range);
     Ok(usage)
 }
 
 /// Adoption over the range (first use and the ramp look at all usage up to `to`).
 pub async fn adoption(state: &AppState, scope: &Scope, range: DateRange) -> Result<AdoptionReport> {
-    let key = format!("adoption {scope:?} {range:?}");
-    state
-        .reports
-        .get_or_compute(key, || async move {
-            let tz = state.org_tz;
-            let developers = load::developers(&state.db, scope).await?;
-            let usage = adoption_usage(state, &user_ids(&developers), &range).await?;
-            let params = AdoptionParams { range, tz };
-            blocking(move || adoption_report(&usage_frame(&usage, tz)?, &developers, &params))
-                .await
-        })
-        .await
+    adoption_for(state, std::slice::from_ref(scope), range)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Internal("adoption: no report computed".into()))
 }
 
-/// The adoption report of each team, in the order given.
-pub async fn adoption_by_team(
+/// The adoption report of each scope, in the order given, from one load for all of them.
+pub async fn adoption_for(
     state: &AppState,
-    teams: &[TeamScope],
+    scopes: &[Scope],
     range: DateRange,
-) -> Result<Vec<(String, AdoptionReport)>> {
-    let key = format!("adoption by team {teams:?} {range:?}");
-    let teams = teams.to_vec();
+) -> Result<Vec<AdoptionReport>> {
+    let key = format!("adoption {scopes:?} {range:?}");
+    let scopes = scopes.to_vec();
     state
         .reports
         .get_or_compute(key, || async move {
             let tz = state.org_tz;
-            let developers = load::developers(&state.db, &union_scope(&teams)).await?;
+            let developers = load::developers(&state.db, &union_scope(&scopes)).await?;
             let usage = adoption_usage(state, &user_ids(&developers), &range).await?;
             let params = AdoptionParams { range, tz };
             blocking(move || {
                 let frame = usage_frame(&usage, tz)?;
-                teams
-                    .into_iter()
-                    .map(|(name, scope)| {
-                        let report = adoption_report(&frame, &members(&developers, &scope), &params)?;
-                        Ok((name, report))
-                    })
+                scopes
+                    .iter()
+                    .map(|scope| adoption_report(&frame, &members(&developers, scope), &params))
                     .collect()
             })
             .await
@@ -277,16 +276,21 @@ async fn productivity_inputs(
     let earliest_first = firsts.iter().map(|r| r.ts_utc_ms).min().unwrap_or(end);
     let baseline_start =
         earliest_first - TimeDelta::weeks(i64::from(query.baseline_weeks)).num_milliseconds();
-    let prs = crate::reviews::load::pull_request_rows(&state.db, baseline_start, end).await?;
-    let commits = crate::reviews::load::commit_rows(&state.db, baseline_start, end).await?;
-    let history_from = match query.history_from {
-        Some(date) => date,
-        None => match load::history_start_ms(&state.db).await? {
-            Some(ms) => DateTime::from_timestamp_millis(ms)
-                .map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
-            None => query.to,
-        },
+    let history_start = async {
+        match query.history_from {
+            Some(date) => Ok(date),
+            None => Ok(match load::history_start_ms(&state.db).await? {
+                Some(ms) => DateTime::from_timestamp_millis(ms)
+                    .map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
+                None => query.to,
+            }),
+        }
     };
+    let (prs, commits, history_from) = tokio::try_join!(
+        crate::reviews::load::pull_request_rows(&state.db, baseline_start, end),
+        crate::reviews::load::commit_rows(&state.db, baseline_start, end),
+        history_start,
+    )?;
     let params = ProductivityParams {
         to: query.to,
         tz,
@@ -313,52 +317,37 @@ pub async fn productivity(
     scope: &Scope,
     query: &ProductivityQuery,
 ) -> Result<ProductivityReport> {
-    let key = format!("productivity {scope:?} {query:?}");
-    state
-        .reports
-        .get_or_compute(key, || async move {
-            let input = productivity_inputs(state, scope, query).await?;
-            let tz = state.org_tz;
-            blocking(move || {
-                productivity_report(
-                    &usage_frame(&input.firsts, tz)?,
-                    &input.developers,
-                    &input.prs,
-                    &input.commits,
-                    &input.params,
-                )
-            })
-            .await
-        })
-        .await
+    productivity_for(state, std::slice::from_ref(scope), query)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Internal("productivity: no report computed".into()))
 }
 
-/// The merged-PR lift of each team, in the order given.
-pub async fn lifts_by_team(
+/// The productivity report of each scope, in the order given, from one load for all of them.
+pub async fn productivity_for(
     state: &AppState,
-    teams: &[TeamScope],
+    scopes: &[Scope],
     query: &ProductivityQuery,
-) -> Result<Vec<(String, Lift)>> {
-    let key = format!("lifts by team {teams:?} {query:?}");
-    let teams = teams.to_vec();
+) -> Result<Vec<ProductivityReport>> {
+    let key = format!("productivity {scopes:?} {query:?}");
+    let scopes = scopes.to_vec();
     state
         .reports
         .get_or_compute(key, || async move {
-            let input = productivity_inputs(state, &union_scope(&teams), query).await?;
+            let input = productivity_inputs(state, &union_scope(&scopes), query).await?;
             let tz = state.org_tz;
             blocking(move || {
                 let firsts = usage_frame(&input.firsts, tz)?;
-                teams
-                    .into_iter()
-                    .map(|(name, scope)| {
-                        let report = productivity_report(
+                scopes
+                    .iter()
+                    .map(|scope| {
+                        productivity_report(
                             &firsts,
-                            &members(&input.developers, &scope),
+                            &members(&input.developers, scope),
                             &input.prs,
                             &input.commits,
                             &input.params,
-                        )?;
-                        Ok((name, report.merged_prs_per_week))
+                        )
                     })
                     .collect()
             })

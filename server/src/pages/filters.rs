@@ -8,7 +8,6 @@ use agentmeter_web::pages::{Choice, FilterBar};
 
 use crate::analytics::load;
 use crate::analytics::params::MetricsQuery;
-use crate::analytics::reports::TeamScope;
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
@@ -177,7 +176,7 @@ pub async fn team_scopes(
     state: &AppState,
     user: &CurrentUser,
     query: &PageQuery,
-) -> Result<Vec<TeamScope>> {
+) -> Result<Vec<(String, Scope)>> {
     let mut teams = Vec::new();
     for choice in team_choices(state, user, query.team()).await? {
         if query.team().is_some() && !choice.selected {

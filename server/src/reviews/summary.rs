@@ -1,9 +1,12 @@
 //! `GET /api/v1/reviews/summary`, `/reviews/alerts` and `/reviews/pull-requests`: review-skip
 //! figures over a date range, scoped by role, computed by `agentmeter_metrics::reviews_report`.
 
+use std::sync::Arc;
+
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Deserialize;
 use sqlx::Row;
 
@@ -15,6 +18,7 @@ use agentmeter_metrics::reviews::{
 use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, Tool, UsageRow};
 
 use super::load::pull_request_rows;
+use crate::analytics::load::hour_aligned;
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -52,6 +56,9 @@ fn metrics_error(e: agentmeter_metrics::MetricsError) -> Error {
     Error::Internal(format!("reviews report: {e}"))
 }
 
+/// A reviews report and the pull requests it read.
+pub type ReviewsData = Arc<(ReviewsReport, Vec<PullRequestRow>)>;
+
 /// The report for a query: PRs merged in the range by authors in scope (all PRs, unmatched
 /// authors included, for an unfiltered admin), and the edits of developers in scope.
 pub async fn report(
@@ -59,6 +66,16 @@ pub async fn report(
     user: &CurrentUser,
     query: &ReviewsQuery,
 ) -> Result<ReviewsReport> {
+    Ok(report_with_prs(state, user, query).await?.0.clone())
+}
+
+/// The report for a query, with the pull requests it read (alive in the range, authored in
+/// scope), kept in the report cache.
+pub async fn report_with_prs(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ReviewsQuery,
+) -> Result<ReviewsData> {
     let filter = ScopeFilter {
         team: query.team.clone(),
         user: query.user.clone(),
@@ -72,28 +89,32 @@ pub async fn report(
         .await
 }
 
-async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<ReviewsReport> {
+async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<ReviewsData> {
     let tz = state.org_tz;
     let from_ms = local_midnight_utc_ms(range.from, tz).map_err(metrics_error)?;
     let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), tz).map_err(metrics_error)?;
-    let prs: Vec<PullRequestRow> = pull_request_rows(&state.db, from_ms, to_ms)
-        .await?
+    let (prs, usage, (developers, teams)) = tokio::try_join!(
+        pull_request_rows(&state.db, from_ms, to_ms),
+        edit_rows(&state.db, tz, from_ms, to_ms),
+        people(&state.db),
+    )?;
+    let prs: Vec<PullRequestRow> = prs
         .into_iter()
         .filter(|p| match &scope {
             Scope::Everyone => true,
             Scope::Users(_) => p.author_user_id.is_some_and(|id| scope.includes(id)),
         })
         .collect();
-    let usage: Vec<UsageRow> = edit_rows(&state.db, from_ms, to_ms)
-        .await?
+    let usage: Vec<UsageRow> = usage
         .into_iter()
         .filter(|u| scope.includes(u.user_id))
         .collect();
-    let (developers, teams) = people(&state.db).await?;
     let params = ReviewsParams { range, tz };
     tokio::task::spawn_blocking(move || {
         let frame = usage_frame(&usage, tz).map_err(metrics_error)?;
-        reviews_report(&prs, &frame, &developers, &teams, &params).map_err(metrics_error)
+        let report =
+            reviews_report(&prs, &frame, &developers, &teams, &params).map_err(metrics_error)?;
+        Ok(Arc::new((report, prs)))
     })
     .await
     .map_err(|e| Error::Internal(format!("reviews report task: {e}")))?
@@ -117,35 +138,39 @@ pub async fn alerts(
     Ok(Json(report(&state, &user, &query).await?.alerts))
 }
 
-/// Hourly rollups of AI edits, with those made while per-edit review was off.
-pub async fn edit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<UsageRow>> {
-    let rows = sqlx::query(
-        "SELECT user_id, tool, repository, session_id, (ts / 3600000) * 3600000 AS hour, COUNT(*) AS events, \
-            CAST(SUM(edit_calls) AS BIGINT) AS edits, \
+/// AI edits in `[from_ms, to_ms)`, and those made while per-edit review was off, summed per
+/// developer, repository and UTC hour: all the reviews report reads of usage. Read from the
+/// hourly rollup when the range's bounds are whole hours in `tz` (the rollup then holds exactly
+/// the range's events), else from the raw events.
+pub async fn edit_rows(db: &Db, tz: Tz, from_ms: i64, to_ms: i64) -> Result<Vec<UsageRow>> {
+    let sql = if hour_aligned(tz, from_ms, to_ms) {
+        "SELECT user_id, repository, hour, CAST(SUM(edits) AS BIGINT) AS edits, \
+            CAST(SUM(edits_unreviewed) AS BIGINT) AS unreviewed \
+         FROM usage_hourly WHERE hour >= $1 AND hour < $2 AND edits > 0 \
+         GROUP BY user_id, repository, hour"
+    } else {
+        "SELECT user_id, repository, (ts / 3600000) * 3600000 AS hour, CAST(SUM(edit_calls) AS BIGINT) AS edits, \
             CAST(SUM(CASE WHEN permission_mode IN ('acceptEdits', 'bypassPermissions') THEN edit_calls ELSE 0 END) AS BIGINT) AS unreviewed \
          FROM usage_events WHERE ts >= $1 AND ts < $2 AND edit_calls > 0 \
-         GROUP BY user_id, tool, repository, session_id, (ts / 3600000) * 3600000",
-    )
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(&db.pool)
-    .await?;
+         GROUP BY user_id, repository, (ts / 3600000) * 3600000"
+    };
+    let rows = sqlx::query(sql)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter()
         .map(|r| {
-            let tool: String = r.try_get("tool")?;
             Ok(UsageRow {
                 user_id: r.try_get("user_id")?,
                 ts_utc_ms: r.try_get("hour")?,
-                tool: if tool == "codex" {
-                    Tool::Codex
-                } else {
-                    Tool::ClaudeCode
-                },
+                // The report reads edits only: tool, session and event counts stay empty.
+                tool: Tool::ClaudeCode,
                 model: String::new(),
                 project: None,
                 repository: r.try_get("repository")?,
-                session_id: r.try_get("session_id")?,
-                events: r.try_get("events")?,
+                session_id: String::new(),
+                events: 0,
                 input_tokens: 0,
                 output_tokens: 0,
                 cache_write_tokens: 0,
