@@ -165,24 +165,39 @@ pub async fn note_writes(State(state): State<AppState>, request: Request, next: 
 mod tests {
     use super::*;
 
-    fn count(n: u32) -> impl Future<Output = Result<u32>> {
-        async move { Ok(n) }
+    async fn count(n: u32) -> Result<u32> {
+        Ok(n)
     }
 
     #[tokio::test]
     async fn a_report_is_computed_once_per_data_version() {
         let cache = ReportCache::new(Duration::from_secs(60), 8);
-        assert_eq!(cache.get_or_compute("a".into(), || count(1)).await.ok(), Some(1));
-        assert_eq!(cache.get_or_compute("a".into(), || count(2)).await.ok(), Some(1));
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(1)).await.ok(),
+            Some(1)
+        );
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(2)).await.ok(),
+            Some(1)
+        );
         cache.data_changed();
-        assert_eq!(cache.get_or_compute("a".into(), || count(3)).await.ok(), Some(3));
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(3)).await.ok(),
+            Some(3)
+        );
     }
 
     #[tokio::test]
     async fn a_zero_time_to_live_keeps_nothing() {
         let cache = ReportCache::new(Duration::ZERO, 8);
-        assert_eq!(cache.get_or_compute("a".into(), || count(1)).await.ok(), Some(1));
-        assert_eq!(cache.get_or_compute("a".into(), || count(2)).await.ok(), Some(2));
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(1)).await.ok(),
+            Some(1)
+        );
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(2)).await.ok(),
+            Some(2)
+        );
     }
 
     #[tokio::test]
@@ -195,7 +210,10 @@ mod tests {
             })
             .await;
         assert_eq!(value.ok(), Some(1));
-        assert_eq!(cache.get_or_compute("a".into(), || count(2)).await.ok(), Some(2));
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(2)).await.ok(),
+            Some(2)
+        );
     }
 
     #[tokio::test]
@@ -204,7 +222,13 @@ mod tests {
         for (key, n) in [("a", 1), ("b", 2), ("c", 3)] {
             cache.get_or_compute(key.into(), || count(n)).await.ok();
         }
-        assert_eq!(cache.get_or_compute("a".into(), || count(10)).await.ok(), Some(10));
-        assert_eq!(cache.get_or_compute("c".into(), || count(30)).await.ok(), Some(3));
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(10)).await.ok(),
+            Some(10)
+        );
+        assert_eq!(
+            cache.get_or_compute("c".into(), || count(30)).await.ok(),
+            Some(3)
+        );
     }
 }

@@ -128,7 +128,9 @@ pub async fn spend_breakdowns(
             let mut tasks = tokio::task::JoinSet::new();
             for (i, dims) in dims.iter().copied().enumerate() {
                 let (db, ids) = (state.db.clone(), ids.clone());
-                tasks.spawn(async move { (i, load::usage(&db, tz, Some(&ids), from, to, dims).await) });
+                tasks.spawn(
+                    async move { (i, load::usage(&db, tz, Some(&ids), from, to, dims).await) },
+                );
             }
             let mut loads: Vec<(usize, Dims, Vec<UsageRow>)> = Vec::new();
             while let Some(done) = tasks.join_next().await {
@@ -200,11 +202,7 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
 
 /// Usage adoption reads: all of it up to `to`, with sessions only inside the range (earlier
 /// usage only needs time and cost).
-async fn adoption_usage(
-    state: &AppState,
-    ids: &[i64],
-    range: &DateRange,
-) -> Result<Vec<UsageRow>> {
+async fn adoption_usage(state: &AppState, ids: &[i64], range: &DateRange) -> Result<Vec<UsageRow>> {
     let tz = state.org_tz;
     let (from, to) = utc_bounds(state, range)?;
     let sessions = Dims {
@@ -212,7 +210,14 @@ async fn adoption_usage(
         ..Dims::default()
     };
     let (mut usage, in_range) = tokio::try_join!(
-        load::usage(&state.db, tz, Some(ids), i64::MIN / 2, from, Dims::default()),
+        load::usage(
+            &state.db,
+            tz,
+            Some(ids),
+            i64::MIN / 2,
+            from,
+            Dims::default()
+        ),
         load::usage(&state.db, tz, Some(ids), from, to, sessions),
     )?;
     usage.extend(in_range);
