@@ -14,7 +14,7 @@ use agentmeter_metrics::productivity::{
     productivity_report, ProductivityParams, ProductivityReport,
 };
 use agentmeter_metrics::rows::{DeveloperRow, Tool, UsageRow};
-use agentmeter_metrics::spend::{spend_report, SpendGroupBy, SpendParams, SpendReport};
+use agentmeter_metrics::spend::{spend_reports, SpendGroupBy, SpendParams, SpendReport};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::analytics::catalog;
@@ -144,24 +144,29 @@ pub async fn spend_breakdowns(
             loads.sort_by_key(|(i, _, _)| *i);
             let as_of = Utc::now();
             blocking(move || {
-                let frames = loads
-                    .iter()
-                    .map(|(_, dims, usage)| Ok((*dims, usage_frame(usage, tz)?)))
-                    .collect::<agentmeter_metrics::Result<Vec<_>>>()?;
-                wanted
-                    .iter()
-                    .filter_map(|&(group_by, range)| {
-                        let dims = spend_dims(group_by);
-                        let (_, frame) = frames.iter().find(|(d, _)| *d == dims)?;
-                        let params = SpendParams {
-                            range,
-                            tz,
-                            group_by,
-                            as_of,
-                        };
-                        Some(spend_report(frame, &developers, &teams, &params))
-                    })
-                    .collect()
+                let mut reports: Vec<Option<SpendReport>> = vec![None; wanted.len()];
+                for (_, dims, usage) in &loads {
+                    let frame = usage_frame(usage, tz)?;
+                    let (positions, params): (Vec<usize>, Vec<SpendParams>) = wanted
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (group_by, _))| spend_dims(*group_by) == *dims)
+                        .map(|(i, &(group_by, range))| {
+                            let params = SpendParams {
+                                range,
+                                tz,
+                                group_by,
+                                as_of,
+                            };
+                            (i, params)
+                        })
+                        .unzip();
+                    let computed = spend_reports(&frame, &developers, &teams, &params)?;
+                    for (i, report) in positions.into_iter().zip(computed) {
+                        reports[i] = Some(report);
+                    }
+                }
+                Ok(reports.into_iter().flatten().collect())
             })
             .await
         })
