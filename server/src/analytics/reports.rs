@@ -11,7 +11,7 @@ use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
 use agentmeter_metrics::productivity::{
-    productivity_report, ProductivityParams, ProductivityReport,
+    ProductivityInputs, ProductivityParams, ProductivityReport,
 };
 use agentmeter_metrics::rows::{DeveloperRow, Tool, UsageRow};
 use agentmeter_metrics::spend::{spend_reports, SpendGroupBy, SpendParams, SpendReport};
@@ -266,7 +266,7 @@ pub async fn adoption_for(
 
 /// What the productivity report reads for a set of developers: their first uses, and the pull
 /// requests and commits from the earliest baseline on.
-struct ProductivityInputs {
+struct ProductivityRows {
     developers: Vec<DeveloperRow>,
     firsts: Vec<UsageRow>,
     prs: Vec<agentmeter_metrics::rows::PullRequestRow>,
@@ -274,11 +274,11 @@ struct ProductivityInputs {
     params: ProductivityParams,
 }
 
-async fn productivity_inputs(
+async fn productivity_rows(
     state: &AppState,
     scope: &Scope,
     query: &ProductivityQuery,
-) -> Result<ProductivityInputs> {
+) -> Result<ProductivityRows> {
     let tz = state.org_tz;
     let developers = load::developers(&state.db, scope).await?;
     let end = local_midnight_utc_ms(query.to + TimeDelta::days(1), tz).map_err(engine_error)?;
@@ -312,7 +312,7 @@ async fn productivity_inputs(
         seed: 42,
         confidence: CONFIDENCE,
     };
-    Ok(ProductivityInputs {
+    Ok(ProductivityRows {
         developers,
         firsts,
         prs,
@@ -344,21 +344,18 @@ pub async fn productivity_for(
     state
         .reports
         .get_or_compute(key, || async move {
-            let input = productivity_inputs(state, &union_scope(&scopes), query).await?;
+            let input = productivity_rows(state, &union_scope(&scopes), query).await?;
             let tz = state.org_tz;
             blocking(move || {
-                let firsts = usage_frame(&input.firsts, tz)?;
+                let prepared = ProductivityInputs::new(
+                    &usage_frame(&input.firsts, tz)?,
+                    &input.prs,
+                    &input.commits,
+                    &input.params,
+                )?;
                 scopes
                     .iter()
-                    .map(|scope| {
-                        productivity_report(
-                            &firsts,
-                            &members(&input.developers, scope),
-                            &input.prs,
-                            &input.commits,
-                            &input.params,
-                        )
-                    })
+                    .map(|scope| prepared.report(&members(&input.developers, scope)))
                     .collect()
             })
             .await
