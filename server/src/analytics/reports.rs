@@ -132,20 +132,19 @@ pub async fn spend_breakdowns(
                     async move { (i, load::usage(&db, tz, Some(&ids), from, to, dims).await) },
                 );
             }
-            let mut loads: Vec<(usize, Dims, Vec<UsageRow>)> = Vec::new();
+            let mut loads: Vec<(Dims, Vec<UsageRow>)> = Vec::new();
             while let Some(done) = tasks.join_next().await {
                 let (i, usage) = done.map_err(|e| Error::Internal(format!("usage load: {e}")))?;
                 let mut usage = usage?;
                 if let Some(tool) = tool {
                     usage.retain(|row| row.tool == tool);
                 }
-                loads.push((i, dims[i], usage));
+                loads.push((dims[i], usage));
             }
-            loads.sort_by_key(|(i, _, _)| *i);
             let as_of = Utc::now();
             blocking(move || {
                 let mut reports: Vec<Option<SpendReport>> = vec![None; wanted.len()];
-                for (_, dims, usage) in &loads {
+                for (dims, usage) in &loads {
                     let frame = usage_frame(usage, tz)?;
                     let (positions, params): (Vec<usize>, Vec<SpendParams>) = wanted
                         .iter()
