@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderName, HeaderValue, Request};
+use axum::middleware;
 use axum::Router;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -91,7 +92,10 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(DefaultBodyLimit::max(body_limit));
-    routes::table(state).layer(layers)
+    // Outermost, so that a write cut short by the timeout still moves the data version on.
+    let note_writes =
+        middleware::from_fn_with_state(state.clone(), crate::analytics::cache::note_writes);
+    routes::table(state).layer(layers).layer(note_writes)
 }
 
 async fn shutdown_signal() {

@@ -41,6 +41,10 @@ pub struct Settings {
     pub rubber_stamp_lines: u64,
     /// A CSV of model prices (same columns as the built-in table) overriding or adding models.
     pub prices_file: Option<PathBuf>,
+    /// How long a computed report may be served again, in seconds (0 turns the cache off). Any
+    /// write through this server makes the next read compute afresh; this only bounds how long
+    /// writes by another process on the same database (the `user add` CLI…) may go unseen.
+    pub report_cache_ttl_secs: u64,
 }
 
 impl Default for Settings {
@@ -61,6 +65,7 @@ impl Default for Settings {
             rubber_stamp_minutes: 5,
             rubber_stamp_lines: 300,
             prices_file: None,
+            report_cache_ttl_secs: 30,
         }
     }
 }
@@ -135,6 +140,9 @@ impl Settings {
             "PRICES_FILE" => self.prices_file = Some(PathBuf::from(value)),
             "RUBBER_STAMP_MINUTES" => {
                 self.rubber_stamp_minutes = value.parse().map_err(|_| bad("minutes"))?
+            }
+            "REPORT_CACHE_TTL_SECS" => {
+                self.report_cache_ttl_secs = value.parse().map_err(|_| bad("seconds"))?
             }
             "RUBBER_STAMP_LINES" => {
                 self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 
 use agentmeter_ingest::PriceTable;
 
+use crate::analytics::cache::{self, ReportCache};
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -25,6 +26,8 @@ pub struct AppState {
     pub password_checks: Arc<AtomicU64>,
     /// Model prices: the collectors' compiled-in table, plus `prices_file` overrides.
     pub prices: Arc<PriceTable>,
+    /// Computed reports, kept until the next write (or their time-to-live).
+    pub reports: Arc<ReportCache>,
 }
 
 impl AppState {
@@ -48,6 +51,10 @@ impl AppState {
                 .merge_csv(&text)
                 .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         }
+        let reports = ReportCache::new(
+            Duration::from_secs(settings.report_cache_ttl_secs),
+            cache::CAPACITY,
+        );
         Ok(AppState {
             db,
             settings: Arc::new(settings),
@@ -55,6 +62,7 @@ impl AppState {
             org_tz,
             password_checks: Arc::new(AtomicU64::new(0)),
             prices: Arc::new(prices),
+            reports: Arc::new(reports),
         })
     }
 }

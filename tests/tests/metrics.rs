@@ -7,7 +7,8 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::support::{for_each_backend, TestApp, TestUser};
+use crate::support::app::PASSWORD;
+use crate::support::{for_each_backend, BrowserSession, TestApp, TestUser};
 
 async fn send(
     app: &TestApp,
@@ -198,6 +199,64 @@ async fn spend_is_summed_per_developer_team_and_model_to_the_cent_in_the_org_tim
             .await;
         assert_eq!(codex_only["groups"].as_array().map(Vec::len), Some(1));
         assert_eq!(mills(&codex_only["total"]["cost_usd"]), 225);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_upload_shows_in_the_very_next_report_and_page_even_with_reports_cached() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn_with(backend, |s| {
+            s.org_timezone = "Europe/Berlin".into();
+            // Far longer than the test: only the upload itself can make the reports move.
+            s.report_cache_ttl_secs = 3600;
+        })
+        .await;
+        let org = spend_org(&app).await;
+        let session = BrowserSession::sign_in(&app, &org.admin.email, PASSWORD).await;
+        let report = "/api/v1/metrics/spend?from=2026-10-01&to=2026-10-31&group_by=developer";
+        let bob_on_page = || async {
+            let csv = session
+                .client
+                .get(app.url(
+                    "/spend?from=2026-10-01&to=2026-10-31&format=csv&table=spend-by-developer",
+                ))
+                .send()
+                .await
+                .expect("GET /spend")
+                .text()
+                .await
+                .expect("body");
+            let spend = csv
+                .lines()
+                .find_map(|line| line.strip_prefix("bob,"))
+                .and_then(|rest| rest.split(',').next())
+                .and_then(|usd| usd.parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("no spend for bob in {csv}"));
+            (spend * 1000.0).round() as i64
+        };
+        for _ in 0..2 {
+            let before = app.get_json(&org.admin, report).await;
+            assert_eq!(mills(&group(&before, "bob")["cost_usd"]), 225);
+            assert_eq!(bob_on_page().await, 225);
+        }
+
+        upload(
+            &app,
+            &org.bob,
+            vec![event(
+                "b3",
+                "2026-10-09T09:00:00Z",
+                "gpt-5",
+                100_000,
+                10_000,
+            )],
+        )
+        .await;
+
+        let after = app.get_json(&org.admin, report).await;
+        assert_eq!(mills(&group(&after, "bob")["cost_usd"]), 450, "{after}");
+        assert_eq!(bob_on_page().await, 450);
     })
     .await;
 }

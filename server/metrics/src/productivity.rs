@@ -216,183 +216,231 @@ pub fn productivity_report(
     commits: &[CommitRow],
     params: &ProductivityParams,
 ) -> Result<ProductivityReport> {
-    let end = local_midnight_utc_ms(params.to + TimeDelta::days(1), params.tz)?;
-    let history = local_midnight_utc_ms(params.history_from, params.tz)?;
-    if params.confidence <= 0.0 || params.confidence >= 1.0 {
-        return Err(MetricsError::InvalidParams(format!(
-            "confidence {} is not in (0, 1)",
-            params.confidence
-        )));
-    }
-    let firsts = usage
-        .df
-        .clone()
-        .lazy()
-        .filter(col("ts_ms").lt(lit(end)))
-        .group_by([col("user_id")])
-        .agg([col("ts_ms").min()])
-        .collect()?;
-    let first: HashMap<i64, i64> = i64_values(&firsts, "user_id")?
-        .into_iter()
-        .zip(i64_values(&firsts, "ts_ms")?)
-        .collect();
-    let windows: HashMap<i64, Windows> = developers
-        .iter()
-        .filter_map(|d| {
-            first.get(&d.user_id).map(|&f| {
-                (
-                    d.user_id,
-                    Windows {
-                        first: f,
-                        baseline_start: f - i64::from(params.baseline_weeks) * WEEK_MS,
-                        after_start: f + i64::from(params.ramp_weeks) * WEEK_MS,
-                    },
-                )
-            })
-        })
-        .collect();
-    let ids: Vec<i64> = windows.keys().copied().collect();
-    let wdf = DataFrame::new(
-        ids.len(),
-        vec![
-            Column::new("user_id".into(), ids.clone()),
-            Column::new(
-                "first".into(),
-                ids.iter().map(|u| windows[u].first).collect::<Vec<i64>>(),
-            ),
-            Column::new(
-                "baseline_start".into(),
-                ids.iter()
-                    .map(|u| windows[u].baseline_start)
-                    .collect::<Vec<i64>>(),
-            ),
-            Column::new(
-                "after_start".into(),
-                ids.iter()
-                    .map(|u| windows[u].after_start)
-                    .collect::<Vec<i64>>(),
-            ),
-        ],
-    )?;
-    let merged = pull_request_frame(prs, params.tz)?
-        .lazy()
-        .filter(col("merged_ms").is_not_null())
-        .with_column((col("merged_ms") - col("created_ms")).alias("cycle_ms"))
-        .collect()?;
-    let pr_items = periods(merged, "merged_ms", &wdf, end, "cycle_ms", "lines_added")?;
-    let commit_items = periods(
-        commit_frame(commits)?,
-        "ts_ms",
-        &wdf,
-        end,
-        "test_lines",
-        "all_lines",
-    )?;
+    ProductivityInputs::new(usage, prs, commits, params)?.report(developers)
+}
 
-    let mut counts: HashMap<(i64, i64), (i64, i64)> = HashMap::new(); // (user, period) -> (prs, commits)
-    pr_items
-        .iter()
-        .for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().0 += 1);
-    commit_items
-        .iter()
-        .for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().1 += 1);
-    let count = |u: i64, p: i64| counts.get(&(u, p)).copied().unwrap_or_default();
-    let mut per_developer = Vec::with_capacity(developers.len());
-    for d in developers {
-        let w = windows.get(&d.user_id);
-        let (before, after) = (count(d.user_id, 0), count(d.user_id, 1));
-        let after_weeks = w.map_or(0.0, |w| {
-            (end - w.after_start).max(0) as f64 / WEEK_MS as f64
-        });
-        let status = match w {
-            None => DeveloperStatus::NotStarted,
-            Some(w) if w.baseline_start < history || before == (0, 0) => {
-                DeveloperStatus::NoBaseline
-            }
-            Some(_) if after_weeks < 1.0 => DeveloperStatus::NoAfterWindow,
-            Some(_) => DeveloperStatus::Included,
-        };
-        per_developer.push(DeveloperProductivity {
-            user_id: d.user_id,
-            name: d.name.clone(),
-            first_use: w.map(|w| local_date(w.first, params.tz)).transpose()?,
-            status,
-            baseline_weeks: if w.is_some() {
-                f64::from(params.baseline_weeks)
-            } else {
-                0.0
-            },
-            after_weeks,
-            merged_prs_before: before.0,
-            merged_prs_after: after.0,
-            commits_before: before.1,
-            commits_after: after.1,
-        });
-    }
-    let included: Vec<&DeveloperProductivity> = per_developer
-        .iter()
-        .filter(|d| d.status == DeveloperStatus::Included)
-        .collect();
-    let rates = |f: fn(&DeveloperProductivity) -> (i64, i64)| -> Vec<(f64, f64)> {
-        included
-            .iter()
-            .map(|d| {
-                (
-                    f(d).0 as f64 / d.baseline_weeks,
-                    f(d).1 as f64 / d.after_weeks,
-                )
-            })
-            .collect()
-    };
-    let is_included = |u: i64| included.iter().any(|d| d.user_id == u);
-    let side = |items: &[(i64, i64, i64, i64)], p: i64| -> Vec<(i64, i64)> {
-        items
-            .iter()
-            .filter(|i| i.1 == p && is_included(i.0))
-            .map(|i| (i.2, i.3))
-            .collect()
-    };
-    let before_after = |f: &dyn Fn(&[(i64, i64)]) -> Option<f64>,
-                        items: &[(i64, i64, i64, i64)]| {
-        let (b, a) = (side(items, 0), side(items, 1));
-        BeforeAfter {
-            before: f(&b),
-            after: f(&a),
-            before_n: b.len(),
-            after_n: a.len(),
+/// What [`productivity_report`] reads, prepared once for reports over several sets of
+/// developers (a page's and each of its teams'): first uses, merged pull requests and commits.
+pub struct ProductivityInputs {
+    params: ProductivityParams,
+    end: i64,
+    history: i64,
+    /// User -> first usage (UTC ms) before `end`.
+    first: HashMap<i64, i64>,
+    /// Merged pull requests, with `cycle_ms`.
+    merged: DataFrame,
+    commits: DataFrame,
+}
+
+impl ProductivityInputs {
+    /// Checks the parameters and builds the frames; `usage`, `prs` and `commits` may cover more
+    /// developers than a report asks for.
+    pub fn new(
+        usage: &UsageFrame,
+        prs: &[PullRequestRow],
+        commits: &[CommitRow],
+        params: &ProductivityParams,
+    ) -> Result<ProductivityInputs> {
+        let end = local_midnight_utc_ms(params.to + TimeDelta::days(1), params.tz)?;
+        let history = local_midnight_utc_ms(params.history_from, params.tz)?;
+        if params.confidence <= 0.0 || params.confidence >= 1.0 {
+            return Err(MetricsError::InvalidParams(format!(
+                "confidence {} is not in (0, 1)",
+                params.confidence
+            )));
         }
-    };
-    let status_count = |s: DeveloperStatus| per_developer.iter().filter(|d| d.status == s).count();
-    Ok(ProductivityReport {
-        to: params.to,
-        baseline_weeks: params.baseline_weeks,
-        ramp_weeks: params.ramp_weeks,
-        developers_included: included.len(),
-        developers_no_baseline: status_count(DeveloperStatus::NoBaseline),
-        developers_no_after_window: status_count(DeveloperStatus::NoAfterWindow),
-        developers_not_started: status_count(DeveloperStatus::NotStarted),
-        merged_prs_per_week: lift(
-            &rates(|d| (d.merged_prs_before, d.merged_prs_after)),
-            params,
-        ),
-        commits_per_week: lift(&rates(|d| (d.commits_before, d.commits_after)), params),
-        cycle_time_median_hours: before_after(
-            &|v| median(v.iter().map(|x| x.0 as f64 / 3_600_000.0).collect()),
-            &pr_items,
-        ),
-        test_lines_share_pct: before_after(
-            &|v| {
-                let (t, all) = v.iter().fold((0, 0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
-                (all > 0).then(|| t as f64 / all as f64 * 100.0)
-            },
-            &commit_items,
-        ),
-        lines_added_per_pr: before_after(
-            &|v| {
-                (!v.is_empty()).then(|| v.iter().map(|x| x.1).sum::<i64>() as f64 / v.len() as f64)
-            },
-            &pr_items,
-        ),
-        per_developer,
-    })
+        let firsts = usage
+            .df
+            .clone()
+            .lazy()
+            .filter(col("ts_ms").lt(lit(end)))
+            .group_by([col("user_id")])
+            .agg([col("ts_ms").min()])
+            .collect()?;
+        let first: HashMap<i64, i64> = i64_values(&firsts, "user_id")?
+            .into_iter()
+            .zip(i64_values(&firsts, "ts_ms")?)
+            .collect();
+        let merged = pull_request_frame(prs, params.tz)?
+            .lazy()
+            .filter(col("merged_ms").is_not_null())
+            .with_column((col("merged_ms") - col("created_ms")).alias("cycle_ms"))
+            .collect()?;
+        Ok(ProductivityInputs {
+            params: params.clone(),
+            end,
+            history,
+            first,
+            merged,
+            commits: commit_frame(commits)?,
+        })
+    }
+
+    /// The report over `developers`.
+    pub fn report(&self, developers: &[DeveloperRow]) -> Result<ProductivityReport> {
+        let (params, end, history, first) = (&self.params, self.end, self.history, &self.first);
+        let windows: HashMap<i64, Windows> = developers
+            .iter()
+            .filter_map(|d| {
+                first.get(&d.user_id).map(|&f| {
+                    (
+                        d.user_id,
+                        Windows {
+                            first: f,
+                            baseline_start: f - i64::from(params.baseline_weeks) * WEEK_MS,
+                            after_start: f + i64::from(params.ramp_weeks) * WEEK_MS,
+                        },
+                    )
+                })
+            })
+            .collect();
+        let ids: Vec<i64> = windows.keys().copied().collect();
+        let wdf = DataFrame::new(
+            ids.len(),
+            vec![
+                Column::new("user_id".into(), ids.clone()),
+                Column::new(
+                    "first".into(),
+                    ids.iter().map(|u| windows[u].first).collect::<Vec<i64>>(),
+                ),
+                Column::new(
+                    "baseline_start".into(),
+                    ids.iter()
+                        .map(|u| windows[u].baseline_start)
+                        .collect::<Vec<i64>>(),
+                ),
+                Column::new(
+                    "after_start".into(),
+                    ids.iter()
+                        .map(|u| windows[u].after_start)
+                        .collect::<Vec<i64>>(),
+                ),
+            ],
+        )?;
+        let pr_items = periods(
+            self.merged.clone(),
+            "merged_ms",
+            &wdf,
+            end,
+            "cycle_ms",
+            "lines_added",
+        )?;
+        let commit_items = periods(
+            self.commits.clone(),
+            "ts_ms",
+            &wdf,
+            end,
+            "test_lines",
+            "all_lines",
+        )?;
+
+        let mut counts: HashMap<(i64, i64), (i64, i64)> = HashMap::new(); // (user, period) -> (prs, commits)
+        pr_items
+            .iter()
+            .for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().0 += 1);
+        commit_items
+            .iter()
+            .for_each(|&(u, p, _, _)| counts.entry((u, p)).or_default().1 += 1);
+        let count = |u: i64, p: i64| counts.get(&(u, p)).copied().unwrap_or_default();
+        let mut per_developer = Vec::with_capacity(developers.len());
+        for d in developers {
+            let w = windows.get(&d.user_id);
+            let (before, after) = (count(d.user_id, 0), count(d.user_id, 1));
+            let after_weeks = w.map_or(0.0, |w| {
+                (end - w.after_start).max(0) as f64 / WEEK_MS as f64
+            });
+            let status = match w {
+                None => DeveloperStatus::NotStarted,
+                Some(w) if w.baseline_start < history || before == (0, 0) => {
+                    DeveloperStatus::NoBaseline
+                }
+                Some(_) if after_weeks < 1.0 => DeveloperStatus::NoAfterWindow,
+                Some(_) => DeveloperStatus::Included,
+            };
+            per_developer.push(DeveloperProductivity {
+                user_id: d.user_id,
+                name: d.name.clone(),
+                first_use: w.map(|w| local_date(w.first, params.tz)).transpose()?,
+                status,
+                baseline_weeks: if w.is_some() {
+                    f64::from(params.baseline_weeks)
+                } else {
+                    0.0
+                },
+                after_weeks,
+                merged_prs_before: before.0,
+                merged_prs_after: after.0,
+                commits_before: before.1,
+                commits_after: after.1,
+            });
+        }
+        let included: Vec<&DeveloperProductivity> = per_developer
+            .iter()
+            .filter(|d| d.status == DeveloperStatus::Included)
+            .collect();
+        let rates = |f: fn(&DeveloperProductivity) -> (i64, i64)| -> Vec<(f64, f64)> {
+            included
+                .iter()
+                .map(|d| {
+                    (
+                        f(d).0 as f64 / d.baseline_weeks,
+                        f(d).1 as f64 / d.after_weeks,
+                    )
+                })
+                .collect()
+        };
+        let is_included = |u: i64| included.iter().any(|d| d.user_id == u);
+        let side = |items: &[(i64, i64, i64, i64)], p: i64| -> Vec<(i64, i64)> {
+            items
+                .iter()
+                .filter(|i| i.1 == p && is_included(i.0))
+                .map(|i| (i.2, i.3))
+                .collect()
+        };
+        let before_after = |f: &dyn Fn(&[(i64, i64)]) -> Option<f64>,
+                            items: &[(i64, i64, i64, i64)]| {
+            let (b, a) = (side(items, 0), side(items, 1));
+            BeforeAfter {
+                before: f(&b),
+                after: f(&a),
+                before_n: b.len(),
+                after_n: a.len(),
+            }
+        };
+        let status_count =
+            |s: DeveloperStatus| per_developer.iter().filter(|d| d.status == s).count();
+        Ok(ProductivityReport {
+            to: params.to,
+            baseline_weeks: params.baseline_weeks,
+            ramp_weeks: params.ramp_weeks,
+            developers_included: included.len(),
+            developers_no_baseline: status_count(DeveloperStatus::NoBaseline),
+            developers_no_after_window: status_count(DeveloperStatus::NoAfterWindow),
+            developers_not_started: status_count(DeveloperStatus::NotStarted),
+            merged_prs_per_week: lift(
+                &rates(|d| (d.merged_prs_before, d.merged_prs_after)),
+                params,
+            ),
+            commits_per_week: lift(&rates(|d| (d.commits_before, d.commits_after)), params),
+            cycle_time_median_hours: before_after(
+                &|v| median(v.iter().map(|x| x.0 as f64 / 3_600_000.0).collect()),
+                &pr_items,
+            ),
+            test_lines_share_pct: before_after(
+                &|v| {
+                    let (t, all) = v.iter().fold((0, 0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
+                    (all > 0).then(|| t as f64 / all as f64 * 100.0)
+                },
+                &commit_items,
+            ),
+            lines_added_per_pr: before_after(
+                &|v| {
+                    (!v.is_empty())
+                        .then(|| v.iter().map(|x| x.1).sum::<i64>() as f64 / v.len() as f64)
+                },
+                &pr_items,
+            ),
+            per_developer,
+        })
+    }
 }

@@ -185,12 +185,76 @@ pub fn spend_report(
     teams: &[TeamRow],
     params: &SpendParams,
 ) -> Result<SpendReport> {
-    let (from_day, to_day) = (day_number(params.range.from), day_number(params.range.to));
-    let in_range = usage.df.clone().lazy().filter(
+    Ok(SpendReport {
+        from: params.range.from,
+        to: params.range.to,
+        group_by: params.group_by,
+        groups: groups(usage, developers, teams, params)?,
+        total: total(usage, &params.range)?,
+        months: months(usage, &params.range)?,
+        forecast: forecast(usage, params)?,
+    })
+}
+
+/// [`spend_report`] for each of `params`, in order. The total, months and forecast depend only
+/// on the range, time zone and `as_of`, so they are computed once for the reports sharing them.
+pub fn spend_reports(
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+    params: &[SpendParams],
+) -> Result<Vec<SpendReport>> {
+    type Shared = (SpendGroup, Vec<MonthSpend>, Option<SpendForecast>);
+    let mut shared: Vec<(&SpendParams, Shared)> = Vec::new();
+    let mut reports = Vec::with_capacity(params.len());
+    for p in params {
+        let same = |q: &SpendParams| (q.range, q.tz, q.as_of) == (p.range, p.tz, p.as_of);
+        let known = shared.iter().position(|(q, _)| same(q));
+        let i = match known {
+            Some(i) => i,
+            None => {
+                shared.push((
+                    p,
+                    (
+                        total(usage, &p.range)?,
+                        months(usage, &p.range)?,
+                        forecast(usage, p)?,
+                    ),
+                ));
+                shared.len() - 1
+            }
+        };
+        let (total, months, forecast) = shared[i].1.clone();
+        reports.push(SpendReport {
+            from: p.range.from,
+            to: p.range.to,
+            group_by: p.group_by,
+            groups: groups(usage, developers, teams, p)?,
+            total,
+            months,
+            forecast,
+        });
+    }
+    Ok(reports)
+}
+
+/// Usage on the range's days.
+fn in_range(usage: &UsageFrame, range: &DateRange) -> LazyFrame {
+    let (from_day, to_day) = (day_number(range.from), day_number(range.to));
+    usage.df.clone().lazy().filter(
         col("day")
             .gt_eq(lit(from_day))
             .and(col("day").lt_eq(lit(to_day))),
-    );
+    )
+}
+
+fn groups(
+    usage: &UsageFrame,
+    developers: &[DeveloperRow],
+    teams: &[TeamRow],
+    params: &SpendParams,
+) -> Result<Vec<SpendGroup>> {
+    let in_range = in_range(usage, &params.range);
     let key = match params.group_by {
         SpendGroupBy::Developer => "user_id",
         SpendGroupBy::Team => "team_id",
@@ -204,14 +268,14 @@ pub fn spend_report(
     };
     let grouped = if params.group_by == SpendGroupBy::Team {
         let members = membership_frame(developers)?.lazy();
-        in_range.clone().join(
+        in_range.join(
             members,
             [col("user_id")],
             [col("user_id")],
             JoinArgs::new(JoinType::Left),
         )
     } else {
-        in_range.clone()
+        in_range
     };
     let grouped = grouped
         .with_column(
@@ -251,25 +315,19 @@ pub fn spend_report(
             SpendGroupBy::Month => month_label(k as i32),
         })
     };
-    let groups = groups_of(&grouped, &label)?;
-    let total_df = in_range
+    groups_of(&grouped, &label)
+}
+
+fn total(usage: &UsageFrame, range: &DateRange) -> Result<SpendGroup> {
+    let total_df = in_range(usage, range)
         .with_column(lit(0i64).alias("key"))
         .group_by([col("key")])
         .agg(sums())
         .collect()?;
-    let total = groups_of(&total_df, &|_| Ok("total".to_owned()))?
+    Ok(groups_of(&total_df, &|_| Ok("total".to_owned()))?
         .into_iter()
         .next()
-        .unwrap_or_else(|| empty_group("total"));
-    Ok(SpendReport {
-        from: params.range.from,
-        to: params.range.to,
-        group_by: params.group_by,
-        groups,
-        total,
-        months: months(usage, &params.range)?,
-        forecast: forecast(usage, params)?,
-    })
+        .unwrap_or_else(|| empty_group("total")))
 }
 
 fn empty_group(key: &str) -> SpendGroup {

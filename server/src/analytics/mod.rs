@@ -2,7 +2,7 @@
 //! feed the metrics engine (`agentmeter-metrics`) with rows in the caller's scope.
 //!
 //! - [`reports`]: one async function per report (spend, plans, adoption, productivity), shared by
-//!   the JSON API and the HTML pages.
+//!   the JSON API and the HTML pages; [`cache`]: the computed reports they keep.
 //! - [`load`]: database rows -> engine rows; [`rollup`]: the exact hourly usage rollup.
 //! - [`catalog`], [`seats`]: the dated plan catalog and each developer's current plan.
 //! - [`api`], [`pages`]: thin HTTP handlers; [`params`]: query parameters and their defaults.
@@ -13,6 +13,7 @@ use axum::Router;
 use crate::state::AppState;
 
 pub mod api;
+pub mod cache;
 pub mod catalog;
 pub mod load;
 pub mod pages;

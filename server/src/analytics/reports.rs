@@ -1,14 +1,20 @@
 //! One plain async function per report, shared by the JSON API and the HTML pages: load the rows
-//! in scope, then run the engine off the async runtime.
+//! in scope once, run the engine off the async runtime, and keep the result in the report cache
+//! ([`crate::analytics::cache`]) until the data changes.
+//!
+//! Pages that show one report per team ([`adoption_for`], [`productivity_for`]) or several
+//! groupings ([`spend_breakdowns`]) load the rows once for all of them: the engine only ever
+//! looks at the developers and dates it is given, so a wider load gives the same figures.
 
 use agentmeter_metrics::adoption::{adoption_report, AdoptionParams, AdoptionReport};
 use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
 use agentmeter_metrics::productivity::{
-    productivity_report, ProductivityParams, ProductivityReport,
+    ProductivityInputs, ProductivityParams, ProductivityReport,
 };
-use agentmeter_metrics::spend::{spend_report, SpendParams, SpendReport};
+use agentmeter_metrics::rows::{DeveloperRow, Tool, UsageRow};
+use agentmeter_metrics::spend::{spend_reports, SpendGroupBy, SpendParams, SpendReport};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::analytics::catalog;
@@ -43,128 +49,269 @@ fn utc_bounds(state: &AppState, range: &DateRange) -> Result<(i64, i64)> {
     Ok((from, to))
 }
 
+fn user_ids(developers: &[DeveloperRow]) -> Vec<i64> {
+    developers.iter().map(|d| d.user_id).collect()
+}
+
+/// Everybody any of the scopes covers.
+fn union_scope(scopes: &[Scope]) -> Scope {
+    let mut ids = Vec::new();
+    for scope in scopes {
+        match scope.user_ids() {
+            None => return Scope::Everyone,
+            Some(members) => ids.extend_from_slice(members),
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Scope::Users(ids)
+}
+
+/// The developers of one scope, from the developers of all of them.
+fn members(developers: &[DeveloperRow], scope: &Scope) -> Vec<DeveloperRow> {
+    developers
+        .iter()
+        .filter(|d| scope.includes(d.user_id))
+        .cloned()
+        .collect()
+}
+
 /// Spend over the range, grouped, with month over month and the forecast (as of now).
 pub async fn spend(state: &AppState, scope: &Scope, query: &SpendQuery) -> Result<SpendReport> {
-    let tz = state.org_tz;
-    let developers = load::developers(&state.db, scope).await?;
-    let teams = load::teams(&state.db).await?;
-    let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
-    let (from, to) = query.range.load_window_utc_ms(tz).map_err(engine_error)?;
-    let dims = Dims {
-        model: query.group_by == agentmeter_metrics::spend::SpendGroupBy::Model,
-        project: query.group_by == agentmeter_metrics::spend::SpendGroupBy::Project,
-        repository: query.group_by == agentmeter_metrics::spend::SpendGroupBy::Repository,
+    spend_breakdowns(state, scope, query.tool, &[(query.group_by, query.range)])
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Internal("spend: no report computed".into()))
+}
+
+/// The usage dimensions a spend grouping needs beyond user, time and tool.
+fn spend_dims(group_by: SpendGroupBy) -> Dims {
+    Dims {
+        model: group_by == SpendGroupBy::Model,
+        project: group_by == SpendGroupBy::Project,
+        repository: group_by == SpendGroupBy::Repository,
         session: false,
-    };
-    let mut usage = load::usage(&state.db, tz, Some(&ids), from, to, dims, Grain::Day).await?;
-    if let Some(tool) = query.tool {
-        usage.retain(|row| row.tool == tool);
     }
-    let params = SpendParams {
-        range: query.range,
-        tz,
-        group_by: query.group_by,
-        as_of: Utc::now(),
-    };
-    blocking(move || spend_report(&usage_frame(&usage, tz)?, &developers, &teams, &params)).await
+}
+
+/// One spend report per (grouping, range), from one load of usage per set of dimensions over all
+/// the ranges. Groupings that need no extra dimension share their rows; a model grouping reads
+/// its own, finer rows rather than summing a breakdown the other groupings would then sum in a
+/// different order (cost is a float: the last digits would move).
+pub async fn spend_breakdowns(
+    state: &AppState,
+    scope: &Scope,
+    tool: Option<Tool>,
+    wanted: &[(SpendGroupBy, DateRange)],
+) -> Result<Vec<SpendReport>> {
+    let key = format!("spend {scope:?} {tool:?} {wanted:?}");
+    let wanted = wanted.to_vec();
+    state
+        .reports
+        .get_or_compute(key, || async move {
+            let tz = state.org_tz;
+            let (developers, teams) =
+                tokio::try_join!(load::developers(&state.db, scope), load::teams(&state.db))?;
+            let (mut from, mut to) = (i64::MAX, i64::MIN);
+            for (_, range) in &wanted {
+                let (start, end) = range.load_window_utc_ms(tz).map_err(engine_error)?;
+                (from, to) = (from.min(start), to.max(end));
+            }
+            let mut dims: Vec<Dims> = Vec::new();
+            for (group_by, _) in &wanted {
+                if !dims.contains(&spend_dims(*group_by)) {
+                    dims.push(spend_dims(*group_by));
+                }
+            }
+            // The loads are independent: run them side by side on their own connections.
+            let ids = user_ids(&developers);
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, dims) in dims.iter().copied().enumerate() {
+                let (db, ids) = (state.db.clone(), ids.clone());
+                tasks.spawn(async move {
+                    let usage = load::usage(&db, tz, Some(&ids), from, to, dims, Grain::Day);
+                    (i, usage.await)
+                });
+            }
+            let mut loads: Vec<(Dims, Vec<UsageRow>)> = Vec::new();
+            while let Some(done) = tasks.join_next().await {
+                let (i, usage) = done.map_err(|e| Error::Internal(format!("usage load: {e}")))?;
+                let mut usage = usage?;
+                if let Some(tool) = tool {
+                    usage.retain(|row| row.tool == tool);
+                }
+                loads.push((dims[i], usage));
+            }
+            let as_of = Utc::now();
+            blocking(move || {
+                let mut reports: Vec<Option<SpendReport>> = vec![None; wanted.len()];
+                for (dims, usage) in &loads {
+                    let frame = usage_frame(usage, tz)?;
+                    let (positions, params): (Vec<usize>, Vec<SpendParams>) = wanted
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (group_by, _))| spend_dims(*group_by) == *dims)
+                        .map(|(i, &(group_by, range))| {
+                            let params = SpendParams {
+                                range,
+                                tz,
+                                group_by,
+                                as_of,
+                            };
+                            (i, params)
+                        })
+                        .unzip();
+                    let computed = spend_reports(&frame, &developers, &teams, &params)?;
+                    for (i, report) in positions.into_iter().zip(computed) {
+                        reports[i] = Some(report);
+                    }
+                }
+                Ok(reports.into_iter().flatten().collect())
+            })
+            .await
+        })
+        .await
 }
 
 /// Cost versus subscription for every month the range touches.
 pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<PlansReport> {
+    let key = format!("plans {scope:?} {range:?}");
+    state
+        .reports
+        .get_or_compute(key, || async move {
+            let tz = state.org_tz;
+            let developers = load::developers(&state.db, scope).await?;
+            let teams = load::teams(&state.db).await?;
+            let catalog = catalog::plan_rows(&state.db).await?;
+            let ids = user_ids(&developers);
+            let (from, to) = range.load_window_utc_ms(tz).map_err(engine_error)?;
+            // 5-hour windows need hours.
+            let usage = load::usage(
+                &state.db,
+                tz,
+                Some(&ids),
+                from,
+                to,
+                Dims::default(),
+                Grain::Hour,
+            )
+            .await?;
+            let params = PlansParams {
+                range,
+                tz,
+                underused_fraction: UNDERUSED_FRACTION,
+            };
+            blocking(move || {
+                plans_report(
+                    &usage_frame(&usage, tz)?,
+                    &developers,
+                    &teams,
+                    &catalog,
+                    &params,
+                )
+            })
+            .await
+        })
+        .await
+}
+
+/// Usage adoption reads: all of it up to `to`, with sessions only inside the range (earlier
+/// usage only needs time and cost).
+async fn adoption_usage(state: &AppState, ids: &[i64], range: &DateRange) -> Result<Vec<UsageRow>> {
     let tz = state.org_tz;
-    let developers = load::developers(&state.db, scope).await?;
-    let teams = load::teams(&state.db).await?;
-    let catalog = catalog::plan_rows(&state.db).await?;
-    let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
-    let (from, to) = range.load_window_utc_ms(tz).map_err(engine_error)?;
-    // 5-hour windows need hours.
-    let usage = load::usage(
-        &state.db,
-        tz,
-        Some(&ids),
-        from,
-        to,
-        Dims::default(),
-        Grain::Hour,
-    )
-    .await?;
-    let params = PlansParams {
-        range,
-        tz,
-        underused_fraction: UNDERUSED_FRACTION,
+    let (from, to) = utc_bounds(state, range)?;
+    let sessions = Dims {
+        session: true,
+        ..Dims::default()
     };
-    blocking(move || {
-        plans_report(
-            &usage_frame(&usage, tz)?,
-            &developers,
-            &teams,
-            &catalog,
-            &params,
-        )
-    })
-    .await
+    let (mut usage, in_range) = tokio::try_join!(
+        load::usage(
+            &state.db,
+            tz,
+            Some(ids),
+            i64::MIN / 2,
+            from,
+            Dims::default(),
+            Grain::Day,
+        ),
+        load::usage(&state.db, tz, Some(ids), from, to, sessions, Grain::Day),
+    )?;
+    usage.extend(in_range);
+    Ok(usage)
 }
 
 /// Adoption over the range (first use and the ramp look at all usage up to `to`).
 pub async fn adoption(state: &AppState, scope: &Scope, range: DateRange) -> Result<AdoptionReport> {
-    let tz = state.org_tz;
-    let developers = load::developers(&state.db, scope).await?;
-    let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
-    let (from, to) = utc_bounds(state, &range)?;
-    // Sessions matter only inside the range; earlier usage only needs time and cost.
-    let mut usage = load::usage(
-        &state.db,
-        tz,
-        Some(&ids),
-        i64::MIN / 2,
-        from,
-        Dims::default(),
-        Grain::Day,
-    )
-    .await?;
-    usage.extend(
-        load::usage(
-            &state.db,
-            tz,
-            Some(&ids),
-            from,
-            to,
-            Dims {
-                session: true,
-                ..Dims::default()
-            },
-            Grain::Day,
-        )
-        .await?,
-    );
-    let params = AdoptionParams { range, tz };
-    blocking(move || adoption_report(&usage_frame(&usage, tz)?, &developers, &params)).await
+    adoption_for(state, std::slice::from_ref(scope), range)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Internal("adoption: no report computed".into()))
 }
 
-/// Before/after productivity and the team lifts, up to `query.to`.
-pub async fn productivity(
+/// The adoption report of each scope, in the order given, from one load for all of them.
+pub async fn adoption_for(
+    state: &AppState,
+    scopes: &[Scope],
+    range: DateRange,
+) -> Result<Vec<AdoptionReport>> {
+    let key = format!("adoption {scopes:?} {range:?}");
+    let scopes = scopes.to_vec();
+    state
+        .reports
+        .get_or_compute(key, || async move {
+            let tz = state.org_tz;
+            let developers = load::developers(&state.db, &union_scope(&scopes)).await?;
+            let usage = adoption_usage(state, &user_ids(&developers), &range).await?;
+            let params = AdoptionParams { range, tz };
+            blocking(move || {
+                let frame = usage_frame(&usage, tz)?;
+                scopes
+                    .iter()
+                    .map(|scope| adoption_report(&frame, &members(&developers, scope), &params))
+                    .collect()
+            })
+            .await
+        })
+        .await
+}
+
+/// What the productivity report reads for a set of developers: their first uses, and the pull
+/// requests and commits from the earliest baseline on.
+struct ProductivityRows {
+    developers: Vec<DeveloperRow>,
+    firsts: Vec<UsageRow>,
+    prs: Vec<agentmeter_metrics::rows::PullRequestRow>,
+    commits: Vec<agentmeter_metrics::rows::CommitRow>,
+    params: ProductivityParams,
+}
+
+async fn productivity_rows(
     state: &AppState,
     scope: &Scope,
     query: &ProductivityQuery,
-) -> Result<ProductivityReport> {
+) -> Result<ProductivityRows> {
     let tz = state.org_tz;
     let developers = load::developers(&state.db, scope).await?;
-    let ids: Vec<i64> = developers.iter().map(|d| d.user_id).collect();
     let end = local_midnight_utc_ms(query.to + TimeDelta::days(1), tz).map_err(engine_error)?;
-    let firsts = load::first_uses(&state.db, Some(&ids), end).await?;
+    let firsts = load::first_uses(&state.db, Some(&user_ids(&developers)), end).await?;
     let earliest_first = firsts.iter().map(|r| r.ts_utc_ms).min().unwrap_or(end);
     let baseline_start =
         earliest_first - TimeDelta::weeks(i64::from(query.baseline_weeks)).num_milliseconds();
-    let prs = crate::reviews::load::pull_request_rows(&state.db, baseline_start, end).await?;
-    let commits = crate::reviews::load::commit_rows(&state.db, baseline_start, end).await?;
-    let history_from = match query.history_from {
-        Some(date) => date,
-        None => match load::history_start_ms(&state.db).await? {
-            Some(ms) => DateTime::from_timestamp_millis(ms)
-                .map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
-            None => query.to,
-        },
+    let history_start = async {
+        match query.history_from {
+            Some(date) => Ok(date),
+            None => Ok(match load::history_start_ms(&state.db).await? {
+                Some(ms) => DateTime::from_timestamp_millis(ms)
+                    .map_or(query.to, |t| t.with_timezone(&tz).date_naive()),
+                None => query.to,
+            }),
+        }
     };
+    let (prs, commits, history_from) = tokio::try_join!(
+        crate::reviews::load::pull_request_rows(&state.db, baseline_start, end),
+        crate::reviews::load::commit_rows(&state.db, baseline_start, end),
+        history_start,
+    )?;
     let params = ProductivityParams {
         to: query.to,
         tz,
@@ -176,14 +323,53 @@ pub async fn productivity(
         seed: 42,
         confidence: CONFIDENCE,
     };
-    blocking(move || {
-        productivity_report(
-            &usage_frame(&firsts, tz)?,
-            &developers,
-            &prs,
-            &commits,
-            &params,
-        )
+    Ok(ProductivityRows {
+        developers,
+        firsts,
+        prs,
+        commits,
+        params,
     })
-    .await
+}
+
+/// Before/after productivity and the team lifts, up to `query.to`.
+pub async fn productivity(
+    state: &AppState,
+    scope: &Scope,
+    query: &ProductivityQuery,
+) -> Result<ProductivityReport> {
+    productivity_for(state, std::slice::from_ref(scope), query)
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Internal("productivity: no report computed".into()))
+}
+
+/// The productivity report of each scope, in the order given, from one load for all of them.
+pub async fn productivity_for(
+    state: &AppState,
+    scopes: &[Scope],
+    query: &ProductivityQuery,
+) -> Result<Vec<ProductivityReport>> {
+    let key = format!("productivity {scopes:?} {query:?}");
+    let scopes = scopes.to_vec();
+    state
+        .reports
+        .get_or_compute(key, || async move {
+            let input = productivity_rows(state, &union_scope(&scopes), query).await?;
+            let tz = state.org_tz;
+            blocking(move || {
+                let prepared = ProductivityInputs::new(
+                    &usage_frame(&input.firsts, tz)?,
+                    &input.prs,
+                    &input.commits,
+                    &input.params,
+                )?;
+                scopes
+                    .iter()
+                    .map(|scope| prepared.report(&members(&input.developers, scope)))
+                    .collect()
+            })
+            .await
+        })
+        .await
 }

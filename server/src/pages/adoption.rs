@@ -22,9 +22,9 @@ use super::csv::{self, raw, CsvTable};
 use super::filters::{self, page_query, PageQuery};
 use super::{chrome, render};
 use crate::analytics::{load, reports};
-use crate::auth::scope::{resolve, ScopeFilter};
 use crate::auth::CurrentUser;
-use crate::error::Result;
+use crate::auth::Scope;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// `GET /adoption`
@@ -34,7 +34,21 @@ pub async fn show(
     query: std::result::Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response> {
     let view = filters::team_view(&state, &user, page_query(query)?, "/adoption", false).await?;
-    let report = reports::adoption(&state, &view.scope, view.range).await?;
+    let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
+    let scopes: Vec<Scope> = std::iter::once(view.scope.clone())
+        .chain(team_scopes.iter().map(|(_, scope)| scope.clone()))
+        .collect();
+    let mut reports = reports::adoption_for(&state, &scopes, view.range)
+        .await?
+        .into_iter();
+    let report = reports
+        .next()
+        .ok_or_else(|| Error::Internal("adoption: no report computed".into()))?;
+    let team_rows = team_scopes
+        .iter()
+        .zip(reports)
+        .map(|((name, _), report)| team_row(name, &report))
+        .collect();
     let developers = load::developers(&state.db, &view.scope).await?;
     let teams = load::teams(&state.db).await?;
     let with_token: HashSet<String> = crate::store::tokens::list(&state.db)
@@ -43,25 +57,6 @@ pub async fn show(
         .filter(|t| t.revoked_at.is_none())
         .map(|t| t.owner_email)
         .collect();
-    let mut team_rows = Vec::new();
-    for choice in filters::team_choices(&state, &user, view.query.team()).await? {
-        if view.query.team().is_some() && !choice.selected {
-            continue;
-        }
-        let scope = resolve(
-            &state,
-            &user,
-            &ScopeFilter {
-                team: Some(choice.value.clone()),
-                user: None,
-            },
-        )
-        .await?;
-        team_rows.push(team_row(
-            &choice.label,
-            &reports::adoption(&state, &scope, view.range).await?,
-        ));
-    }
     let page = AdoptionPage {
         chrome: chrome(&state, &user, NavSection::Adoption),
         filters: view.filters,

@@ -8,7 +8,7 @@ use agentmeter_web::pages::{Choice, FilterBar};
 
 use crate::analytics::load;
 use crate::analytics::params::MetricsQuery;
-use crate::auth::scope::{resolve, Scope};
+use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
 use crate::error::{Error, Result};
@@ -168,6 +168,27 @@ pub async fn team_choices(
         .filter(|t| user.is_admin() || managed.contains(&t.id))
         .map(|t| Choice::new(t.name.clone(), t.name, current))
         .collect())
+}
+
+/// The rows of a per-team table: each team the caller may see (or just the selected one), with
+/// the scope of its members.
+pub async fn team_scopes(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &PageQuery,
+) -> Result<Vec<(String, Scope)>> {
+    let mut teams = Vec::new();
+    for choice in team_choices(state, user, query.team()).await? {
+        if query.team().is_some() && !choice.selected {
+            continue;
+        }
+        let filter = ScopeFilter {
+            team: Some(choice.value.clone()),
+            user: None,
+        };
+        teams.push((choice.label, resolve(state, user, &filter).await?));
+    }
+    Ok(teams)
 }
 
 /// The filter bar, showing the effective dates (defaults filled in).

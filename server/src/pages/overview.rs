@@ -49,13 +49,12 @@ pub async fn show(
     let content = if spend.total.events == 0 && spend.months.iter().all(|m| m.tokens == 0) {
         OverviewContent::Empty(EmptyState::install_uploader(&server_url(&headers)))
     } else {
-        let adoption = reports::adoption(&state, &view.scope, view.range).await?;
-        let params = view.query.metrics(None).productivity(state.org_tz)?;
-        let lift = reports::productivity(&state, &view.scope, &params)
-            .await?
-            .merged_prs_per_week;
-        let teams = productivity::team_lifts(&state, &user, &view.query).await?;
-        let (review, _, globs) = reviews::load(&state, &user, &view).await?;
+        let (adoption, (overall, teams), (review, _, globs)) = tokio::try_join!(
+            reports::adoption(&state, &view.scope, view.range),
+            productivity::with_team_lifts(&state, &user, &view),
+            reviews::load(&state, &user, &view),
+        )?;
+        let lift = overall.merged_prs_per_week;
         let alerts = reviews::newest_first(&review)
             .iter()
             .take(5)

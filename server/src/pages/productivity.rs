@@ -13,12 +13,12 @@ use agentmeter_web::pages::{EmptyState, LiftRow, LiftVerdict, NavSection, Produc
 use agentmeter_web::{format, Figure};
 
 use super::csv::{self, raw, CsvTable};
-use super::filters::{self, page_query, PageQuery};
+use super::filters::{self, page_query, PageQuery, TeamView};
 use super::{chrome, render};
 use crate::analytics::reports;
-use crate::auth::scope::{resolve, ScopeFilter};
 use crate::auth::CurrentUser;
-use crate::error::Result;
+use crate::auth::Scope;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// `GET /productivity`
@@ -29,9 +29,7 @@ pub async fn show(
 ) -> Result<Response> {
     let view =
         filters::team_view(&state, &user, page_query(query)?, "/productivity", false).await?;
-    let params = view.query.metrics(None).productivity(state.org_tz)?;
-    let overall = reports::productivity(&state, &view.scope, &params).await?;
-    let teams = team_lifts(&state, &user, &view.query).await?;
+    let (overall, teams) = with_team_lifts(&state, &user, &view).await?;
     let page = ProductivityPage {
         chrome: chrome(&state, &user, NavSection::Productivity),
         filters: view.filters,
@@ -53,31 +51,30 @@ pub async fn show(
     }
 }
 
-/// The lift of each team the caller may see (or just the selected one), by team name.
-pub async fn team_lifts(
+/// The report of the page's scope, and the lift of each team the caller may see (or just the
+/// selected one) by team name, from one load.
+pub async fn with_team_lifts(
     state: &AppState,
     user: &CurrentUser,
-    query: &PageQuery,
-) -> Result<Vec<(String, Lift)>> {
-    let params = query.metrics(None).productivity(state.org_tz)?;
-    let mut lifts = Vec::new();
-    for choice in filters::team_choices(state, user, query.team()).await? {
-        if query.team().is_some() && !choice.selected {
-            continue;
-        }
-        let scope = resolve(
-            state,
-            user,
-            &ScopeFilter {
-                team: Some(choice.value.clone()),
-                user: None,
-            },
-        )
-        .await?;
-        let report = reports::productivity(state, &scope, &params).await?;
-        lifts.push((choice.label, report.merged_prs_per_week));
-    }
-    Ok(lifts)
+    view: &TeamView,
+) -> Result<(ProductivityReport, Vec<(String, Lift)>)> {
+    let params = view.query.metrics(None).productivity(state.org_tz)?;
+    let teams = filters::team_scopes(state, user, &view.query).await?;
+    let scopes: Vec<Scope> = std::iter::once(view.scope.clone())
+        .chain(teams.iter().map(|(_, scope)| scope.clone()))
+        .collect();
+    let mut reports = reports::productivity_for(state, &scopes, &params)
+        .await?
+        .into_iter();
+    let overall = reports
+        .next()
+        .ok_or_else(|| Error::Internal("productivity: no report computed".into()))?;
+    let lifts = teams
+        .into_iter()
+        .zip(reports)
+        .map(|((name, _), report)| (name, report.merged_prs_per_week))
+        .collect();
+    Ok((overall, lifts))
 }
 
 fn empty(report: &ProductivityReport) -> Option<EmptyState> {

@@ -65,28 +65,26 @@ pub async fn load(
         team: view.query.team().map(str::to_owned),
         user: None,
     };
-    let report = summary::report(state, user, &query).await?;
+    let data = summary::report_with_prs(state, user, &query).await?;
+    let (report, prs) = &*data;
     let from = local_midnight_utc_ms(view.range.from, state.org_tz).map_err(engine_error)?;
     let to = local_midnight_utc_ms(view.range.to + chrono::TimeDelta::days(1), state.org_tz)
         .map_err(engine_error)?;
-    let prs = crate::reviews::load::pull_request_rows(&state.db, from, to)
-        .await?
-        .into_iter()
+    // The report read the pull requests alive in the range; the page lists those merged in it.
+    let merged = prs
+        .iter()
         .filter(|p| {
             p.merged_at
                 .is_some_and(|m| m.timestamp_millis() >= from && m.timestamp_millis() < to)
         })
-        .filter(|p| {
-            view.scope.user_ids().is_none()
-                || p.author_user_id.is_some_and(|id| view.scope.includes(id))
-        })
+        .cloned()
         .collect();
     let globs = crate::reviews::repositories::list(&state.db)
         .await?
         .into_iter()
         .map(|r| (r.name, r.critical_globs.join(", ")))
         .collect();
-    Ok((report, prs, globs))
+    Ok((report.clone(), merged, globs))
 }
 
 fn empty_state() -> EmptyState {

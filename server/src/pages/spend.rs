@@ -7,7 +7,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 
-use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::spend::{SpendGroup, SpendGroupBy, SpendReport};
 use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
@@ -24,7 +23,7 @@ use super::{chrome, render};
 use crate::analytics::params::SpendQuery;
 use crate::analytics::{load, reports};
 use crate::auth::CurrentUser;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// Everything the page shows: this period by several keys, and the period before by the same keys.
@@ -73,13 +72,8 @@ async fn load_data(
     scope: &crate::auth::Scope,
     base: &SpendQuery,
 ) -> Result<SpendData> {
-    let with = |group_by, range: DateRange| SpendQuery {
-        range,
-        group_by,
-        tool: base.tool,
-    };
     let before = filters::previous(base.range);
-    let q: Vec<SpendQuery> = [
+    let wanted = [
         (SpendGroupBy::Week, base.range),
         (SpendGroupBy::Team, base.range),
         (SpendGroupBy::Developer, base.range),
@@ -89,22 +83,14 @@ async fn load_data(
         (SpendGroupBy::Developer, before),
         (SpendGroupBy::Model, before),
         (SpendGroupBy::Tool, before),
-    ]
-    .into_iter()
-    .map(|(g, r)| with(g, r))
-    .collect();
-    let (by_week, t, d, m, tl, pt, pd, pm, ptl, developers) = tokio::try_join!(
-        reports::spend(state, scope, &q[0]),
-        reports::spend(state, scope, &q[1]),
-        reports::spend(state, scope, &q[2]),
-        reports::spend(state, scope, &q[3]),
-        reports::spend(state, scope, &q[4]),
-        reports::spend(state, scope, &q[5]),
-        reports::spend(state, scope, &q[6]),
-        reports::spend(state, scope, &q[7]),
-        reports::spend(state, scope, &q[8]),
+    ];
+    let (reports, developers) = tokio::try_join!(
+        reports::spend_breakdowns(state, scope, base.tool, &wanted),
         load::developers(&state.db, scope),
     )?;
+    let [by_week, t, d, m, tl, pt, pd, pm, ptl]: [SpendReport; 9] = reports
+        .try_into()
+        .map_err(|_| Error::Internal("spend: a breakdown is missing".into()))?;
     let emails = developers.into_iter().map(|d| (d.name, d.email)).collect();
     Ok(SpendData {
         by_week,
@@ -353,6 +339,7 @@ pub fn tables(page: &SpendPage) -> Vec<CsvTable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use agentmeter_metrics::calendar::DateRange;
     use chrono::NaiveDate;
 
     fn day(d: u32) -> NaiveDate {

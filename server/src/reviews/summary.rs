@@ -1,6 +1,8 @@
 //! `GET /api/v1/reviews/summary`, `/reviews/alerts` and `/reviews/pull-requests`: review-skip
 //! figures over a date range, scoped by role, computed by `agentmeter_metrics::reviews_report`.
 
+use std::sync::Arc;
+
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{Duration, NaiveDate, Utc};
@@ -54,6 +56,9 @@ fn metrics_error(e: agentmeter_metrics::MetricsError) -> Error {
     Error::Internal(format!("reviews report: {e}"))
 }
 
+/// A reviews report and the pull requests it read.
+pub type ReviewsData = Arc<(ReviewsReport, Vec<PullRequestRow>)>;
+
 /// The report for a query: PRs merged in the range by authors in scope (all PRs, unmatched
 /// authors included, for an unfiltered admin), and the edits of developers in scope.
 pub async fn report(
@@ -61,29 +66,51 @@ pub async fn report(
     user: &CurrentUser,
     query: &ReviewsQuery,
 ) -> Result<ReviewsReport> {
+    Ok(report_with_prs(state, user, query).await?.0.clone())
+}
+
+/// The report for a query, with the pull requests it read (alive in the range, authored in
+/// scope), kept in the report cache.
+pub async fn report_with_prs(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ReviewsQuery,
+) -> Result<ReviewsData> {
     let filter = ScopeFilter {
         team: query.team.clone(),
         user: query.user.clone(),
     };
     let scope = resolve(state, user, &filter).await?;
     let range = range(state, query)?;
+    let key = format!("reviews {scope:?} {range:?}");
+    state
+        .reports
+        .get_or_compute(key, || compute(state, scope, range))
+        .await
+}
+
+async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<ReviewsData> {
     let tz = state.org_tz;
     let from_ms = local_midnight_utc_ms(range.from, tz).map_err(metrics_error)?;
     let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), tz).map_err(metrics_error)?;
-    let prs: Vec<PullRequestRow> = pull_request_rows(&state.db, from_ms, to_ms)
-        .await?
+    let (prs, usage, (developers, teams)) = tokio::try_join!(
+        pull_request_rows(&state.db, from_ms, to_ms),
+        edit_rows(&state.db, tz, &scope, from_ms, to_ms),
+        people(&state.db),
+    )?;
+    let prs: Vec<PullRequestRow> = prs
         .into_iter()
         .filter(|p| match &scope {
             Scope::Everyone => true,
             Scope::Users(_) => p.author_user_id.is_some_and(|id| scope.includes(id)),
         })
         .collect();
-    let usage = edit_rows(&state.db, tz, &scope, from_ms, to_ms).await?;
-    let (developers, teams) = people(&state.db).await?;
     let params = ReviewsParams { range, tz };
     tokio::task::spawn_blocking(move || {
         let frame = usage_frame(&usage, tz).map_err(metrics_error)?;
-        reviews_report(&prs, &frame, &developers, &teams, &params).map_err(metrics_error)
+        let report =
+            reviews_report(&prs, &frame, &developers, &teams, &params).map_err(metrics_error)?;
+        Ok(Arc::new((report, prs)))
     })
     .await
     .map_err(|e| Error::Internal(format!("reviews report task: {e}")))?
@@ -107,8 +134,8 @@ pub async fn alerts(
     Ok(Json(report(&state, &user, &query).await?.alerts))
 }
 
-/// Hourly rollups of AI edits in `[from_ms, to_ms)`, with those made while per-edit review was
-/// off, for the developers in scope.
+/// AI edits in `[from_ms, to_ms)` of the developers in scope, with those made while per-edit
+/// review was off, per developer, repository and local day: all the reviews report reads of usage.
 pub async fn edit_rows(
     db: &Db,
     tz: Tz,
@@ -118,7 +145,6 @@ pub async fn edit_rows(
 ) -> Result<Vec<UsageRow>> {
     let dims = Dims {
         repository: true,
-        session: true,
         ..Dims::default()
     };
     let mut rows = load::usage(db, tz, scope.user_ids(), from_ms, to_ms, dims, Grain::Day).await?;

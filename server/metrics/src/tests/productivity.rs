@@ -4,9 +4,10 @@ use chrono_tz::UTC;
 use super::fixtures::{at, claude, date, dev};
 use crate::frames::usage_frame;
 use crate::productivity::{
-    productivity_report, DeveloperStatus, ProductivityParams, ProductivityReport,
+    productivity_report, DeveloperStatus, ProductivityInputs, ProductivityParams,
+    ProductivityReport,
 };
-use crate::rows::{CommitRow, PullRequestRow};
+use crate::rows::{CommitRow, DeveloperRow, PullRequestRow, UsageRow};
 
 fn pr(author: i64, merged: &str, hours_open: i64, lines_added: i64) -> PullRequestRow {
     let merged_at = at(merged);
@@ -57,14 +58,20 @@ fn params(min_developers: usize) -> ProductivityParams {
 
 /// ada and bob start on 2 March: baseline 2 Feb - 2 Mar (4 weeks), ramp to 9 Mar, after 9 Mar -
 /// 6 Apr (4 weeks). cy starts too early for the history, dan never, eve too late for an after window.
-fn run(min_developers: usize) -> ProductivityReport {
-    let usage = [
+/// Usage, developers, pull requests and commits of the lift scenario.
+fn scenario() -> (
+    Vec<UsageRow>,
+    Vec<DeveloperRow>,
+    Vec<PullRequestRow>,
+    Vec<CommitRow>,
+) {
+    let usage = vec![
         claude(1, "2026-03-02T00:00:00Z", 1.0),
         claude(2, "2026-03-02T00:00:00Z", 1.0),
         claude(3, "2026-01-10T00:00:00Z", 1.0),
         claude(5, "2026-04-01T00:00:00Z", 1.0),
     ];
-    let developers = [
+    let developers = vec![
         dev(1, "ada", &[], &[]),
         dev(2, "bob", &[], &[]),
         dev(3, "cy", &[], &[]),
@@ -91,13 +98,49 @@ fn run(min_developers: usize) -> ProductivityReport {
     ]);
     prs.push(pr(3, "2026-03-16T12:00:00Z", 100, 1000)); // cy has no baseline: left out
     prs.push(pr(5, "2026-03-10T12:00:00Z", 1, 10)); // eve's baseline PR
-    let commits = [
+    let commits = vec![
         commit(1, "2026-02-10T09:00:00Z", 10, 90),
         commit(1, "2026-03-20T09:00:00Z", 30, 70),
     ];
+    (usage, developers, prs, commits)
+}
+
+fn run(min_developers: usize) -> ProductivityReport {
+    let (usage, developers, prs, commits) = scenario();
     let frame = usage_frame(&usage, UTC).expect("frame");
     productivity_report(&frame, &developers, &prs, &commits, &params(min_developers))
         .expect("report")
+}
+
+#[test]
+fn inputs_prepared_once_for_everyone_give_each_team_the_report_of_its_own_rows() {
+    let (usage, developers, prs, commits) = scenario();
+    let params = params(2);
+    let everyone = usage_frame(&usage, UTC).expect("frame");
+    let inputs = ProductivityInputs::new(&everyone, &prs, &commits, &params).expect("inputs");
+    for team in [&developers[..2], &developers[1..4], &developers[..]] {
+        let ours = |user: Option<i64>| team.iter().any(|d| Some(d.user_id) == user);
+        let usage: Vec<UsageRow> = usage
+            .iter()
+            .filter(|u| ours(Some(u.user_id)))
+            .cloned()
+            .collect();
+        let prs: Vec<PullRequestRow> = prs
+            .iter()
+            .filter(|p| ours(p.author_user_id))
+            .cloned()
+            .collect();
+        let commits: Vec<CommitRow> = commits
+            .iter()
+            .filter(|c| ours(c.author_user_id))
+            .cloned()
+            .collect();
+        let alone = usage_frame(&usage, UTC).expect("frame");
+        assert_eq!(
+            inputs.report(team).expect("report"),
+            productivity_report(&alone, team, &prs, &commits, &params).expect("report")
+        );
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@ use chrono_tz::{Europe::Berlin, UTC};
 use super::fixtures::{at, claude, dev, event, range};
 use crate::frames::usage_frame;
 use crate::rows::{TeamRow, Tool, UsageRow};
-use crate::spend::{spend_report, SpendGroupBy, SpendParams, SpendReport};
+use crate::spend::{spend_report, spend_reports, SpendGroupBy, SpendParams, SpendReport};
 
 fn report(
     rows: &[UsageRow],
@@ -241,4 +241,42 @@ fn spend_over_no_usage_is_all_zeros() {
     assert_eq!((r.total.cost_usd, r.total.events), (0.0, 0));
     assert_eq!(r.forecast.map(|f| f.forecast_cost_usd), Some(0.0));
     assert_eq!(r.months[0].change_pct, None);
+}
+
+#[test]
+fn several_groupings_at_once_are_the_reports_one_grouping_at_a_time() {
+    let rows = [
+        claude(1, "2026-03-02T09:00:00Z", 1.25),
+        event(2, "2026-03-20T16:00:00Z", Tool::Codex, Some(2.5)),
+        claude(1, "2026-02-27T10:00:00Z", 0.75),
+    ];
+    let frame = usage_frame(&rows, UTC).expect("frame");
+    let developers = [dev(1, "ada", &[10], &[]), dev(2, "bob", &[], &[])];
+    let teams = [TeamRow {
+        id: 10,
+        name: "core".into(),
+    }];
+    let params: Vec<SpendParams> = [
+        (SpendGroupBy::Week, "2026-03-01", "2026-03-31"),
+        (SpendGroupBy::Team, "2026-03-01", "2026-03-31"),
+        (SpendGroupBy::Model, "2026-03-01", "2026-03-31"),
+        (SpendGroupBy::Developer, "2026-02-01", "2026-02-28"),
+    ]
+    .into_iter()
+    .map(|(group_by, from, to)| SpendParams {
+        range: range(from, to),
+        tz: UTC,
+        group_by,
+        as_of: at("2026-03-21T12:00:00Z"),
+    })
+    .collect();
+    let one_by_one: Vec<SpendReport> = params
+        .iter()
+        .map(|p| spend_report(&frame, &developers, &teams, p).expect("report"))
+        .collect();
+    assert_eq!(
+        spend_reports(&frame, &developers, &teams, &params).expect("reports"),
+        one_by_one
+    );
+    assert_eq!(one_by_one[1].total.cost_usd, 3.75);
 }
