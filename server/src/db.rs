@@ -83,6 +83,47 @@ impl Db {
         Ok(())
     }
 
+    /// Runs `select` and returns its rows, each decoded from a JSON array of `columns` (in order)
+    /// into `T` (a tuple or a struct of the same arity). `floats` name the columns holding
+    /// floating-point values: they travel as exact text (decode them with [`exact_f64`]).
+    ///
+    /// The whole result comes back as one JSON text in one row. sqlx hands SQLite rows one at a
+    /// time from its worker thread, a thread wake-up per row that cost more than the query itself
+    /// on reports reading tens of thousands of rows.
+    pub async fn fetch_json_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        select: &str,
+        columns: &[&str],
+        floats: &[&str],
+        binds: &[i64],
+    ) -> Result<Vec<T>> {
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| match (floats.contains(c), self.backend) {
+                // quote() is exact (JSON output keeps 15 digits); 'NULL' for null.
+                (true, Backend::Sqlite) => format!("quote({c})"),
+                (true, Backend::Postgres) => format!("CAST({c} AS TEXT)"),
+                (false, _) => (*c).to_owned(),
+            })
+            .collect();
+        let list = list.join(", ");
+        let sql = match self.backend {
+            Backend::Sqlite => format!(
+                "SELECT COALESCE(json_group_array(json_array({list})), '[]') FROM ({select}) AS q"
+            ),
+            Backend::Postgres => format!(
+                "SELECT CAST(COALESCE(json_agg(json_build_array({list})), '[]') AS TEXT) FROM ({select}) AS q"
+            ),
+        };
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for value in binds {
+            query = query.bind(*value);
+        }
+        let text = query.fetch_one(&self.pool).await?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Internal(format!("cannot decode query rows: {e}")))
+    }
+
     /// True when the database answers a trivial query.
     pub async fn is_reachable(&self) -> bool {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
@@ -125,6 +166,18 @@ impl Placeholders {
             .map(|_| self.param())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// Decodes a float column of [`Db::fetch_json_rows`]: its exact text, or null.
+pub fn exact_f64<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<f64>, D::Error> {
+    use serde::Deserialize;
+    match Option::<String>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(text) if text == "NULL" => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }
 

@@ -219,43 +219,83 @@ pub async fn usage(
          GROUP BY {group_by}",
         keys = keys.join(", "),
     );
-    let rows = sqlx::query(&sql)
-        .bind(from_ms)
-        .bind(to_ms)
-        .fetch_all(&db.pool)
+    let rows: Vec<RolledUsage> = db
+        .fetch_json_rows(
+            &sql,
+            &ROLLED_USAGE_COLUMNS,
+            &["cost_usd"],
+            &[from_ms, to_ms],
+        )
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let tool: String = row.try_get("tool")?;
-        let tool = match tool.as_str() {
-            "claude-code" => Tool::ClaudeCode,
-            "codex" => Tool::Codex,
-            _ => continue, // a tool the engine does not meter
-        };
-        let priced = row.try_get::<i64, _>("priced")? != 0;
-        out.push(UsageRow {
-            user_id: row.try_get("user_id")?,
-            ts_utc_ms: row.try_get("hour")?,
-            tool,
-            model: row.try_get("model")?,
-            project: row.try_get("project")?,
-            repository: row.try_get("repository")?,
-            session_id: row.try_get("session_id")?,
-            events: row.try_get("events")?,
-            input_tokens: row.try_get("input_tokens")?,
-            output_tokens: row.try_get("output_tokens")?,
-            cache_write_tokens: row.try_get("cache_write_tokens")?,
-            cache_read_tokens: row.try_get("cache_read_tokens")?,
-            cost_usd: if priced {
-                Some(row.try_get::<Option<f64>, _>("cost_usd")?.unwrap_or(0.0))
-            } else {
-                None
-            },
-            edits: row.try_get("edits")?,
-            edits_unreviewed: row.try_get("edits_unreviewed")?,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let tool = match row.tool.as_str() {
+                "claude-code" => Tool::ClaudeCode,
+                "codex" => Tool::Codex,
+                _ => return None, // a tool the engine does not meter
+            };
+            Some(UsageRow {
+                user_id: row.user_id,
+                ts_utc_ms: row.hour,
+                tool,
+                model: row.model,
+                project: row.project,
+                repository: row.repository,
+                session_id: row.session_id,
+                events: row.events,
+                input_tokens: row.input_tokens,
+                output_tokens: row.output_tokens,
+                cache_write_tokens: row.cache_write_tokens,
+                cache_read_tokens: row.cache_read_tokens,
+                cost_usd: (row.priced != 0).then(|| row.cost_usd.unwrap_or(0.0)),
+                edits: row.edits,
+                edits_unreviewed: row.edits_unreviewed,
+            })
+        })
+        .collect())
+}
+
+/// The columns [`usage`] selects, in the order of [`RolledUsage`]'s fields.
+const ROLLED_USAGE_COLUMNS: [&str; 16] = [
+    "user_id",
+    "hour",
+    "tool",
+    "priced",
+    "model",
+    "project",
+    "repository",
+    "session_id",
+    "events",
+    "input_tokens",
+    "output_tokens",
+    "cache_write_tokens",
+    "cache_read_tokens",
+    "cost_usd",
+    "edits",
+    "edits_unreviewed",
+];
+
+/// One row of [`usage`]'s query, decoded from its JSON array.
+#[derive(serde::Deserialize)]
+struct RolledUsage {
+    user_id: i64,
+    hour: i64,
+    tool: String,
+    priced: i64,
+    model: String,
+    project: Option<String>,
+    repository: Option<String>,
+    session_id: String,
+    events: i64,
+    input_tokens: i64,
+    output_tokens: i64,
+    cache_write_tokens: i64,
+    cache_read_tokens: i64,
+    #[serde(deserialize_with = "crate::db::exact_f64")]
+    cost_usd: Option<f64>,
+    edits: i64,
+    edits_unreviewed: i64,
 }
 
 /// One usage row per developer at the exact time of their first event before `end_ms`: all the

@@ -36,24 +36,21 @@ pub async fn show(
         return Ok(Redirect::to("/me").into_response());
     }
     let view = filters::team_view(&state, &user, page_query(query)?, "/", false).await?;
-    let spend = reports::spend(
-        &state,
-        &view.scope,
-        &SpendQuery {
-            range: view.range,
-            group_by: SpendGroupBy::Week,
-            tool: None,
-        },
-    )
-    .await?;
+    // All four reports at once: on an empty organisation the three wasted ones cost next to nothing.
+    let spend_query = SpendQuery {
+        range: view.range,
+        group_by: SpendGroupBy::Week,
+        tool: None,
+    };
+    let (spend, adoption, (overall, teams), (review, _, globs)) = tokio::try_join!(
+        reports::spend(&state, &view.scope, &spend_query),
+        reports::adoption(&state, &view.scope, view.range),
+        productivity::with_team_lifts(&state, &user, &view),
+        reviews::load(&state, &user, &view),
+    )?;
     let content = if spend.total.events == 0 && spend.months.iter().all(|m| m.tokens == 0) {
         OverviewContent::Empty(EmptyState::install_uploader(&server_url(&headers)))
     } else {
-        let (adoption, (overall, teams), (review, _, globs)) = tokio::try_join!(
-            reports::adoption(&state, &view.scope, view.range),
-            productivity::with_team_lifts(&state, &user, &view),
-            reviews::load(&state, &user, &view),
-        )?;
         let lift = overall.merged_prs_per_week;
         let alerts = reviews::newest_first(&review)
             .iter()
