@@ -397,8 +397,8 @@ impl ProductivityInputs {
                 .map(|i| (i.2, i.3))
                 .collect()
         };
-        let before_after = |f: &dyn Fn(&[(i64, i64)]) -> Option<f64>,
-                            items: &[(i64, i64, i64, i64)]| {
+        type Measure<'a> = &'a dyn Fn(&[(i64, i64)]) -> Option<f64>;
+        let before_after = |f: Measure, items: &[(i64, i64, i64, i64)]| {
             let (b, a) = (side(items, 0), side(items, 1));
             BeforeAfter {
                 before: f(&b),

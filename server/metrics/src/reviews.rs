@@ -247,7 +247,7 @@ pub fn reviews_report(
             })
         })
         .collect();
-    alerts.sort_by(|a, b| b.merged_at.cmp(&a.merged_at));
+    alerts.sort_by_key(|a| std::cmp::Reverse(a.merged_at));
     let usage_in_range = usage.df.clone().lazy().filter(in_range("day"));
     let repo_label = |id: i64| {
         usage

@@ -225,7 +225,8 @@ pub fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String
 /// One row per kind of change, with the median time to first review of that kind.
 pub fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSegmentRow> {
     let o = &report.overall;
-    let kinds: [(&str, &SkipCounts, fn(&PullRequestRow) -> bool); 5] = [
+    type Segment<'a> = (&'a str, &'a SkipCounts, fn(&PullRequestRow) -> bool);
+    let kinds: [Segment; 5] = [
         ("All pull requests", &o.all, |_| true),
         ("AI-assisted", &o.ai_assisted, |p| p.ai_assisted),
         ("Not AI-assisted", &o.not_ai_assisted, |p| !p.ai_assisted),
@@ -257,7 +258,7 @@ pub fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSeg
 /// The alerts, most recent merge first.
 pub fn newest_first(report: &ReviewsReport) -> Vec<UnreviewedCriticalAlert> {
     let mut alerts = report.alerts.clone();
-    alerts.sort_by(|a, b| b.merged_at.cmp(&a.merged_at));
+    alerts.sort_by_key(|a| std::cmp::Reverse(a.merged_at));
     alerts
 }
 

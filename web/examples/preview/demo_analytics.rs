@@ -309,7 +309,7 @@ fn adoption() -> AdoptionPage {
                 seats: Figure::count(seats),
                 weekly_active: Figure::count(active),
                 adoption: Figure::percent(active as f64 / seats as f64),
-                developers: Figure::count(seats as i64),
+                developers: Figure::count(seats),
                 top_share: Figure::percent(0.41),
             })
             .collect(),

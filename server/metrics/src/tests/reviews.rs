@@ -6,6 +6,8 @@ use crate::frames::usage_frame;
 use crate::reviews::{reviews_report, ReviewsParams, ReviewsReport, SkipCounts};
 use crate::rows::{PullRequestRow, ReviewOutcome, TeamRow, UsageRow};
 
+// One positional row of the fixture tables below: names would drown the figures.
+#[allow(clippy::too_many_arguments)]
 fn pr(
     number: i64,
     author: Option<i64>,
