@@ -12,6 +12,7 @@ use chrono::{Offset, TimeZone};
 use chrono_tz::Tz;
 use sqlx::Row;
 
+use crate::analytics::rollup::UNREVIEWED_MODES;
 use crate::auth::Scope;
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -125,24 +126,6 @@ pub async fn teams(db: &Db) -> Result<Vec<TeamRow>> {
         .collect()
 }
 
-/// Whether every UTC offset of `tz` between the two instants is a whole number of hours.
-pub fn hour_aligned(tz: Tz, from_ms: i64, to_ms: i64) -> bool {
-    const DAY_MS: i64 = 86_400_000;
-    let whole = |ms: i64| match chrono::DateTime::from_timestamp_millis(ms) {
-        Some(utc) => {
-            tz.offset_from_utc_datetime(&utc.naive_utc())
-                .fix()
-                .local_minus_utc()
-                % 3600
-                == 0
-        }
-        None => false,
-    };
-    // Offsets change at most a few times a year: one look a day finds every one in the window.
-    let from = from_ms.max(946_684_800_000); // 2000-01-01: no usage is older
-    (from..to_ms).step_by(DAY_MS as usize).all(whole) && whole(to_ms)
-}
-
 /// Usage of the developers in `user_ids` (all when `None`) in `[from_ms, to_ms)`, summed per
 /// user, hour, tool, price-known flag and the requested dimensions.
 pub async fn usage(
@@ -180,11 +163,12 @@ pub async fn usage(
     .filter(|(on, _)| *on)
     .map(|(_, c)| *c)
     .collect();
+    let offsets = Offsets::over(tz, from_ms, to_ms);
     let (time, bucket) = match grain {
         Grain::Hour => ("hour".to_owned(), "hour".to_owned()),
         Grain::Day => (
             "MIN(hour) AS hour".to_owned(),
-            local_day_sql("hour", tz, from_ms, to_ms),
+            offsets.local_day_sql("hour"),
         ),
     };
     let group_by = [
@@ -197,17 +181,18 @@ pub async fn usage(
     .chain(grouped.into_iter().map(str::to_owned))
     .collect::<Vec<_>>()
     .join(", ");
-    let source = if hour_aligned(tz, from_ms, to_ms) {
+    let source = if offsets.whole_hours() {
         "usage_hourly".to_owned()
     } else {
         // Raw events shaped like rollup rows (one event each, at its exact time).
-        "(SELECT user_id, ts AS hour, tool, model, project, repository, session_id,
+        format!(
+            "(SELECT user_id, ts AS hour, tool, model, project, repository, session_id,
                  CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END AS priced, 1 AS events, input_tokens, output_tokens,
                  cache_write_5m_tokens + cache_write_1h_tokens AS cache_write_tokens, cache_read_tokens, cost_usd,
                  edit_calls AS edits,
-                 CASE WHEN permission_mode IN ('acceptEdits', 'bypassPermissions') THEN edit_calls ELSE 0 END AS edits_unreviewed
-          FROM usage_events) raw"
-            .to_owned()
+                 CASE WHEN permission_mode IN ({UNREVIEWED_MODES}) THEN edit_calls ELSE 0 END AS edits_unreviewed
+             FROM usage_events) raw"
+        )
     };
     let sql = format!(
         "SELECT user_id, {time}, tool, priced, {keys},
@@ -360,52 +345,66 @@ fn offset_ms(tz: Tz, ms: i64) -> i64 {
     })
 }
 
-/// The UTC offsets of `tz` over `[from_ms, to_ms]`: the first one, then every change as
-/// (instant, new offset), all in milliseconds.
-fn offset_changes(tz: Tz, from_ms: i64, to_ms: i64) -> (i64, Vec<(i64, i64)>) {
-    const DAY_MS: i64 = 86_400_000;
-    let from = from_ms.max(946_684_800_000); // 2000-01-01: no usage is older
-    let first = offset_ms(tz, from);
-    let mut changes = Vec::new();
-    let (mut day, mut offset) = (from, first);
-    // Offsets change at most a few times a year: one look a day finds each, a bisection its instant.
-    while day < to_ms {
-        let next = (day + DAY_MS).min(to_ms);
-        let next_offset = offset_ms(tz, next);
-        if next_offset != offset {
-            let (mut before, mut after) = (day, next);
-            while after - before > 1 {
-                let middle = before + (after - before) / 2;
-                if offset_ms(tz, middle) == offset {
-                    before = middle;
-                } else {
-                    after = middle;
-                }
-            }
-            changes.push((after, next_offset));
-            offset = next_offset;
-        }
-        day = next;
-    }
-    (first, changes)
+/// The UTC offsets of a time zone over `[from_ms, to_ms]`, in milliseconds.
+#[derive(Debug, PartialEq, Eq)]
+struct Offsets {
+    first: i64,
+    /// Each change: (instant, new offset).
+    changes: Vec<(i64, i64)>,
 }
 
-/// SQL for the local day number (days since 1970-01-01 in `tz`) of the epoch-ms `column`, for
-/// instants in `[from_ms, to_ms)`.
-fn local_day_sql(column: &str, tz: Tz, from_ms: i64, to_ms: i64) -> String {
-    let (first, changes) = offset_changes(tz, from_ms, to_ms);
-    let offset = if changes.is_empty() {
-        first.to_string()
-    } else {
-        let mut case = String::from("CASE");
-        let mut current = first;
-        for (at, next) in &changes {
-            case.push_str(&format!(" WHEN {column} < {at} THEN {current}"));
-            current = *next;
+impl Offsets {
+    fn over(tz: Tz, from_ms: i64, to_ms: i64) -> Offsets {
+        const DAY_MS: i64 = 86_400_000;
+        let from = from_ms.max(946_684_800_000); // 2000-01-01: no usage is older
+        let first = offset_ms(tz, from);
+        let mut changes = Vec::new();
+        let (mut day, mut offset) = (from, first);
+        // Offsets change at most a few times a year: one look a day finds each, a bisection its
+        // instant.
+        while day < to_ms {
+            let next = (day + DAY_MS).min(to_ms);
+            let next_offset = offset_ms(tz, next);
+            if next_offset != offset {
+                let (mut before, mut after) = (day, next);
+                while after - before > 1 {
+                    let middle = before + (after - before) / 2;
+                    if offset_ms(tz, middle) == offset {
+                        before = middle;
+                    } else {
+                        after = middle;
+                    }
+                }
+                changes.push((after, next_offset));
+                offset = next_offset;
+            }
+            day = next;
         }
-        format!("{case} ELSE {current} END")
-    };
-    format!("(({column} + {offset}) / 86400000)")
+        Offsets { first, changes }
+    }
+
+    /// Whether every offset is a whole number of hours, so UTC hours never straddle local days.
+    fn whole_hours(&self) -> bool {
+        std::iter::once(self.first)
+            .chain(self.changes.iter().map(|(_, offset)| *offset))
+            .all(|offset| offset % 3_600_000 == 0)
+    }
+
+    /// SQL for the local day number (days since 1970-01-01 in the zone) of the epoch-ms `column`.
+    fn local_day_sql(&self, column: &str) -> String {
+        let offset = if self.changes.is_empty() {
+            self.first.to_string()
+        } else {
+            let mut case = String::from("CASE");
+            let mut current = self.first;
+            for (at, next) in &self.changes {
+                case.push_str(&format!(" WHEN {column} < {at} THEN {current}"));
+                current = *next;
+            }
+            format!("{case} ELSE {current} END")
+        };
+        format!("(({column} + {offset}) / 86400000)")
+    }
 }
 
 /// Maps an engine failure to the API error: bad parameters are the caller's, the rest ours.
@@ -425,27 +424,25 @@ mod tests {
 
     #[test]
     fn berlin_is_whole_hours_from_utc_all_year_but_kolkata_and_lord_howe_are_not() {
-        assert!(hour_aligned(
-            chrono_tz::Europe::Berlin,
-            JAN_2026,
-            JAN_2026 + YEAR_MS
-        ));
-        assert!(!hour_aligned(
-            chrono_tz::Asia::Kolkata,
-            JAN_2026,
-            JAN_2026 + YEAR_MS
-        ));
+        assert!(
+            Offsets::over(chrono_tz::Europe::Berlin, JAN_2026, JAN_2026 + YEAR_MS).whole_hours()
+        );
+        assert!(
+            !Offsets::over(chrono_tz::Asia::Kolkata, JAN_2026, JAN_2026 + YEAR_MS).whole_hours()
+        );
         // Lord Howe is +10:30 in winter and +11 in summer: January alone is aligned, the year is not.
-        assert!(hour_aligned(
+        assert!(Offsets::over(
             chrono_tz::Australia::Lord_Howe,
             JAN_2026,
             JAN_2026 + 20 * 86_400_000
-        ));
-        assert!(!hour_aligned(
+        )
+        .whole_hours());
+        assert!(!Offsets::over(
             chrono_tz::Australia::Lord_Howe,
             JAN_2026,
             JAN_2026 + YEAR_MS
-        ));
+        )
+        .whole_hours());
     }
 
     #[test]
@@ -453,22 +450,27 @@ mod tests {
         let berlin = chrono_tz::Europe::Berlin;
         let march_29_0100_utc = 1_774_746_000_000;
         let october_25_0100_utc = 1_792_890_000_000;
+        let year = Offsets::over(berlin, JAN_2026, JAN_2026 + YEAR_MS);
         assert_eq!(
-            offset_changes(berlin, JAN_2026, JAN_2026 + YEAR_MS),
-            (
-                3_600_000,
-                vec![
+            year,
+            Offsets {
+                first: 3_600_000,
+                changes: vec![
                     (march_29_0100_utc, 7_200_000),
                     (october_25_0100_utc, 3_600_000)
                 ]
-            )
+            }
+        );
+        let january_1 = Offsets::over(berlin, JAN_2026, JAN_2026 + 86_400_000);
+        assert_eq!(
+            january_1,
+            Offsets {
+                first: 3_600_000,
+                changes: vec![]
+            }
         );
         assert_eq!(
-            offset_changes(berlin, JAN_2026, JAN_2026 + 86_400_000),
-            (3_600_000, vec![])
-        );
-        assert_eq!(
-            local_day_sql("hour", berlin, JAN_2026, JAN_2026 + 86_400_000),
+            january_1.local_day_sql("hour"),
             "((hour + 3600000) / 86400000)"
         );
         // 23:00 UTC on 31 Dec 2025 is midnight in Berlin: local day 20454 (1 Jan 2026).

@@ -19,7 +19,7 @@ pub const HOUR_MS: i64 = 3_600_000;
 const HOURS_PER_STATEMENT: usize = 500;
 
 /// Permission modes in which file edits are applied without per-edit review.
-const UNREVIEWED_MODES: &str = "'acceptEdits', 'bypassPermissions'";
+pub const UNREVIEWED_MODES: &str = "'acceptEdits', 'bypassPermissions'";
 
 /// The UTC hour (epoch ms of its start) containing `ts_ms`.
 pub fn hour_of(ts_ms: i64) -> i64 {
