@@ -193,12 +193,10 @@ pub fn now_ms() -> i64 {
 }
 
 fn sqlite_url_with_create(url: &str) -> String {
-    if url.contains("mode=") || url.contains(":memory:") {
+    if url.contains(":memory:") {
         url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&mode=rwc")
     } else {
-        format!("{url}?mode=rwc")
+        with_default_param(url, "mode", "rwc")
     }
 }
 
@@ -210,12 +208,16 @@ fn sqlite_url_with_create(url: &str) -> String {
 /// whose first event had an unknown cost broke every later upload on that connection).
 /// Uncached statements take their parameter types from each run's own values.
 fn postgres_url_without_statement_cache(url: &str) -> String {
-    if url.contains("statement-cache-capacity=") {
+    with_default_param(url, "statement-cache-capacity", "0")
+}
+
+/// `url` with `key=value` added to its query string, unless the URL sets `key` already.
+fn with_default_param(url: &str, key: &str, value: &str) -> String {
+    if url.contains(&format!("{key}=")) {
         url.to_owned()
-    } else if url.contains('?') {
-        format!("{url}&statement-cache-capacity=0")
     } else {
-        format!("{url}?statement-cache-capacity=0")
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}{key}={value}")
     }
 }
 

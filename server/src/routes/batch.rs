@@ -1,11 +1,11 @@
 //! Collector upload bodies: reading them and decoding their records all or nothing.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
