@@ -56,18 +56,9 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     }
     let client = target.client()?;
     let bar = progress_bar(args.quiet, events.len() as u64, bytes);
-    let mut total = UsageBatchReceipt {
-        received: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-    };
+    let mut total = UsageBatchReceipt::default();
     for chunk in events.chunks(BATCH_SIZE) {
-        let receipt = send(&client, chunk)?;
-        total.received += receipt.received;
-        total.inserted += receipt.inserted;
-        total.updated += receipt.updated;
-        total.unchanged += receipt.unchanged;
+        total += send(&client, chunk)?;
         if let Some(bar) = &bar {
             bar.inc(chunk.len() as u64);
         }
@@ -96,13 +87,9 @@ fn send(client: &ApiClient, events: &[UsageEvent]) -> Result<UsageBatchReceipt> 
     }) {
         Err(Error::TooLarge) if events.len() > 1 => {
             let (a, b) = events.split_at(events.len() / 2);
-            let (ra, rb) = (send(client, a)?, send(client, b)?);
-            Ok(UsageBatchReceipt {
-                received: ra.received + rb.received,
-                inserted: ra.inserted + rb.inserted,
-                updated: ra.updated + rb.updated,
-                unchanged: ra.unchanged + rb.unchanged,
-            })
+            let mut total = send(client, a)?;
+            total += send(client, b)?;
+            Ok(total)
         }
         other => other,
     }

@@ -100,7 +100,7 @@ pub struct UsageBatch {
 }
 
 /// Answer to an accepted usage batch.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct UsageBatchReceipt {
     pub received: u64,
     /// Events new to the server.
@@ -109,6 +109,16 @@ pub struct UsageBatchReceipt {
     pub updated: u64,
     /// Events the server already held (same or larger copy).
     pub unchanged: u64,
+}
+
+/// Receipts of several batches add up to the receipt of them all.
+impl std::ops::AddAssign for UsageBatchReceipt {
+    fn add_assign(&mut self, other: UsageBatchReceipt) {
+        self.received += other.received;
+        self.inserted += other.inserted;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
 }
 
 /// Answer of `GET /api/v1/ingest/status`: what the server holds for the caller.

@@ -113,12 +113,7 @@ fn upload_all(
                 let http = reqwest::blocking::Client::builder()
                     .timeout(Duration::from_secs(600))
                     .build()?;
-                let mut total = UsageBatchReceipt {
-                    received: 0,
-                    inserted: 0,
-                    updated: 0,
-                    unchanged: 0,
-                };
+                let mut total = UsageBatchReceipt::default();
                 loop {
                     let index = {
                         let mut next = next.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
@@ -139,30 +134,17 @@ fn upload_all(
                         if !response.status().is_success() {
                             bail!("upload refused: {} {}", response.status(), response.text()?);
                         }
-                        let receipt: UsageBatchReceipt = response.json()?;
-                        total.received += receipt.received;
-                        total.inserted += receipt.inserted;
-                        total.updated += receipt.updated;
-                        total.unchanged += receipt.unchanged;
+                        total += response.json::<UsageBatchReceipt>()?;
                     }
                 }
             })
         })
         .collect();
-    let mut total = UsageBatchReceipt {
-        received: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-    };
+    let mut total = UsageBatchReceipt::default();
     for worker in workers {
-        let receipt = worker
+        total += worker
             .join()
             .map_err(|_| anyhow::anyhow!("client panicked"))??;
-        total.received += receipt.received;
-        total.inserted += receipt.inserted;
-        total.updated += receipt.updated;
-        total.unchanged += receipt.unchanged;
     }
     Ok((total, started.elapsed()))
 }

@@ -108,9 +108,7 @@ pub async fn upsert_batch(
     }
     let mut receipt = UsageBatchReceipt {
         received: events.len() as u64,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
+        ..UsageBatchReceipt::default()
     };
     let mut to_write: Vec<&PricedEvent> = Vec::new();
     let mut replaced_ts: Vec<i64> = Vec::new();
