@@ -84,9 +84,7 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
     };
     let mut total = CommitReceipt::default();
     for chunk in commits.chunks(COMMIT_BATCH_SIZE) {
-        let receipt = send(&client, chunk)?;
-        total.accepted += receipt.accepted;
-        total.duplicates += receipt.duplicates;
+        total += send(&client, chunk)?;
     }
     if !args.quiet {
         eprintln!(
@@ -133,11 +131,9 @@ fn send(client: &ApiClient, commits: &[CommitRecord]) -> Result<CommitReceipt> {
     match client.post_commits(&batch) {
         Err(Error::TooLarge) if commits.len() > 1 => {
             let (a, b) = commits.split_at(commits.len() / 2);
-            let (ra, rb) = (send(client, a)?, send(client, b)?);
-            Ok(CommitReceipt {
-                accepted: ra.accepted + rb.accepted,
-                duplicates: ra.duplicates + rb.duplicates,
-            })
+            let mut receipt = send(client, a)?;
+            receipt += send(client, b)?;
+            Ok(receipt)
         }
         other => other,
     }

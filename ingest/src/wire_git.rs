@@ -129,3 +129,10 @@ pub struct CommitReceipt {
     pub accepted: u64,
     pub duplicates: u64,
 }
+
+impl std::ops::AddAssign for CommitReceipt {
+    fn add_assign(&mut self, other: CommitReceipt) {
+        self.accepted += other.accepted;
+        self.duplicates += other.duplicates;
+    }
+}
