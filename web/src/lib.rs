@@ -11,6 +11,7 @@ pub mod charts;
 pub mod figure;
 pub mod format;
 pub mod pages;
+pub mod url;
 
 pub use askama::Template;
 pub use assets::{static_asset, StaticAsset};

@@ -7,7 +7,6 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -18,7 +17,7 @@ use agentmeter_web::pages::{
 use agentmeter_web::{format, Figure};
 
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
-use crate::auth::CurrentUser;
+use crate::auth::{AdminForm, CurrentUser};
 use crate::error::{Error, Result};
 use crate::pages::{chrome, render};
 use crate::state::AppState;
@@ -42,7 +41,6 @@ pub struct AddPriceForm {
     pub valid_to: String,
     #[serde(default)]
     pub source_url: String,
-    pub csrf_token: String,
 }
 
 fn tool_label(vendor: &str) -> String {
@@ -137,11 +135,8 @@ fn terms_of(form: &AddPriceForm, existing: &[CatalogPlan]) -> Result<PlanTerms> 
 /// `POST /admin/plans`: adds a price, or shows the page again with what went wrong.
 pub async fn add_price(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<AddPriceForm>,
+    AdminForm { admin: user, form }: AdminForm<AddPriceForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     let existing = catalog::list(&state.db).await?;
     let added = match terms_of(&form, &existing) {
         Ok(terms) => catalog::create(&state.db, &terms).await,

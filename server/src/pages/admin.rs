@@ -2,19 +2,19 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use secrecy::SecretString;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
     AdminSection, AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, FlashKind,
     NavSection, NewApiToken, NewUserForm, PageChrome, Role as ViewRole, TeamRow, UserRow,
 };
-use agentmeter_web::{format, Figure};
+use agentmeter_web::{format, url, Figure};
 
 use super::{chrome, render};
 use crate::admin::{self, AddUser};
-use crate::auth::CurrentUser;
+use crate::auth::{AdminForm, CurrentUser};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -107,8 +107,6 @@ pub async fn users(
 
 #[derive(Deserialize)]
 pub struct AddUserForm {
-    #[serde(default)]
-    csrf_token: String,
     email: String,
     name: String,
     role: String,
@@ -125,11 +123,8 @@ pub struct AddUserForm {
 /// `POST /admin/users`: adds the user, or shows the form again with what went wrong.
 pub async fn add_user(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<AddUserForm>,
+    AdminForm { admin: user, form }: AdminForm<AddUserForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     let request = AddUser {
         email: form.email.clone(),
         name: form.name.clone(),
@@ -149,7 +144,7 @@ pub async fn add_user(
     match admin::add_user(&state.db, request).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/admin/users?done=User+{}+added",
-            urlencode_component(&form.email)
+            url::component(&form.email)
         ))
         .into_response()),
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_) | Error::NotFound(_))) => {
@@ -213,23 +208,18 @@ pub async fn teams(
 
 #[derive(Deserialize)]
 pub struct AddTeamForm {
-    #[serde(default)]
-    csrf_token: String,
     name: String,
 }
 
 /// `POST /admin/teams`
 pub async fn add_team(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<AddTeamForm>,
+    AdminForm { admin: user, form }: AdminForm<AddTeamForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     match admin::add_team(&state.db, &form.name).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/admin/teams?done=Team+{}+created",
-            urlencode_component(&form.name)
+            url::component(&form.name)
         ))
         .into_response()),
         Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
@@ -294,8 +284,6 @@ pub async fn tokens(
 
 #[derive(Deserialize)]
 pub struct CreateTokenForm {
-    #[serde(default)]
-    csrf_token: String,
     email: String,
     #[serde(default)]
     name: String,
@@ -304,11 +292,8 @@ pub struct CreateTokenForm {
 /// `POST /admin/tokens`: shows the new token once, on this response only.
 pub async fn create_token(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<CreateTokenForm>,
+    AdminForm { admin: user, form }: AdminForm<CreateTokenForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     match admin::create_token(&state.db, &form.email, Some(&form.name)).await {
         Ok(secret) => {
             let shown = NewApiToken {
@@ -330,33 +315,12 @@ pub async fn create_token(
     }
 }
 
-#[derive(Deserialize)]
-pub struct RevokeForm {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 /// `POST /admin/tokens/{id}/revoke`
 pub async fn revoke_token(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<i64>,
-    Form(form): Form<RevokeForm>,
+    _: AdminForm<IgnoredAny>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     tokens::revoke(&state.db, id).await?;
     Ok(Redirect::to(&format!("/admin/tokens?done=Token+%23{id}+revoked")).into_response())
-}
-
-fn urlencode_component(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -15,7 +15,7 @@ use agentmeter_web::pages::{
     DeveloperPage, DeveloperProfile, EmptyState, KpiCard, NavSection, PullRequestRow, ReviewState,
     SessionRow,
 };
-use agentmeter_web::{format, Figure};
+use agentmeter_web::{format, url, Figure};
 
 use super::csv::{self, raw, CsvTable};
 use super::filters::{self, page_query, PageQuery};
@@ -52,7 +52,7 @@ pub async fn other(
             "developers see only their own page (/me)".into(),
         ));
     }
-    let action = format!("/developers/{}", path_segment(&email));
+    let action = format!("/developers/{}", url::email_segment(&email));
     show(&state, &user, &email, page_query(query)?, &action).await
 }
 
@@ -378,26 +378,4 @@ pub fn tables(page: &DeveloperPage) -> Vec<CsvTable> {
         prs("pull-requests", &page.pull_requests),
         prs("reviews-given", &page.reviews),
     ]
-}
-
-/// Percent-encodes an email for a URL path segment (`@` kept).
-pub fn path_segment(text: &str) -> String {
-    encode(text, b"@")
-}
-
-/// Percent-encodes a query value.
-pub fn query_value(text: &str) -> String {
-    encode(text, b"")
-}
-
-fn encode(text: &str, keep: &[u8]) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b if keep.contains(&b) => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

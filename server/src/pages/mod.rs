@@ -92,7 +92,10 @@ async fn render_errors(request: Request, next: Next) -> Response {
         return response;
     };
     if error.status == StatusCode::UNAUTHORIZED && is_get {
-        let target = format!("/login?next={}", urlencode(&path_and_query));
+        let target = format!(
+            "/login?next={}",
+            agentmeter_web::url::path_in_query(&path_and_query)
+        );
         return Redirect::to(&target).into_response();
     }
     let title = match error.status {
@@ -122,19 +125,6 @@ async fn render_errors(request: Request, next: Next) -> Response {
         }
         Err(_) => response,
     }
-}
-
-/// Percent-encodes a path for use inside a query string.
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Embedded CSS, JS and icons; versioned URLs, so they may be cached for a year.

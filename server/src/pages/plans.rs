@@ -208,7 +208,7 @@ fn recommendation(
         developer: l.name.clone(),
         developer_href: email_of
             .get(&l.user_id)
-            .map(|e| format!("/developers/{}", super::developer::path_segment(e))),
+            .map(|e| format!("/developers/{}", agentmeter_web::url::email_segment(e))),
         team: format!(
             "{} · {}",
             team_of.get(&l.user_id).map_or("", String::as_str),

@@ -114,7 +114,7 @@ pub fn team_row(name: &str, lift: &Lift) -> LiftRow {
         name: name.to_owned(),
         href: Some(format!(
             "/productivity?team={}",
-            super::developer::query_value(name)
+            agentmeter_web::url::component(name)
         )),
         detail: format!("{} developers measured", lift.developers),
         before: per_week(lift.before_per_week),

@@ -272,7 +272,7 @@ fn share_rows(
             href: if developers {
                 emails
                     .get(&g.key)
-                    .map(|e| format!("/developers/{}", super::developer::path_segment(e)))
+                    .map(|e| format!("/developers/{}", agentmeter_web::url::email_segment(e)))
             } else {
                 None
             },

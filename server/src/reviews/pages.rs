@@ -4,7 +4,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
@@ -15,7 +14,7 @@ use agentmeter_web::{format, Figure};
 
 use super::critical_paths::{find_or_create, set_critical_paths};
 use super::{identities, repositories};
-use crate::auth::CurrentUser;
+use crate::auth::{AdminForm, CurrentUser};
 use crate::error::{Error, Result};
 use crate::pages::{chrome, render};
 use crate::state::AppState;
@@ -101,7 +100,6 @@ pub async fn repositories_show(
 /// The add-repository form.
 #[derive(Deserialize)]
 pub struct RepositoryForm {
-    csrf_token: String,
     #[serde(default)]
     provider: String,
     #[serde(default)]
@@ -141,7 +139,7 @@ async fn saved<F: std::future::Future<Output = Result<()>>>(
     match action.await {
         Ok(()) => Ok(Ok(Redirect::to(&format!(
             "{page}?done={}",
-            ok.replace(' ', "%20")
+            agentmeter_web::url::component(ok)
         ))
         .into_response())),
         Err(Error::Unprocessable { message, records }) => {
@@ -156,11 +154,8 @@ async fn saved<F: std::future::Future<Output = Result<()>>>(
 /// `POST /admin/repositories`: adds a repository with its globs.
 pub async fn repositories_add(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<RepositoryForm>,
+    AdminForm { admin: user, form }: AdminForm<RepositoryForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     let action = async {
         if form.name.trim().is_empty() {
             return Err(Error::BadRequest(
@@ -183,12 +178,9 @@ pub async fn repositories_add(
 /// `POST /admin/repositories/{id}/critical-paths`.
 pub async fn repositories_globs(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
-    Form(form): Form<RepositoryForm>,
+    AdminForm { admin: user, form }: AdminForm<RepositoryForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     let action = async {
         let repo = repositories::find(&state.db, &id).await?;
         set_critical_paths(&state, &repo, &lines(&form.critical_paths))
@@ -272,7 +264,6 @@ pub async fn webhooks_show(
 /// The set-a-secret form.
 #[derive(Deserialize)]
 pub struct SecretForm {
-    csrf_token: String,
     #[serde(default)]
     provider: String,
     #[serde(default)]
@@ -284,11 +275,8 @@ pub struct SecretForm {
 /// `POST /admin/webhooks`: sets a global or per-repository secret (never shown again).
 pub async fn webhooks_set(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Form(form): Form<SecretForm>,
+    AdminForm { admin: user, form }: AdminForm<SecretForm>,
 ) -> Result<Response> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     let action = async {
         let provider = match form.provider.as_str() {
             "github" | "gitlab" => form.provider.as_str(),
@@ -369,19 +357,15 @@ pub async fn identities_show(
 /// The match form.
 #[derive(Deserialize)]
 pub struct MatchForm {
-    csrf_token: String,
     user: String,
 }
 
 /// `POST /admin/identities/{id}/match`.
 pub async fn identities_match(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<i64>,
-    Form(form): Form<MatchForm>,
+    AdminForm { form, .. }: AdminForm<MatchForm>,
 ) -> Result<Redirect> {
-    user.require_admin()?;
-    user.check_csrf(&form.csrf_token)?;
     identities::match_and_reclassify(&state, id, &form.user).await?;
     Ok(Redirect::to("/admin/identities?done=Identity%20matched"))
 }
