@@ -5,6 +5,7 @@
 //! $60; other plans are multiples taken from the plan notes.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 
 use crate::error::{MetricsError, Result};
 use crate::rows::{PlanKind, PlanRow};
@@ -74,77 +75,82 @@ fn terms(vendor: &str, name: &str) -> Terms {
     }
 }
 
-/// Splits one CSV line into fields (RFC 4180 quoting; no line breaks inside fields).
-fn fields(line: &str) -> Vec<String> {
-    let (mut out, mut field, mut quoted, mut chars) =
-        (Vec::new(), String::new(), false, line.chars().peekable());
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    out.push(field);
-    out
+/// One plan of a catalog file: the engine's row and the file's free-text notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogEntry {
+    pub plan: PlanRow,
+    pub notes: String,
+}
+
+/// A line of plans.csv (`billing` is not used).
+#[derive(Deserialize)]
+struct CsvPlan {
+    vendor: String,
+    plan: String,
+    usd_per_seat_month: String,
+    notes: String,
+    source: String,
 }
 
 /// Parses plans.csv content (`vendor,plan,usd_per_seat_month,billing,notes,source`) into plans
 /// with ids 1, 2, ... in file order and the default limits above.
-pub fn parse_plans_csv(csv: &str) -> Result<Vec<PlanRow>> {
-    let date = |s: Option<&str>, line: usize| -> Result<Option<NaiveDate>> {
-        s.map(|d| {
-            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| MetricsError::Catalog {
-                line,
-                reason: e.to_string(),
-            })
-        })
-        .transpose()
-    };
-    let mut plans = Vec::new();
-    for (index, line) in csv
-        .lines()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let line_no = index + 1;
-        let f = fields(line);
-        let [vendor, name, price, _billing, _notes, source] =
-            <[String; 6]>::try_from(f).map_err(|f| MetricsError::Catalog {
-                line: line_no,
-                reason: format!("{} fields, expected 6", f.len()),
-            })?;
-        let usd_per_seat_month = match price.trim() {
+pub fn parse_plans_csv(text: &str) -> Result<Vec<CatalogEntry>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| catalog_error(1, e.to_string()))?
+        .clone();
+    let mut entries = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line() as usize);
+            catalog_error(line, e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let row: CsvPlan = record
+            .deserialize(Some(&headers))
+            .map_err(|e| catalog_error(line, e.to_string()))?;
+        let usd_per_seat_month = match row.usd_per_seat_month.trim() {
             "" => None,
-            p => Some(p.parse::<f64>().map_err(|e| MetricsError::Catalog {
-                line: line_no,
-                reason: format!("price {p:?}: {e}"),
-            })?),
+            p => Some(
+                p.parse::<f64>()
+                    .map_err(|e| catalog_error(line, format!("price {p:?}: {e}")))?,
+            ),
         };
-        let t = terms(&vendor, &name);
-        plans.push(PlanRow {
-            id: plans.len() as i64 + 1,
+        let date = |d: Option<&str>| -> Result<Option<NaiveDate>> {
+            d.map(|d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|e| catalog_error(line, e.to_string()))
+            })
+            .transpose()
+        };
+        let t = terms(&row.vendor, &row.plan);
+        let plan = PlanRow {
+            id: entries.len() as i64 + 1,
             kind: t.kind,
             usd_per_seat_month,
             limit_5h_usd: t.units.map(|u| u.0 * PRO_WINDOW_USD),
             limit_week_usd: t.units.map(|u| u.1 * PRO_WEEK_USD),
-            valid_from: date(t.valid.0, line_no)?,
-            valid_to: date(t.valid.1, line_no)?,
-            vendor,
-            name,
-            source,
+            valid_from: date(t.valid.0)?,
+            valid_to: date(t.valid.1)?,
+            vendor: row.vendor,
+            name: row.plan,
+            source: row.source,
+        };
+        entries.push(CatalogEntry {
+            plan,
+            notes: row.notes,
         });
     }
-    Ok(plans)
+    Ok(entries)
+}
+
+fn catalog_error(line: usize, reason: String) -> MetricsError {
+    MetricsError::Catalog { line, reason }
 }
 
 /// The shipped catalog, parsed.
-pub fn default_plans() -> Result<Vec<PlanRow>> {
+pub fn shipped_catalog() -> Result<Vec<CatalogEntry>> {
     parse_plans_csv(PLANS_CSV)
 }
 
@@ -161,7 +167,8 @@ mod tests {
 
     #[test]
     fn the_shipped_catalog_parses_every_row_with_its_default_limits() {
-        let plans = default_plans().expect("catalog");
+        let catalog = shipped_catalog().expect("catalog");
+        let plans: Vec<PlanRow> = catalog.iter().map(|e| e.plan.clone()).collect();
         assert_eq!(
             plans.len(),
             PLANS_CSV.lines().filter(|l| !l.is_empty()).count() - 1
@@ -191,6 +198,7 @@ mod tests {
         );
         assert_eq!(old.valid_to, NaiveDate::from_ymd_opt(2026, 4, 1));
         assert_eq!(plan(&plans, "Copilot Pro").kind, PlanKind::NotComparable);
+        assert!(catalog[0].notes.starts_with("Includes Claude Code."));
     }
 
     #[test]
@@ -206,6 +214,12 @@ mod tests {
 
     #[test]
     fn quoted_fields_keep_their_commas_and_doubled_quotes() {
-        assert_eq!(fields(r#"a,"b, ""c""",d"#), vec!["a", "b, \"c\"", "d"]);
+        let catalog = parse_plans_csv(
+            "vendor,plan,usd_per_seat_month,billing,notes,source\n\
+             OpenAI,\"Plus, \"\"annual\"\"\",20,annual,\"a, b\",src\n",
+        )
+        .expect("catalog");
+        assert_eq!(catalog[0].plan.name, "Plus, \"annual\"");
+        assert_eq!(catalog[0].notes, "a, b");
     }
 }

@@ -1,9 +1,9 @@
 //! The dated plan catalog and seat assignments in the database.
 //!
-//! Seeded at startup from `agentmeter_metrics::catalog::default_plans()` when the table is empty
+//! Seeded at startup from `agentmeter_metrics::catalog::shipped_catalog()` when the table is empty
 //! (ids 1.. in the CSV's order on a fresh database); admins edit prices and limits afterwards.
 
-use agentmeter_metrics::catalog::{default_plans, PLANS_CSV};
+use agentmeter_metrics::catalog::{shipped_catalog, CatalogEntry};
 use agentmeter_metrics::rows::{PlanKind, PlanRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -197,35 +197,6 @@ pub async fn update(db: &Db, id: i64, terms: &PlanTerms) -> Result<()> {
     Ok(())
 }
 
-/// The fields of one CSV line (RFC 4180 quoting, no line breaks inside fields).
-fn csv_fields(line: &str) -> Vec<String> {
-    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
-}
-
-/// The `notes` column (fifth) of the shipped CSV, in file order: the engine's parser drops it.
-fn shipped_notes() -> Vec<String> {
-    PLANS_CSV
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| csv_fields(line).into_iter().nth(4).unwrap_or_default())
-        .collect()
-}
-
 /// Fills an empty catalog with the shipped plans and their default limits.
 pub async fn seed_if_empty(db: &Db) -> Result<()> {
     let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM plan_catalog")
@@ -235,12 +206,11 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
     if count > 0 {
         return Ok(());
     }
-    let plans =
-        default_plans().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
-    let notes = shipped_notes();
+    let catalog =
+        shipped_catalog().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
     let mut tx = db.pool.begin().await?;
     let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
-    for (i, p) in plans.into_iter().enumerate() {
+    for CatalogEntry { plan: p, notes } in catalog {
         let terms = PlanTerms {
             vendor: p.vendor,
             name: p.name,
@@ -251,7 +221,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
             valid_from: p.valid_from,
             valid_to: p.valid_to,
             source: p.source,
-            notes: notes.get(i).cloned().unwrap_or_default(),
+            notes,
         };
         bind_terms(sqlx::query(&sql), &terms)
             .execute(&mut *tx)
@@ -264,17 +234,6 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_shipped_notes_line_up_with_the_shipped_plans() {
-        let notes = shipped_notes();
-        assert_eq!(notes.len(), default_plans().map(|p| p.len()).unwrap_or(0));
-        assert!(
-            notes[0].starts_with("Includes Claude Code."),
-            "{}",
-            notes[0]
-        );
-    }
 
     #[test]
     fn a_plan_ending_before_it_starts_or_with_a_negative_price_is_refused() {

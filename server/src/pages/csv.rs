@@ -31,16 +31,26 @@ impl CsvTable {
         self
     }
 
-    /// The table as CSV text, CRLF line ends.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        let headers: Vec<String> = self.headers.iter().map(|h| h.to_string()).collect();
-        for line in std::iter::once(&headers).chain(self.rows.iter()) {
-            out.push_str(&line.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-            out.push_str("\r\n");
+    /// The table as CSV text (RFC 4180, CRLF line ends), spreadsheet formulas defused.
+    pub fn to_csv(&self) -> Result<String> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        writer.write_record(&self.headers).map_err(csv_error)?;
+        for row in &self.rows {
+            writer
+                .write_record(row.iter().map(|c| defuse_formula(c)))
+                .map_err(csv_error)?;
         }
-        out
+        let bytes = writer
+            .into_inner()
+            .map_err(|e| Error::Internal(format!("csv: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| Error::Internal(format!("csv: {e}")))
     }
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Internal(format!("csv: {e}"))
 }
 
 /// The raw value of a figure for a spreadsheet (the number, or the text when there is none).
@@ -52,19 +62,15 @@ pub fn raw(figure: &Figure) -> String {
     }
 }
 
-/// Quotes a cell when needed, and defuses spreadsheet formulas in text (`=`, `+`, `-`, `@`).
-fn cell(text: &str) -> String {
+/// Text a spreadsheet would run as a formula (`=`, `+`, `@`, or `-` not starting a number)
+/// gets a leading `'`.
+fn defuse_formula(text: &str) -> String {
     let formula = text.starts_with(['=', '+', '@'])
         || (text.starts_with('-') && text.parse::<f64>().is_err());
-    let text = if formula {
+    if formula {
         format!("'{text}")
     } else {
         text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
     }
 }
 
@@ -83,7 +89,7 @@ pub fn respond(tables: Vec<CsvTable>, name: &str, page: &str) -> Result<Response
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        table.to_csv(),
+        table.to_csv()?,
     )
         .into_response())
 }
@@ -98,7 +104,7 @@ mod tests {
             .row(vec!["R&D, \"core\"".into(), "12.5".into()])
             .row(vec!["=HYPERLINK(1)".into(), "-3".into()]);
         assert_eq!(
-            table.to_csv(),
+            table.to_csv().expect("csv"),
             "name,value\r\n\"R&D, \"\"core\"\"\",12.5\r\n'=HYPERLINK(1),-3\r\n"
         );
     }
