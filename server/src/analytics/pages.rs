@@ -11,22 +11,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use agentmeter_metrics::rows::{PlanKind, Tool};
-use agentmeter_web::pages::{
-    AdminPlanCatalogPage, AdminSection, FlashKind, NavSection, PlanCatalogRow,
-};
+use agentmeter_web::pages::{AdminPlanCatalogPage, AdminSection, PlanCatalogRow};
 use agentmeter_web::{format, Figure};
 
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
 use crate::auth::{AdminForm, CurrentUser};
 use crate::error::{Error, Result};
-use crate::pages::{chrome, render};
+use crate::pages::{admin_chrome, render, Done};
 use crate::state::AppState;
-
-/// `?done=…` after a successful POST.
-#[derive(Debug, Default, Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
 
 /// The fields `admin/plans.html` posts.
 #[derive(Debug, Deserialize)]
@@ -72,10 +64,7 @@ async fn page(
     done: Option<&str>,
     error: Option<String>,
 ) -> Result<AdminPlanCatalogPage> {
-    let mut chrome = chrome(state, user, NavSection::Admin(AdminSection::PlanCatalog));
-    if let Some(message) = done.filter(|m| !m.is_empty()) {
-        chrome = chrome.with_flash(FlashKind::Success, message);
-    }
+    let chrome = admin_chrome(state, user, AdminSection::PlanCatalog, done);
     let catalog = catalog::list(&state.db).await?.iter().map(row).collect();
     Ok(AdminPlanCatalogPage {
         chrome,

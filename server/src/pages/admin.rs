@@ -7,45 +7,17 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
-    AdminSection, AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, FlashKind,
-    NavSection, NewApiToken, NewUserForm, PageChrome, Role as ViewRole, TeamRow, UserRow,
+    AdminSection, AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, NewApiToken,
+    NewUserForm, TeamRow, UserRow,
 };
 use agentmeter_web::{format, url, Figure};
 
-use super::{chrome, render};
+use super::{admin_chrome, render, view_role, Done};
 use crate::admin::{self, AddUser};
 use crate::auth::{AdminForm, CurrentUser};
-use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::{accounts, tokens};
-
-/// `?done=…` after a successful POST, shown as a flash message.
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
-
-fn admin_chrome(
-    state: &AppState,
-    user: &CurrentUser,
-    tab: AdminSection,
-    done: Option<&str>,
-) -> PageChrome {
-    let chrome = chrome(state, user, NavSection::Admin(tab));
-    match done {
-        Some(message) if !message.is_empty() => chrome.with_flash(FlashKind::Success, message),
-        _ => chrome,
-    }
-}
-
-fn view_role(role: Role) -> ViewRole {
-    match role {
-        Role::Admin => ViewRole::Admin,
-        Role::Manager => ViewRole::Manager,
-        Role::Developer => ViewRole::Developer,
-    }
-}
 
 fn date_time(state: &AppState, millis: Option<i64>) -> String {
     millis

@@ -7,8 +7,11 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use serde::Deserialize;
 
-use agentmeter_web::pages::{ErrorPage, NavSection, PageChrome, Role as ViewRole, SignedInUser};
+use agentmeter_web::pages::{
+    AdminSection, ErrorPage, FlashKind, NavSection, PageChrome, Role as ViewRole, SignedInUser,
+};
 use agentmeter_web::Template;
 
 use crate::auth::CurrentUser;
@@ -66,17 +69,40 @@ pub fn render<T: Template>(page: T) -> Result<Html<String>> {
 
 /// The frame of a signed-in page.
 pub fn chrome(state: &AppState, user: &CurrentUser, section: NavSection) -> PageChrome {
-    let role = match user.role {
-        Role::Admin => ViewRole::Admin,
-        Role::Manager => ViewRole::Manager,
-        Role::Developer => ViewRole::Developer,
-    };
     let signed_in = SignedInUser {
         name: user.name.clone(),
         email: user.email.clone(),
-        role,
+        role: view_role(user.role),
     };
     PageChrome::new(signed_in, section, user.csrf_token()).in_time_zone(state.org_tz.name())
+}
+
+pub fn view_role(role: Role) -> ViewRole {
+    match role {
+        Role::Admin => ViewRole::Admin,
+        Role::Manager => ViewRole::Manager,
+        Role::Developer => ViewRole::Developer,
+    }
+}
+
+/// `?done=…` after a successful admin POST.
+#[derive(Debug, Default, Deserialize)]
+pub struct Done {
+    pub done: Option<String>,
+}
+
+/// The frame of an admin page, with the `?done=` message shown as a success flash.
+pub fn admin_chrome(
+    state: &AppState,
+    user: &CurrentUser,
+    tab: AdminSection,
+    done: Option<&str>,
+) -> PageChrome {
+    let chrome = chrome(state, user, NavSection::Admin(tab));
+    match done.filter(|m| !m.is_empty()) {
+        Some(message) => chrome.with_flash(FlashKind::Success, message),
+        None => chrome,
+    }
 }
 
 /// Turns error responses of page routes into pages: sign-in for 401, an error page otherwise.

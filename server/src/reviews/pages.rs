@@ -7,8 +7,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
-    AdminIdentitiesPage, AdminRepositoriesPage, AdminSection, AdminWebhooksPage, Choice, FlashKind,
-    NavSection, PageChrome, RepositoryRow, UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
+    AdminIdentitiesPage, AdminRepositoriesPage, AdminSection, AdminWebhooksPage, Choice,
+    RepositoryRow, UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
 };
 use agentmeter_web::{format, Figure};
 
@@ -16,28 +16,9 @@ use super::critical_paths::{find_or_create, set_critical_paths};
 use super::{identities, repositories};
 use crate::auth::{AdminForm, CurrentUser};
 use crate::error::{Error, Result};
-use crate::pages::{chrome, render};
+use crate::pages::{admin_chrome, render, Done};
 use crate::state::AppState;
 use crate::store::accounts;
-
-/// `?done=…` after a successful POST, shown as a flash message.
-#[derive(Deserialize, Default)]
-pub struct Done {
-    done: Option<String>,
-}
-
-fn admin_chrome(
-    state: &AppState,
-    user: &CurrentUser,
-    tab: AdminSection,
-    done: Option<&str>,
-) -> PageChrome {
-    let chrome = chrome(state, user, NavSection::Admin(tab));
-    match done.filter(|m| !m.is_empty()) {
-        Some(message) => chrome.with_flash(FlashKind::Success, message),
-        None => chrome,
-    }
-}
 
 fn when(state: &AppState, millis: Option<i64>) -> String {
     millis
