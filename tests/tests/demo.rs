@@ -1,12 +1,15 @@
 //! The demo organisation, loaded through the real ingest paths (uploaded logs, commit batches,
-//! signed webhooks), and the metrics engine recovering its planted truths through the HTTP API.
+//! signed webhooks), the metrics engine recovering its planted truths through the HTTP API, and
+//! every dashboard page showing it in Chromium.
 
 use std::collections::BTreeSet;
 
-use agentmeter_seeds::org::DEVELOPERS;
+use agentmeter_seeds::org::{Developer, DEVELOPERS};
 use agentmeter_seeds::DemoOrg;
 use serde_json::Value;
 
+use crate::support::app::PASSWORD;
+use crate::support::chromium::{visit_in_chromium, Visit, ADMIN_PAGES, TEAM_PAGES};
 use crate::support::{Backend, TestApp};
 
 fn f64_at(value: &Value, pointer: &str) -> f64 {
@@ -143,4 +146,46 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
         .map(|p| (p.repository.clone(), p.number))
         .collect();
     assert_eq!(alerts, planted);
+
+    // The dashboard shows the demo whole: every page in Chromium, as an admin and as the
+    // Platform manager, who sees no other team's people.
+    let platform = |d: &&Developer| d.team == "Platform";
+    let (ours, theirs): (Vec<&Developer>, Vec<&Developer>) = DEVELOPERS.iter().partition(platform);
+    let admin_visit = Visit {
+        role: "admin",
+        email: app
+            .add_user("browser-admin@demo.test", "admin", &[])
+            .await
+            .email,
+        password: PASSWORD.into(),
+        landing: "/",
+        pages: TEAM_PAGES
+            .iter()
+            .chain(ADMIN_PAGES.iter())
+            .map(|p| p.to_string())
+            .chain([format!("/developers/{}", theirs[0].email())])
+            .collect(),
+        forbidden_text: vec![],
+        forbidden_pages: vec![],
+    };
+    let manager_visit = Visit {
+        role: "manager",
+        email: app
+            .add_user("browser-manager@demo.test", "manager", &["Platform"])
+            .await
+            .email,
+        password: PASSWORD.into(),
+        landing: "/",
+        pages: TEAM_PAGES
+            .iter()
+            .map(|p| p.to_string())
+            .chain([format!("/developers/{}", ours[0].email())])
+            .collect(),
+        forbidden_text: theirs.iter().map(|d| d.name.to_owned()).collect(),
+        forbidden_pages: vec![
+            format!("/spend?team={}", theirs[0].team),
+            format!("/developers/{}", theirs[0].email()),
+        ],
+    };
+    visit_in_chromium(&app, "demo", &[admin_visit, manager_visit]).await;
 }

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod backends;
 pub mod browser;
+pub mod chromium;
 pub mod dashboard;
 
 pub use app::{TestApp, TestUser};
