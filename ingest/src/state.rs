@@ -3,12 +3,18 @@
 //! A file whose identity changed, or that shrank below the offset, is read again from the start
 //! (the server's idempotent storage makes re-sending safe). Saved only after the server accepted
 //! everything read.
+//!
+//! It also keeps the time of the caller's latest event on the server after the last upload. The
+//! server only ever adds events, so a later upload finding an older latest event means the server
+//! lost what was sent (its database was replaced or restored from an older backup): the state is
+//! dropped and everything is sent again.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -25,6 +31,9 @@ const HEAD_BYTES: u64 = 1024;
 pub struct UploadState {
     pub server: String,
     pub files: BTreeMap<PathBuf, FileState>,
+    /// The caller's latest event on the server right after the last upload.
+    #[serde(default)]
+    pub server_latest_event_at: Option<DateTime<Utc>>,
 }
 
 /// One file's progress.
@@ -56,9 +65,22 @@ impl UploadState {
         } else {
             Ok(UploadState {
                 server: server.to_string(),
-                files: BTreeMap::new(),
+                ..UploadState::default()
             })
         }
+    }
+
+    /// Whether the server, whose latest event for the caller is now `latest`, lost events it
+    /// held after the last upload.
+    pub fn server_lost_events(&self, latest: Option<DateTime<Utc>>) -> bool {
+        self.server_latest_event_at
+            .is_some_and(|held| latest.is_none_or(|now| now < held))
+    }
+
+    /// Forgets every file's progress, so that everything is read and sent again.
+    pub fn start_over(&mut self) {
+        self.files.clear();
+        self.server_latest_event_at = None;
     }
 
     /// Writes the state (mode 0600, atomically).

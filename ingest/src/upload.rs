@@ -23,6 +23,26 @@ pub const BATCH_SIZE: usize = 5000;
 pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     let target = Target::resolve(config_dir, args.server.as_deref(), args.dry_run)?;
     let mut state = UploadState::load(config_dir, &target.server)?;
+    let client = if args.dry_run {
+        None
+    } else {
+        Some(target.client()?)
+    };
+    let server_latest = match &client {
+        Some(client) => client.status()?.last_event_at,
+        None => None,
+    };
+    if client.is_some() && state.server_lost_events(server_latest) {
+        eprintln!(
+            "the server lost events this machine sent (your latest event there was {}, now {}); \
+             sending everything again",
+            state
+                .server_latest_event_at
+                .map_or_else(String::new, |t| t.to_rfc3339()),
+            server_latest.map_or_else(|| "none".to_owned(), |t| t.to_rfc3339()),
+        );
+        state.start_over();
+    }
     let files = roots(&args.logs).discover(|k| wants(args.tool, k));
     let starts: Vec<u64> = files.iter().map(|f| state.start_for(f).offset).collect();
     let mut scans = Vec::with_capacity(files.len());
@@ -45,7 +65,7 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     }
     let mut events = collected.events;
     attach_repositories(&mut events);
-    if args.dry_run {
+    let Some(client) = client else {
         let mut out = std::io::stdout().lock();
         for event in &events {
             let line =
@@ -53,8 +73,7 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
             writeln!(out, "{line}").map_err(|e| Error::io("stdout", e))?;
         }
         return Ok(0);
-    }
-    let client = target.client()?;
+    };
     let bar = progress_bar(args.quiet, events.len() as u64, bytes);
     let mut total = UsageBatchReceipt::default();
     for chunk in events.chunks(BATCH_SIZE) {
@@ -69,6 +88,11 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     for scan in &scans {
         state.record(scan);
     }
+    state.server_latest_event_at = if events.is_empty() {
+        server_latest
+    } else {
+        client.status()?.last_event_at
+    };
     state.save(config_dir)?;
     if !args.quiet {
         eprintln!(

@@ -201,7 +201,7 @@ async fn uploading_twice_adds_nothing_and_appended_lines_arrive_alone_with_total
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_upload_sends_it() {
+async fn an_upload_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_upload_sends_it() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         let dev = app.add_user("dev@example.com", "developer", &[]).await;
@@ -266,6 +266,51 @@ async fn a_batch_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_u
         let status = server_status(&app, &renewed).await;
         assert_eq!(status["events"].as_u64(), Some(7), "{status}");
         assert_server_equals_local(&status, local_totals(&machine, &logs), app.backend);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restored_from_an_older_backup_gets_everything_again_from_the_next_upload() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let dev = app.add_user("dev@example.com", "developer", &[]).await;
+        let machine = Machine::new();
+        let logs = LogTree::new();
+        machine.login(&app, &dev);
+        machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
+        let uploaded = server_status(&app, &dev).await;
+
+        // The server goes back to a backup taken before July 2nd: it loses one of the 6 events.
+        let cutoff = chrono::DateTime::parse_from_rfc3339("2026-07-02T00:00:00Z")
+            .expect("date")
+            .timestamp_millis();
+        for sql in [
+            "DELETE FROM usage_events WHERE ts >= $1",
+            "DELETE FROM usage_hourly WHERE hour >= $1",
+        ] {
+            sqlx::query(sql)
+                .bind(cutoff)
+                .execute(&app.db.pool)
+                .await
+                .expect("restore");
+        }
+        assert_eq!(server_status(&app, &dev).await["events"].as_u64(), Some(5));
+
+        let again = machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
+        assert!(
+            again.contains("sending everything again")
+                && again.contains("uploaded 6 events (1 new"),
+            "{}: {again}",
+            app.backend
+        );
+        assert_eq!(server_status(&app, &dev).await, uploaded, "{}", app.backend);
+        let quiet = machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
+        assert!(
+            quiet.contains("uploaded 0 events") && !quiet.contains("again"),
+            "{}: the next upload is incremental again: {quiet}",
+            app.backend
+        );
     })
     .await;
 }
