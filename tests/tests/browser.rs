@@ -5,8 +5,8 @@
 //! `demo.rs`.)
 
 use crate::support::app::PASSWORD;
-use crate::support::chromium::{visit_in_chromium, Visit, ADMIN_PAGES, TEAM_PAGES};
-use crate::support::dashboard::{demo_org, Person};
+use crate::support::chromium::{visit_in_chromium, Visit};
+use crate::support::dashboard::{demo_org, Person, ADMIN_PAGES, TEAM_PAGES};
 use crate::support::Backend;
 
 fn others(all: &[Person], team: &str) -> Vec<String> {

@@ -9,7 +9,8 @@ use agentmeter_seeds::DemoOrg;
 use serde_json::Value;
 
 use crate::support::app::PASSWORD;
-use crate::support::chromium::{visit_in_chromium, Visit, ADMIN_PAGES, TEAM_PAGES};
+use crate::support::chromium::{visit_in_chromium, Visit};
+use crate::support::dashboard::{ADMIN_PAGES, TEAM_PAGES};
 use crate::support::{Backend, TestApp};
 
 fn f64_at(value: &Value, pointer: &str) -> f64 {
@@ -151,6 +152,13 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
     // Platform manager, who sees no other team's people.
     let platform = |d: &&Developer| d.team == "Platform";
     let (ours, theirs): (Vec<&Developer>, Vec<&Developer>) = DEVELOPERS.iter().partition(platform);
+    let and_developer = |pages: &[&str], developer: &Developer| -> Vec<String> {
+        pages
+            .iter()
+            .map(|p| p.to_string())
+            .chain([format!("/developers/{}", developer.email())])
+            .collect()
+    };
     let admin_visit = Visit {
         role: "admin",
         email: app
@@ -159,12 +167,7 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
             .email,
         password: PASSWORD.into(),
         landing: "/",
-        pages: TEAM_PAGES
-            .iter()
-            .chain(ADMIN_PAGES.iter())
-            .map(|p| p.to_string())
-            .chain([format!("/developers/{}", theirs[0].email())])
-            .collect(),
+        pages: and_developer(&[&TEAM_PAGES[..], &ADMIN_PAGES[..]].concat(), theirs[0]),
         forbidden_text: vec![],
         forbidden_pages: vec![],
     };
@@ -176,11 +179,7 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
             .email,
         password: PASSWORD.into(),
         landing: "/",
-        pages: TEAM_PAGES
-            .iter()
-            .map(|p| p.to_string())
-            .chain([format!("/developers/{}", ours[0].email())])
-            .collect(),
+        pages: and_developer(&TEAM_PAGES, ours[0]),
         forbidden_text: theirs.iter().map(|d| d.name.to_owned()).collect(),
         forbidden_pages: vec![
             format!("/spend?team={}", theirs[0].team),

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::support::app::PASSWORD;
-use crate::support::dashboard::demo_org;
+use crate::support::dashboard::{demo_org, TEAM_PAGES};
 use crate::support::{Backend, BrowserSession, TestApp};
 
 async fn page(session: &BrowserSession, app: &TestApp, path: &str) -> (StatusCode, String) {
@@ -105,14 +105,7 @@ async fn a_manager_sees_only_their_team_and_gets_403_for_another() {
     let maria = &org.managers[0];
     let session = BrowserSession::sign_in(app, &maria.email, PASSWORD).await;
 
-    for path in [
-        "/",
-        "/spend",
-        "/plans",
-        "/adoption",
-        "/productivity",
-        "/reviews",
-    ] {
+    for path in TEAM_PAGES {
         let (status, html) = page(&session, app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         for other in org.developers.iter().filter(|d| d.team != maria.team) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{arg, stderr, stdout, Machine};
-use crate::support::{for_each_backend, TestApp, TestUser};
+use crate::support::{for_each_backend, Backend, TestApp, TestUser};
 
 const SESSION: &str = "3f1c0d2e-5b6a-4c1d-9e8f-0a1b2c3d4e5f";
 const CODEX_SESSION: &str = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
@@ -111,6 +111,17 @@ impl LogTree {
     }
 }
 
+/// A developer's machine that has uploaded the [`LogTree`] once.
+async fn uploaded_once(backend: Backend) -> (TestApp, TestUser, Machine, LogTree) {
+    let app = TestApp::spawn(backend).await;
+    let dev = app.add_user("dev@example.com", "developer", &[]).await;
+    let machine = Machine::new();
+    let logs = LogTree::new();
+    machine.login(&app, &dev);
+    machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
+    (app, dev, machine, logs)
+}
+
 async fn server_status(app: &TestApp, user: &TestUser) -> Value {
     app.get_json(user, "/api/v1/ingest/status").await
 }
@@ -203,12 +214,7 @@ async fn uploading_twice_adds_nothing_and_appended_lines_arrive_alone_with_total
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_refused_with_401_leaves_the_upload_state_unchanged_so_a_later_upload_sends_it() {
     for_each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
-        let dev = app.add_user("dev@example.com", "developer", &[]).await;
-        let machine = Machine::new();
-        let logs = LogTree::new();
-        machine.login(&app, &dev);
-        machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
+        let (app, dev, machine, logs) = uploaded_once(backend).await;
         let state_files = |dir: &Path| -> Vec<(PathBuf, String)> {
             let mut files: Vec<_> = fs::read_dir(dir)
                 .expect("config dir")
@@ -273,12 +279,7 @@ async fn an_upload_refused_with_401_leaves_the_upload_state_unchanged_so_a_later
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_restored_from_an_older_backup_gets_everything_again_from_the_next_upload() {
     for_each_backend(|backend| async move {
-        let app = TestApp::spawn(backend).await;
-        let dev = app.add_user("dev@example.com", "developer", &[]).await;
-        let machine = Machine::new();
-        let logs = LogTree::new();
-        machine.login(&app, &dev);
-        machine.agentmeter_ok(&["upload", "--logs", logs.path()]);
+        let (app, dev, machine, logs) = uploaded_once(backend).await;
         let uploaded = server_status(&app, &dev).await;
 
         // The server goes back to a backup taken before July 2nd: it loses one of the 6 events.

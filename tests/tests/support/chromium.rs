@@ -11,26 +11,6 @@ use serde_json::{json, Value};
 
 use super::TestApp;
 
-/// The dashboard pages every team view has.
-pub const TEAM_PAGES: [&str; 6] = [
-    "/",
-    "/spend",
-    "/plans",
-    "/adoption",
-    "/productivity",
-    "/reviews",
-];
-/// The admin area.
-pub const ADMIN_PAGES: [&str; 7] = [
-    "/admin/users",
-    "/admin/teams",
-    "/admin/tokens",
-    "/admin/repositories",
-    "/admin/plans",
-    "/admin/webhooks",
-    "/admin/identities",
-];
-
 /// One account's visit: it signs in through the form and must land on `landing`.
 pub struct Visit {
     pub role: &'static str,

@@ -20,6 +20,26 @@ pub struct Person {
     pub team: &'static str,
 }
 
+/// The dashboard pages every team view has.
+pub const TEAM_PAGES: [&str; 6] = [
+    "/",
+    "/spend",
+    "/plans",
+    "/adoption",
+    "/productivity",
+    "/reviews",
+];
+/// The admin area.
+pub const ADMIN_PAGES: [&str; 7] = [
+    "/admin/users",
+    "/admin/teams",
+    "/admin/tokens",
+    "/admin/repositories",
+    "/admin/plans",
+    "/admin/webhooks",
+    "/admin/identities",
+];
+
 /// The organisation and who is in it.
 pub struct DemoOrg {
     pub app: TestApp,
