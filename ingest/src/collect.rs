@@ -20,6 +20,7 @@ use crate::cli::CollectGitArgs;
 use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::gitlog::{collect_commits, TestPathPatterns, DEFAULT_TEST_PATTERNS};
+use crate::progress;
 use crate::wire_git::{CommitBatch, CommitReceipt, CommitRecord};
 
 /// Commits per batch; a batch the server finds too large is halved.
@@ -63,7 +64,15 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
     let mut repositories = 0;
     let mut skipped = 0;
     for path in &paths {
-        match collect_commits(path, args.since, &patterns) {
+        let reading = progress::spinner(
+            args.quiet,
+            format!("reading the history of {}", path.display()),
+        );
+        let collected = collect_commits(path, args.since, &patterns);
+        if let Some(spinner) = reading {
+            spinner.finish_and_clear();
+        }
+        match collected {
             Ok(found) => {
                 repositories += 1;
                 commits.extend(found);
@@ -82,9 +91,21 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
         print_json_lines(&commits)?;
         return Ok(code);
     };
+    let bar = progress::bar(
+        args.quiet,
+        commits.len() as u64,
+        "commits",
+        "sending".into(),
+    );
     let mut total = CommitReceipt::default();
     for chunk in commits.chunks(COMMIT_BATCH_SIZE) {
         total += send(&client, chunk)?;
+        if let Some(bar) = &bar {
+            bar.inc(chunk.len() as u64);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     if !args.quiet {
         eprintln!(

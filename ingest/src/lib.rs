@@ -18,6 +18,7 @@ pub mod hook;
 pub mod login;
 pub mod merge;
 pub mod pricing;
+pub mod progress;
 pub mod report;
 pub mod request;
 pub mod scan;

@@ -1,10 +1,8 @@
 //! `agentmeter upload`: reads what is new since the last upload, merges duplicates, sends it in
 //! gzip batches and saves the new offsets only once the server accepted every batch.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
-
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::ApiClient;
 use crate::app::{roots, wants};
@@ -12,6 +10,7 @@ use crate::cli::UploadArgs;
 use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::gitremote::RemoteCache;
+use crate::progress;
 use crate::scan::{collect, scan_files, ScanMode};
 use crate::state::UploadState;
 use crate::wire::{UsageBatch, UsageBatchReceipt, UsageEvent};
@@ -74,7 +73,12 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
         }
         return Ok(0);
     };
-    let bar = progress_bar(args.quiet, events.len() as u64, bytes);
+    let bar = progress::bar(
+        args.quiet,
+        events.len() as u64,
+        "events",
+        format!("{:.1} MB read, uploading", bytes as f64 / 1e6),
+    );
     let mut total = UsageBatchReceipt::default();
     for chunk in events.chunks(BATCH_SIZE) {
         total += send(&client, chunk)?;
@@ -126,16 +130,4 @@ fn attach_repositories(events: &mut [UsageEvent]) {
             event.repository = cache.remote_for(cwd);
         }
     }
-}
-
-fn progress_bar(quiet: bool, events: u64, bytes: u64) -> Option<ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new(events);
-    let style = ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} events")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar.set_message(format!("{:.1} MB read, uploading", bytes as f64 / 1e6));
-    Some(bar)
 }
