@@ -142,6 +142,7 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
             receipt.accepted += 1;
         } else {
             receipt.duplicates += 1;
+            add_branches(&mut tx, c).await?;
         }
     }
     tx.commit().await?;
@@ -159,6 +160,36 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
         }
     }
     Ok(receipt)
+}
+
+/// A commit sent again may be on branches it was not on before (a branch made or pushed since):
+/// they are added to the stored ones, none is dropped (a deleted branch still names the PR's
+/// commits).
+async fn add_branches(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &CommitRecord) -> Result<()> {
+    if c.branches.is_empty() {
+        return Ok(());
+    }
+    let sha = c.sha.to_lowercase();
+    let stored: String =
+        sqlx::query("SELECT branches FROM commits WHERE repository = $1 AND sha = $2")
+            .bind(&c.repository)
+            .bind(&sha)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("branches")?;
+    let mut branches: BTreeSet<String> = serde_json::from_str(&stored).unwrap_or_default();
+    let before = branches.len();
+    branches.extend(c.branches.iter().cloned());
+    if branches.len() > before {
+        let merged: Vec<String> = branches.into_iter().collect();
+        sqlx::query("UPDATE commits SET branches = $1 WHERE repository = $2 AND sha = $3")
+            .bind(json(&merged))
+            .bind(&c.repository)
+            .bind(&sha)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 fn count(n: u64) -> i64 {

@@ -216,6 +216,40 @@ async fn collect_git_stores_exactly_the_commits_and_line_counts_git_log_numstat_
             rows,
             "a second collection stores nothing new"
         );
+
+        // A branch made since, and one deleted since: the stored branches gain the new one and
+        // keep the deleted one (it still names the pull request's commits).
+        let auth = git(
+            repo.path(),
+            "2026-03-08T00:00:00Z",
+            &["rev-parse", "feature/auth"],
+        );
+        let auth = auth.trim();
+        git(
+            repo.path(),
+            "2026-03-08T00:00:00Z",
+            &["branch", "hotfix", auth],
+        );
+        git(
+            repo.path(),
+            "2026-03-08T00:00:00Z",
+            &["branch", "-D", "feature/auth"],
+        );
+        let third = machine.agentmeter_ok(&["collect", "git", arg(repo.path())]);
+        assert!(third.contains("(0 new, 7 already there)"), "{third}");
+        let (branches,): (String,) = sqlx::query_as("SELECT branches FROM commits WHERE sha = $1")
+            .bind(auth)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("the auth commit");
+        let branches: Vec<String> = serde_json::from_str(&branches).expect("branches JSON");
+        assert_eq!(
+            branches,
+            ["feature/auth", "hotfix", "main"],
+            "{}",
+            app.backend
+        );
+        assert_eq!(stored_commits(&app).await, rows, "nothing else changes");
     })
     .await;
 }
