@@ -1,7 +1,7 @@
 //! The `agentmeter-server` command line: `serve`, `migrate`, and the admin subcommands used by
 //! scripts (`team add`, `user add`, `token create`, `token revoke`).
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -108,9 +108,11 @@ pub enum TokenCommand {
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AGENTMETER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Colours only for a person at a terminal, not in files or the journal.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }
 
