@@ -8,6 +8,40 @@ pub struct Backend {
     pub url: String,
     /// Keeps the SQLite temp dir alive for the test's duration.
     _dir: Option<tempfile::TempDir>,
+    /// The PostgreSQL test database to drop afterwards: (server URL, database name).
+    pg_database: Option<(String, String)>,
+}
+
+impl Drop for Backend {
+    /// Drops the PostgreSQL test database, unless the test failed (it is kept to look at).
+    fn drop(&mut self) {
+        let Some((base, name)) = self.pg_database.take() else {
+            return;
+        };
+        if std::thread::panicking() {
+            eprintln!("note: kept PostgreSQL database {name} of the failed test");
+            return;
+        }
+        // Drop may run inside the test's runtime, which cannot be blocked on: use a thread.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let admin = sqlx::PgPool::connect(&base).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&admin)
+                    .await?;
+                admin.close().await;
+                Ok::<_, sqlx::Error>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("note: could not drop PostgreSQL test database: {dropped:?}");
+        }
+    }
 }
 
 impl Backend {
@@ -18,6 +52,7 @@ impl Backend {
             name: "sqlite",
             url,
             _dir: Some(dir),
+            pg_database: None,
         }
     }
 
@@ -46,6 +81,7 @@ impl Backend {
             name: "postgres",
             url,
             _dir: None,
+            pg_database: Some((base, name)),
         })
     }
 }
