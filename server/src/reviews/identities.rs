@@ -2,6 +2,7 @@
 //! their GitHub/GitLab login; an admin can map any other identity. Unmatched identities are kept
 //! (with a count and when last seen) and listed for an admin, never dropped.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -100,7 +101,7 @@ pub struct UnmatchedIdentity {
     pub login: String,
     pub email: String,
     pub events: i64,
-    pub last_seen: i64,
+    pub last_seen: DateTime<Utc>,
 }
 
 /// Unmatched identities, most active first.
@@ -119,7 +120,8 @@ pub async fn list_unmatched(db: &Db) -> Result<Vec<UnmatchedIdentity>> {
                 login: r.try_get("login")?,
                 email: r.try_get("email")?,
                 events: r.try_get("events")?,
-                last_seen: r.try_get("last_seen")?,
+                last_seen: DateTime::from_timestamp_millis(r.try_get("last_seen")?)
+                    .unwrap_or_default(),
             })
         })
         .collect()

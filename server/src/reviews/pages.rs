@@ -4,6 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
@@ -20,10 +21,8 @@ use crate::pages::{admin_chrome, render, Done};
 use crate::state::AppState;
 use crate::store::accounts;
 
-fn when(state: &AppState, millis: Option<i64>) -> String {
-    millis
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| format::date_time(t.with_timezone(&state.org_tz).naive_local()))
+fn when(state: &AppState, at: Option<DateTime<Utc>>) -> String {
+    at.map(|t| format::date_time(t.with_timezone(&state.org_tz).naive_local()))
         .unwrap_or_else(|| "Never".into())
 }
 
@@ -191,14 +190,14 @@ async fn webhooks_page(
         };
         let set_at = repositories::global_secret(&state.db, provider)
             .await?
-            .map(|(_, at)| when(state, Some(at)));
+            .map(|(_, at)| when(state, DateTime::from_timestamp_millis(at)));
         if let Some(set_at) = set_at.or_else(|| configured.then(|| "Settings file".to_owned())) {
             let scope = "All repositories".to_owned();
             secrets.push(WebhookSecretRow {
                 provider: provider_label(provider),
                 scope,
                 set_at,
-                last_delivery: when(state, last),
+                last_delivery: when(state, last.and_then(DateTime::from_timestamp_millis)),
                 healthy: true,
             });
         }
@@ -310,7 +309,10 @@ pub async fn identities_show(
             },
             email: i.email,
             events: Figure::count(i.events),
-            last_seen: Figure::new(when(&state, Some(i.last_seen)), i.last_seen as f64),
+            last_seen: Figure::new(
+                when(&state, Some(i.last_seen)),
+                i.last_seen.timestamp_millis() as f64,
+            ),
         })
         .collect();
     let users = accounts::list_users(&state.db)

@@ -1,6 +1,7 @@
 //! Stored repositories: names, critical-path globs, write-only webhook secrets, and the
 //! webhook deliveries already handled.
 
+use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -17,8 +18,8 @@ pub struct Repository {
     pub provider: String,
     pub critical_globs: Vec<String>,
     pub webhook_secret_set: bool,
-    pub webhook_secret_set_at: Option<i64>,
-    pub last_event_at: Option<i64>,
+    pub webhook_secret_set_at: Option<DateTime<Utc>>,
+    pub last_event_at: Option<DateTime<Utc>>,
     pub pull_requests: i64,
 }
 
@@ -35,8 +36,10 @@ fn repository(row: &AnyRow) -> Result<Repository> {
         provider: row.try_get("provider")?,
         critical_globs: serde_json::from_str(&globs).unwrap_or_default(),
         webhook_secret_set: set_at.is_some(),
-        webhook_secret_set_at: set_at,
-        last_event_at: row.try_get("last_event_at")?,
+        webhook_secret_set_at: set_at.and_then(DateTime::from_timestamp_millis),
+        last_event_at: row
+            .try_get::<Option<i64>, _>("last_event_at")?
+            .and_then(DateTime::from_timestamp_millis),
         pull_requests: row.try_get("prs")?,
     })
 }

@@ -175,6 +175,8 @@ async fn a_batch_with_bad_commits_is_refused_with_422_naming_them_and_stores_not
         let unmatched = app.get_json(&admin, "/api/v1/identities").await;
         let someone = unmatched.as_array().and_then(|a| a.iter().find(|i| i["email"] == "someone@else.org")).cloned().expect("the unmatched author is kept");
         let id = someone["id"].as_i64().expect("id");
+        let last_seen = someone["last_seen"].as_str().unwrap_or_default();
+        assert!(chrono::DateTime::parse_from_rfc3339(last_seen).is_ok(), "RFC 3339 time: {someone}");
         let matched = reqwest::Client::new()
             .post(app.url(&format!("/api/v1/identities/{id}/match")))
             .bearer_auth(&admin.token)

@@ -153,6 +153,13 @@ async fn a_repository_secret_replaces_the_global_one_for_that_repository() {
         let listed = app.get_json(&admin, "/api/v1/repositories").await;
         assert!(!listed.to_string().contains("per-repo"));
         assert_eq!(listed[0]["webhook_secret_set"], true);
+        let set_at = listed[0]["webhook_secret_set_at"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(set_at).is_ok(),
+            "RFC 3339 time: {listed}"
+        );
 
         let body = fixture("github", "push.json");
         let global = sign_github(GITHUB_SECRET.as_bytes(), &body);
