@@ -3,7 +3,7 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -24,18 +24,21 @@ pub struct PullRequestView {
     pub number: i64,
     pub url: String,
     pub title: String,
-    pub author: Option<String>,
+    /// The author's GitHub/GitLab login.
+    pub author_login: Option<String>,
     pub author_user_id: Option<i64>,
+    /// The name of the user the author maps to.
+    pub author: Option<String>,
     pub head_branch: String,
-    pub created_at: String,
-    pub merged_at: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub merged_at: Option<DateTime<Utc>>,
     pub ai_assisted: bool,
     pub ai_reasons: serde_json::Value,
     pub critical: bool,
     pub critical_paths: Vec<String>,
     pub outcome: Option<String>,
     pub change_size: i64,
-    pub first_review_at: Option<String>,
+    pub first_review_at: Option<DateTime<Utc>>,
 }
 
 /// `GET /api/v1/reviews/pull-requests?from&to&team&user`.
@@ -58,7 +61,8 @@ pub async fn list(
     let from_ms = local_midnight_utc_ms(range.from, state.org_tz).map_err(bad)?;
     let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), state.org_tz).map_err(bad)?;
     let rows = sqlx::query(
-        "SELECT r.name AS repository, p.* FROM pull_requests p JOIN repositories r ON r.id = p.repository_id \
+        "SELECT r.name AS repository, u.name AS author_name, p.* FROM pull_requests p \
+         JOIN repositories r ON r.id = p.repository_id LEFT JOIN users u ON u.id = p.author_user_id \
          WHERE p.merged_at >= $1 AND p.merged_at < $2 ORDER BY p.merged_at DESC",
     )
     .bind(from_ms)
@@ -75,7 +79,7 @@ pub async fn list(
         if !visible {
             continue;
         }
-        let time = |ms: Option<i64>| ms.map(|m| utc(m).to_rfc3339());
+        let time = |ms: Option<i64>| ms.map(utc);
         let reasons: String = r.try_get("ai_reasons")?;
         let paths: String = r.try_get("critical_paths")?;
         out.push(PullRequestView {
@@ -83,10 +87,11 @@ pub async fn list(
             number: r.try_get("number")?,
             url: r.try_get("url")?,
             title: r.try_get("title")?,
-            author: r.try_get("author_login")?,
+            author_login: r.try_get("author_login")?,
             author_user_id,
+            author: r.try_get("author_name")?,
             head_branch: r.try_get("head_branch")?,
-            created_at: utc(r.try_get("created_at")?).to_rfc3339(),
+            created_at: utc(r.try_get("created_at")?),
             merged_at: time(r.try_get("merged_at")?),
             ai_assisted: flag(r, "ai_assisted")?,
             ai_reasons: serde_json::from_str(&reasons).unwrap_or_default(),

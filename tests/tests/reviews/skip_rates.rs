@@ -424,6 +424,20 @@ async fn review_skip_figures_equal_the_hand_computed_ones() {
         assert_eq!(app.get(&bob, &format!("{query}&user=alice@example.com")).await.status().as_u16(), 403);
         let alerts = app.get_json(&admin, "/api/v1/reviews/alerts?from=2026-03-01&to=2026-03-31").await;
         assert_eq!(alerts.as_array().map(Vec::len), Some(1));
+
+        let prs = app.get_json(&admin, "/api/v1/reviews/pull-requests?from=2026-03-01&to=2026-03-31").await;
+        let prs = prs.as_array().expect("pull requests");
+        assert_eq!(prs.len(), 7, "{}", app.backend);
+        let first = prs.iter().find(|p| p["number"] == 1).expect("PR 1");
+        assert_eq!(
+            (&first["author_login"], &first["author"], &first["outcome"], &first["critical"], &first["ai_assisted"]),
+            (&json!("alice"), &json!("alice"), &json!("unreviewed"), &json!(true), &json!(true)),
+            "{first}"
+        );
+        for field in ["created_at", "merged_at"] {
+            let at = first[field].as_str().unwrap_or_default();
+            assert!(at.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(at).is_ok(), "{field}: {first}");
+        }
     })
     .await;
 }
