@@ -4,6 +4,8 @@
 use std::io::Write;
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
+
 use crate::api::ApiClient;
 use crate::app::{roots, wants};
 use crate::cli::UploadArgs;
@@ -22,26 +24,11 @@ pub const BATCH_SIZE: usize = 5000;
 pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     let target = Target::resolve(config_dir, args.server.as_deref(), args.dry_run)?;
     let mut state = UploadState::load(config_dir, &target.server)?;
-    let client = if args.dry_run {
-        None
-    } else {
-        Some(target.client()?)
-    };
+    let client = (!args.dry_run).then(|| target.client()).transpose()?;
     let server_latest = match &client {
-        Some(client) => client.status()?.last_event_at,
+        Some(client) => start_over_if_server_lost_events(client, &mut state)?,
         None => None,
     };
-    if client.is_some() && state.server_lost_events(server_latest) {
-        eprintln!(
-            "the server lost events this machine sent (your latest event there was {}, now {}); \
-             sending everything again",
-            state
-                .server_latest_event_at
-                .map_or_else(String::new, |t| t.to_rfc3339()),
-            server_latest.map_or_else(|| "none".to_owned(), |t| t.to_rfc3339()),
-        );
-        state.start_over();
-    }
     let files = roots(&args.logs).discover(|k| wants(args.tool, k));
     let starts: Vec<u64> = files.iter().map(|f| state.start_for(f).offset).collect();
     let mut scans = Vec::with_capacity(files.len());
@@ -106,6 +93,26 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
         );
     }
     Ok(0)
+}
+
+/// The caller's latest event on the server. When it is older than right after this machine's last
+/// upload, the server lost what was sent: the state starts over, so that everything is sent again.
+fn start_over_if_server_lost_events(
+    client: &ApiClient,
+    state: &mut UploadState,
+) -> Result<Option<DateTime<Utc>>> {
+    let latest = client.status()?.last_event_at;
+    if state.server_lost_events(latest) {
+        let at = |t: Option<DateTime<Utc>>| t.map_or_else(|| "none".to_owned(), |t| t.to_rfc3339());
+        eprintln!(
+            "the server lost events this machine sent (your latest event there was {}, now {}); \
+             sending everything again",
+            at(state.server_latest_event_at),
+            at(latest),
+        );
+        state.start_over();
+    }
+    Ok(latest)
 }
 
 /// Sends one batch, halving it when the server says it is too large.
