@@ -2,7 +2,7 @@
 //! validated first (a 422 names each bad one and nothing is stored); storage is one transaction,
 //! idempotent by (repository, sha).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -16,7 +16,7 @@ use super::classification::{json, reclassify_all};
 use super::identities::{self, Seen};
 use super::{repositories, webhooks};
 use crate::auth::CurrentUser;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Backend, Db, Placeholders};
 use crate::error::Result;
 use crate::routes::batch;
 use crate::state::AppState;
@@ -92,26 +92,34 @@ fn problem(c: &CommitRecord, now: DateTime<Utc>) -> Option<String> {
     None
 }
 
-/// Stores the batch in one transaction; authors are matched to users first.
+/// Stores the batch in one transaction; authors are matched to users first (once per email).
 pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Result<CommitReceipt> {
+    let mut user_of_email: BTreeMap<String, Option<i64>> = BTreeMap::new();
     let mut authors = Vec::with_capacity(commits.len());
     for c in commits {
-        authors.push(
-            identities::lookup(
-                db,
-                Seen {
-                    provider: "git",
-                    login: None,
-                    email: Some(&c.author_email),
-                },
-            )
-            .await?,
-        );
+        let key = c.author_email.trim().to_lowercase();
+        let author = match user_of_email.get(&key) {
+            Some(found) => *found,
+            None => {
+                let found = identities::lookup(db, git_author(&c.author_email)).await?;
+                user_of_email.insert(key, found);
+                found
+            }
+        };
+        authors.push(author);
     }
     let now = now_ms();
+    // New commits of authors no user matches, counted per email for the admin's list.
+    let mut unmatched: BTreeMap<&str, i64> = BTreeMap::new();
     let mut tx = db.pool.begin().await?;
     let mut receipt = CommitReceipt::default();
+    let stored = stored_branches(&mut tx, db.backend, commits).await?;
     for (c, author) in commits.iter().zip(&authors) {
+        if let Some(branches) = stored.get(&(c.repository.as_str(), c.sha.to_lowercase())) {
+            receipt.duplicates += 1;
+            add_branches(&mut tx, c, branches).await?;
+            continue;
+        }
         let done = sqlx::query(
             "INSERT INTO commits (repository, sha, parents, author_email, author_name, author_user_id, authored_at, \
                 committed_at, paths, lines_added, lines_removed, test_lines_added, test_lines_removed, ai_markers, \
@@ -138,46 +146,74 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // Nothing inserted: another upload stored it meanwhile.
         if done.rows_affected() > 0 {
             receipt.accepted += 1;
+            if author.is_none() {
+                *unmatched.entry(c.author_email.as_str()).or_default() += 1;
+            }
         } else {
             receipt.duplicates += 1;
-            add_branches(&mut tx, c).await?;
         }
     }
     tx.commit().await?;
-    for (c, author) in commits.iter().zip(&authors) {
-        if author.is_none() {
-            identities::record_unmatched(
-                db,
-                Seen {
-                    provider: "git",
-                    login: None,
-                    email: Some(&c.author_email),
-                },
-            )
-            .await?;
-        }
+    for (email, events) in unmatched {
+        identities::record_unmatched(db, git_author(email), events).await?;
     }
     Ok(receipt)
+}
+
+fn git_author(email: &str) -> Seen<'_> {
+    Seen {
+        provider: "git",
+        login: None,
+        email: Some(email),
+    }
+}
+
+/// The stored branches (JSON) of the batch's commits already stored, by (repository, sha).
+async fn stored_branches<'a>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    commits: &'a [CommitRecord],
+) -> Result<HashMap<(&'a str, String), String>> {
+    let mut shas_by_repository: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for c in commits {
+        shas_by_repository
+            .entry(&c.repository)
+            .or_default()
+            .push(c.sha.to_lowercase());
+    }
+    let mut stored = HashMap::new();
+    for (repository, shas) in shas_by_repository {
+        for chunk in shas.chunks(500) {
+            let mut params = Placeholders::new(backend);
+            let sql = format!(
+                "SELECT sha, branches FROM commits WHERE repository = {} AND sha IN ({})",
+                params.param(),
+                params.list(chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(repository);
+            for sha in chunk {
+                query = query.bind(sha);
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                stored.insert((repository, row.try_get("sha")?), row.try_get("branches")?);
+            }
+        }
+    }
+    Ok(stored)
 }
 
 /// A commit sent again may be on branches it was not on before (a branch made or pushed since):
 /// they are added to the stored ones, none is dropped (a deleted branch still names the PR's
 /// commits).
-async fn add_branches(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &CommitRecord) -> Result<()> {
-    if c.branches.is_empty() {
-        return Ok(());
-    }
-    let sha = c.sha.to_lowercase();
-    let stored: String =
-        sqlx::query("SELECT branches FROM commits WHERE repository = $1 AND sha = $2")
-            .bind(&c.repository)
-            .bind(&sha)
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("branches")?;
-    let mut branches: BTreeSet<String> = serde_json::from_str(&stored).unwrap_or_default();
+async fn add_branches(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    c: &CommitRecord,
+    stored: &str,
+) -> Result<()> {
+    let mut branches: BTreeSet<String> = serde_json::from_str(stored).unwrap_or_default();
     let before = branches.len();
     branches.extend(c.branches.iter().cloned());
     if branches.len() > before {
@@ -185,7 +221,7 @@ async fn add_branches(tx: &mut sqlx::Transaction<'_, sqlx::Any>, c: &CommitRecor
         sqlx::query("UPDATE commits SET branches = $1 WHERE repository = $2 AND sha = $3")
             .bind(json(&merged))
             .bind(&c.repository)
-            .bind(&sha)
+            .bind(c.sha.to_lowercase())
             .execute(&mut **tx)
             .await?;
     }
@@ -199,10 +235,16 @@ fn count(n: u64) -> i64 {
 /// Makes the repositories known and reclassifies PRs whose head branch the commits are on.
 async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Result<()> {
     let repos: BTreeSet<&str> = commits.iter().map(|c| c.repository.as_str()).collect();
-    let branches: BTreeSet<&str> = commits
+    let named: BTreeSet<&str> = commits
         .iter()
         .flat_map(|c| &c.branches)
-        .map(|b| b.split_once('/').map_or(b.as_str(), |(_, rest)| rest))
+        .map(String::as_str)
+        .collect();
+    // `origin/feature` is on the forge as `feature`.
+    let branches: BTreeSet<&str> = named
+        .iter()
+        .map(|b| b.split_once('/').map_or(*b, |(_, rest)| rest))
+        .chain(named.iter().copied())
         .collect();
     let policy = webhooks::policy(state);
     for repo in repos {
@@ -215,9 +257,7 @@ async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Resul
         let mut ids = Vec::new();
         for row in &rows {
             let head: String = row.try_get("head_branch")?;
-            if branches.contains(head.as_str())
-                || commits.iter().any(|c| c.branches.contains(&head))
-            {
+            if branches.contains(head.as_str()) {
                 ids.push(row.try_get::<i64, _>("id")?);
             }
         }

@@ -62,8 +62,8 @@ pub async fn lookup(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
     Ok(mapped.map(|r| r.try_get::<i64, _>("user_id")).transpose()?)
 }
 
-/// Counts one more event of an identity that matched no user.
-pub async fn record_unmatched(db: &Db, seen: Seen<'_>) -> Result<()> {
+/// Counts `events` more events of an identity that matched no user.
+pub async fn record_unmatched(db: &Db, seen: Seen<'_>, events: i64) -> Result<()> {
     let (login, email) = (
         clean(seen.login).to_lowercase(),
         clean(seen.email).to_lowercase(),
@@ -72,12 +72,14 @@ pub async fn record_unmatched(db: &Db, seen: Seen<'_>) -> Result<()> {
         return Ok(());
     }
     sqlx::query(
-        "INSERT INTO identities (provider, login, email, events, last_seen) VALUES ($1, $2, $3, 1, $4) \
-         ON CONFLICT (provider, login, email) DO UPDATE SET events = identities.events + 1, last_seen = excluded.last_seen",
+        "INSERT INTO identities (provider, login, email, events, last_seen) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (provider, login, email) DO UPDATE SET events = identities.events + excluded.events, \
+         last_seen = excluded.last_seen",
     )
     .bind(seen.provider)
     .bind(login)
     .bind(email)
+    .bind(events)
     .bind(now_ms())
     .execute(&db.pool)
     .await?;
@@ -88,7 +90,7 @@ pub async fn record_unmatched(db: &Db, seen: Seen<'_>) -> Result<()> {
 pub async fn resolve(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
     let found = lookup(db, seen).await?;
     if found.is_none() {
-        record_unmatched(db, seen).await?;
+        record_unmatched(db, seen, 1).await?;
     }
     Ok(found)
 }
