@@ -51,6 +51,7 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db> {
         sqlx::any::install_default_drivers();
         let backend: Backend = url.parse()?;
+        let given = url;
         let (url, max_connections) = match backend {
             Backend::Sqlite => (sqlite_url_with_create(url), 8),
             Backend::Postgres => (postgres_url_without_statement_cache(url), 16),
@@ -69,7 +70,7 @@ impl Db {
             })
             .connect(&url)
             .await
-            .map_err(|e| Error::Config(format!("cannot open database {}: {e}", redact(&url))))?;
+            .map_err(|e| Error::Config(format!("cannot open database {}: {e}", redact(given))))?;
         Ok(Db { pool, backend })
     }
 
