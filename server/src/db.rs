@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 use crate::error::{Error, Result};
 
@@ -56,6 +56,15 @@ impl Db {
             Backend::Sqlite => (sqlite_url_with_create(url), 8),
             Backend::Postgres => (postgres_url_without_statement_cache(url), 16),
         };
+        let cannot_open =
+            |e: sqlx::Error| Error::Config(format!("cannot open database {}: {e}", redact(given)));
+        // One connection first: the pool would only report a timeout, this says why.
+        sqlx::AnyConnection::connect(&url)
+            .await
+            .map_err(cannot_open)?
+            .close()
+            .await
+            .map_err(cannot_open)?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
@@ -70,7 +79,7 @@ impl Db {
             })
             .connect(&url)
             .await
-            .map_err(|e| Error::Config(format!("cannot open database {}: {e}", redact(given))))?;
+            .map_err(cannot_open)?;
         Ok(Db { pool, backend })
     }
 
