@@ -177,6 +177,25 @@ async fn bad_admin_input_gets_a_clear_error() {
     assert!(
         String::from_utf8_lossy(&bad_url.stderr).contains("must start with sqlite: or postgres://")
     );
+    // Nothing listens on port 1: the error says so, with the password masked.
+    let unreachable = run(
+        server_binary(),
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://u:hunter2@127.0.0.1:1/x",
+        ],
+        None,
+        &[],
+    );
+    let said = String::from_utf8_lossy(&unreachable.stderr);
+    assert!(!unreachable.status.success());
+    assert!(
+        said.contains("cannot open database postgres://u:***@127.0.0.1:1/x")
+            && said.contains("refused")
+            && !said.contains("hunter2"),
+        "{said}"
+    );
 }
 
 /// A running `serve` process; killed when dropped. Its output is drained by threads so the
