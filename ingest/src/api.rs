@@ -110,7 +110,7 @@ impl ApiClient {
                 Err(e) => e.is_timeout() || e.is_connect() || e.is_request(),
             };
             if !retryable || attempt >= ATTEMPTS {
-                return outcome.map_err(|e| Error::Network(e.to_string()));
+                return outcome.map_err(|e| Error::Network(with_causes(&e)));
             }
             std::thread::sleep(wait);
             wait *= 2;
@@ -145,4 +145,20 @@ fn decode<T: serde::de::DeserializeOwned>(response: Response) -> Result<T> {
                 .unwrap_or(text),
         },
     })
+}
+
+/// An error with the chain of its causes (`error sending request: … : Connection refused`):
+/// reqwest's own message leaves out why.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let more = e.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = e.source();
+    }
+    text
 }
