@@ -38,6 +38,9 @@ pub struct SkipCounts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewSkip {
     pub key: String,
+    /// The author's user id in `by_developer` (none for `(unmatched)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
     pub all: SkipCounts,
     pub ai_assisted: SkipCounts,
     pub not_ai_assisted: SkipCounts,
@@ -61,6 +64,9 @@ pub struct UnreviewedCriticalAlert {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EditReview {
     pub key: String,
+    /// The developer's user id in `edits_by_developer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
     pub edits: i64,
     pub edits_unreviewed: i64,
     /// `edits_unreviewed / edits * 100`; `None` without edits.
@@ -110,10 +116,12 @@ fn split_aggs() -> Vec<Expr> {
     out
 }
 
+/// Skip counts per value of `key`; `keys_are_users` when the values are user ids.
 fn skips(
     merged: &LazyFrame,
     key: Expr,
     label: &dyn Fn(&AnyValue) -> String,
+    keys_are_users: bool,
 ) -> Result<Vec<ReviewSkip>> {
     let df = merged
         .clone()
@@ -140,8 +148,10 @@ fn skips(
     let (all, ai, not_ai, critical, not_critical) = (all?, ai?, not_ai?, critical?, not_critical?);
     (0..df.height())
         .map(|i| {
+            let key = keys.get(i)?;
             Ok(ReviewSkip {
-                key: label(&keys.get(i)?),
+                key: label(&key),
+                user_id: keys_are_users.then(|| key.extract::<i64>()).flatten(),
                 all: all[i],
                 ai_assisted: ai[i],
                 not_ai_assisted: not_ai[i],
@@ -152,7 +162,13 @@ fn skips(
         .collect()
 }
 
-fn edits(usage: &LazyFrame, key: &str, label: &dyn Fn(i64) -> String) -> Result<Vec<EditReview>> {
+/// Edit counts per value of column `key`; `keys_are_users` when the values are user ids.
+fn edits(
+    usage: &LazyFrame,
+    key: &str,
+    label: &dyn Fn(i64) -> String,
+    keys_are_users: bool,
+) -> Result<Vec<EditReview>> {
     let df = usage
         .clone()
         .group_by([col(key)])
@@ -168,6 +184,7 @@ fn edits(usage: &LazyFrame, key: &str, label: &dyn Fn(i64) -> String) -> Result<
         .filter(|&i| e[i] > 0)
         .map(|i| EditReview {
             key: label(k[i]),
+            user_id: keys_are_users.then_some(k[i]),
             edits: e[i],
             edits_unreviewed: u[i],
             unreviewed_share_pct: Some(u[i] as f64 / e[i] as f64 * 100.0),
@@ -207,7 +224,7 @@ pub fn reviews_report(
         [col("user_id")],
         JoinArgs::new(JoinType::Inner),
     );
-    let overall = skips(&merged, lit(0i64), &|_| "all".to_owned())?
+    let overall = skips(&merged, lit(0i64), &|_| "all".to_owned(), false)?
         .into_iter()
         .next();
     let zero = SkipCounts {
@@ -262,27 +279,40 @@ pub fn reviews_report(
         to: params.range.to,
         overall: overall.unwrap_or(ReviewSkip {
             key: "all".to_owned(),
+            user_id: None,
             all: zero,
             ai_assisted: zero,
             not_ai_assisted: zero,
             critical: zero,
             not_critical: zero,
         }),
-        by_team: skips(&with_teams, col("team_id"), &|v| {
-            id_label(v, "(no team)", &team_name)
-        })?,
-        by_developer: skips(&merged, col("author"), &|v| {
-            id_label(v, "(unmatched)", &name_of)
-        })?,
-        by_repository: skips(&merged, col("repository"), &|v| {
-            v.get_str().unwrap_or_default().to_owned()
-        })?,
+        by_team: skips(
+            &with_teams,
+            col("team_id"),
+            &|v| id_label(v, "(no team)", &team_name),
+            false,
+        )?,
+        by_developer: skips(
+            &merged,
+            col("author"),
+            &|v| id_label(v, "(unmatched)", &name_of),
+            true,
+        )?,
+        by_repository: skips(
+            &merged,
+            col("repository"),
+            &|v| v.get_str().unwrap_or_default().to_owned(),
+            false,
+        )?,
         time_to_first_review_median_hours: median(review_hours.clone()),
         reviewed_prs: review_hours.len(),
         alerts,
-        edits_by_developer: edits(&usage_in_range, "user_id", &|id| {
-            name_of(id).unwrap_or_else(|| format!("user {id}"))
-        })?,
-        edits_by_repository: edits(&usage_in_range, "repository", &repo_label)?,
+        edits_by_developer: edits(
+            &usage_in_range,
+            "user_id",
+            &|id| name_of(id).unwrap_or_else(|| format!("user {id}")),
+            true,
+        )?,
+        edits_by_repository: edits(&usage_in_range, "repository", &repo_label, false)?,
     })
 }

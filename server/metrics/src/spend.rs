@@ -47,6 +47,9 @@ pub struct SpendParams {
 pub struct SpendGroup {
     /// Group label (developer name, team name, model, `2026-11-03`, `2026-11`...).
     pub key: String,
+    /// The developer's user id, when grouped by developer (names need not be unique).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
     /// Usage events.
     pub events: i64,
     /// Uncached input tokens.
@@ -140,7 +143,12 @@ fn sums() -> Vec<Expr> {
     exprs
 }
 
-fn groups_of(df: &DataFrame, labels: &dyn Fn(i64) -> Result<String>) -> Result<Vec<SpendGroup>> {
+/// The groups of a summed frame; `keys_are_users` when its keys are user ids.
+fn groups_of(
+    df: &DataFrame,
+    labels: &dyn Fn(i64) -> Result<String>,
+    keys_are_users: bool,
+) -> Result<Vec<SpendGroup>> {
     let keys = i64_values(df, "key")?;
     let cols = [
         "events",
@@ -161,6 +169,7 @@ fn groups_of(df: &DataFrame, labels: &dyn Fn(i64) -> Result<String>) -> Result<V
         .map(|(i, k)| {
             Ok(SpendGroup {
                 key: labels(*k)?,
+                user_id: keys_are_users.then_some(*k),
                 events: ev[i],
                 input_tokens: inp[i],
                 output_tokens: out[i],
@@ -315,7 +324,7 @@ fn groups(
             SpendGroupBy::Month => month_label(k as i32),
         })
     };
-    groups_of(&grouped, &label)
+    groups_of(&grouped, &label, params.group_by == SpendGroupBy::Developer)
 }
 
 fn total(usage: &UsageFrame, range: &DateRange) -> Result<SpendGroup> {
@@ -324,7 +333,7 @@ fn total(usage: &UsageFrame, range: &DateRange) -> Result<SpendGroup> {
         .group_by([col("key")])
         .agg(sums())
         .collect()?;
-    Ok(groups_of(&total_df, &|_| Ok("total".to_owned()))?
+    Ok(groups_of(&total_df, &|_| Ok("total".to_owned()), false)?
         .into_iter()
         .next()
         .unwrap_or_else(|| empty_group("total")))
@@ -333,6 +342,7 @@ fn total(usage: &UsageFrame, range: &DateRange) -> Result<SpendGroup> {
 fn empty_group(key: &str) -> SpendGroup {
     SpendGroup {
         key: key.to_owned(),
+        user_id: None,
         events: 0,
         input_tokens: 0,
         output_tokens: 0,
@@ -357,7 +367,7 @@ fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
         .group_by([col("key")])
         .agg(sums())
         .collect()?;
-    let groups = groups_of(&by_month, &|k| Ok(k.to_string()))?;
+    let groups = groups_of(&by_month, &|k| Ok(k.to_string()), false)?;
     let find = |m: i32| {
         groups
             .iter()

@@ -143,6 +143,9 @@ fn skip_rates_are_given_per_developer_team_and_repository() {
             ("bob".into(), Some(0.0))
         ]
     );
+    let ids: Vec<Option<i64>> = r.by_developer.iter().map(|s| s.user_id).collect();
+    assert_eq!(ids, [None, Some(1), Some(2)], "ids name the developers");
+    assert!(r.by_team.iter().all(|s| s.user_id.is_none()));
     assert_eq!(
         rows(&r.by_team),
         vec![("core".into(), Some(50.0))],
@@ -192,6 +195,8 @@ fn the_share_of_edits_made_with_review_off_is_given_per_developer_and_repository
         share(&r.edits_by_developer),
         vec![("ada".into(), 20, 14, Some(70.0))]
     );
+    assert_eq!(r.edits_by_developer[0].user_id, Some(1));
+    assert!(r.edits_by_repository.iter().all(|e| e.user_id.is_none()));
     assert_eq!(
         share(&r.edits_by_repository),
         vec![

@@ -132,7 +132,7 @@ fn spend_by_developer_model_and_tool_carries_the_names() {
         claude(1, "2026-11-02T10:00:00Z", 1.0),
         event(2, "2026-11-02T10:00:00Z", Tool::Codex, Some(2.0)),
     ];
-    let keys = |g: SpendGroupBy| -> Vec<String> {
+    let groups = |g: SpendGroupBy| {
         report(
             &rows,
             UTC,
@@ -142,11 +142,21 @@ fn spend_by_developer_model_and_tool_carries_the_names() {
             "2026-10-01T00:00:00Z",
         )
         .groups
-        .into_iter()
-        .map(|g| g.key)
-        .collect()
     };
+    let keys = |g: SpendGroupBy| -> Vec<String> { groups(g).into_iter().map(|g| g.key).collect() };
     assert_eq!(keys(SpendGroupBy::Developer), ["ada", "bob"]);
+    let ids: Vec<Option<i64>> = groups(SpendGroupBy::Developer)
+        .iter()
+        .map(|g| g.user_id)
+        .collect();
+    assert_eq!(
+        ids,
+        [Some(1), Some(2)],
+        "developer groups carry the user id"
+    );
+    assert!(groups(SpendGroupBy::Model)
+        .iter()
+        .all(|g| g.user_id.is_none()));
     assert_eq!(keys(SpendGroupBy::Model), ["claude-sonnet-4-5", "gpt-5"]);
     assert_eq!(keys(SpendGroupBy::Tool), ["claude-code", "codex"]);
     assert_eq!(keys(SpendGroupBy::Repository), ["acme/shop"]);
