@@ -108,55 +108,34 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
         };
         authors.push(author);
     }
-    let now = now_ms();
-    // New commits of authors no user matches, counted per email for the admin's list.
-    let mut unmatched: BTreeMap<&str, i64> = BTreeMap::new();
     let mut tx = db.pool.begin().await?;
     let mut receipt = CommitReceipt::default();
     let stored = stored_branches(&mut tx, db.backend, commits).await?;
+    let mut new: Vec<(&CommitRecord, Option<i64>)> = Vec::new();
+    let mut in_batch = BTreeSet::new();
     for (c, author) in commits.iter().zip(&authors) {
-        if let Some(branches) = stored.get(&(c.repository.as_str(), c.sha.to_lowercase())) {
+        let key = (c.repository.as_str(), c.sha.to_lowercase());
+        if let Some(branches) = stored.get(&key) {
             receipt.duplicates += 1;
             add_branches(&mut tx, c, branches).await?;
-            continue;
-        }
-        let done = sqlx::query(
-            "INSERT INTO commits (repository, sha, parents, author_email, author_name, author_user_id, authored_at, \
-                committed_at, paths, lines_added, lines_removed, test_lines_added, test_lines_removed, ai_markers, \
-                branches, uploaded_by, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-             ON CONFLICT (repository, sha) DO NOTHING",
-        )
-        .bind(&c.repository)
-        .bind(c.sha.to_lowercase())
-        .bind(json(&c.parents))
-        .bind(&c.author_email)
-        .bind(&c.author_name)
-        .bind(*author)
-        .bind(c.authored_at.timestamp_millis())
-        .bind(c.committed_at.timestamp_millis())
-        .bind(json(&c.paths))
-        .bind(count(c.lines.added))
-        .bind(count(c.lines.removed))
-        .bind(count(c.lines.test_added))
-        .bind(count(c.lines.test_removed))
-        .bind(json(&c.ai_markers))
-        .bind(json(&c.branches))
-        .bind(uploaded_by)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        // Nothing inserted: another upload stored it meanwhile.
-        if done.rows_affected() > 0 {
-            receipt.accepted += 1;
-            if author.is_none() {
-                *unmatched.entry(c.author_email.as_str()).or_default() += 1;
-            }
+        } else if in_batch.insert(key) {
+            new.push((c, *author));
         } else {
             receipt.duplicates += 1;
         }
     }
+    let inserted = insert_new(&mut tx, db.backend, uploaded_by, &new).await?;
     tx.commit().await?;
+    receipt.accepted = inserted.len() as u64;
+    // Commits another upload stored meanwhile.
+    receipt.duplicates += new.len().saturating_sub(inserted.len()) as u64;
+    // New commits of authors no user matches, counted per email for the admin's list.
+    let mut unmatched: BTreeMap<&str, i64> = BTreeMap::new();
+    for (c, author) in &new {
+        if author.is_none() && inserted.contains(&(c.repository.clone(), c.sha.to_lowercase())) {
+            *unmatched.entry(c.author_email.as_str()).or_default() += 1;
+        }
+    }
     for (email, events) in unmatched {
         identities::record_unmatched(db, git_author(email), events).await?;
     }
@@ -169,6 +148,76 @@ fn git_author(email: &str) -> Seen<'_> {
         login: None,
         email: Some(email),
     }
+}
+
+/// Columns of a commit row, in the order [`insert_new`] binds them.
+const COMMIT_COLUMNS: [&str; 17] = [
+    "repository",
+    "sha",
+    "parents",
+    "author_email",
+    "author_name",
+    "author_user_id",
+    "authored_at",
+    "committed_at",
+    "paths",
+    "lines_added",
+    "lines_removed",
+    "test_lines_added",
+    "test_lines_removed",
+    "ai_markers",
+    "branches",
+    "uploaded_by",
+    "received_at",
+];
+
+/// Inserts commits not stored yet, 200 rows a statement; returns (repository, sha) of those
+/// inserted (one stored by another upload meanwhile is left as it is).
+async fn insert_new(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    uploaded_by: i64,
+    new: &[(&CommitRecord, Option<i64>)],
+) -> Result<BTreeSet<(String, String)>> {
+    let now = now_ms();
+    let mut inserted = BTreeSet::new();
+    for chunk in new.chunks(200) {
+        let mut params = Placeholders::new(backend);
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|_| format!("({})", params.list(COMMIT_COLUMNS.len())))
+            .collect();
+        let sql = format!(
+            "INSERT INTO commits ({}) VALUES {} ON CONFLICT (repository, sha) DO NOTHING RETURNING repository, sha",
+            COMMIT_COLUMNS.join(", "),
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (c, author) in chunk {
+            query = query
+                .bind(&c.repository)
+                .bind(c.sha.to_lowercase())
+                .bind(json(&c.parents))
+                .bind(&c.author_email)
+                .bind(&c.author_name)
+                .bind(*author)
+                .bind(c.authored_at.timestamp_millis())
+                .bind(c.committed_at.timestamp_millis())
+                .bind(json(&c.paths))
+                .bind(count(c.lines.added))
+                .bind(count(c.lines.removed))
+                .bind(count(c.lines.test_added))
+                .bind(count(c.lines.test_removed))
+                .bind(json(&c.ai_markers))
+                .bind(json(&c.branches))
+                .bind(uploaded_by)
+                .bind(now);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            inserted.insert((row.try_get("repository")?, row.try_get("sha")?));
+        }
+    }
+    Ok(inserted)
 }
 
 /// The stored branches (JSON) of the batch's commits already stored, by (repository, sha).
