@@ -9,7 +9,7 @@ pub mod markers;
 mod numstat;
 pub mod test_paths;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
@@ -22,7 +22,8 @@ pub use markers::{detect_ai_author, detect_ai_markers};
 use numstat::{parse_log, RawCommit, LOG_FORMAT};
 pub use test_paths::{TestPathPatterns, DEFAULT_TEST_PATTERNS};
 
-/// Branches past this number are not looked up for containment (one `git rev-list` each).
+/// Branches past this number (by name) are not listed: a commit on the main line is on nearly
+/// every branch, and each would lengthen its record.
 pub const MAX_BRANCHES_LISTED: usize = 64;
 
 /// Collects the commits of the repository at `repo_path` committed on or after `since` (UTC
@@ -57,7 +58,7 @@ pub fn collect_commits(
     args.extend(since_arg.as_deref());
     let output = run_git(repo_path, &args)?;
     let raw = parse_log(&output)?;
-    let branches = branches_by_commit(repo_path, since_arg.as_deref())?;
+    let branches = branches_by_commit(repo_path, &raw)?;
     Ok(raw
         .into_iter()
         .filter(|c| cutoff.is_none_or(|cutoff| c.committed_at >= cutoff))
@@ -132,32 +133,45 @@ fn to_record(
 }
 
 /// Sha -> names of the local and remote-tracking branches containing it (first
-/// [`MAX_BRANCHES_LISTED`] branches by name; `origin/HEAD` skipped).
+/// [`MAX_BRANCHES_LISTED`] branches by name; `origin/HEAD` skipped), found by walking the parent
+/// links of the commits read from each branch's tip: one `git` call however many branches.
 fn branches_by_commit(
     repo_path: &Path,
-    since_arg: Option<&str>,
+    commits: &[RawCommit],
 ) -> Result<BTreeMap<String, Vec<String>>, Error> {
     let refs = run_git(
         repo_path,
         &[
             "for-each-ref",
-            "--format=%(refname:short)",
+            "--format=%(objectname) %(refname:short)",
             "refs/heads",
             "refs/remotes",
         ],
     )?;
+    let parents: HashMap<&str, &[String]> = commits
+        .iter()
+        .map(|c| (c.sha.as_str(), c.parents.as_slice()))
+        .collect();
     let mut by_commit: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let names = refs
+    let tips = refs
         .lines()
-        .filter(|r| !r.is_empty() && !r.ends_with("/HEAD") && *r != "origin");
-    for branch in names.take(MAX_BRANCHES_LISTED) {
-        let mut args = vec!["rev-list", branch];
-        args.extend(since_arg);
-        for sha in run_git(repo_path, &args)?.lines() {
-            by_commit
-                .entry(sha.to_string())
-                .or_default()
-                .push(branch.to_string());
+        .filter_map(|line| line.split_once(' '))
+        .filter(|(_, name)| !name.is_empty() && !name.ends_with("/HEAD") && *name != "origin");
+    for (tip, branch) in tips.take(MAX_BRANCHES_LISTED) {
+        let mut seen = HashSet::new();
+        let mut next = vec![tip];
+        while let Some(sha) = next.pop() {
+            // A commit outside what was read (before `--since`) ends the walk there.
+            let Some(its_parents) = parents.get(sha) else {
+                continue;
+            };
+            if seen.insert(sha) {
+                by_commit
+                    .entry(sha.to_owned())
+                    .or_default()
+                    .push(branch.to_owned());
+                next.extend(its_parents.iter().map(String::as_str));
+            }
         }
     }
     Ok(by_commit)

@@ -273,6 +273,38 @@ fn gitlog_records_markers_renames_binaries_merges_and_branches() {
 }
 
 #[test]
+fn each_branch_lists_exactly_the_commits_git_rev_list_gives_for_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    build_repository(dir.path());
+    git(
+        dir.path(),
+        "2024-03-01T00:00:00Z",
+        &["branch", "old", "HEAD~3"],
+    );
+
+    let commits =
+        collect_commits(dir.path(), None, &TestPathPatterns::default()).expect("collects");
+
+    let branches = git(
+        dir.path(),
+        "2024-03-01T00:00:00Z",
+        &["for-each-ref", "--format=%(refname:short)", "refs/heads"],
+    );
+    for branch in branches.lines() {
+        let listed = git(dir.path(), "2024-03-01T00:00:00Z", &["rev-list", branch]);
+        let mut expected: Vec<&str> = listed.lines().collect();
+        expected.sort_unstable();
+        let mut got: Vec<&str> = commits
+            .iter()
+            .filter(|c| c.branches.iter().any(|b| b == branch))
+            .map(|c| c.sha.as_str())
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, expected, "{branch}");
+    }
+}
+
+#[test]
 fn gitlog_since_keeps_only_commits_from_that_day_on() {
     let dir = tempfile::tempdir().expect("tempdir");
     build_repository(dir.path());
