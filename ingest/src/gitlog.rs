@@ -56,9 +56,12 @@ pub fn collect_commits(
         )
     });
     args.extend(since_arg.as_deref());
+    // Tips first: every tip read is then in the history read after it, even if a commit lands
+    // in between.
+    let tips = branch_tips(repo_path)?;
     let output = run_git(repo_path, &args)?;
     let raw = parse_log(&output)?;
-    let branches = branches_by_commit(repo_path, &raw)?;
+    let branches = branches_by_commit(&tips, &raw);
     Ok(raw
         .into_iter()
         .filter(|c| cutoff.is_none_or(|cutoff| c.committed_at >= cutoff))
@@ -132,13 +135,9 @@ fn to_record(
     }
 }
 
-/// Sha -> names of the local and remote-tracking branches containing it (first
-/// [`MAX_BRANCHES_LISTED`] branches by name; `origin/HEAD` skipped), found by walking the parent
-/// links of the commits read from each branch's tip: one `git` call however many branches.
-fn branches_by_commit(
-    repo_path: &Path,
-    commits: &[RawCommit],
-) -> Result<BTreeMap<String, Vec<String>>, Error> {
+/// (tip sha, name) of the local and remote-tracking branches, the first [`MAX_BRANCHES_LISTED`]
+/// by name (`origin/HEAD` skipped).
+fn branch_tips(repo_path: &Path) -> Result<Vec<(String, String)>, Error> {
     let refs = run_git(
         repo_path,
         &[
@@ -148,18 +147,29 @@ fn branches_by_commit(
             "refs/remotes",
         ],
     )?;
+    Ok(refs
+        .lines()
+        .filter_map(|line| line.split_once(' '))
+        .filter(|(_, name)| !name.is_empty() && !name.ends_with("/HEAD") && *name != "origin")
+        .take(MAX_BRANCHES_LISTED)
+        .map(|(tip, name)| (tip.to_owned(), name.to_owned()))
+        .collect())
+}
+
+/// Sha -> names of the branches containing it, found by walking the parent links of the commits
+/// read from each branch's tip (no `git` call per branch).
+fn branches_by_commit(
+    tips: &[(String, String)],
+    commits: &[RawCommit],
+) -> BTreeMap<String, Vec<String>> {
     let parents: HashMap<&str, &[String]> = commits
         .iter()
         .map(|c| (c.sha.as_str(), c.parents.as_slice()))
         .collect();
     let mut by_commit: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let tips = refs
-        .lines()
-        .filter_map(|line| line.split_once(' '))
-        .filter(|(_, name)| !name.is_empty() && !name.ends_with("/HEAD") && *name != "origin");
-    for (tip, branch) in tips.take(MAX_BRANCHES_LISTED) {
+    for (tip, branch) in tips {
         let mut seen = HashSet::new();
-        let mut next = vec![tip];
+        let mut next = vec![tip.as_str()];
         while let Some(sha) = next.pop() {
             // A commit outside what was read (before `--since`) ends the walk there.
             let Some(its_parents) = parents.get(sha) else {
@@ -169,12 +179,12 @@ fn branches_by_commit(
                 by_commit
                     .entry(sha.to_owned())
                     .or_default()
-                    .push(branch.to_owned());
+                    .push(branch.clone());
                 next.extend(its_parents.iter().map(String::as_str));
             }
         }
     }
-    Ok(by_commit)
+    by_commit
 }
 
 /// Runs `git -C repo_path args…` with a stable, uncoloured, C-locale output.
