@@ -9,7 +9,12 @@ use crate::report::GroupBy;
 
 /// agentmeter: see how your team uses AI coding assistants.
 #[derive(Debug, Parser)]
-#[command(name = "agentmeter", version, about)]
+#[command(
+    name = "agentmeter",
+    version,
+    about = "Your AI coding assistant usage (Claude Code, Codex CLI) and commit metadata, for your \
+             team's agentmeter server. Prompts, code and diffs never leave this machine."
+)]
 pub struct Cli {
     /// Where login and upload state live (default: the user config dir + `agentmeter`).
     #[arg(long, global = true, env = "AGENTMETER_CONFIG_DIR")]
