@@ -76,12 +76,21 @@ fn members(developers: &[DeveloperRow], scope: &Scope) -> Vec<DeveloperRow> {
         .collect()
 }
 
+/// The first of the reports computed for several scopes or groupings (a page's own view), and
+/// the others in order (its per-team rows).
+pub fn first_and_rest<T>(reports: Vec<T>, what: &str) -> Result<(T, std::vec::IntoIter<T>)> {
+    let mut reports = reports.into_iter();
+    let first = reports
+        .next()
+        .ok_or_else(|| Error::Internal(format!("{what}: no report computed")))?;
+    Ok((first, reports))
+}
+
 /// Spend over the range, grouped, with month over month and the forecast (as of now).
 pub async fn spend(state: &AppState, scope: &Scope, query: &SpendQuery) -> Result<SpendReport> {
-    spend_breakdowns(state, scope, query.tool, &[(query.group_by, query.range)])
-        .await?
-        .pop()
-        .ok_or_else(|| Error::Internal("spend: no report computed".into()))
+    let reports =
+        spend_breakdowns(state, scope, query.tool, &[(query.group_by, query.range)]).await?;
+    Ok(first_and_rest(reports, "spend")?.0)
 }
 
 /// The usage dimensions a spend grouping needs beyond user, time and tool.
@@ -242,10 +251,8 @@ async fn adoption_usage(state: &AppState, ids: &[i64], range: &DateRange) -> Res
 
 /// Adoption over the range (first use and the ramp look at all usage up to `to`).
 pub async fn adoption(state: &AppState, scope: &Scope, range: DateRange) -> Result<AdoptionReport> {
-    adoption_for(state, std::slice::from_ref(scope), range)
-        .await?
-        .pop()
-        .ok_or_else(|| Error::Internal("adoption: no report computed".into()))
+    let reports = adoption_for(state, std::slice::from_ref(scope), range).await?;
+    Ok(first_and_rest(reports, "adoption")?.0)
 }
 
 /// The adoption report of each scope, in the order given, from one load for all of them.
@@ -338,10 +345,8 @@ pub async fn productivity(
     scope: &Scope,
     query: &ProductivityQuery,
 ) -> Result<ProductivityReport> {
-    productivity_for(state, std::slice::from_ref(scope), query)
-        .await?
-        .pop()
-        .ok_or_else(|| Error::Internal("productivity: no report computed".into()))
+    let reports = productivity_for(state, std::slice::from_ref(scope), query).await?;
+    Ok(first_and_rest(reports, "productivity")?.0)
 }
 
 /// The productivity report of each scope, in the order given, from one load for all of them.

@@ -23,8 +23,7 @@ use super::filters::{self, page_query, PageQuery};
 use super::{chrome, render};
 use crate::analytics::{load, reports};
 use crate::auth::CurrentUser;
-use crate::auth::Scope;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 /// `GET /adoption`
@@ -35,15 +34,11 @@ pub async fn show(
 ) -> Result<Response> {
     let view = filters::team_view(&state, &user, page_query(query)?, "/adoption", false).await?;
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
-    let scopes: Vec<Scope> = std::iter::once(view.scope.clone())
-        .chain(team_scopes.iter().map(|(_, scope)| scope.clone()))
-        .collect();
-    let mut reports = reports::adoption_for(&state, &scopes, view.range)
-        .await?
-        .into_iter();
-    let report = reports
-        .next()
-        .ok_or_else(|| Error::Internal("adoption: no report computed".into()))?;
+    let scopes = filters::view_then_teams(&view.scope, &team_scopes);
+    let (report, reports) = reports::first_and_rest(
+        reports::adoption_for(&state, &scopes, view.range).await?,
+        "adoption",
+    )?;
     let team_rows = team_scopes
         .iter()
         .zip(reports)

@@ -191,6 +191,13 @@ pub async fn team_scopes(
     Ok(teams)
 }
 
+/// The scopes of a page with a per-team table: its own view's first, then each team's.
+pub fn view_then_teams(view: &Scope, teams: &[(String, Scope)]) -> Vec<Scope> {
+    std::iter::once(view.clone())
+        .chain(teams.iter().map(|(_, scope)| scope.clone()))
+        .collect()
+}
+
 /// The filter bar, showing the effective dates (defaults filled in).
 pub fn filter_bar(
     action: &str,

@@ -17,8 +17,7 @@ use super::filters::{self, page_query, PageQuery, TeamView};
 use super::{chrome, render};
 use crate::analytics::reports;
 use crate::auth::CurrentUser;
-use crate::auth::Scope;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::state::AppState;
 
 /// `GET /productivity`
@@ -60,15 +59,11 @@ pub async fn with_team_lifts(
 ) -> Result<(ProductivityReport, Vec<(String, Lift)>)> {
     let params = view.query.metrics(None).productivity(state.org_tz)?;
     let teams = filters::team_scopes(state, user, &view.query).await?;
-    let scopes: Vec<Scope> = std::iter::once(view.scope.clone())
-        .chain(teams.iter().map(|(_, scope)| scope.clone()))
-        .collect();
-    let mut reports = reports::productivity_for(state, &scopes, &params)
-        .await?
-        .into_iter();
-    let overall = reports
-        .next()
-        .ok_or_else(|| Error::Internal("productivity: no report computed".into()))?;
+    let scopes = filters::view_then_teams(&view.scope, &teams);
+    let (overall, reports) = reports::first_and_rest(
+        reports::productivity_for(state, &scopes, &params).await?,
+        "productivity",
+    )?;
     let lifts = teams
         .into_iter()
         .zip(reports)
