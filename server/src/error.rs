@@ -2,6 +2,8 @@
 //!
 //! API routes answer JSON `{"error": "..."}`; page routes turn the same errors into an HTML page
 //! (see `routes::pages::render_errors`). A 500 never shows its cause: it is logged once, here.
+//! Load is not a fault: a database that is busy or a pool with no connection free answers 503
+//! with a `Retry-After`, and so does anything else that asks the client to come back shortly.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +24,7 @@ pub enum Error {
         source: std::io::Error,
     },
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -50,9 +52,18 @@ pub enum Error {
     PayloadTooLarge,
     #[error("too many attempts; retry in {retry_after_secs} s")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("the server is busy; retry in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
+    /// A request refused before its handler ran (malformed JSON, a bad query string, a wrong
+    /// content type…), with the status and reason axum's extractors gave.
+    #[error("{message}")]
+    Rejected { status: StatusCode, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
+
+/// How long a client should wait after the database was too busy to answer.
+pub const BUSY_RETRY_AFTER_SECS: u64 = 2;
 
 /// Shorthand used at startup, where the error is printed, never sent.
 pub type StartupError = Error;
@@ -68,6 +79,8 @@ impl Error {
             Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Rejected { status, .. } => *status,
             Error::Config(_)
             | Error::ConfigRead { .. }
             | Error::Database(_)
@@ -79,10 +92,25 @@ impl Error {
 
     /// What the client may see: the message, except for server faults.
     pub fn public_message(&self) -> String {
-        if self.status().is_server_error() {
+        if self.is_fault() {
             "internal server error".to_owned()
         } else {
             self.to_string()
+        }
+    }
+
+    /// A server fault, as opposed to a refusal or to load: its cause is logged, never shown.
+    fn is_fault(&self) -> bool {
+        self.status().is_server_error() && !matches!(self, Error::Busy { .. })
+    }
+
+    /// Seconds the client should wait before trying again, for the errors that say so.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Error::TooManyRequests { retry_after_secs } | Error::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 
@@ -92,8 +120,46 @@ impl Error {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 Error::Conflict(format!("{what} already exists"))
             }
-            _ => Error::Database(err),
+            _ => Error::from(err),
         }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    /// A database error, or [`Error::Busy`] when it only says the database is under load.
+    fn from(err: sqlx::Error) -> Error {
+        if is_overload(&err) {
+            tracing::warn!(error = %err, "database busy; answering 503");
+            Error::Busy {
+                retry_after_secs: BUSY_RETRY_AFTER_SECS,
+            }
+        } else {
+            Error::Database(err)
+        }
+    }
+}
+
+/// True for errors that load causes and that a retry a moment later would not meet: no pooled
+/// connection free in time, SQLite's single writer still busy after `busy_timeout`, PostgreSQL
+/// out of connection slots.
+fn is_overload(err: &sqlx::Error) -> bool {
+    /// SQLITE_BUSY and SQLITE_LOCKED; extended codes keep the primary one in their low byte.
+    const SQLITE_BUSY: i32 = 5;
+    const SQLITE_LOCKED: i32 = 6;
+    /// PostgreSQL's too_many_connections.
+    const PG_TOO_MANY_CONNECTIONS: &str = "53300";
+    match err {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                let primary = code.parse::<i32>().map_or(0, |c| c & 0xff);
+                primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+            } else {
+                code == PG_TOO_MANY_CONNECTIONS
+            }
+        }
+        _ => false,
     }
 }
 
@@ -114,7 +180,7 @@ pub struct ErrorForPage {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if self.is_fault() {
             tracing::error!(error = %self, "request failed");
         }
         let message = self.public_message();
@@ -130,10 +196,10 @@ impl IntoResponse for Error {
             }),
         )
             .into_response();
-        if let Error::TooManyRequests { retry_after_secs } = self {
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let Some(secs) = self.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
             .extensions_mut()
