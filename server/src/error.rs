@@ -114,6 +114,25 @@ impl Error {
         }
     }
 
+    /// The same answer for another request that waited on the one which met this error (one
+    /// report computed for several readers): load and refusals keep their status, message and
+    /// `Retry-After`; a fault keeps its description for the log.
+    pub fn replicate(&self) -> Error {
+        match self {
+            Error::Busy { retry_after_secs } => Error::Busy {
+                retry_after_secs: *retry_after_secs,
+            },
+            Error::TooManyRequests { retry_after_secs } => Error::TooManyRequests {
+                retry_after_secs: *retry_after_secs,
+            },
+            e if e.is_fault() => Error::Internal(e.to_string()),
+            e => Error::Rejected {
+                status: e.status(),
+                message: e.public_message(),
+            },
+        }
+    }
+
     /// A uniqueness violation becomes a 409 naming what already exists.
     pub fn conflict_if_unique(err: sqlx::Error, what: &str) -> Error {
         match &err {

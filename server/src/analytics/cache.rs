@@ -1,51 +1,44 @@
 //! The report cache: computed reports kept by (report kind, scope, parameters) and the data
 //! version they were computed from.
 //!
-//! The data version is an in-memory counter that [`note_writes`] bumps after every request that
-//! may write (anything but GET, HEAD and OPTIONS): ingest uploads, webhooks, commits, admin forms
-//! and API edits all go through HTTP, so the next read after a write computes afresh. Writes made
-//! by another process (`agentmeter-server user add …` on the same database) are not seen by the
-//! counter; the time-to-live bounds how long a report may lag behind those.
+//! The data version is an in-memory counter that [`note_writes`] bumps after every write that
+//! succeeded (ingest uploads, verified webhooks, commits, admin forms and API edits all go
+//! through HTTP), so the next read after a write computes afresh. Writes made by another process
+//! (`agentmeter-server user add …` on the same database) are not seen by the counter; the
+//! time-to-live bounds how long a report may lag behind those.
+//!
+//! Readers asking for the same report at the same data version while it is being computed wait
+//! for that one computation instead of starting their own: after an upload every dashboard
+//! misses at once, and fifty readers computing the same report fifty times used up the pool.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
+use moka::future::Cache;
+use moka::policy::EvictionPolicy;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::state::AppState;
 
-/// Reports kept at most; the oldest goes first. A report is a few kilobytes, and the key space of
-/// a real organisation (pages × teams × date ranges people actually pick) is far smaller.
-pub const CAPACITY: usize = 512;
+/// Reports kept at most; the least recently read goes first. A report is a few kilobytes, and the
+/// key space of a real organisation (pages × teams × date ranges people actually pick) is far
+/// smaller.
+pub const CAPACITY: u64 = 512;
 
-struct Entry {
-    version: u64,
-    stored: Instant,
-    /// Insertion order, to find the oldest (two `Instant`s may be equal).
-    order: u64,
-    report: Arc<dyn Any + Send + Sync>,
-}
-
-#[derive(Default)]
-struct Entries {
-    by_key: HashMap<String, Entry>,
-    inserted: u64,
-}
+type Report = Arc<dyn Any + Send + Sync>;
 
 /// Computed reports, shared by the pages and the JSON API.
 pub struct ReportCache {
     ttl: Duration,
-    capacity: usize,
     version: AtomicU64,
-    entries: Mutex<Entries>,
+    /// Keyed by (report key, data version).
+    reports: Cache<(String, u64), Report>,
 }
 
 impl std::fmt::Debug for ReportCache {
@@ -57,14 +50,24 @@ impl std::fmt::Debug for ReportCache {
     }
 }
 
+/// Put in a write's response extensions by a handler that succeeded without changing anything a
+/// report reads (a webhook delivery seen before, a ping): the data version stays.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportsUnchanged;
+
 impl ReportCache {
     /// A cache keeping reports for `ttl` (zero: keeps nothing) and at most `capacity` of them.
-    pub fn new(ttl: Duration, capacity: usize) -> ReportCache {
+    pub fn new(ttl: Duration, capacity: u64) -> ReportCache {
+        let reports = Cache::builder()
+            .max_capacity(capacity.max(1))
+            // A zero time-to-live never reaches the cache (see `get_or_compute`).
+            .time_to_live(ttl.max(Duration::from_millis(1)))
+            .eviction_policy(EvictionPolicy::lru())
+            .build();
         ReportCache {
             ttl,
-            capacity,
             version: AtomicU64::new(0),
-            entries: Mutex::new(Entries::default()),
+            reports,
         }
     }
 
@@ -76,11 +79,12 @@ impl ReportCache {
     /// Records that the data may have changed: every report kept so far is out of date.
     pub fn data_changed(&self) {
         self.version.fetch_add(1, Ordering::SeqCst);
-        self.lock().by_key.clear();
+        self.reports.invalidate_all();
     }
 
-    /// The report kept under `key` for the current data version, or the one `compute` returns
-    /// (kept unless the data changed while it ran). Errors are not kept.
+    /// The report kept under `key` for the current data version, or the one `compute` returns.
+    /// Concurrent calls for the same key and version run one `compute` and share its result,
+    /// error included; errors are not kept.
     pub async fn get_or_compute<T, F, Fut>(&self, key: String, compute: F) -> Result<T>
     where
         T: Clone + Send + Sync + 'static,
@@ -90,72 +94,36 @@ impl ReportCache {
         if self.ttl.is_zero() {
             return compute().await;
         }
-        // Read before computing: a write landing mid-computation leaves this report behind.
+        // Read before computing: a report computed across a write is filed under the version it
+        // started from, where no later read looks.
         let version = self.version();
-        if let Some(report) = self.lookup::<T>(&key, version) {
-            return Ok(report);
-        }
-        let report = compute().await?;
-        self.store(key, version, Arc::new(report.clone()));
-        Ok(report)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
-        // A panic while holding the lock leaves a map that is still consistent.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn lookup<T: Clone + 'static>(&self, key: &str, version: u64) -> Option<T> {
-        let entries = self.lock();
-        let entry = entries.by_key.get(key)?;
-        if entry.version != version || entry.stored.elapsed() >= self.ttl {
-            return None;
-        }
-        entry.report.downcast_ref::<T>().cloned()
-    }
-
-    fn store(&self, key: String, version: u64, report: Arc<dyn Any + Send + Sync>) {
-        let mut entries = self.lock();
-        if version != self.version() {
-            return;
-        }
-        let ttl = self.ttl;
-        entries.by_key.retain(|_, e| e.stored.elapsed() < ttl);
-        while entries.by_key.len() >= self.capacity.max(1) {
-            let oldest = entries
-                .by_key
-                .iter()
-                .min_by_key(|(_, e)| e.order)
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => entries.by_key.remove(&k),
-                None => break,
-            };
-        }
-        entries.inserted += 1;
-        let order = entries.inserted;
-        entries.by_key.insert(
-            key,
-            Entry {
-                version,
-                stored: Instant::now(),
-                order,
-                report,
-            },
-        );
+        let computation = async move { compute().await.map(|report| Arc::new(report) as Report) };
+        let report = self
+            .reports
+            .try_get_with((key, version), computation)
+            .await
+            .map_err(|shared| Arc::try_unwrap(shared).unwrap_or_else(|e| e.replicate()))?;
+        report
+            .downcast_ref::<T>()
+            .cloned()
+            .ok_or_else(|| Error::Internal("two report kinds share a report cache key".to_owned()))
     }
 }
 
-/// Middleware: after any request that may have written, whatever its outcome (a failed request
-/// may still have stored part of its work, and one needless recomputation is cheap), the data
-/// version moves on.
+/// Middleware: after a write that succeeded (2xx or 3xx), the data version moves on.
+///
+/// Refusals (4xx) change nothing, and counting them let anyone, signed in or not, keep every
+/// dashboard recomputing with failed logins or unsigned webhooks. Every write route
+/// authenticates its caller (session, API token, password, webhook signature) before it can
+/// answer 2xx or 3xx, so a success is an authenticated write. A write that failed on the
+/// server's side (5xx) after storing part of its work is not counted either: the time-to-live
+/// bounds how long that part goes unseen.
 pub async fn note_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let writes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let writes = !request.method().is_safe();
     let response = next.run(request).await;
-    if writes {
+    let status = response.status();
+    let succeeded = status.is_success() || status.is_redirection();
+    if writes && succeeded && response.extensions().get::<ReportsUnchanged>().is_none() {
         state.reports.data_changed();
     }
     response
@@ -221,6 +189,8 @@ mod tests {
         let cache = ReportCache::new(Duration::from_secs(60), 2);
         for (key, n) in [("a", 1), ("b", 2), ("c", 3)] {
             cache.get_or_compute(key.into(), || count(n)).await.ok();
+            // Eviction runs in the background; settle it as a long-running server would have.
+            cache.reports.run_pending_tasks().await;
         }
         assert_eq!(
             cache.get_or_compute("a".into(), || count(10)).await.ok(),
@@ -230,5 +200,72 @@ mod tests {
             cache.get_or_compute("c".into(), || count(30)).await.ok(),
             Some(3)
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn fifty_concurrent_readers_of_one_report_run_one_computation() {
+        let cache = Arc::new(ReportCache::new(Duration::from_secs(60), 8));
+        let runs = Arc::new(AtomicU64::new(0));
+        let readers: Vec<_> = (0..50)
+            .map(|_| {
+                let (cache, runs) = (cache.clone(), runs.clone());
+                tokio::spawn(async move {
+                    let compute = || async move {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        // Long enough that every reader arrives while it runs.
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        Ok(7u32)
+                    };
+                    cache.get_or_compute("a".into(), compute).await.ok()
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.await.expect("reader"), Some(7));
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_readers_share_a_failure_and_the_next_read_computes_again() {
+        let cache = Arc::new(ReportCache::new(Duration::from_secs(60), 8));
+        let runs = Arc::new(AtomicU64::new(0));
+        let readers: Vec<_> = (0..10)
+            .map(|_| {
+                let (cache, runs) = (cache.clone(), runs.clone());
+                tokio::spawn(async move {
+                    let compute = || async move {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        Err::<u32, _>(Error::Busy {
+                            retry_after_secs: 2,
+                        })
+                    };
+                    cache
+                        .get_or_compute("a".into(), compute)
+                        .await
+                        .map_err(|e| e.status())
+                })
+            })
+            .collect();
+        for reader in readers {
+            let answer = reader.await.expect("reader");
+            assert_eq!(answer, Err(axum::http::StatusCode::SERVICE_UNAVAILABLE));
+        }
+        assert_eq!(runs.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            cache.get_or_compute("a".into(), || count(5)).await.ok(),
+            Some(5)
+        );
+    }
+
+    #[tokio::test]
+    async fn reports_of_different_keys_are_computed_apart() {
+        let cache = ReportCache::new(Duration::from_secs(60), 8);
+        let (a, b) = tokio::join!(
+            cache.get_or_compute("a".into(), || count(1)),
+            cache.get_or_compute("b".into(), || count(2)),
+        );
+        assert_eq!((a.ok(), b.ok()), (Some(1), Some(2)));
     }
 }
