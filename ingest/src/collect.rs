@@ -119,6 +119,13 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
                 String::new()
             }
         );
+        if total.refused > 0 {
+            eprintln!(
+                "{} commits by other people were not accepted: the server takes others' commits only \
+                 in repositories where you have commits or assistant usage yourself",
+                total.refused
+            );
+        }
     }
     Ok(code)
 }

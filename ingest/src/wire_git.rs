@@ -122,17 +122,21 @@ pub struct CommitBatch {
     pub commits: Vec<CommitRecord>,
 }
 
-/// Answer of `POST /api/v1/ingest/commits`: how many commits were new and how many already known
-/// (same repository and sha).
+/// Answer of `POST /api/v1/ingest/commits`: how many commits were new, how many already known
+/// (same repository and sha), and how many were refused: another person's commits in a repository
+/// the uploader does not work in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommitReceipt {
     pub accepted: u64,
     pub duplicates: u64,
+    #[serde(default)]
+    pub refused: u64,
 }
 
 impl std::ops::AddAssign for CommitReceipt {
     fn add_assign(&mut self, other: CommitReceipt) {
         self.accepted += other.accepted;
         self.duplicates += other.duplicates;
+        self.refused += other.refused;
     }
 }

@@ -6,7 +6,7 @@ use agentmeter_ingest::gitlog::detect_ai_markers;
 use agentmeter_ingest::wire_git::{CommitBatch, CommitRecord, LineCounts};
 
 use crate::model::PullRequest;
-use crate::org::{repository_id, DEVELOPERS, TEAMS};
+use crate::org::{repository_id, DEVELOPERS};
 
 /// Commits per batch sent to `POST /api/v1/ingest/commits`.
 pub const COMMIT_BATCH_SIZE: usize = 500;
@@ -45,24 +45,21 @@ pub fn commit_records(prs: &[PullRequest]) -> Vec<CommitRecord> {
     out
 }
 
-/// Batches per repository, in the order a collector run per repository would send them, with the
-/// login of the team member who runs the collector.
+/// Batches per developer, as each developer's own `agentmeter collect git` sends their commits
+/// (the server counts a commit for its author only when the author, or a webhook, reports it).
 pub fn commit_batches(prs: &[PullRequest]) -> Vec<(&'static str, CommitBatch)> {
     let records = commit_records(prs);
     let mut out = Vec::new();
-    for team in TEAMS {
-        let Some(collector) = DEVELOPERS.iter().find(|d| d.team == team.name) else {
-            continue;
-        };
-        let id = repository_id(team.repository);
-        let repo: Vec<CommitRecord> = records
+    for developer in DEVELOPERS {
+        let email = developer.email();
+        let own: Vec<CommitRecord> = records
             .iter()
-            .filter(|r| r.repository == id)
+            .filter(|r| r.author_email == email)
             .cloned()
             .collect();
-        for chunk in repo.chunks(COMMIT_BATCH_SIZE) {
+        for chunk in own.chunks(COMMIT_BATCH_SIZE) {
             out.push((
-                collector.login,
+                developer.login,
                 CommitBatch {
                     commits: chunk.to_vec(),
                 },

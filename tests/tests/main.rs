@@ -11,5 +11,7 @@ mod collectors;
 mod demo;
 mod metrics;
 mod pages;
+mod resilience;
 mod reviews;
+mod security;
 mod server_cli;

@@ -88,6 +88,13 @@ impl CurrentUser {
     }
 }
 
+/// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110).
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Error;
 
@@ -96,8 +103,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             let token = header
                 .to_str()
                 .ok()
-                .and_then(|h| h.strip_prefix("Bearer "))
-                .map(str::trim)
+                .and_then(bearer_token)
                 .ok_or(Error::Unauthorized)?;
             let user_id = tokens::authenticate(&state.db, &secret::digest(token))
                 .await?
@@ -150,4 +156,19 @@ async fn load(state: &AppState, user_id: i64, credential: Credential) -> Result<
         memberships,
         credential,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_bearer_scheme_is_read_in_any_case() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
+    }
 }

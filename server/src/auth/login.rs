@@ -17,7 +17,9 @@ pub const SESSION_COOKIE: &str = "am_session";
 pub const LOGIN_CSRF_COOKIE: &str = "am_login_csrf";
 
 /// Checks email and password. Every failure, unknown email or wrong password, gives the same error
-/// after the same work (one argon2 verification), and counts against the throttle.
+/// after the same work (one argon2 verification), and counts against the throttle. The attempt is
+/// counted before the check, so parallel guesses cannot outrun the throttle; at most a few checks
+/// run at once, and a login that finds none free within a moment is told to retry (503).
 pub async fn check_password(
     state: &AppState,
     email: &str,
@@ -25,7 +27,13 @@ pub async fn check_password(
     ip: IpAddr,
 ) -> Result<User> {
     let account = email.trim().to_lowercase();
-    state.throttle.check(&account, ip)?;
+    let attempt = state.throttle.begin_attempt(&account, ip)?;
+    let Some(_slot) = state.throttle.verification_slot().await else {
+        state.throttle.abandoned(attempt);
+        return Err(Error::Busy {
+            retry_after_secs: 1,
+        });
+    };
     let user = accounts::user_by_email(&state.db, &account).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(stored, password).await?;
@@ -34,13 +42,11 @@ pub async fn check_password(
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match user {
         Some(user) if matches => {
-            state.throttle.record_success(&account);
+            state.throttle.succeeded(attempt);
             Ok(user)
         }
-        _ => {
-            state.throttle.record_failure(&account, ip);
-            Err(Error::InvalidCredentials)
-        }
+        // The attempt stays counted as a failure.
+        _ => Err(Error::InvalidCredentials),
     }
 }
 

@@ -62,10 +62,11 @@ pub fn raw(figure: &Figure) -> String {
     }
 }
 
-/// Text a spreadsheet would run as a formula (`=`, `+`, `@`, or `-` not starting a number)
-/// gets a leading `'`.
+/// Text a spreadsheet would run as a formula (`=`, `+`, `@`, a tab or carriage return, which
+/// some spreadsheets skip before reading a formula, or `-` not starting a number) gets a
+/// leading `'`.
 fn defuse_formula(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '@'])
+    let formula = text.starts_with(['=', '+', '@', '\t', '\r'])
         || (text.starts_with('-') && text.parse::<f64>().is_err());
     if formula {
         format!("'{text}")
@@ -107,6 +108,14 @@ mod tests {
             table.to_csv().expect("csv"),
             "name,value\r\n\"R&D, \"\"core\"\"\",12.5\r\n'=HYPERLINK(1),-3\r\n"
         );
+    }
+
+    #[test]
+    fn a_leading_tab_or_carriage_return_is_defused_too() {
+        assert_eq!(defuse_formula("\t=1+1"), "'\t=1+1");
+        assert_eq!(defuse_formula("\r=1+1"), "'\r=1+1");
+        assert_eq!(defuse_formula("-3.5"), "-3.5");
+        assert_eq!(defuse_formula("plain"), "plain");
     }
 
     #[test]

@@ -63,7 +63,7 @@ async fn show(
     query: PageQuery,
     action: &str,
 ) -> Result<Response> {
-    let query = super::filters::with_default_to(state, query).await?;
+    let query = super::filters::with_default_to(state, query, Some(email)).await?;
     let metrics = query.metrics(Some(email));
     let range = metrics.range(state.org_tz)?;
     let tool = metrics.spend(state.org_tz)?.tool;

@@ -117,7 +117,7 @@ pub async fn team_view(
             "team pages are for managers and admins; your own usage is under My usage (/me)".into(),
         ));
     }
-    let query = with_default_to(state, query).await?;
+    let query = with_default_to(state, query, None).await?;
     let metrics = query.metrics(None);
     let range = metrics.range(state.org_tz)?;
     let scope = resolve(state, user, &metrics.scope_filter()).await?;
@@ -133,14 +133,26 @@ pub async fn team_view(
 
 /// A page without a `to` ends on the latest day with usage (never after today), so a dashboard
 /// whose data stopped arriving opens on its data rather than on empty weeks; the filter bar shows
-/// the dates used, and the JSON API keeps its own documented default (today).
-pub async fn with_default_to(state: &AppState, mut query: PageQuery) -> Result<PageQuery> {
+/// the dates used, and the JSON API keeps its own documented default (today). A developer's page
+/// ends on that developer's own latest day: it must not reveal when anyone else last worked.
+pub async fn with_default_to(
+    state: &AppState,
+    mut query: PageQuery,
+    developer_email: Option<&str>,
+) -> Result<PageQuery> {
     if query.to.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(query);
     }
-    let row = sqlx::query("SELECT MAX(ts) AS last_ts FROM usage_events")
-        .fetch_one(&state.db.pool)
-        .await?;
+    let row = match developer_email {
+        None => sqlx::query("SELECT MAX(ts) AS last_ts FROM usage_events"),
+        Some(email) => sqlx::query(
+            "SELECT MAX(e.ts) AS last_ts FROM usage_events e JOIN users u ON u.id = e.user_id \
+             WHERE LOWER(u.email) = LOWER($1)",
+        )
+        .bind(email),
+    }
+    .fetch_one(&state.db.pool)
+    .await?;
     let last: Option<i64> = sqlx::Row::try_get(&row, "last_ts")?;
     let today = crate::analytics::params::today(state.org_tz);
     if let Some(day) = last

@@ -40,10 +40,17 @@ pub struct LogoutForm {
     csrf_token: String,
 }
 
-/// Only local paths are followed after sign-in, never another site.
+/// Only local paths are followed after sign-in, never another site: a path of this server with
+/// no authority, no backslash and no control character. Browsers drop tabs and newlines from a
+/// location, so `/\t/evil.example` would become `//evil.example`; and a CR or LF cannot go into
+/// a header at all.
 fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_owned)
+    let next = next?;
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control());
+    let parsed = next.parse::<axum::http::uri::PathAndQuery>().ok()?;
+    (local && parsed.as_str() == next).then(|| next.to_owned())
 }
 
 fn cookie(
@@ -132,26 +139,40 @@ pub async fn submit(
             Some("Invalid email or password.".into()),
             next,
         ),
-        Err(Error::TooManyRequests { retry_after_secs }) => {
-            let message = format!(
-                "Too many failed attempts. Try again in {} minute(s).",
-                retry_after_secs.div_ceil(60)
-            );
-            let mut response = login_page(
+        Err(Error::TooManyRequests { retry_after_secs }) => retry_later(
+            login_page(
                 jar,
                 &state,
                 StatusCode::TOO_MANY_REQUESTS,
                 form.email,
-                Some(message),
+                Some(format!(
+                    "Too many failed attempts. Try again in {} minute(s).",
+                    retry_after_secs.div_ceil(60)
+                )),
                 next,
-            )?;
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            Ok(response)
-        }
+            )?,
+            retry_after_secs,
+        ),
+        Err(Error::Busy { retry_after_secs }) => retry_later(
+            login_page(
+                jar,
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                form.email,
+                Some("The server is busy. Try again in a moment.".into()),
+                next,
+            )?,
+            retry_after_secs,
+        ),
         Err(other) => Err(other),
     }
+}
+
+fn retry_later(mut response: Response, retry_after_secs: u64) -> Result<Response> {
+    if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(response)
 }
 
 /// `POST /logout`
@@ -182,5 +203,10 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(Some("/\t/evil.example")), None);
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: x=1")), None);
+        assert_eq!(safe_next(Some("/ok\u{7f}")), None);
+        assert_eq!(safe_next(Some("/ /evil")), None);
+        assert_eq!(safe_next(Some("https:/evil.example")), None);
     }
 }

@@ -17,15 +17,13 @@ use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
-/// `GET /api/v1/repositories` (admins and managers).
+/// `GET /api/v1/repositories` (admin): every team's repositories, with their webhook setup.
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<Repository>>> {
-    if user.role == Role::Developer {
-        return Err(Error::Forbidden(
-            "only admins and managers may list repositories".into(),
-        ));
+    if user.role != Role::Admin {
+        return Err(Error::Forbidden("only admins may list repositories".into()));
     }
     Ok(Json(repositories::list(&state.db).await?))
 }
@@ -115,6 +113,11 @@ pub async fn find_or_create(state: &AppState, key: &str) -> Result<Repository> {
     match repositories::find(&state.db, key).await {
         Err(Error::NotFound(_)) if key.trim_matches('/').split('/').count() >= 3 => {
             let name = key.trim().trim_matches('/').to_lowercase();
+            if !repositories::is_valid_name(&name) {
+                return Err(Error::BadRequest(format!(
+                    "{name:?} is not a repository name: host/owner/name, each part letters, digits, '.', '-' or '_' (not '.' or '..')"
+                )));
+            }
             let provider = if name.contains("gitlab") {
                 "gitlab"
             } else {

@@ -89,12 +89,20 @@ impl From<StoredPullRequest> for PullRequestRow {
     }
 }
 
-/// Commits authored during `[from_ms, to_ms)`, as the git collector uploaded them.
+/// Commits authored during `[from_ms, to_ms)`, as the git collector uploaded them. A commit
+/// counts for its author only once confirmed: sent by the author's own collector, or carried by a
+/// signed webhook push under the same author email; otherwise it has no author here.
 pub async fn commit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<CommitRow>> {
     type StoredCommit = (String, String, Option<i64>, i64, i64, i64, i64, i64, String);
     let stored: Vec<StoredCommit> = db
         .fetch_json_rows(
-            "SELECT repository, sha, author_user_id, authored_at, lines_added, lines_removed, \
+            "SELECT repository, sha, \
+                    CASE WHEN author_confirmed = 1 OR EXISTS ( \
+                        SELECT 1 FROM pushed_commits p JOIN repositories r ON r.id = p.repository_id \
+                        WHERE p.sha = commits.sha AND r.name = commits.repository \
+                          AND LOWER(p.author_email) = LOWER(commits.author_email)) \
+                    THEN author_user_id END AS author_user_id, \
+                    authored_at, lines_added, lines_removed, \
                     test_lines_added, test_lines_removed, ai_markers \
              FROM commits WHERE authored_at >= $1 AND authored_at < $2",
             &[

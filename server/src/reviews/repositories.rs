@@ -75,6 +75,22 @@ pub async fn find(db: &Db, key: &str) -> Result<Repository> {
     }
 }
 
+/// Whether `name` is a normalized repository name, `host/owner/name` (GitLab groups may nest):
+/// lower case, each part made of letters, digits, `.`, `-`, `_`, none of them `.` or `..`.
+pub fn is_valid_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('/').collect();
+    parts.len() >= 3
+        && name.len() <= 255
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && *part != "."
+                && *part != ".."
+                && part.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+                })
+        })
+}
+
 /// The id of a repository, creating it on first sight.
 pub async fn ensure(db: &Db, name: &str, provider: &str) -> Result<i64> {
     sqlx::query("INSERT INTO repositories (name, provider, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
@@ -218,4 +234,22 @@ pub async fn last_delivery(db: &Db, provider: &str) -> Result<Option<i64>> {
             .fetch_one(&db.pool)
             .await?;
     Ok(row.try_get("last")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_name;
+
+    #[test]
+    fn repository_names_are_host_owner_name_without_dot_segments() {
+        assert!(is_valid_name("github.com/acme/api"));
+        assert!(is_valid_name("gitlab.example.com/group/sub-group/my_repo.js"));
+        assert!(!is_valid_name("../../x"));
+        assert!(!is_valid_name("github.com/../x"));
+        assert!(!is_valid_name("github.com/acme/./api"));
+        assert!(!is_valid_name("github.com/acme"));
+        assert!(!is_valid_name("github.com//api"));
+        assert!(!is_valid_name("github.com/acme/a pi"));
+        assert!(!is_valid_name("github.com/Acme/api"));
+    }
 }

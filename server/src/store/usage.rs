@@ -48,6 +48,9 @@ const COLUMNS: [&str; 25] = [
     "received_at",
 ];
 
+/// The namespace of the per-user advisory locks that serialise one user's uploads on PostgreSQL.
+const USAGE_UPLOAD_LOCK: i32 = 0x7573_6167; // "usag"
+
 /// Rows per INSERT statement: 25 parameters each stays far below both backends' limits.
 const ROWS_PER_STATEMENT: usize = 400;
 
@@ -62,11 +65,25 @@ pub async fn upsert_batch(
     user_id: i64,
     events: &[PricedEvent],
 ) -> Result<UsageBatchReceipt> {
-    // The transaction reads before it writes: on SQLite it takes the write lock up front, or a
-    // concurrent upload committing in between would fail it with SQLITE_BUSY_SNAPSHOT.
+    // The transaction reads, then writes, then recomputes the user's hourly rollup from what it
+    // reads: two uploads of one user must not interleave, or both would count the same events as
+    // new and refresh the same hours from snapshots that miss each other's rows. SQLite takes its
+    // single write lock up front (BEGIN IMMEDIATE); PostgreSQL, under READ COMMITTED, takes a
+    // lock per user held to the end of the transaction. Different users never share rows (event
+    // keys and rollup buckets are per user), so their uploads still run in parallel.
     let mut tx = match db.backend {
         Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => db.pool.begin().await?,
+        Backend::Postgres => {
+            let mut tx = db.pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+                .bind(USAGE_UPLOAD_LOCK)
+                .bind(i32::try_from(user_id).map_err(|_| {
+                    Error::Internal(format!("user id {user_id} out of the lock's range"))
+                })?)
+                .execute(&mut *tx)
+                .await?;
+            tx
+        }
     };
     let mut existing: HashMap<(String, String), (i64, i64)> = HashMap::new(); // -> (total tokens, ts)
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
@@ -76,9 +93,10 @@ pub async fn upsert_batch(
             .collect();
         // A join on the listed keys, so each one is a seek of the unique index (SQLite would
         // answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
+        let user = params.param();
         let sql = format!(
             "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts FROM (VALUES {}) AS v \
-             JOIN usage_events e ON e.tool = v.column1 AND e.dedupe_key = v.column2",
+             JOIN usage_events e ON e.user_id = {user} AND e.tool = v.column1 AND e.dedupe_key = v.column2",
             pairs.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -87,6 +105,7 @@ pub async fn upsert_batch(
                 .bind(priced.event.tool.as_str())
                 .bind(priced.event.dedupe_key.as_str());
         }
+        query = query.bind(user_id);
         for row in query.fetch_all(&mut *tx).await? {
             existing.insert(
                 (row.try_get("tool")?, row.try_get("dedupe_key")?),
@@ -136,7 +155,7 @@ pub async fn upsert_batch(
     let received_at = now_ms();
     let updates: Vec<String> = COLUMNS
         .iter()
-        .filter(|c| !matches!(**c, "tool" | "dedupe_key"))
+        .filter(|c| !matches!(**c, "user_id" | "tool" | "dedupe_key"))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
     for chunk in to_write.chunks(ROWS_PER_STATEMENT) {
@@ -145,7 +164,7 @@ pub async fn upsert_batch(
             .map(|_| format!("({})", params.list(COLUMNS.len())))
             .collect();
         let sql = format!(
-            "INSERT INTO usage_events ({}) VALUES {} ON CONFLICT (tool, dedupe_key) DO UPDATE SET {}
+            "INSERT INTO usage_events ({}) VALUES {} ON CONFLICT (user_id, tool, dedupe_key) DO UPDATE SET {}
              WHERE usage_events.total_tokens < excluded.total_tokens",
             COLUMNS.join(", "),
             rows.join(", "),

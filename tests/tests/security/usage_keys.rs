@@ -1,0 +1,84 @@
+//! Whose usage is whose: a request's key belongs to the user who sent it, and a record the
+//! database cannot hold is refused by name, not with a 500.
+
+use reqwest::StatusCode;
+
+use crate::support::{for_each_backend, TestApp, TestUser};
+
+fn event(key: &str, output_tokens: u64, branch: &str) -> serde_json::Value {
+    serde_json::json!({
+        "tool": "claude-code", "dedupe_key": key, "session_id": "s1",
+        "timestamp": "2026-08-03T10:15:00Z", "model": "claude-sonnet-4-5",
+        "input_tokens": 1000, "output_tokens": output_tokens, "git_branch": branch
+    })
+}
+
+async fn upload(app: &TestApp, user: &TestUser, events: &[serde_json::Value]) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/api/v1/ingest/usage"))
+        .bearer_auth(&user.token)
+        .json(&serde_json::json!({ "events": events }))
+        .send()
+        .await
+        .expect("upload")
+}
+
+#[tokio::test]
+async fn a_colleague_sending_the_same_request_key_gets_a_copy_and_takes_nothing_over() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let victim = app.add_user("vic@example.com", "developer", &[]).await;
+        let attacker = app.add_user("eve@example.com", "developer", &[]).await;
+        let sent = upload(&app, &victim, &[event("msg_1:req_1", 100, "main")]).await;
+        assert_eq!(sent.status(), StatusCode::OK);
+
+        let stolen = upload(&app, &attacker, &[event("msg_1:req_1", 9_000, "main")]).await;
+        assert_eq!(stolen.status(), StatusCode::OK);
+        let receipt: serde_json::Value = stolen.json().await.expect("receipt");
+        assert_eq!(receipt["inserted"], 1, "the attacker's own copy: {receipt}");
+
+        let victims = app.get_json(&victim, "/api/v1/ingest/status").await;
+        assert_eq!(victims["events"], 1);
+        assert_eq!(victims["total_tokens"], 1100, "the victim's event is untouched");
+        let attackers = app.get_json(&attacker, "/api/v1/ingest/status").await;
+        assert_eq!(attackers["total_tokens"], 10_000);
+
+        let rollup: i64 = sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(SUM(input_tokens + output_tokens) AS BIGINT) FROM usage_hourly",
+        )
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("rollup");
+        assert_eq!(rollup, 11_100, "each copy counted once, for its own user");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_nul_byte_in_a_text_field_is_refused_by_name_and_nothing_is_stored() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let ada = app.add_user("ada@example.com", "developer", &[]).await;
+        let response = upload(
+            &app,
+            &ada,
+            &[event("msg_1:req_1", 10, "main"), event("msg_2:req_2", 10, "feat\u{0}x")],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = response.json().await.expect("json");
+        let records = body["records"].as_array().cloned().unwrap_or_default();
+        assert_eq!(records.len(), 1, "{body}");
+        assert_eq!(records[0]["index"], 1, "{body}");
+        assert!(
+            records[0]["reason"].as_str().unwrap_or_default().contains("git_branch"),
+            "{body}"
+        );
+        let status = app.get_json(&ada, "/api/v1/ingest/status").await;
+        assert_eq!(status["events"], 0);
+        // The next, clean upload goes through: nothing is stuck.
+        let clean = upload(&app, &ada, &[event("msg_1:req_1", 10, "main")]).await;
+        assert_eq!(clean.status(), StatusCode::OK);
+    })
+    .await;
+}
