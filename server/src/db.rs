@@ -16,6 +16,55 @@ use crate::error::{Error, Result};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// How long a request waits for a pooled connection before it is answered 503 (`Error::Busy`):
+/// well under the request timeout, so a burst is served late rather than refused, yet a server
+/// that stays overloaded says so instead of holding every client for a minute.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Set on every SQLite connection. WAL lets readers run beside the one writer; a second writer
+/// waits up to `busy_timeout` (an upload batch commits well within it) instead of failing at
+/// once, and if it still fails the request is answered 503, not 500.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+
+/// Pool bounds per backend.
+struct PoolSizing {
+    min_connections: u32,
+    max_connections: u32,
+    test_before_acquire: bool,
+}
+
+impl PoolSizing {
+    fn of(backend: Backend) -> PoolSizing {
+        match backend {
+            // Connections are cheap and all in this process, but SQLite runs one writer at a
+            // time and each reader is a CPU-bound thread: more connections than a few per core
+            // would only share the cores, and waiting in the pool is fair to writers. Two stay
+            // open so that the first upload and the first report after a quiet spell do not pay
+            // for opening the file. A local file cannot drop a connection: no ping per acquire.
+            Backend::Sqlite => PoolSizing {
+                min_connections: 2,
+                max_connections: cores().saturating_mul(4).clamp(8, 32),
+                test_before_acquire: false,
+            },
+            // A PostgreSQL server runs writers side by side; its default of 100 connections
+            // leaves room for a few servers with this many each.
+            Backend::Postgres => PoolSizing {
+                min_connections: 2,
+                max_connections: 16,
+                test_before_acquire: true,
+            },
+        }
+    }
+}
+
+fn cores() -> u32 {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .try_into()
+        .unwrap_or(u32::MAX)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -52,9 +101,9 @@ impl Db {
         sqlx::any::install_default_drivers();
         let backend: Backend = url.parse()?;
         let given = url;
-        let (url, max_connections) = match backend {
-            Backend::Sqlite => (sqlite_url_with_create(url), 8),
-            Backend::Postgres => (postgres_url_without_statement_cache(url), 16),
+        let url = match backend {
+            Backend::Sqlite => sqlite_url_with_create(url),
+            Backend::Postgres => postgres_url_without_statement_cache(url),
         };
         let cannot_open =
             |e: sqlx::Error| Error::Config(format!("cannot open database {}: {e}", redact(given)));
@@ -65,14 +114,16 @@ impl Db {
             .close()
             .await
             .map_err(cannot_open)?;
+        let sizing = PoolSizing::of(backend);
         let pool = AnyPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .min_connections(sizing.min_connections)
+            .max_connections(sizing.max_connections)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(sizing.test_before_acquire)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
-                            .await?;
+                        conn.execute(SQLITE_PRAGMAS).await?;
                     }
                     Ok(())
                 })

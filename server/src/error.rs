@@ -226,3 +226,80 @@ impl IntoResponse for Error {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use sqlx::{Connection, Executor};
+
+    async fn body_of(response: Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("body");
+        serde_json::from_slice(&bytes).expect("JSON body")
+    }
+
+    #[tokio::test]
+    async fn a_pool_with_no_free_connection_answers_503_with_retry_after() {
+        let error = Error::from(sqlx::Error::PoolTimedOut);
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get(header::RETRY_AFTER),
+            Some(&HeaderValue::from(BUSY_RETRY_AFTER_SECS))
+        );
+        let body = body_of(response).await;
+        assert_eq!(body["error"], "the server is busy; retry in 2 s");
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_database_locked_by_another_writer_is_busy_not_a_fault() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite:{}?mode=rwc", dir.path().join("locked.db").display());
+        // Through the `Any` driver, as the server's pool runs.
+        sqlx::any::install_default_drivers();
+        let mut writer = sqlx::AnyConnection::connect(&url).await.expect("writer");
+        let mut other = sqlx::AnyConnection::connect(&url).await.expect("other");
+        writer
+            .execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)")
+            .await
+            .expect("schema");
+        other
+            .execute("PRAGMA busy_timeout = 0")
+            .await
+            .expect("pragma");
+        writer.execute("BEGIN IMMEDIATE").await.expect("begin");
+
+        let refused = other
+            .execute("INSERT INTO t VALUES (1)")
+            .await
+            .expect_err("the other writer holds the lock");
+
+        let error = Error::from(refused);
+        assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(error.retry_after_secs(), Some(BUSY_RETRY_AFTER_SECS));
+    }
+
+    #[tokio::test]
+    async fn other_database_errors_stay_opaque_500s() {
+        let error = Error::from(sqlx::Error::RowNotFound);
+        assert_eq!(error.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_of(error.into_response()).await;
+        assert_eq!(body["error"], "internal server error");
+    }
+
+    #[test]
+    fn a_replicated_refusal_keeps_its_status_and_message() {
+        let copy = Error::NotFound("team x".into()).replicate();
+        assert_eq!(
+            (copy.status(), copy.public_message()),
+            (StatusCode::NOT_FOUND, "team x not found".to_owned())
+        );
+        let busy = Error::Busy {
+            retry_after_secs: 3,
+        }
+        .replicate();
+        assert_eq!(busy.retry_after_secs(), Some(3));
+    }
+}
