@@ -21,6 +21,11 @@ use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
 
+mod rejections;
+mod serve;
+#[cfg(test)]
+mod tests;
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Content Security Policy: our own scripts and styles only, no inline code, no framing.
@@ -64,13 +69,12 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
-        Ok(())
+        let settings = &self.state.settings;
+        let limits = serve::ConnectionLimits {
+            header_read_timeout: Duration::from_secs(settings.header_read_timeout_secs),
+            max_open: settings.max_open_connections,
+        };
+        serve::serve(self.listener, self.router, limits, shutdown_signal()).await
     }
 }
 
@@ -85,8 +89,11 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CompressionLayer::new())
+        // Inside compression, to read the refusals it rewrites; outside the timeout, to rewrite
+        // the timeout's 408 too.
+        .layer(middleware::from_fn(rejections::through_error_type))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

@@ -5,6 +5,7 @@
 //! Load is not a fault: a database that is busy or a pool with no connection free answers 503
 //! with a `Retry-After`, and so does anything else that asks the client to come back shortly.
 
+use axum::extract::rejection;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -114,6 +115,19 @@ impl Error {
         }
     }
 
+    /// A refusal by one of axum's extractors, router or layers, with the status and reason it
+    /// gave; an over-long body says so in our words.
+    pub fn rejected(status: StatusCode, reason: String) -> Error {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::Rejected {
+                status,
+                message: reason,
+            }
+        }
+    }
+
     /// The same answer for another request that waited on the one which met this error (one
     /// report computed for several readers): load and refusals keep their status, message and
     /// `Retry-After`; a fault keeps its description for the log.
@@ -143,6 +157,25 @@ impl Error {
         }
     }
 }
+
+/// Extractor rejections, so that a handler taking `Result<Json<T>, JsonRejection>` can use `?`.
+macro_rules! from_rejection {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for Error {
+            fn from(rejection: $rejection) -> Error {
+                Error::rejected(rejection.status(), rejection.body_text())
+            }
+        }
+    )*};
+}
+
+from_rejection!(
+    rejection::BytesRejection,
+    rejection::FormRejection,
+    rejection::JsonRejection,
+    rejection::PathRejection,
+    rejection::QueryRejection
+);
 
 impl From<sqlx::Error> for Error {
     /// A database error, or [`Error::Busy`] when it only says the database is under load.

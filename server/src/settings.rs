@@ -25,6 +25,11 @@ pub struct Settings {
     pub request_body_limit_bytes: usize,
     /// Requests taking longer than this are answered 408.
     pub request_timeout_secs: u64,
+    /// A connection that has not sent a whole request head (request line and headers) this many
+    /// seconds after it opened, or after its previous request, is closed.
+    pub header_read_timeout_secs: u64,
+    /// Connections served at once; further clients wait to be accepted.
+    pub max_open_connections: usize,
     /// Failed logins allowed per account and per IP within `login_window_secs` before 429.
     pub login_max_failures_per_account: u32,
     pub login_max_failures_per_ip: u32,
@@ -56,6 +61,8 @@ impl Default for Settings {
             session_ttl_hours: 12,
             request_body_limit_bytes: 32 * 1024 * 1024,
             request_timeout_secs: 60,
+            header_read_timeout_secs: 10,
+            max_open_connections: 1024,
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 20,
             login_window_secs: 15 * 60,
@@ -121,6 +128,12 @@ impl Settings {
             "REQUEST_TIMEOUT_SECS" => {
                 self.request_timeout_secs = value.parse().map_err(|_| bad("seconds"))?
             }
+            "HEADER_READ_TIMEOUT_SECS" => {
+                self.header_read_timeout_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
+            "MAX_OPEN_CONNECTIONS" => {
+                self.max_open_connections = value.parse().map_err(|_| bad("a count"))?
+            }
             "LOGIN_MAX_FAILURES_PER_ACCOUNT" => {
                 self.login_max_failures_per_account = value.parse().map_err(|_| bad("a count"))?
             }
@@ -160,10 +173,14 @@ impl Settings {
                 self.org_timezone
             )));
         }
-        if self.session_ttl_hours == 0 {
-            return Err(StartupError::Config(
-                "session_ttl_hours must be at least 1".into(),
-            ));
+        for (name, value) in [
+            ("session_ttl_hours", self.session_ttl_hours),
+            ("header_read_timeout_secs", self.header_read_timeout_secs),
+            ("max_open_connections", self.max_open_connections as u64),
+        ] {
+            if value == 0 {
+                return Err(StartupError::Config(format!("{name} must be at least 1")));
+            }
         }
         Ok(())
     }

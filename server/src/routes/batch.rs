@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
@@ -15,13 +14,7 @@ use crate::error::{Error, Result};
 
 /// The request body, with an over-limit body answered 413.
 pub fn body_bytes(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
-    body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge
-        } else {
-            Error::BadRequest(format!("cannot read the request body: {rejection}"))
-        }
-    })
+    Ok(body?)
 }
 
 /// Decodes `{"<field>": [records…]}`, checking each record with `check`; any bad record rejects
