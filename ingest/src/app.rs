@@ -41,13 +41,25 @@ pub fn load_prices(user_file: Option<&PathBuf>) -> Result<PriceTable> {
     Ok(table)
 }
 
-/// The roots `--logs` names, or the defaults.
-pub fn roots(args: &LogArgs) -> LogRoots {
+/// The roots `--logs` names, or the defaults. A `--logs` directory that does not exist is an
+/// error naming it: read silently as empty, a typo would report (or upload) nothing.
+pub fn roots(args: &LogArgs) -> Result<LogRoots> {
     if args.logs.is_empty() {
-        LogRoots::from_env()
-    } else {
-        LogRoots::from_dirs(&args.logs)
+        return Ok(LogRoots::from_env());
     }
+    for dir in &args.logs {
+        let problem = match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => "not a directory".to_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such directory".to_owned(),
+            Err(e) => e.to_string(),
+        };
+        return Err(Error::InvalidArgument(format!(
+            "--logs {}: {problem}",
+            dir.display()
+        )));
+    }
+    Ok(LogRoots::from_dirs(&args.logs))
 }
 
 /// Whether a tool choice includes files of `kind`.
@@ -83,7 +95,7 @@ pub fn read_all(roots: &LogRoots, choice: ToolChoice, verbose: bool) -> Collecte
 }
 
 fn usage(args: &UsageArgs, prices: &PriceTable) -> Result<i32> {
-    let collected = read_all(&roots(&args.logs), args.tool, args.logs.verbose);
+    let collected = read_all(&roots(&args.logs)?, args.tool, args.logs.verbose);
     let opts = ReportOptions {
         by: args.by,
         since: args.since,

@@ -186,7 +186,8 @@ impl ClaudeParser {
                 let w5 = c.ephemeral_5m_input_tokens.unwrap_or(0);
                 let w1 = c.ephemeral_1h_input_tokens.unwrap_or(0);
                 // A breakdown that accounts for less than the total leaves the rest at 5m.
-                (w5 + creation.saturating_sub(w5 + w1), w1)
+                let rest = creation.saturating_sub(w5.saturating_add(w1));
+                (w5.saturating_add(rest), w1)
             }
             None => (creation, 0),
         };

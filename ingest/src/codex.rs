@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::claude::parse_timestamp;
 use crate::request::Request;
 use crate::scan::LineOutcome;
+use crate::validate::MAX_FIELD_LEN;
 use crate::wire::{Tool, UsageEvent};
 
 /// Token counts as Codex writes them: `input_tokens` includes `cached_input_tokens`,
@@ -49,7 +50,7 @@ impl CodexTokens {
         if self.total_tokens > 0 {
             self.total_tokens
         } else {
-            self.input_tokens + self.output_tokens
+            self.input_tokens.saturating_add(self.output_tokens)
         }
     }
 }
@@ -90,6 +91,24 @@ struct Payload {
     info: Option<TokenInfo>,
 }
 
+impl Payload {
+    /// Drops text values longer than any real one (a damaged line): the context copies each into
+    /// every later request of the file, which would multiply it, and the server refuses it anyway.
+    fn drop_overlong_values(&mut self) {
+        let git_branch = self.git.as_mut().map(|g| &mut g.branch);
+        let info_model = self.info.as_mut().map(|i| &mut i.model);
+        let values = [&mut self.id, &mut self.model, &mut self.cwd]
+            .into_iter()
+            .chain(git_branch)
+            .chain(info_model);
+        for value in values {
+            if value.as_ref().is_some_and(|v| v.len() > MAX_FIELD_LEN) {
+                *value = None;
+            }
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 struct GitInfo {
     #[serde(default)]
@@ -127,7 +146,8 @@ impl CodexParser {
         let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
             return LineOutcome::Malformed;
         };
-        let payload = parsed.payload.unwrap_or_default();
+        let mut payload = parsed.payload.unwrap_or_default();
+        payload.drop_overlong_values();
         let ctx = &mut self.context;
         match (parsed.kind.as_deref(), payload.kind.as_deref()) {
             (Some("session_meta"), _) => {
@@ -187,7 +207,7 @@ impl CodexParser {
                 None => return LineOutcome::Ignored,
             },
         };
-        if delta.input_tokens + delta.output_tokens == 0 {
+        if delta.input_tokens == 0 && delta.output_tokens == 0 {
             return LineOutcome::Ignored;
         }
         let model = ctx

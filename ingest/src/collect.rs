@@ -13,6 +13,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use chrono::Utc;
 use serde::Deserialize;
 
 use crate::api::ApiClient;
@@ -21,6 +22,7 @@ use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::gitlog::{collect_commits, TestPathPatterns, DEFAULT_TEST_PATTERNS};
 use crate::progress;
+use crate::validate_git::validate_commit;
 use crate::wire_git::{CommitBatch, CommitReceipt, CommitRecord};
 
 /// Commits per batch; a batch the server finds too large is halved.
@@ -63,6 +65,7 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
     let mut commits = Vec::new();
     let mut repositories = 0;
     let mut skipped = 0;
+    let mut invalid = 0;
     for path in &paths {
         let reading = progress::spinner(
             args.quiet,
@@ -75,7 +78,7 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
         match collected {
             Ok(found) => {
                 repositories += 1;
-                commits.extend(found);
+                invalid += keep_valid(found, path, &mut commits);
             }
             Err(
                 e @ (Error::Io { .. } | Error::NotAGitRepository { .. } | Error::NoRemote { .. }),
@@ -109,12 +112,17 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
     }
     if !args.quiet {
         eprintln!(
-            "sent {} commits from {repositories} repositories ({} new, {} already there){}",
+            "sent {} commits from {repositories} repositories ({} new, {} already there){}{}",
             commits.len(),
             total.accepted,
             total.duplicates,
             if skipped > 0 {
                 format!(", {skipped} paths skipped")
+            } else {
+                String::new()
+            },
+            if invalid > 0 {
+                format!(", {invalid} invalid commits skipped")
             } else {
                 String::new()
             }
@@ -128,6 +136,28 @@ pub fn collect_git(config_dir: &Path, args: &CollectGitArgs) -> Result<i32> {
         }
     }
     Ok(code)
+}
+
+/// Moves the commits the server would accept into `out`; names each other one on stderr (the
+/// repository path, sha and why) and returns how many there were. The server refuses a whole
+/// batch for one bad record, so sending it would block every commit after it.
+fn keep_valid(found: Vec<CommitRecord>, path: &Path, out: &mut Vec<CommitRecord>) -> usize {
+    let now = Utc::now();
+    let mut invalid = 0;
+    for commit in found {
+        match validate_commit(&commit, now) {
+            Ok(()) => out.push(commit),
+            Err(reason) => {
+                invalid += 1;
+                let sha: String = commit.sha.chars().take(64).collect();
+                eprintln!(
+                    "warning: skipped commit {sha:?} of {}: {reason}",
+                    path.display()
+                );
+            }
+        }
+    }
+    invalid
 }
 
 /// The test-file patterns in force: the flags, else the config file, else the defaults.
@@ -196,6 +226,27 @@ mod tests {
         let flagged =
             test_patterns(dir.path(), &["spec/**".to_string()]).unwrap_or_else(|e| panic!("{e}"));
         assert!(flagged.is_test("spec/a.rb") && !flagged.is_test("qa/a.sh"));
+    }
+
+    #[test]
+    fn a_commit_that_fails_validation_is_skipped_and_the_others_kept() {
+        let commit = |sha: &str, branch: &str| -> CommitRecord {
+            serde_json::from_value(serde_json::json!({
+                "repository": "github.com/acme/api", "sha": sha, "author_email": "a@b.c",
+                "author_name": "A", "authored_at": "2026-03-01T10:00:00Z",
+                "committed_at": "2026-03-01T10:00:00Z", "branches": [branch]
+            }))
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let found = vec![
+            commit("abcdef0", "main"),
+            commit("abcdef1", "feat\0x"),
+            commit("abcdef2", "main"),
+        ];
+        let mut kept = Vec::new();
+        assert_eq!(keep_valid(found, Path::new("repo"), &mut kept), 1);
+        let shas: Vec<&str> = kept.iter().map(|c| c.sha.as_str()).collect();
+        assert_eq!(shas, ["abcdef0", "abcdef2"]);
     }
 
     #[test]

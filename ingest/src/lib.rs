@@ -27,9 +27,11 @@ pub mod state;
 pub mod synth;
 pub mod upload;
 pub mod validate;
+pub mod validate_git;
 pub mod wire;
 pub mod wire_git;
 
 pub use error::{Error, Result};
 pub use pricing::{cost_usd, PriceTable};
 pub use validate::validate_event;
+pub use validate_git::validate_commit;

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use crate::scan::{FileScan, SkippedLine};
 use crate::wire::{Tool, UsageEvent};
@@ -16,6 +17,19 @@ pub struct Collected {
     /// Blank, malformed and truncated lines.
     pub skipped_lines: u64,
     pub skipped: Vec<SkippedLine>,
+    /// For each event, the file its first copy was read from (an index into `files`).
+    first_read_from: Vec<u32>,
+    files: Vec<PathBuf>,
+}
+
+impl Collected {
+    /// The file the first copy of `events[index]` was read from.
+    pub fn first_read_from(&self, index: usize) -> Option<&Path> {
+        let file = *self.first_read_from.get(index)?;
+        self.files
+            .get(usize::try_from(file).ok()?)
+            .map(PathBuf::as_path)
+    }
 }
 
 /// Merges the requests of many file scans (in the given order) into deduplicated events.
@@ -42,6 +56,8 @@ impl Collector {
     pub fn add(&mut self, scan: &mut FileScan) {
         self.out.skipped_lines += scan.skipped_count;
         self.out.skipped.extend(scan.skipped.iter().cloned());
+        let file = u32::try_from(self.out.files.len()).unwrap_or(u32::MAX);
+        let mut new_requests = false;
         for request in std::mem::take(&mut scan.requests) {
             match self.index.find(&request.event, &self.events) {
                 Some(i) => {
@@ -51,8 +67,13 @@ impl Collector {
                     self.index.insert(&request.event, self.events.len());
                     self.events.push(request.event);
                     self.uses.push(request.tool_uses);
+                    self.out.first_read_from.push(file);
+                    new_requests = true;
                 }
             }
+        }
+        if new_requests {
+            self.out.files.push(scan.file.path.clone());
         }
     }
 

@@ -13,8 +13,9 @@ use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::gitremote::RemoteCache;
 use crate::progress;
-use crate::scan::{collect, scan_files, ScanMode};
+use crate::scan::{collect, scan_files, Collected, ScanMode};
 use crate::state::UploadState;
+use crate::validate::validate_event;
 use crate::wire::{UsageBatch, UsageBatchReceipt, UsageEvent};
 
 /// Events per batch.
@@ -22,6 +23,7 @@ pub const BATCH_SIZE: usize = 5000;
 
 /// Runs the upload; returns the exit code.
 pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
+    let log_roots = roots(&args.logs)?;
     let target = Target::resolve(config_dir, args.server.as_deref(), args.dry_run)?;
     let mut state = UploadState::load(config_dir, &target.server)?;
     let client = (!args.dry_run).then(|| target.client()).transpose()?;
@@ -29,7 +31,7 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
         Some(client) => start_over_if_server_lost_events(client, &mut state)?,
         None => None,
     };
-    let files = roots(&args.logs).discover(|k| wants(args.tool, k));
+    let files = log_roots.discover(|k| wants(args.tool, k));
     let starts: Vec<u64> = files.iter().map(|f| state.start_for(f).offset).collect();
     let mut scans = Vec::with_capacity(files.len());
     for result in scan_files(&files, |f| state.start_for(f), ScanMode::Upload) {
@@ -43,14 +45,15 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
             .iter()
             .sum::<u64>()
             .min(scans.iter().map(|s| s.end_offset).sum());
-    let collected = collect(scans.iter_mut());
+    let mut collected = collect(scans.iter_mut());
     if args.logs.verbose {
         for s in &collected.skipped {
             eprintln!("skipped {}:{}: {}", s.path.display(), s.line, s.reason);
         }
     }
-    let mut events = collected.events;
+    let mut events = std::mem::take(&mut collected.events);
     attach_repositories(&mut events);
+    let (events, invalid) = keep_valid(events, &collected, Utc::now());
     let Some(client) = client else {
         let mut out = std::io::stdout().lock();
         for event in &events {
@@ -87,12 +90,51 @@ pub fn upload(config_dir: &Path, args: &UploadArgs) -> Result<i32> {
     state.save(config_dir)?;
     if !args.quiet {
         eprintln!(
-            "uploaded {} events ({} new, {} updated, {} already there) from {} files, {:.1} MB read, {} lines skipped",
+            "uploaded {} events ({} new, {} updated, {} already there) from {} files, {:.1} MB read, {} lines skipped{}",
             total.received, total.inserted, total.updated, total.unchanged, scans.len(),
-            bytes as f64 / 1e6, collected.skipped_lines
+            bytes as f64 / 1e6, collected.skipped_lines,
+            if invalid > 0 { format!(", {invalid} invalid records skipped") } else { String::new() }
         );
     }
     Ok(0)
+}
+
+/// The events the server would accept, and how many were not. Each one skipped is named on
+/// stderr with the file it was first read from, its session and request, and why: the server
+/// refuses a whole batch for one bad record, so sending it would block every upload after it.
+fn keep_valid(
+    events: Vec<UsageEvent>,
+    collected: &Collected,
+    now: DateTime<Utc>,
+) -> (Vec<UsageEvent>, usize) {
+    let mut valid = Vec::with_capacity(events.len());
+    let mut invalid = 0;
+    for (index, event) in events.into_iter().enumerate() {
+        match validate_event(&event, now) {
+            Ok(()) => valid.push(event),
+            Err(reason) => {
+                invalid += 1;
+                let file = collected
+                    .first_read_from(index)
+                    .map_or_else(|| "an unknown file".to_owned(), |p| p.display().to_string());
+                eprintln!(
+                    "warning: skipped a record of {file} (session {}, request {}): {reason}",
+                    shown(&event.session_id),
+                    shown(&event.dedupe_key)
+                );
+            }
+        }
+    }
+    (valid, invalid)
+}
+
+/// `text` quoted with control characters escaped, cut to 100 characters.
+fn shown(text: &str) -> String {
+    let mut quoted = format!("{:?}", text.chars().take(100).collect::<String>());
+    if text.chars().nth(100).is_some() {
+        quoted.push('…');
+    }
+    quoted
 }
 
 /// The caller's latest event on the server. When it is older than right after this machine's last

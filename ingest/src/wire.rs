@@ -84,12 +84,16 @@ pub struct UsageEvent {
 
 impl UsageEvent {
     /// Every token the request was billed for; the tie-breaker when two copies of one request meet.
+    /// Saturates: a damaged log line may carry counts near `u64::MAX`.
     pub fn total_tokens(&self) -> u64 {
-        self.input_tokens
-            + self.output_tokens
-            + self.cache_write_5m_tokens
-            + self.cache_write_1h_tokens
-            + self.cache_read_tokens
+        [
+            self.output_tokens,
+            self.cache_write_5m_tokens,
+            self.cache_write_1h_tokens,
+            self.cache_read_tokens,
+        ]
+        .into_iter()
+        .fold(self.input_tokens, u64::saturating_add)
     }
 }
 

@@ -1,123 +1,16 @@
-//! `login`, `upload` and `status` against a tiny in-test HTTP server that speaks the ingest API
-//! (the real server is exercised by the workspace end-to-end tests).
+//! `login`, `upload` and `status` against a fake server speaking the ingest API
+//! (`support/fake_server.rs`; the real server is exercised by the workspace end-to-end tests).
 
-use std::collections::{HashSet, VecDeque};
+#[path = "support/fake_server.rs"]
+mod fake_server;
+
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 
-use flate2::read::GzDecoder;
 use serde_json::{json, Value};
 
-#[derive(Default)]
-struct Seen {
-    posts: Vec<Value>,
-    auth: Vec<String>,
-    keys: HashSet<String>,
-}
-
-/// Serves until the test ends; `failures` are statuses answered to the next POSTs first.
-fn serve(failures: Vec<u16>) -> (String, Arc<Mutex<Seen>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-    let url = format!(
-        "http://{}",
-        listener.local_addr().unwrap_or_else(|e| panic!("{e}"))
-    );
-    let seen = Arc::new(Mutex::new(Seen::default()));
-    let state = Arc::clone(&seen);
-    let mut failures: VecDeque<u16> = failures.into();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let mut head = String::new();
-            let mut length = 0;
-            let mut auth = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(v) = lower.strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                if lower.starts_with("authorization:") {
-                    auth = line[14..].trim().to_string();
-                }
-                if head.is_empty() {
-                    head = line;
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let mut seen = state.lock().unwrap_or_else(|e| e.into_inner());
-            seen.auth.push(auth.clone());
-            let (status, answer) = if auth != "Bearer good-token" {
-                (401, json!({"error": "bad token"}))
-            } else if head.starts_with("GET /api/v1/me") {
-                (
-                    200,
-                    json!({"email": "dev@example.com", "name": "Dev", "role": "member", "teams": []}),
-                )
-            } else if head.starts_with("GET /api/v1/ingest/status") {
-                (
-                    200,
-                    json!({"events": seen.keys.len(), "sessions": 1, "first_event_at": null, "last_event_at": null, "total_tokens": 0, "cost_usd": 0.0}),
-                )
-            } else if let Some(code) = failures.pop_front() {
-                (code, json!({"error": "try later"}))
-            } else {
-                let mut text = String::new();
-                let _ = GzDecoder::new(&body[..]).read_to_string(&mut text);
-                let batch: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                let events = batch["events"].as_array().cloned().unwrap_or_default();
-                let inserted = events
-                    .iter()
-                    .filter(|e| seen.keys.insert(e["dedupe_key"].to_string()))
-                    .count();
-                seen.posts.push(batch);
-                (
-                    200,
-                    json!({"received": events.len(), "inserted": inserted, "updated": 0, "unchanged": events.len() - inserted}),
-                )
-            };
-            let body = answer.to_string();
-            let mut stream = reader.into_inner();
-            let _ = write!(stream, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
-        }
-    });
-    (url, seen)
-}
-
-fn run(config: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agentmeter"))
-        .args(args)
-        .env("AGENTMETER_CONFIG_DIR", config)
-        .env("AGENTMETER_RETRY_BASE_MS", "1")
-        .env_remove("AGENTMETER_TOKEN")
-        .env_remove("AGENTMETER_SERVER")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
-    if let Some(mut input) = child.stdin.take() {
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().unwrap_or_else(|e| panic!("{e}"))
-}
-
-const LINE: &str = r#"{"type":"assistant","timestamp":"2026-07-01T09:00:00.000Z","sessionId":"s1","version":"2.1.40","cwd":"/w/app","requestId":"req-ID","message":{"id":"msg-ID","model":"claude-sonnet-4-5","content":[{"type":"text","text":"PRIVATE PROMPT"}],"usage":{"input_tokens":10,"output_tokens":20}}}"#;
-
-fn logs_with(dir: &Path, ids: &[&str]) {
-    let project = dir.join("projects/p");
-    fs::create_dir_all(&project).unwrap_or_else(|e| panic!("{e}"));
-    let text: String = ids.iter().map(|id| LINE.replace("ID", id) + "\n").collect();
-    fs::write(project.join("s1.jsonl"), text).unwrap_or_else(|e| panic!("{e}"));
-}
+use fake_server::{logs_with, run, serve};
 
 #[test]
 fn login_stores_a_verified_token_readable_only_by_the_user() {
@@ -231,7 +124,7 @@ fn a_rejected_token_saves_no_state() {
 #[test]
 fn dry_run_prints_the_records_and_changes_nothing() {
     let config = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/samples");
     let out = run(
         config.path(),
         &[

@@ -7,8 +7,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// The sample logs kept with the tests (`tests/fixtures/samples/README.md` names their sources).
 fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/samples")
 }
 
 fn usage(args: &[&str]) -> (Value, String) {
@@ -112,7 +113,7 @@ fn u(input: u64, output: u64, w5: u64, w1: u64, read: u64) -> String {
     )
 }
 
-/// A tree holding every trap of `shared/samples/README.md`.
+/// A tree holding every trap of the sample logs' format notes.
 fn trap_tree(root: &Path) {
     let project = root.join("projects/-w-app");
     fs::create_dir_all(project.join("s1/subagents")).unwrap_or_else(|e| panic!("{e}"));
