@@ -125,6 +125,17 @@ pub fn damaged(
     seeds: Vec<Vec<u8>>,
     mutations: std::ops::Range<usize>,
 ) -> impl Strategy<Value = Damaged> {
+    damaged_focused(seeds, &[], mutations)
+}
+
+/// As [`damaged`], with half of the replaced JSON values drawn from those under a key in
+/// `focus` (when the input has any): the fields a parser reads, in payloads with hundreds of
+/// others.
+pub fn damaged_focused(
+    seeds: Vec<Vec<u8>>,
+    focus: &'static [&'static str],
+    mutations: std::ops::Range<usize>,
+) -> impl Strategy<Value = Damaged> {
     let count = seeds.len();
     (
         0..count.max(1),
@@ -132,12 +143,16 @@ pub fn damaged(
     )
         .prop_map(move |(index, steps)| {
             let start = seeds.get(index).cloned().unwrap_or_default();
-            Damaged(steps.iter().fold(start, |input, step| apply(&input, step)))
+            Damaged(
+                steps
+                    .iter()
+                    .fold(start, |input, step| apply(&input, step, focus)),
+            )
         })
 }
 
-/// `input` damaged by `mutation`.
-pub fn apply(input: &[u8], mutation: &Mutation) -> Vec<u8> {
+/// `input` damaged by `mutation` (a replaced value is one under a key in `focus`, if any).
+pub fn apply(input: &[u8], mutation: &Mutation, focus: &[&str]) -> Vec<u8> {
     let position_of = |at: u16| {
         if input.is_empty() {
             0
@@ -172,7 +187,17 @@ pub fn apply(input: &[u8], mutation: &Mutation) -> Vec<u8> {
         Mutation::Replace { node, value } => {
             if let Ok(mut parsed) = serde_json::from_slice::<Value>(input) {
                 let all = pointers(&parsed);
-                let target = &all[usize::from(*node) % all.len()];
+                let focused: Vec<&String> = all
+                    .iter()
+                    .filter(|p| p.rsplit('/').next().is_some_and(|key| focus.contains(&key)))
+                    .collect();
+                // Every other draw ignores the focus, so that any value may still be replaced.
+                let node = usize::from(*node);
+                let target = if focused.is_empty() || node % 2 == 1 {
+                    &all[node % all.len()]
+                } else {
+                    focused[node / 2 % focused.len()]
+                };
                 if let Some(slot) = parsed.pointer_mut(target) {
                     *slot = value.clone();
                 }

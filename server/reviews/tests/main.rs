@@ -4,6 +4,7 @@ mod github_webhooks;
 mod gitlab_webhooks;
 mod review_outcomes;
 mod review_skips;
+mod webhook_fuzz;
 
 use std::path::PathBuf;
 
