@@ -9,6 +9,8 @@ use crate::state::AppState;
 pub mod batch;
 pub mod health;
 pub mod ingest;
+#[cfg(test)]
+mod ingest_fuzz;
 pub mod me;
 
 pub fn table(state: AppState) -> Router {
