@@ -10,6 +10,7 @@ use crate::state::AppState;
 
 pub mod apply;
 pub mod classification;
+pub mod commit_store;
 pub mod commits;
 pub mod critical_paths;
 pub mod identities;
