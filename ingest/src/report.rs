@@ -87,6 +87,51 @@ pub struct Totals {
     pub cost_usd: f64,
 }
 
+impl Row {
+    fn add(&mut self, event: &UsageEvent, cost: Option<f64>) {
+        let sums = [
+            &mut self.input_tokens,
+            &mut self.output_tokens,
+            &mut self.cache_creation_tokens,
+            &mut self.cache_read_tokens,
+            &mut self.total_tokens,
+        ];
+        add_tokens(sums, event);
+        self.cost_usd += cost.unwrap_or(0.0);
+    }
+}
+
+impl Totals {
+    fn add(&mut self, event: &UsageEvent, cost: Option<f64>) {
+        let sums = [
+            &mut self.input_tokens,
+            &mut self.output_tokens,
+            &mut self.cache_creation_tokens,
+            &mut self.cache_read_tokens,
+            &mut self.total_tokens,
+        ];
+        add_tokens(sums, event);
+        self.cost_usd += cost.unwrap_or(0.0);
+    }
+}
+
+/// Adds the tokens of `event` to sums of (input, output, cache creation, cache read, total),
+/// saturating: a damaged log line may carry counts near `u64::MAX`.
+fn add_tokens(sums: [&mut u64; 5], event: &UsageEvent) {
+    let counts = [
+        event.input_tokens,
+        event.output_tokens,
+        event
+            .cache_write_5m_tokens
+            .saturating_add(event.cache_write_1h_tokens),
+        event.cache_read_tokens,
+        event.total_tokens(),
+    ];
+    for (sum, count) in sums.into_iter().zip(counts) {
+        *sum = sum.saturating_add(count);
+    }
+}
+
 /// The report, as `agentmeter usage --json` prints it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UsageReport {
@@ -132,21 +177,9 @@ pub fn build_report(
             unknown.insert(event.model.clone());
         }
         let (row, models) = rows.entry(key).or_default();
-        let cache_creation = event.cache_write_5m_tokens + event.cache_write_1h_tokens;
-        let total = event.total_tokens();
-        row.input_tokens += event.input_tokens;
-        row.output_tokens += event.output_tokens;
-        row.cache_creation_tokens += cache_creation;
-        row.cache_read_tokens += event.cache_read_tokens;
-        row.total_tokens += total;
-        row.cost_usd += cost.unwrap_or(0.0);
         models.insert(event.model.clone());
-        totals.input_tokens += event.input_tokens;
-        totals.output_tokens += event.output_tokens;
-        totals.cache_creation_tokens += cache_creation;
-        totals.cache_read_tokens += event.cache_read_tokens;
-        totals.total_tokens += total;
-        totals.cost_usd += cost.unwrap_or(0.0);
+        row.add(event, cost);
+        totals.add(event, cost);
     }
     let rows = rows
         .into_iter()

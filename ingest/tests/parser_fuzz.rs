@@ -1,7 +1,7 @@
-//! Property tests of the log parsers: real sample lines, damaged (cut, flipped, values replaced
-//! by huge, negative, wrongly typed or deeply nested ones), never make a parser panic, and what
-//! comes out is bounded by what went in. Case counts are modest so each property runs in a few
-//! seconds in a debug build.
+//! Property tests of the log parsers, and of the report built on what they read: real sample
+//! lines, damaged (cut, flipped, values replaced by huge, negative, wrongly typed or deeply
+//! nested ones), never make a parser panic, and what comes out is bounded by what went in. Case
+//! counts are modest so each property runs in a few seconds in a debug build.
 
 #[path = "support/mutation.rs"]
 mod mutation;
@@ -11,12 +11,14 @@ use std::io::Write;
 use agentmeter_ingest::claude::ClaudeParser;
 use agentmeter_ingest::codex::CodexParser;
 use agentmeter_ingest::merge::collect;
+use agentmeter_ingest::report::{build_report, GroupBy, ReportOptions, Zone};
 use agentmeter_ingest::request::Request;
 use agentmeter_ingest::scan::{scan_file, ScanMode, ScanStart};
 use agentmeter_ingest::sources::{LogFile, LogKind};
 use agentmeter_ingest::validate::MAX_FIELD_LEN;
 use agentmeter_ingest::validate_event;
 use agentmeter_ingest::wire::UsageEvent;
+use agentmeter_ingest::PriceTable;
 use proptest::prelude::*;
 
 use mutation::{config, damaged, lines_of, Damaged};
@@ -160,6 +162,20 @@ proptest! {
         }
         let collected = collect(scans.iter_mut());
         prop_assert!(collected.events.len() <= claude.len() + codex.len());
+        let options = ReportOptions {
+            by: GroupBy::Day,
+            since: None,
+            until: None,
+            zone: Zone::parse("UTC").map_err(|e| TestCaseError::fail(e.to_string()))?,
+            tool: None,
+        };
+        let report = build_report(
+            &collected.events,
+            &PriceTable::builtin(),
+            &options,
+            collected.skipped_lines,
+        );
+        prop_assert!(report.rows.len() <= collected.events.len());
     }
 }
 
@@ -224,4 +240,29 @@ fn an_overlong_codex_session_id_is_not_copied_into_every_request() {
         assert_eq!(request.event.session_id, "from-file-name");
         assert_eq!(request.event.project.as_deref(), Some("/w"));
     }
+}
+
+#[test]
+fn a_report_over_token_counts_at_the_u64_limit_saturates_instead_of_overflowing() {
+    let max = u64::MAX;
+    let mut parser = ClaudeParser::default();
+    for id in ["a", "b"] {
+        let line = claude_line(&format!(
+            r#"{{"input_tokens":{max},"output_tokens":{max}}}"#
+        ))
+        .replace(r#""requestId":"r""#, &format!(r#""requestId":"{id}""#));
+        parser.feed(line.as_bytes());
+    }
+    let (requests, _) = parser.finish();
+    let events: Vec<UsageEvent> = requests.into_iter().map(Request::into_event).collect();
+    let options = ReportOptions {
+        by: GroupBy::Day,
+        since: None,
+        until: None,
+        zone: Zone::Named(chrono_tz::UTC),
+        tool: None,
+    };
+    let report = build_report(&events, &PriceTable::builtin(), &options, 0);
+    assert_eq!(events.len(), 2);
+    assert_eq!(report.totals.total_tokens, u64::MAX);
 }

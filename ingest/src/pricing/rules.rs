@@ -20,7 +20,9 @@ pub struct RequestTokens {
 impl RequestTokens {
     /// Every prompt-side token: what the long-context thresholds compare against.
     pub fn prompt(&self) -> u64 {
-        self.input + self.cache_write_5m + self.cache_write_1h + self.cache_read
+        [self.cache_write_5m, self.cache_write_1h, self.cache_read]
+            .into_iter()
+            .fold(self.input, u64::saturating_add)
     }
 }
 
@@ -158,7 +160,7 @@ fn openai_rates(family: &str, p: &ModelPrice, t: &RequestTokens) -> (Rates, bool
     let has_long_rule = matches!(family, "gpt-5.4" | "gpt-5.5")
         || family.starts_with("gpt-5.6")
         || family.starts_with("gpt-6");
-    let long = has_long_rule && t.input + t.cache_read > 272_000;
+    let long = has_long_rule && t.input.saturating_add(t.cache_read) > 272_000;
     if long {
         r.input *= 2.0;
         r.read *= 2.0;
