@@ -233,12 +233,20 @@ mod tests {
     #[test]
     fn a_success_clears_the_account_and_an_abandoned_attempt_does_not_count() {
         let throttle = LoginThrottle::new(Duration::from_secs(60), 2, 2);
-        let first = throttle.begin_attempt("a@example.com", IP).expect("allowed");
+        let first = throttle
+            .begin_attempt("a@example.com", IP)
+            .expect("allowed");
         throttle.abandoned(first);
-        let second = throttle.begin_attempt("a@example.com", IP).expect("allowed");
+        let second = throttle
+            .begin_attempt("a@example.com", IP)
+            .expect("allowed");
         throttle.succeeded(second);
-        let _third = throttle.begin_attempt("a@example.com", IP).expect("allowed");
-        let _fourth = throttle.begin_attempt("b@example.com", IP).expect("allowed");
+        let _third = throttle
+            .begin_attempt("a@example.com", IP)
+            .expect("allowed");
+        let _fourth = throttle
+            .begin_attempt("b@example.com", IP)
+            .expect("allowed");
         assert!(
             throttle.begin_attempt("c@example.com", IP).is_err(),
             "the IP has two failures counted, its limit"

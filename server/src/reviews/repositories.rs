@@ -243,7 +243,9 @@ mod tests {
     #[test]
     fn repository_names_are_host_owner_name_without_dot_segments() {
         assert!(is_valid_name("github.com/acme/api"));
-        assert!(is_valid_name("gitlab.example.com/group/sub-group/my_repo.js"));
+        assert!(is_valid_name(
+            "gitlab.example.com/group/sub-group/my_repo.js"
+        ));
         assert!(!is_valid_name("../../x"));
         assert!(!is_valid_name("github.com/../x"));
         assert!(!is_valid_name("github.com/acme/./api"));

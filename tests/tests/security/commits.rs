@@ -34,7 +34,9 @@ async fn counted_authors(app: &TestApp) -> Vec<(String, Option<i64>)> {
     let rows = agentmeter_server::reviews::load::commit_rows(&app.db, from, from + 30 * 86_400_000)
         .await
         .expect("rows");
-    rows.into_iter().map(|r| (r.sha, r.author_user_id)).collect()
+    rows.into_iter()
+        .map(|r| (r.sha, r.author_user_id))
+        .collect()
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
@@ -54,7 +56,17 @@ async fn commits_in_someone_elses_name_count_for_them_only_once_they_report_them
         let bob_id = user_id(&app, "bob@example.com").await;
 
         // Eve has never worked in acme/secret: Bob's "commits" there are refused.
-        let refused = send(&app, &eve, &[commit("github.com/acme/secret", "aaaaaaa", "bob@example.com", 900)]).await;
+        let refused = send(
+            &app,
+            &eve,
+            &[commit(
+                "github.com/acme/secret",
+                "aaaaaaa",
+                "bob@example.com",
+                900,
+            )],
+        )
+        .await;
         assert_eq!(refused["refused"], 1, "{refused}");
         assert_eq!(refused["accepted"], 0, "{refused}");
 
@@ -73,14 +85,28 @@ async fn commits_in_someone_elses_name_count_for_them_only_once_they_report_them
         assert!(counted.contains(&("ccccccc".into(), None)), "{counted:?}");
 
         // ...until Bob's own collector reports it, whose record then wins.
-        let own = send(&app, &bob, &[commit("github.com/acme/api", "ccccccc", "bob@example.com", 7)]).await;
+        let own = send(
+            &app,
+            &bob,
+            &[commit(
+                "github.com/acme/api",
+                "ccccccc",
+                "bob@example.com",
+                7,
+            )],
+        )
+        .await;
         assert_eq!(own["duplicates"], 1, "{own}");
         let counted = counted_authors(&app).await;
-        assert!(counted.contains(&("ccccccc".into(), Some(bob_id))), "{counted:?}");
-        let lines: i64 = sqlx::query_scalar::<_, i64>("SELECT lines_added FROM commits WHERE sha = 'ccccccc'")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("lines");
+        assert!(
+            counted.contains(&("ccccccc".into(), Some(bob_id))),
+            "{counted:?}"
+        );
+        let lines: i64 =
+            sqlx::query_scalar::<_, i64>("SELECT lines_added FROM commits WHERE sha = 'ccccccc'")
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("lines");
         assert_eq!(lines, 7, "the author's own record replaced the colleague's");
     })
     .await;

@@ -51,7 +51,10 @@ async fn parallel_guesses_cannot_outrun_the_login_throttle() {
         .iter()
         .filter(|(s, _)| *s == StatusCode::UNAUTHORIZED)
         .count();
-    assert_eq!(checked, 5, "only the allowed failures reach a password check: {answers:?}");
+    assert_eq!(
+        checked, 5,
+        "only the allowed failures reach a password check: {answers:?}"
+    );
     assert_eq!(refused, 55, "{answers:?}");
     let (status, _) = attempt(&app, "ada@example.com", PASSWORD, "/").await;
     assert_eq!(
@@ -110,7 +113,11 @@ async fn only_admins_list_repositories_and_names_with_dot_segments_are_refused()
         app.get(&admin, "/api/v1/repositories").await.status(),
         StatusCode::OK
     );
-    for name in ["..%2F..%2Fx%2Fy", "github.com%2F..%2Fx", "github.com%2Facme%2F.."] {
+    for name in [
+        "..%2F..%2Fx%2Fy",
+        "github.com%2F..%2Fx",
+        "github.com%2Facme%2F..",
+    ] {
         let response = reqwest::Client::new()
             .put(app.url(&format!("/api/v1/repositories/{name}/critical-paths")))
             .bearer_auth(&admin.token)

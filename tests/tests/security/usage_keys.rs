@@ -39,7 +39,10 @@ async fn a_colleague_sending_the_same_request_key_gets_a_copy_and_takes_nothing_
 
         let victims = app.get_json(&victim, "/api/v1/ingest/status").await;
         assert_eq!(victims["events"], 1);
-        assert_eq!(victims["total_tokens"], 1100, "the victim's event is untouched");
+        assert_eq!(
+            victims["total_tokens"], 1100,
+            "the victim's event is untouched"
+        );
         let attackers = app.get_json(&attacker, "/api/v1/ingest/status").await;
         assert_eq!(attackers["total_tokens"], 10_000);
 
@@ -62,7 +65,10 @@ async fn a_nul_byte_in_a_text_field_is_refused_by_name_and_nothing_is_stored() {
         let response = upload(
             &app,
             &ada,
-            &[event("msg_1:req_1", 10, "main"), event("msg_2:req_2", 10, "feat\u{0}x")],
+            &[
+                event("msg_1:req_1", 10, "main"),
+                event("msg_2:req_2", 10, "feat\u{0}x"),
+            ],
         )
         .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -71,7 +77,10 @@ async fn a_nul_byte_in_a_text_field_is_refused_by_name_and_nothing_is_stored() {
         assert_eq!(records.len(), 1, "{body}");
         assert_eq!(records[0]["index"], 1, "{body}");
         assert!(
-            records[0]["reason"].as_str().unwrap_or_default().contains("git_branch"),
+            records[0]["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("git_branch"),
             "{body}"
         );
         let status = app.get_json(&ada, "/api/v1/ingest/status").await;
