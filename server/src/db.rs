@@ -19,23 +19,30 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 /// How long a request waits for a pooled connection before it is answered 503 (`Error::Busy`):
 /// well under the request timeout, so a burst is served late rather than refused, yet a server
 /// that stays overloaded says so instead of holding every client for a minute.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Set on every SQLite connection. WAL lets readers run beside the one writer; a second writer
-/// waits up to `busy_timeout` (an upload batch commits well within it) instead of failing at
-/// once, and if it still fails the request is answered 503, not 500.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                              PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+/// How long an SQLite writer waits for the one before it (an upload batch commits well within
+/// it) instead of failing at once; if it still fails, the request is answered 503, not 500.
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Set on every SQLite connection: WAL lets readers run beside the one writer.
+fn sqlite_pragmas() -> String {
+    format!(
+        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
+         PRAGMA synchronous = NORMAL;",
+        SQLITE_BUSY_TIMEOUT.as_millis()
+    )
+}
 
 /// Pool bounds per backend.
-struct PoolSizing {
-    min_connections: u32,
-    max_connections: u32,
-    test_before_acquire: bool,
+pub(crate) struct PoolSizing {
+    pub min_connections: u32,
+    pub max_connections: u32,
+    pub test_before_acquire: bool,
 }
 
 impl PoolSizing {
-    fn of(backend: Backend) -> PoolSizing {
+    pub(crate) fn of(backend: Backend) -> PoolSizing {
         match backend {
             // Connections are cheap and all in this process, but SQLite runs one writer at a
             // time and each reader is a CPU-bound thread: more connections than a few per core
@@ -123,7 +130,7 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute(SQLITE_PRAGMAS).await?;
+                        conn.execute(sqlite_pragmas().as_str()).await?;
                     }
                     Ok(())
                 })
@@ -358,5 +365,10 @@ mod tests {
             .await
             .expect("pragma");
         assert_eq!(mode.0, "wal");
+        let busy: (i64,) = sqlx::query_as("PRAGMA busy_timeout")
+            .fetch_one(&db.pool)
+            .await
+            .expect("pragma");
+        assert_eq!(busy.0, 10_000);
     }
 }
