@@ -99,7 +99,7 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(DefaultBodyLimit::max(body_limit));
-    // Outermost, so that a write cut short by the timeout still moves the data version on.
+    // Outermost, so that it judges a write by the status the client is finally answered.
     let note_writes =
         middleware::from_fn_with_state(state.clone(), crate::analytics::cache::note_writes);
     routes::table(state).layer(layers).layer(note_writes)
