@@ -12,6 +12,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Connection, Executor};
 
 use crate::error::{Error, Result};
+use crate::store::pool::Pool;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -100,6 +101,8 @@ impl FromStr for Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The same database on its own driver; statements move here from `pool` (see store::pool).
+    typed: Pool,
 }
 
 impl Db {
@@ -138,7 +141,17 @@ impl Db {
             .connect(&url)
             .await
             .map_err(cannot_open)?;
-        Ok(Db { pool, backend })
+        let typed = Pool::connect(given, backend).await?;
+        Ok(Db {
+            pool,
+            backend,
+            typed,
+        })
+    }
+
+    /// The typed pool every statement in `store` runs on.
+    pub(crate) fn typed(&self) -> &Pool {
+        &self.typed
     }
 
     /// Applies the embedded migrations that have not run yet.

@@ -1,0 +1,135 @@
+//! The typed connection pool of either backend, and the two macros that run one piece of query
+//! code against whichever it is.
+//!
+//! A statement is written once where SQLite and PostgreSQL agree: `$N` placeholders (or a
+//! `QueryBuilder`, which numbers them for each backend), BIGINT epoch-millisecond times, rows
+//! decoded with `#[derive(FromRow)]`. The macros compile the code once per backend, so each runs
+//! on its own driver with its own statement cache and native types; where the dialects differ,
+//! a `match` on [`Pool`] says so in place.
+
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, PgPool, Postgres, Sqlite, SqlitePool};
+
+use crate::db::{redact, Backend, PoolSizing, ACQUIRE_TIMEOUT, SQLITE_BUSY_TIMEOUT};
+use crate::error::{Error, Result};
+
+/// A pool of the backend the database URL names.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on either backend.
+pub enum Transaction {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$pool` bound to the typed pool (`&SqlitePool` or `&PgPool`) of `$db`.
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db.typed() {
+            $crate::store::pool::Pool::Sqlite($pool) => $body,
+            $crate::store::pool::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$conn` bound to the connection (`&mut SqliteConnection` or
+/// `&mut PgConnection`) of the transaction `$tx`.
+macro_rules! with_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::store::pool::Transaction::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::store::pool::Transaction::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+pub(crate) use {with_pool, with_tx};
+
+impl Pool {
+    /// Connects, creating a missing SQLite file (WAL mode, foreign keys on). One connection is
+    /// opened first: a pool would only report a timeout, this says why it cannot connect.
+    pub async fn connect(url: &str, backend: Backend) -> Result<Pool> {
+        let cannot_open =
+            |e: sqlx::Error| Error::Config(format!("cannot open database {}: {e}", redact(url)));
+        let sizing = PoolSizing::of(backend);
+        match backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(cannot_open)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
+                options
+                    .connect()
+                    .await
+                    .map_err(cannot_open)?
+                    .close()
+                    .await
+                    .map_err(cannot_open)?;
+                let pool = SqlitePoolOptions::new()
+                    .min_connections(sizing.min_connections)
+                    .max_connections(sizing.max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .test_before_acquire(sizing.test_before_acquire)
+                    .connect_with(options)
+                    .await
+                    .map_err(cannot_open)?;
+                Ok(Pool::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url).map_err(cannot_open)?;
+                options
+                    .connect()
+                    .await
+                    .map_err(cannot_open)?
+                    .close()
+                    .await
+                    .map_err(cannot_open)?;
+                let pool = PgPoolOptions::new()
+                    .min_connections(sizing.min_connections)
+                    .max_connections(sizing.max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .test_before_acquire(sizing.test_before_acquire)
+                    .connect_with(options)
+                    .await
+                    .map_err(cannot_open)?;
+                Ok(Pool::Postgres(pool))
+            }
+        }
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// transaction that reads before it writes would otherwise fail with SQLITE_BUSY_SNAPSHOT
+    /// when another writer commits in between.
+    pub async fn begin(&self) -> Result<Transaction> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl Transaction {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Transaction::Sqlite(tx) => tx.commit().await?,
+            Transaction::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
