@@ -5,6 +5,10 @@ pub mod backends;
 pub mod browser;
 pub mod chromium;
 pub mod dashboard;
+pub mod server_process;
+pub mod uploads;
+pub mod usage_logs;
+pub mod usage_totals;
 
 pub use app::{TestApp, TestUser};
 pub use backends::{for_each_backend, Backend};
