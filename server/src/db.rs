@@ -149,6 +149,17 @@ impl Db {
         })
     }
 
+    /// A handle on pools made elsewhere: tests give the server pools that run out of connections
+    /// at once.
+    #[cfg(test)]
+    pub(crate) fn from_pools(pool: AnyPool, typed: Pool, backend: Backend) -> Db {
+        Db {
+            pool,
+            backend,
+            typed,
+        }
+    }
+
     /// The typed pool every statement in `store` runs on.
     pub(crate) fn typed(&self) -> &Pool {
         &self.typed

@@ -8,6 +8,7 @@ use axum::http::{header, StatusCode};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::SqlitePoolOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -15,6 +16,7 @@ use crate::admin;
 use crate::db::{Backend, Db};
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::store::pool::Pool;
 use crate::Application;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -148,7 +150,7 @@ async fn a_client_past_the_connection_cap_is_served_once_a_connection_closes() {
 
 #[tokio::test]
 async fn malformed_api_requests_are_answered_in_json_with_the_extractors_status() {
-    let app = serve(|_| {}).await;
+    let app = serve(|s| s.request_body_limit_bytes = 1024).await;
     let token = add_admin(&app.state.db, "ada@example.com").await;
     let client = reqwest::Client::new();
     let post = |path: &str| client.post(app.url(path)).bearer_auth(&token);
@@ -169,6 +171,11 @@ async fn malformed_api_requests_are_answered_in_json_with_the_extractors_status(
         .send()
         .await
         .expect("request");
+    let oversized = post("/api/v1/identities/1/match")
+        .json(&json!({ "user": "a".repeat(2048) }))
+        .send()
+        .await
+        .expect("request");
     let query = client
         .get(app.url("/api/v1/reviews/pull-requests?team=a&team=b"))
         .bearer_auth(&token)
@@ -186,6 +193,7 @@ async fn malformed_api_requests_are_answered_in_json_with_the_extractors_status(
         (syntax, StatusCode::BAD_REQUEST),
         (shape, StatusCode::UNPROCESSABLE_ENTITY),
         (untyped, StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (oversized, StatusCode::PAYLOAD_TOO_LARGE),
         (query, StatusCode::BAD_REQUEST),
         (route, StatusCode::NOT_FOUND),
     ] {
@@ -223,17 +231,24 @@ async fn a_pool_with_no_connection_free_answers_503_with_retry_after() {
     let full = Db::connect(&settings.database_url).await.expect("connect");
     full.migrate().await.expect("migrate");
     let token = add_admin(&full, "ada@example.com").await;
-    let pool = AnyPoolOptions::new()
+    // One connection in each pool, held by the test, and little patience for it.
+    let any = AnyPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_millis(300))
         .connect(&settings.database_url)
         .await
         .expect("pool");
-    let db = Db {
-        pool,
-        backend: Backend::Sqlite,
-    };
-    let _held = db.pool.acquire().await.expect("the only connection");
+    let typed = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_millis(300))
+        .connect(&settings.database_url)
+        .await
+        .expect("typed pool");
+    let _held = (
+        any.acquire().await.expect("the only connection"),
+        typed.acquire().await.expect("the only typed connection"),
+    );
+    let db = Db::from_pools(any, Pool::Sqlite(typed), Backend::Sqlite);
     let app = Application::build_with_db(settings, db)
         .await
         .expect("builds");
