@@ -1,6 +1,8 @@
 //! `Application`: builds the state and router, binds the listener, serves until a shutdown signal.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -32,11 +34,15 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+/// Completes on SIGINT or SIGTERM.
+type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// A server bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    shutdown: ShutdownSignal,
 }
 
 impl Application {
@@ -56,6 +62,7 @@ impl Application {
             listener,
             router,
             state,
+            shutdown: shutdown_signal()?,
         })
     }
 
@@ -74,7 +81,7 @@ impl Application {
             header_read_timeout: Duration::from_secs(settings.header_read_timeout_secs),
             max_open: settings.max_open_connections,
         };
-        serve::serve(self.listener, self.router, limits, shutdown_signal()).await
+        serve::serve(self.listener, self.router, limits, self.shutdown).await
     }
 }
 
@@ -105,30 +112,29 @@ pub fn router(state: AppState) -> Router {
     routes::table(state).layer(layers).layer(note_writes)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Listens for SIGINT and SIGTERM from now on. The handlers are installed at once, not when the
+/// server first waits on them: a signal sent as soon as the address is announced must still stop
+/// the server gracefully rather than kill it.
+fn shutdown_signal() -> Result<ShutdownSignal> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(Box::pin(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
+            }
+            tracing::info!("shutting down");
+        }))
+    }
+    #[cfg(not(unix))]
+    Ok(Box::pin(async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!("cannot listen for Ctrl-C: {e}");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    }))
 }

@@ -3,10 +3,8 @@
 
 use axum::extract::{Path, Request};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{
@@ -19,46 +17,20 @@ use crate::domain::Role;
 use crate::error::{Error, ErrorForPage, Result};
 use crate::state::AppState;
 
-mod admin;
-mod adoption;
+pub(crate) mod admin;
+pub(crate) mod adoption;
 mod client_ip;
 mod csv;
-mod developer;
+pub(crate) mod developer;
 mod filters;
-mod login;
-mod overview;
-mod plans;
-mod productivity;
-mod reviews;
-mod spend;
+pub(crate) mod login;
+pub(crate) mod overview;
+pub(crate) mod plans;
+pub(crate) mod productivity;
+pub(crate) mod reviews;
+pub(crate) mod spend;
 
 pub use client_ip::ClientIp;
-
-/// Every HTML route, with errors rendered as pages.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(overview::show))
-        .route("/spend", get(spend::show))
-        .route("/plans", get(plans::show))
-        .route("/adoption", get(adoption::show))
-        .route("/productivity", get(productivity::show))
-        .route("/reviews", get(reviews::show))
-        .route("/me", get(developer::me))
-        .route("/developers/{email}", get(developer::other))
-        .route("/login", get(login::form).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/admin/users", get(admin::users).post(admin::add_user))
-        .route("/admin/teams", get(admin::teams).post(admin::add_team))
-        .route(
-            "/admin/tokens",
-            get(admin::tokens).post(admin::create_token),
-        )
-        .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
-        .merge(crate::analytics::page_routes())
-        .merge(crate::reviews::page_routes())
-        .route("/static/{*path}", get(static_file))
-        .layer(middleware::from_fn(render_errors))
-}
 
 /// Renders a page template, or fails with an internal error.
 pub fn render<T: Template>(page: T) -> Result<Html<String>> {
@@ -106,7 +78,7 @@ pub fn admin_chrome(
 }
 
 /// Turns error responses of page routes into pages: sign-in for 401, an error page otherwise.
-async fn render_errors(request: Request, next: Next) -> Response {
+pub(crate) async fn render_errors(request: Request, next: Next) -> Response {
     let path_and_query = request
         .uri()
         .path_and_query()
@@ -154,7 +126,7 @@ async fn render_errors(request: Request, next: Next) -> Response {
 }
 
 /// Embedded CSS, JS and icons; versioned URLs, so they may be cached for a year.
-async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Result<Response> {
+pub(crate) async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Result<Response> {
     let asset = agentmeter_web::static_asset(&path)
         .ok_or_else(|| Error::NotFound(format!("/static/{path}")))?;
     let cache = "public, max-age=31536000, immutable";

@@ -1,11 +1,9 @@
 //! Teams, users and membership.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
-use crate::db::{flag, now_ms, Db};
+use crate::db::{now_ms, Db};
 use crate::domain::{Email, Role, TeamName};
 use crate::error::{Error, Result};
+use crate::store::pool::{with_pool, with_tx};
 
 /// A stored user.
 #[derive(Debug, Clone)]
@@ -50,156 +48,202 @@ pub struct TeamSummary {
 
 const USER_COLUMNS: &str = "id, email, name, role, github_login, gitlab_login, password_hash";
 
-fn user_from_row(row: &AnyRow) -> Result<User> {
-    let role: String = row.try_get("role")?;
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        role: Role::try_from(role.as_str())
-            .map_err(|_| Error::Internal(format!("stored role {role:?}")))?,
-        github_login: row.try_get("github_login")?,
-        gitlab_login: row.try_get("gitlab_login")?,
-        password_hash: row.try_get("password_hash")?,
-    })
+/// A `users` row as stored; the role is checked when it becomes a [`User`].
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    github_login: Option<String>,
+    gitlab_login: Option<String>,
+    password_hash: Option<String>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = Error;
+
+    fn try_from(row: UserRow) -> Result<User> {
+        Ok(User {
+            role: Role::try_from(row.role.as_str())
+                .map_err(|_| Error::Internal(format!("stored role {:?}", row.role)))?,
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            github_login: row.github_login,
+            gitlab_login: row.gitlab_login,
+            password_hash: row.password_hash,
+        })
+    }
 }
 
 pub async fn create_team(db: &Db, name: &TeamName) -> Result<i64> {
-    let row = sqlx::query("INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id")
-        .bind(name.as_str())
-        .bind(now_ms())
-        .fetch_one(&db.pool)
-        .await
-        .map_err(|e| Error::conflict_if_unique(e, &format!("team {:?}", name.as_str())))?;
-    Ok(row.try_get("id")?)
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id")
+            .bind(name.as_str())
+            .bind(now_ms())
+            .fetch_one(pool)
+            .await
+            .map_err(|e| Error::conflict_if_unique(e, &format!("team {:?}", name.as_str())))?
+    }))
 }
 
 pub async fn team_id(db: &Db, name: &str) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT id FROM teams WHERE name = $1")
-        .bind(name)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(match row {
-        Some(row) => Some(row.try_get("id")?),
-        None => None,
-    })
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?
+    }))
 }
 
 /// Creates the user and their memberships in one transaction: an unknown team stores nothing.
 pub async fn create_user(db: &Db, user: &NewUser) -> Result<i64> {
-    let mut tx = db.pool.begin().await?;
-    let row = sqlx::query(
-        "INSERT INTO users (email, name, role, github_login, gitlab_login, password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(user.email.as_str())
-    .bind(&user.name)
-    .bind(user.role.as_str())
-    .bind(user.github_login.clone())
-    .bind(user.gitlab_login.clone())
-    .bind(user.password_hash.clone())
-    .bind(now_ms())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(|e| Error::conflict_if_unique(e, &format!("a user with email {}, or with that GitHub/GitLab login,", user.email)))?;
-    let user_id: i64 = row.try_get("id")?;
-    for team in &user.teams {
-        let team_row = sqlx::query("SELECT id FROM teams WHERE name = $1")
-            .bind(team.as_str())
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| Error::NotFound(format!("team {:?}", team.as_str())))?;
-        let team_id: i64 = team_row.try_get("id")?;
-        sqlx::query(
-            "INSERT INTO team_members (team_id, user_id, is_manager) VALUES ($1, $2, $3)
-             ON CONFLICT (team_id, user_id) DO NOTHING",
+    let mut tx = db.typed().begin().await?;
+    let user_id: i64 = with_tx!(&mut tx, |conn| {
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, github_login, gitlab_login, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(team_id)
-        .bind(user_id)
-        .bind(i64::from(user.role == Role::Manager))
-        .execute(&mut *tx)
-        .await?;
-    }
+        .bind(user.email.as_str())
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(user.github_login.clone())
+        .bind(user.gitlab_login.clone())
+        .bind(user.password_hash.clone())
+        .bind(now_ms())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| {
+            Error::conflict_if_unique(
+                e,
+                &format!(
+                    "a user with email {}, or with that GitHub/GitLab login,",
+                    user.email
+                ),
+            )
+        })?;
+        for team in &user.teams {
+            let team_id: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
+                .bind(team.as_str())
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| Error::NotFound(format!("team {:?}", team.as_str())))?;
+            sqlx::query(
+                "INSERT INTO team_members (team_id, user_id, is_manager) VALUES ($1, $2, $3)
+                 ON CONFLICT (team_id, user_id) DO NOTHING",
+            )
+            .bind(team_id)
+            .bind(user_id)
+            .bind(i64::from(user.role == Role::Manager))
+            .execute(&mut *conn)
+            .await?;
+        }
+        user_id
+    });
     tx.commit().await?;
     Ok(user_id)
 }
 
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
-    let row = sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
-    ))
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(user_from_row).transpose()
+    let row: Option<UserRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(pool)
+        .await?
+    });
+    row.map(User::try_from).transpose()
 }
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref().map(user_from_row).transpose()
+    let row: Option<UserRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    });
+    row.map(User::try_from).transpose()
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<User>> {
-    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(user_from_row).collect()
+    let rows: Vec<UserRow> = with_pool!(db, |pool| {
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
+            .fetch_all(pool)
+            .await?
+    });
+    rows.into_iter().map(User::try_from).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    team_id: i64,
+    team: String,
+    is_manager: i64,
 }
 
 pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.name, m.is_manager FROM team_members m JOIN teams t ON t.id = m.team_id
-         WHERE m.user_id = $1 ORDER BY t.name",
-    )
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Membership {
-                team_id: row.try_get("id")?,
-                team: row.try_get("name")?,
-                is_manager: flag(row, "is_manager")?,
-            })
+    let rows: Vec<MembershipRow> = with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT t.id AS team_id, t.name AS team, m.is_manager FROM team_members m
+             JOIN teams t ON t.id = m.team_id WHERE m.user_id = $1 ORDER BY t.name",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|row| Membership {
+            team_id: row.team_id,
+            team: row.team,
+            is_manager: row.is_manager != 0,
         })
-        .collect()
+        .collect())
 }
 
 /// Members of a team, by user id.
 pub async fn team_member_ids(db: &Db, team_id: i64) -> Result<Vec<i64>> {
-    let rows = sqlx::query("SELECT user_id FROM team_members WHERE team_id = $1 ORDER BY user_id")
-        .bind(team_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(|row| Ok(row.try_get("user_id")?)).collect()
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT user_id FROM team_members WHERE team_id = $1 ORDER BY user_id")
+            .bind(team_id)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+#[derive(sqlx::FromRow)]
+struct TeamMemberRow {
+    id: i64,
+    name: String,
+    member: Option<String>,
+    is_manager: Option<i64>,
 }
 
 pub async fn list_teams(db: &Db) -> Result<Vec<TeamSummary>> {
-    let rows = sqlx::query(
-        "SELECT t.id, t.name, u.name AS member, m.is_manager
-         FROM teams t LEFT JOIN team_members m ON m.team_id = t.id LEFT JOIN users u ON u.id = m.user_id
-         ORDER BY t.name, u.name",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+    let rows: Vec<TeamMemberRow> = with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT t.id, t.name, u.name AS member, m.is_manager
+             FROM teams t LEFT JOIN team_members m ON m.team_id = t.id LEFT JOIN users u ON u.id = m.user_id
+             ORDER BY t.name, u.name",
+        )
+        .fetch_all(pool)
+        .await?
+    });
     let mut teams: Vec<TeamSummary> = Vec::new();
-    for row in &rows {
-        let id: i64 = row.try_get("id")?;
-        if teams.last().map(|t| t.id) != Some(id) {
+    for row in rows {
+        if teams.last().map(|t| t.id) != Some(row.id) {
             teams.push(TeamSummary {
-                id,
-                name: row.try_get("name")?,
+                id: row.id,
+                name: row.name,
                 members: 0,
                 managers: Vec::new(),
             });
         }
-        let member: Option<String> = row.try_get("member")?;
-        if let (Some(team), Some(member)) = (teams.last_mut(), member) {
+        if let (Some(team), Some(member)) = (teams.last_mut(), row.member) {
             team.members += 1;
-            if flag(row, "is_manager")? {
+            if row.is_manager.unwrap_or(0) != 0 {
                 team.managers.push(member);
             }
         }
@@ -209,8 +253,9 @@ pub async fn list_teams(db: &Db) -> Result<Vec<TeamSummary>> {
 
 /// Number of users; the demo loader fills only an empty database.
 pub async fn user_count(db: &Db) -> Result<i64> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(row.try_get("n")?)
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(pool)
+            .await?
+    }))
 }
