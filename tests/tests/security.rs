@@ -3,4 +3,5 @@
 
 mod commits;
 mod logins;
+mod memory;
 mod usage_keys;

@@ -1,13 +1,11 @@
 //! The `agentmeter-server` binary: admin subcommands and `serve --demo`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::StatusCode;
 
 use crate::support::app::{run, server_binary};
+use crate::support::serve::start_serve;
 use crate::support::{for_each_backend, BrowserSession, TestApp};
 
 #[tokio::test]
@@ -198,87 +196,6 @@ async fn bad_admin_input_gets_a_clear_error() {
     );
 }
 
-/// A running `serve` process; killed when dropped. Its output is drained by threads so the
-/// server never blocks on a full pipe.
-struct ServeProcess {
-    child: Child,
-    addr: String,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_serve(database_url: &str, demo: bool) -> ServeProcess {
-    let mut args = vec![
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--database-url",
-        database_url,
-    ];
-    if demo {
-        args.push("--demo");
-    }
-    let mut child = Command::new(server_binary())
-        .args(&args)
-        .env("AGENTMETER_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn serve");
-    let (addr_tx, addr_rx) = mpsc::channel();
-    let stderr = child.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                let _ = addr_tx.send(rest.trim().to_owned());
-            }
-        }
-    });
-    let stdout_text = Arc::new(Mutex::new(String::new()));
-    let sink = Arc::clone(&stdout_text);
-    let stdout = child.stdout.take().expect("stdout");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Ok(mut text) = sink.lock() {
-                text.push_str(&line);
-                text.push('\n');
-            }
-        }
-    });
-    let addr = addr_rx
-        .recv_timeout(Duration::from_secs(120))
-        .expect("serve announces its address");
-    ServeProcess {
-        child,
-        addr,
-        stdout: stdout_text,
-    }
-}
-
-impl ServeProcess {
-    /// Waits until stdout contains `needle` (the demo prints its login there) and returns it all.
-    fn stdout_once_it_contains(&self, needle: &str) -> String {
-        for _ in 0..1200 {
-            let text = self.stdout.lock().map(|t| t.clone()).unwrap_or_default();
-            if text.contains(needle) {
-                return text;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("serve never printed {needle:?}");
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-}
-
 #[tokio::test]
 async fn serve_demo_creates_the_database_and_its_admin_signs_in_through_the_form() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -363,7 +280,7 @@ async fn serve_stops_cleanly_on_sigterm() {
         false,
     );
     let pid = server.child.id().to_string();
-    assert!(Command::new("kill")
+    assert!(std::process::Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .expect("kill")

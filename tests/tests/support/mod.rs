@@ -5,6 +5,7 @@ pub mod backends;
 pub mod browser;
 pub mod chromium;
 pub mod dashboard;
+pub mod serve;
 pub mod server_process;
 pub mod uploads;
 pub mod usage_logs;
