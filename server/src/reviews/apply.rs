@@ -3,17 +3,19 @@
 //! twice changes nothing.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use agentmeter_reviews::{
     Forge, PullRequestAction, PullRequestEvent, PushEvent, ReviewAction, ReviewEvent, ReviewPolicy,
 };
 
-use super::classification::{json, person_key, pull_requests_of, reclassify, reclassify_all};
+use super::classification::{person_key, pull_requests_of, reclassify, reclassify_all};
 use super::identities::{self, Seen};
-use super::repositories;
 use crate::db::{now_ms, Db};
 use crate::error::Result;
+use crate::store::pull_requests::{self, PullRequestUpsert};
+use crate::store::reviews::{self, ReviewUpsert};
+use crate::store::webhooks::{self, PushedCommit};
+use crate::store::{json_text, repositories};
 
 fn provider(forge: Forge) -> &'static str {
     match forge {
@@ -62,69 +64,26 @@ pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> 
         .clone()
         .unwrap_or_else(|| format!("https://{}/pull/{}", pr.repository, pr.number));
     let lines = |n: Option<u64>| n.and_then(|v| i64::try_from(v).ok());
-    let row = sqlx::query(
-        "INSERT INTO pull_requests (repository_id, number, url, title, author_login, author_forge_id, author_email, \
-            author_user_id, head_branch, base_branch, body_ai_markers, state, created_at, merged_at, closed_at, \
-            lines_added, lines_removed, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-         ON CONFLICT (repository_id, number) DO UPDATE SET \
-            url = excluded.url, title = excluded.title, \
-            author_login = COALESCE(excluded.author_login, pull_requests.author_login), \
-            author_forge_id = COALESCE(excluded.author_forge_id, pull_requests.author_forge_id), \
-            author_email = COALESCE(excluded.author_email, pull_requests.author_email), \
-            author_user_id = COALESCE(excluded.author_user_id, pull_requests.author_user_id), \
-            head_branch = excluded.head_branch, base_branch = excluded.base_branch, \
-            body_ai_markers = excluded.body_ai_markers, \
-            state = CASE WHEN pull_requests.state = 'merged' THEN 'merged' ELSE excluded.state END, \
-            merged_at = COALESCE(pull_requests.merged_at, excluded.merged_at), \
-            closed_at = CASE WHEN excluded.state = 'open' AND pull_requests.state <> 'merged' THEN NULL \
-                             ELSE COALESCE(excluded.closed_at, pull_requests.closed_at) END, \
-            lines_added = COALESCE(excluded.lines_added, pull_requests.lines_added), \
-            lines_removed = COALESCE(excluded.lines_removed, pull_requests.lines_removed), \
-            updated_at = excluded.updated_at \
-         RETURNING id",
-    )
-    .bind(repository_id)
-    .bind(number)
-    .bind(url)
-    .bind(&pr.title)
-    .bind(author.map(|a| a.login.clone()))
-    .bind(forge_id(pr.author_id.or(author.and_then(|a| a.id))))
-    .bind(author.and_then(|a| a.email.clone()))
-    .bind(author_user_id)
-    .bind(&pr.head_branch)
-    .bind(&pr.base_branch)
-    .bind(json(&pr.body_ai_markers))
-    .bind(state)
-    .bind(pr.created_at.timestamp_millis())
-    .bind(ms(pr.merged_at))
-    .bind(ms(pr.closed_at))
-    .bind(lines(pr.lines_added))
-    .bind(lines(pr.lines_removed))
-    .bind(now_ms())
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(row.try_get("id")?)
-}
-
-async fn record_push(
-    db: &Db,
-    repository_id: i64,
-    branch: &str,
-    head_sha: &str,
-    at: i64,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO pushes (repository_id, branch, head_sha, pushed_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (repository_id, branch, head_sha, pushed_at) DO NOTHING",
-    )
-    .bind(repository_id)
-    .bind(branch)
-    .bind(head_sha)
-    .bind(at)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    let upsert = PullRequestUpsert {
+        repository_id,
+        number,
+        url: &url,
+        title: &pr.title,
+        author_login: author.map(|a| a.login.as_str()),
+        author_forge_id: forge_id(pr.author_id.or(author.and_then(|a| a.id))),
+        author_email: author.and_then(|a| a.email.as_deref()),
+        author_user_id,
+        head_branch: &pr.head_branch,
+        base_branch: &pr.base_branch,
+        body_ai_markers: json_text::encode(&pr.body_ai_markers),
+        state,
+        created_at: pr.created_at.timestamp_millis(),
+        merged_at: ms(pr.merged_at),
+        closed_at: ms(pr.closed_at),
+        lines_added: lines(pr.lines_added),
+        lines_removed: lines(pr.lines_removed),
+    };
+    pull_requests::upsert(db, &upsert).await
 }
 
 /// A pull request event: stores it (a `synchronize` also counts as a push) and reclassifies it.
@@ -133,7 +92,7 @@ pub async fn pull_request(db: &Db, pr: &PullRequestEvent, policy: &ReviewPolicy)
     if pr.action == PullRequestAction::Synchronize {
         let repository_id = repositories::ensure(db, &pr.repository, provider(pr.forge)).await?;
         let at = ms(pr.updated_at).unwrap_or_else(now_ms);
-        record_push(
+        webhooks::record_push(
             db,
             repository_id,
             &pr.head_branch,
@@ -168,15 +127,7 @@ pub async fn review(db: &Db, event: &ReviewEvent, policy: &ReviewPolicy) -> Resu
         .unwrap_or_default();
     match (event.action, event.review_id) {
         (ReviewAction::Dismissed, None) => {
-            sqlx::query(
-                "UPDATE reviews SET dismissed = 1 WHERE pull_request_id = $1 AND state = 'approved' \
-                 AND (LOWER(reviewer_login) = LOWER($2) OR reviewer_forge_id = $3)",
-            )
-            .bind(pr_id)
-            .bind(&reviewer.login)
-            .bind(forge_reviewer_id)
-            .execute(&db.pool)
-            .await?;
+            reviews::dismiss_approvals(db, pr_id, &reviewer.login, forge_reviewer_id).await?;
         }
         (action, review_id) => {
             let key = match review_id {
@@ -186,26 +137,17 @@ pub async fn review(db: &Db, event: &ReviewEvent, policy: &ReviewPolicy) -> Resu
                     person_key(None, forge_reviewer_id, Some(&reviewer.login))
                 ),
             };
-            let dismissed = i64::from(action == ReviewAction::Dismissed);
-            // A dismissal keeps the verdict the review had and marks it dismissed.
-            sqlx::query(
-                "INSERT INTO reviews (pull_request_id, review_key, reviewer_login, reviewer_forge_id, reviewer_user_id, \
-                    state, submitted_at, dismissed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (pull_request_id, review_key) DO UPDATE SET \
-                    state = CASE WHEN excluded.dismissed = 1 THEN reviews.state ELSE excluded.state END, \
-                    submitted_at = CASE WHEN excluded.dismissed = 1 THEN reviews.submitted_at ELSE excluded.submitted_at END, \
-                    dismissed = CASE WHEN excluded.dismissed = 1 THEN 1 ELSE reviews.dismissed END",
-            )
-            .bind(pr_id)
-            .bind(key)
-            .bind(&reviewer.login)
-            .bind(forge_reviewer_id)
-            .bind(user_id)
-            .bind(state)
-            .bind(submitted_at)
-            .bind(dismissed)
-            .execute(&db.pool)
-            .await?;
+            let review = ReviewUpsert {
+                pull_request_id: pr_id,
+                review_key: &key,
+                reviewer_login: &reviewer.login,
+                reviewer_forge_id: forge_reviewer_id,
+                reviewer_user_id: user_id,
+                state: &state,
+                submitted_at,
+                dismissed: action == ReviewAction::Dismissed,
+            };
+            reviews::upsert(db, &review).await?;
         }
     }
     reclassify(db, pr_id, policy).await?;
@@ -222,7 +164,7 @@ pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<u
     let pushed_at = ms(event.pushed_at)
         .or_else(|| event.commits.iter().filter_map(|c| ms(c.timestamp)).max())
         .unwrap_or_else(now_ms);
-    record_push(
+    webhooks::record_push(
         db,
         repository_id,
         branch,
@@ -230,6 +172,7 @@ pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<u
         pushed_at,
     )
     .await?;
+    let mut pushed = Vec::with_capacity(event.commits.len());
     for commit in &event.commits {
         let seen = Seen {
             provider,
@@ -237,21 +180,16 @@ pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<u
             email: commit.author_email.as_deref(),
         };
         identities::resolve(db, seen).await?;
-        sqlx::query(
-            "INSERT INTO pushed_commits (repository_id, branch, sha, committed_at, author_email, author_login, paths, ai_markers) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (repository_id, branch, sha) DO NOTHING",
-        )
-        .bind(repository_id)
-        .bind(branch)
-        .bind(&commit.sha)
-        .bind(ms(commit.timestamp).unwrap_or(pushed_at))
-        .bind(commit.author_email.clone())
-        .bind(commit.author_username.clone())
-        .bind(json(&commit.paths()))
-        .bind(json(&commit.ai_markers))
-        .execute(&db.pool)
-        .await?;
+        pushed.push(PushedCommit {
+            sha: commit.sha.clone(),
+            committed_at: ms(commit.timestamp).unwrap_or(pushed_at),
+            author_email: commit.author_email.clone(),
+            author_login: commit.author_username.clone(),
+            paths: commit.paths(),
+            ai_markers: commit.ai_markers.clone(),
+        });
     }
+    webhooks::record_pushed_commits(db, repository_id, branch, &pushed).await?;
     let affected = pull_requests_of(db, repository_id, Some(branch)).await?;
     reclassify_all(db, &affected, policy).await
 }

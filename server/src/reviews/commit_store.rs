@@ -3,14 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use sqlx::Row;
-
 use agentmeter_ingest::wire_git::{CommitReceipt, CommitRecord};
 
-use super::classification::json;
 use super::identities::{self, Seen};
-use crate::db::{now_ms, Backend, Db, Placeholders};
+use crate::db::Db;
 use crate::error::Result;
+use crate::store::commits::{self, StoredCommit};
+use crate::store::pool::Transaction;
 
 /// Stores the batch in one transaction; authors are matched to users first (once per email).
 ///
@@ -34,9 +33,9 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
         authors.push(author);
     }
     let works_in = repositories_worked_in(db, uploaded_by, commits, &authors).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.typed().begin().await?;
     let mut receipt = CommitReceipt::default();
-    let stored = stored_commits(&mut tx, db.backend, commits).await?;
+    let stored = stored_commits(&mut tx, commits).await?;
     let mut new: Vec<(&CommitRecord, Option<i64>)> = Vec::new();
     let mut in_batch = BTreeSet::new();
     for (c, author) in commits.iter().zip(&authors) {
@@ -59,7 +58,7 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
             receipt.duplicates += 1;
         }
     }
-    let inserted = insert_new(&mut tx, db.backend, uploaded_by, &new).await?;
+    let inserted = commits::insert_new(&mut tx, uploaded_by, &new).await?;
     tx.commit().await?;
     receipt.accepted = inserted.len() as u64;
     // Commits another upload stored meanwhile.
@@ -97,15 +96,7 @@ async fn repositories_worked_in<'a>(
         .filter(|r| !works_in.contains(r))
         .collect();
     for repository in others {
-        let found = sqlx::query(
-            "SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM commits WHERE repository = $1 AND author_user_id = $2) \
-             OR EXISTS (SELECT 1 FROM usage_events WHERE repository = $1 AND user_id = $2)",
-        )
-        .bind(repository)
-        .bind(uploader)
-        .fetch_optional(&db.pool)
-        .await?;
-        if found.is_some() {
+        if commits::uploader_works_in(db, repository, uploader).await? {
             works_in.insert(repository);
         }
     }
@@ -120,89 +111,9 @@ fn git_author(email: &str) -> Seen<'_> {
     }
 }
 
-/// Columns of a commit row, in the order [`insert_new`] binds them.
-const COMMIT_COLUMNS: [&str; 18] = [
-    "repository",
-    "sha",
-    "parents",
-    "author_email",
-    "author_name",
-    "author_user_id",
-    "authored_at",
-    "committed_at",
-    "paths",
-    "lines_added",
-    "lines_removed",
-    "test_lines_added",
-    "test_lines_removed",
-    "ai_markers",
-    "branches",
-    "uploaded_by",
-    "received_at",
-    "author_confirmed",
-];
-
-/// Inserts commits not stored yet, 200 rows a statement; returns (repository, sha) of those
-/// inserted (one stored by another upload meanwhile is left as it is).
-async fn insert_new(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
-    uploaded_by: i64,
-    new: &[(&CommitRecord, Option<i64>)],
-) -> Result<BTreeSet<(String, String)>> {
-    let now = now_ms();
-    let mut inserted = BTreeSet::new();
-    for chunk in new.chunks(200) {
-        let mut params = Placeholders::new(backend);
-        let rows: Vec<String> = chunk
-            .iter()
-            .map(|_| format!("({})", params.list(COMMIT_COLUMNS.len())))
-            .collect();
-        let sql = format!(
-            "INSERT INTO commits ({}) VALUES {} ON CONFLICT (repository, sha) DO NOTHING RETURNING repository, sha",
-            COMMIT_COLUMNS.join(", "),
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for (c, author) in chunk {
-            query = query
-                .bind(&c.repository)
-                .bind(c.sha.to_lowercase())
-                .bind(json(&c.parents))
-                .bind(&c.author_email)
-                .bind(&c.author_name)
-                .bind(*author)
-                .bind(c.authored_at.timestamp_millis())
-                .bind(c.committed_at.timestamp_millis())
-                .bind(json(&c.paths))
-                .bind(count(c.lines.added))
-                .bind(count(c.lines.removed))
-                .bind(count(c.lines.test_added))
-                .bind(count(c.lines.test_removed))
-                .bind(json(&c.ai_markers))
-                .bind(json(&c.branches))
-                .bind(uploaded_by)
-                .bind(now)
-                .bind(i64::from(*author == Some(uploaded_by)));
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            inserted.insert((row.try_get("repository")?, row.try_get("sha")?));
-        }
-    }
-    Ok(inserted)
-}
-
-/// What is stored of a commit the batch sends again.
-struct StoredCommit {
-    /// Its branches, as JSON.
-    branches: String,
-    confirmed: bool,
-}
-
 /// The batch's commits already stored, by (repository, sha).
 async fn stored_commits<'a>(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
+    tx: &mut Transaction,
     commits: &'a [CommitRecord],
 ) -> Result<HashMap<(&'a str, String), StoredCommit>> {
     let mut shas_by_repository: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -214,26 +125,8 @@ async fn stored_commits<'a>(
     }
     let mut stored = HashMap::new();
     for (repository, shas) in shas_by_repository {
-        for chunk in shas.chunks(500) {
-            let mut params = Placeholders::new(backend);
-            let sql = format!(
-                "SELECT sha, branches, author_confirmed FROM commits WHERE repository = {} AND sha IN ({})",
-                params.param(),
-                params.list(chunk.len())
-            );
-            let mut query = sqlx::query(&sql).bind(repository);
-            for sha in chunk {
-                query = query.bind(sha);
-            }
-            for row in query.fetch_all(&mut **tx).await? {
-                stored.insert(
-                    (repository, row.try_get("sha")?),
-                    StoredCommit {
-                        branches: row.try_get("branches")?,
-                        confirmed: row.try_get::<i64, _>("author_confirmed")? != 0,
-                    },
-                );
-            }
+        for commit in commits::stored(tx, repository, &shas).await? {
+            stored.insert((repository, commit.sha.clone()), commit);
         }
     }
     Ok(stored)
@@ -242,63 +135,27 @@ async fn stored_commits<'a>(
 /// The author's own report of a commit a colleague sent first: its record wins (the colleague's
 /// may have been made up), it keeps every branch either named, and it now counts for the author.
 async fn replace_with_authors_copy(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut Transaction,
     c: &CommitRecord,
     author: i64,
-    stored_branches: &str,
+    stored_branches: &[String],
 ) -> Result<()> {
-    let mut branches: BTreeSet<String> = serde_json::from_str(stored_branches).unwrap_or_default();
+    let mut branches: BTreeSet<String> = stored_branches.iter().cloned().collect();
     branches.extend(c.branches.iter().cloned());
     let branches: Vec<String> = branches.into_iter().collect();
-    sqlx::query(
-        "UPDATE commits SET parents = $1, author_email = $2, author_name = $3, author_user_id = $4, \
-         authored_at = $5, committed_at = $6, paths = $7, lines_added = $8, lines_removed = $9, \
-         test_lines_added = $10, test_lines_removed = $11, ai_markers = $12, branches = $13, \
-         uploaded_by = $4, author_confirmed = 1 WHERE repository = $14 AND sha = $15",
-    )
-    .bind(json(&c.parents))
-    .bind(&c.author_email)
-    .bind(&c.author_name)
-    .bind(author)
-    .bind(c.authored_at.timestamp_millis())
-    .bind(c.committed_at.timestamp_millis())
-    .bind(json(&c.paths))
-    .bind(count(c.lines.added))
-    .bind(count(c.lines.removed))
-    .bind(count(c.lines.test_added))
-    .bind(count(c.lines.test_removed))
-    .bind(json(&c.ai_markers))
-    .bind(json(&branches))
-    .bind(&c.repository)
-    .bind(c.sha.to_lowercase())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    commits::replace_with_authors_copy(tx, c, author, &branches).await
 }
 
 /// A commit sent again may be on branches it was not on before (a branch made or pushed since):
 /// they are added to the stored ones, none is dropped (a deleted branch still names the PR's
 /// commits).
-async fn add_branches(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    c: &CommitRecord,
-    stored: &str,
-) -> Result<()> {
-    let mut branches: BTreeSet<String> = serde_json::from_str(stored).unwrap_or_default();
+async fn add_branches(tx: &mut Transaction, c: &CommitRecord, stored: &[String]) -> Result<()> {
+    let mut branches: BTreeSet<String> = stored.iter().cloned().collect();
     let before = branches.len();
     branches.extend(c.branches.iter().cloned());
     if branches.len() > before {
         let merged: Vec<String> = branches.into_iter().collect();
-        sqlx::query("UPDATE commits SET branches = $1 WHERE repository = $2 AND sha = $3")
-            .bind(json(&merged))
-            .bind(&c.repository)
-            .bind(c.sha.to_lowercase())
-            .execute(&mut **tx)
-            .await?;
+        commits::set_branches(tx, &c.repository, &c.sha, &merged).await?;
     }
     Ok(())
-}
-
-fn count(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -8,18 +8,18 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 
 use agentmeter_ingest::validate_git::validate_commit;
 use agentmeter_ingest::wire_git::{CommitReceipt, CommitRecord};
 
 use super::classification::reclassify_all;
 use super::commit_store::store;
-use super::{repositories, webhooks};
+use super::webhooks;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::routes::batch;
 use crate::state::AppState;
+use crate::store::{pull_requests, repositories};
 
 /// `POST /api/v1/ingest/commits`.
 pub async fn upload(
@@ -57,21 +57,11 @@ async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Resul
         .map(|b| b.split_once('/').map_or(*b, |(_, rest)| rest))
         .chain(named.iter().copied())
         .collect();
+    let branches: Vec<&str> = branches.into_iter().collect();
     let policy = webhooks::policy(state);
     for repo in repos {
         let id = repositories::ensure(&state.db, repo, "git").await?;
-        let rows =
-            sqlx::query("SELECT id, head_branch FROM pull_requests WHERE repository_id = $1")
-                .bind(id)
-                .fetch_all(&state.db.pool)
-                .await?;
-        let mut ids = Vec::new();
-        for row in &rows {
-            let head: String = row.try_get("head_branch")?;
-            if branches.contains(head.as_str()) {
-                ids.push(row.try_get::<i64, _>("id")?);
-            }
-        }
+        let ids = pull_requests::ids_with_head_in(&state.db, id, &branches).await?;
         reclassify_all(&state.db, &ids, &policy).await?;
     }
     Ok(())

@@ -160,7 +160,7 @@ pub async fn set_critical_paths(
     globs: &[String],
 ) -> Result<CriticalPathsView> {
     let globs = parse_globs(globs)?;
-    repositories::set_globs(&state.db, repo.id, &globs).await?;
+    crate::store::repositories::set_globs(&state.db, repo.id, &globs).await?;
     let ids = pull_requests_of(&state.db, repo.id, None).await?;
     let reclassified = reclassify_all(&state.db, &ids, &webhooks::policy(state)).await?;
     Ok(CriticalPathsView {

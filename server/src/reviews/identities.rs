@@ -1,13 +1,14 @@
 //! Identity: which user a commit author, PR author or reviewer is. Users match by email or by
 //! their GitHub/GitLab login; an admin can map any other identity. Unmatched identities are kept
-//! (with a count and when last seen) and listed for an admin, never dropped.
+//! (with a count and when last seen) and listed for an admin, never dropped. Storage is
+//! `store::identities`.
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use sqlx::Row;
-
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::store::identities::{self as store, Forge};
+use crate::store::{commits, pull_requests, reviews};
+
+pub use crate::store::identities::UnmatchedIdentity;
 
 /// A forge login and/or an email as an event names them.
 #[derive(Debug, Clone, Copy)]
@@ -22,44 +23,26 @@ fn clean(s: Option<&str>) -> &str {
     s.map(str::trim).unwrap_or("")
 }
 
-/// The user this identity belongs to, without recording anything.
+/// The user this identity belongs to, without recording anything: by email, else by forge
+/// login, else by an admin's mapping.
 pub async fn lookup(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
     let (login, email) = (clean(seen.login), clean(seen.email));
     if !email.is_empty() {
-        let row = sqlx::query("SELECT id FROM users WHERE LOWER(email) = LOWER($1)")
-            .bind(email)
-            .fetch_optional(&db.pool)
-            .await?;
-        if let Some(row) = row {
-            return Ok(Some(row.try_get("id")?));
+        if let Some(id) = store::user_by_email(db, email).await? {
+            return Ok(Some(id));
         }
     }
-    let login_column = match seen.provider {
-        "github" => Some("github_login"),
-        "gitlab" => Some("gitlab_login"),
+    let forge = match seen.provider {
+        "github" => Some(Forge::GitHub),
+        "gitlab" => Some(Forge::GitLab),
         _ => None,
     };
-    if let (Some(column), false) = (login_column, login.is_empty()) {
-        let sql = format!("SELECT id FROM users WHERE LOWER({column}) = LOWER($1)");
-        if let Some(row) = sqlx::query(&sql)
-            .bind(login)
-            .fetch_optional(&db.pool)
-            .await?
-        {
-            return Ok(Some(row.try_get("id")?));
+    if let (Some(forge), false) = (forge, login.is_empty()) {
+        if let Some(id) = store::user_by_login(db, forge, login).await? {
+            return Ok(Some(id));
         }
     }
-    let mapped = sqlx::query(
-        "SELECT user_id FROM identities WHERE user_id IS NOT NULL AND \
-         ((provider = $1 AND login <> '' AND LOWER(login) = LOWER($2)) OR (email <> '' AND LOWER(email) = LOWER($3))) \
-         ORDER BY id LIMIT 1",
-    )
-    .bind(seen.provider)
-    .bind(login)
-    .bind(email)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(mapped.map(|r| r.try_get::<i64, _>("user_id")).transpose()?)
+    store::mapped_user(db, seen.provider, login, email).await
 }
 
 /// Counts `events` more events of an identity that matched no user.
@@ -71,19 +54,7 @@ pub async fn record_unmatched(db: &Db, seen: Seen<'_>, events: i64) -> Result<()
     if login.is_empty() && email.is_empty() {
         return Ok(());
     }
-    sqlx::query(
-        "INSERT INTO identities (provider, login, email, events, last_seen) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (provider, login, email) DO UPDATE SET events = identities.events + excluded.events, \
-         last_seen = excluded.last_seen",
-    )
-    .bind(seen.provider)
-    .bind(login)
-    .bind(email)
-    .bind(events)
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    store::record_unmatched(db, seen.provider, &login, &email, events).await
 }
 
 /// The user of an identity; an unmatched one is recorded for an admin to map.
@@ -95,112 +66,40 @@ pub async fn resolve(db: &Db, seen: Seen<'_>) -> Result<Option<i64>> {
     Ok(found)
 }
 
-/// An identity no user matched yet.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnmatchedIdentity {
-    pub id: i64,
-    pub provider: String,
-    pub login: String,
-    pub email: String,
-    pub events: i64,
-    pub last_seen: DateTime<Utc>,
-}
-
 /// Unmatched identities, most active first.
 pub async fn list_unmatched(db: &Db) -> Result<Vec<UnmatchedIdentity>> {
-    let rows = sqlx::query(
-        "SELECT id, provider, login, email, events, last_seen FROM identities WHERE user_id IS NULL \
-         ORDER BY events DESC, last_seen DESC, id",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(UnmatchedIdentity {
-                id: r.try_get("id")?,
-                provider: r.try_get("provider")?,
-                login: r.try_get("login")?,
-                email: r.try_get("email")?,
-                events: r.try_get("events")?,
-                last_seen: DateTime::from_timestamp_millis(r.try_get("last_seen")?)
-                    .unwrap_or_default(),
-            })
-        })
-        .collect()
+    store::list_unmatched(db).await
 }
 
 /// Maps identity `id` to the user given by id or email, attributes its past pull requests,
 /// reviews and commits to that user, and returns the pull requests to reclassify.
 pub async fn match_to_user(db: &Db, id: i64, user: &str) -> Result<Vec<i64>> {
     let user = user.trim();
-    let user_row = match user.parse::<i64>() {
-        Ok(uid) => {
-            sqlx::query("SELECT id FROM users WHERE id = $1")
-                .bind(uid)
-                .fetch_optional(&db.pool)
-                .await?
-        }
-        Err(_) => {
-            sqlx::query("SELECT id FROM users WHERE LOWER(email) = LOWER($1)")
-                .bind(user)
-                .fetch_optional(&db.pool)
-                .await?
-        }
-    };
-    let user_id: i64 = user_row
-        .ok_or_else(|| Error::NotFound(format!("user {user:?}")))?
-        .try_get("id")?;
-    let identity = sqlx::query("SELECT provider, login, email FROM identities WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
+    let user_id = match user.parse::<i64>() {
+        Ok(uid) => store::user_exists(db, uid).await?.then_some(uid),
+        Err(_) => store::user_by_email(db, user).await?,
+    }
+    .ok_or_else(|| Error::NotFound(format!("user {user:?}")))?;
+    let identity = store::keys_of(db, id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("identity {id}")))?;
-    let (login, email): (String, String) = (identity.try_get("login")?, identity.try_get("email")?);
-    sqlx::query("UPDATE identities SET user_id = $1 WHERE id = $2")
-        .bind(user_id)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    let by = |column: &'static str, value: &str| (column, value.to_owned());
-    let keys: Vec<(&str, String)> = [by("login", &login), by("email", &email)]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
+    store::map_to_user(db, id, user_id).await?;
     let mut touched = Vec::new();
-    for (kind, value) in &keys {
-        let (pr_col, review_col) = if *kind == "login" {
-            ("author_login", Some("reviewer_login"))
-        } else {
-            ("author_email", None)
-        };
-        let sql = format!("UPDATE pull_requests SET author_user_id = $1 WHERE LOWER({pr_col}) = LOWER($2) RETURNING id");
-        for row in sqlx::query(&sql)
-            .bind(user_id)
-            .bind(value)
-            .fetch_all(&db.pool)
-            .await?
-        {
-            touched.push(row.try_get::<i64, _>("id")?);
-        }
-        if let Some(col) = review_col {
-            let sql = format!("UPDATE reviews SET reviewer_user_id = $1 WHERE LOWER({col}) = LOWER($2) RETURNING pull_request_id");
-            for row in sqlx::query(&sql)
-                .bind(user_id)
-                .bind(value)
-                .fetch_all(&db.pool)
-                .await?
-            {
-                touched.push(row.try_get::<i64, _>("pull_request_id")?);
-            }
-        } else {
-            sqlx::query(
-                "UPDATE commits SET author_user_id = $1 WHERE LOWER(author_email) = LOWER($2)",
-            )
-            .bind(user_id)
-            .bind(value)
-            .execute(&db.pool)
-            .await?;
-        }
+    if !identity.login.is_empty() {
+        let login = identity.login.as_str();
+        touched.extend(
+            pull_requests::attribute_to_user(db, pull_requests::AuthorKey::Login(login), user_id)
+                .await?,
+        );
+        touched.extend(reviews::attribute_to_user(db, login, user_id).await?);
+    }
+    if !identity.email.is_empty() {
+        let email = identity.email.as_str();
+        touched.extend(
+            pull_requests::attribute_to_user(db, pull_requests::AuthorKey::Email(email), user_id)
+                .await?,
+        );
+        commits::attribute_to_user(db, email, user_id).await?;
     }
     touched.sort_unstable();
     touched.dedup();

@@ -19,7 +19,7 @@ use crate::auth::{AdminForm, CurrentUser};
 use crate::error::{Error, Result};
 use crate::pages::{admin_chrome, render, Done};
 use crate::state::AppState;
-use crate::store::accounts;
+use crate::store::{accounts, webhooks};
 
 fn when(state: &AppState, at: Option<DateTime<Utc>>) -> String {
     at.map(|t| format::date_time(t.with_timezone(&state.org_tz).naive_local()))
@@ -183,14 +183,14 @@ async fn webhooks_page(
 ) -> Result<Html<String>> {
     let mut secrets = Vec::new();
     for provider in ["github", "gitlab"] {
-        let last = repositories::last_delivery(&state.db, provider).await?;
+        let last = webhooks::last_delivery(&state.db, provider).await?;
         let configured = match provider {
             "github" => state.settings.github_webhook_secret.is_some(),
             _ => state.settings.gitlab_webhook_token.is_some(),
         };
-        let set_at = repositories::global_secret(&state.db, provider)
+        let set_at = webhooks::global_secret(&state.db, provider)
             .await?
-            .map(|(_, at)| when(state, DateTime::from_timestamp_millis(at)));
+            .map(|global| when(state, DateTime::from_timestamp_millis(global.set_at)));
         if let Some(set_at) = set_at.or_else(|| configured.then(|| "Settings file".to_owned())) {
             let scope = "All repositories".to_owned();
             secrets.push(WebhookSecretRow {
@@ -271,7 +271,7 @@ pub async fn webhooks_set(
             return Err(Error::BadRequest("the secret is empty".into()));
         }
         if form.scope.trim().is_empty() {
-            return repositories::set_global_secret(&state.db, provider, secret).await;
+            return webhooks::set_global_secret(&state.db, provider, secret).await;
         }
         let repo = match repositories::find(&state.db, &form.scope).await {
             Err(Error::NotFound(_)) => {

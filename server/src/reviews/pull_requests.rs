@@ -5,17 +5,16 @@ use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
-use sqlx::Row;
 
 use agentmeter_metrics::calendar::local_midnight_utc_ms;
 
 use super::load::utc;
 use super::summary::{range, ReviewsQuery};
-use crate::auth::scope::{resolve, Scope, ScopeFilter};
+use crate::auth::scope::{resolve, ScopeFilter};
 use crate::auth::CurrentUser;
-use crate::db::flag;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+use crate::store::pull_requests::{self, PullRequestSummary};
 
 /// One classified pull request.
 #[derive(Debug, Serialize)]
@@ -60,47 +59,32 @@ pub async fn list(
     let bad = |e: agentmeter_metrics::MetricsError| Error::Internal(e.to_string());
     let from_ms = local_midnight_utc_ms(range.from, state.org_tz).map_err(bad)?;
     let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), state.org_tz).map_err(bad)?;
-    let rows = sqlx::query(
-        "SELECT r.name AS repository, u.name AS author_name, p.* FROM pull_requests p \
-         JOIN repositories r ON r.id = p.repository_id LEFT JOIN users u ON u.id = p.author_user_id \
-         WHERE p.merged_at >= $1 AND p.merged_at < $2 ORDER BY p.merged_at DESC",
-    )
-    .bind(from_ms)
-    .bind(to_ms)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let mut out = Vec::new();
-    for r in &rows {
-        let author_user_id: Option<i64> = r.try_get("author_user_id")?;
-        let visible = match &scope {
-            Scope::Everyone => true,
-            Scope::Users(_) => author_user_id.is_some_and(|id| scope.includes(id)),
-        };
-        if !visible {
-            continue;
+    let merged = pull_requests::merged_between(&state.db, from_ms, to_ms, scope.user_ids()).await?;
+    Ok(Json(
+        merged.into_iter().map(PullRequestView::from).collect(),
+    ))
+}
+
+impl From<PullRequestSummary> for PullRequestView {
+    fn from(p: PullRequestSummary) -> PullRequestView {
+        PullRequestView {
+            repository: p.repository,
+            number: p.number,
+            url: p.url,
+            title: p.title,
+            author_login: p.author_login,
+            author_user_id: p.author_user_id,
+            author: p.author_name,
+            head_branch: p.head_branch,
+            created_at: utc(p.created_at),
+            merged_at: p.merged_at.map(utc),
+            ai_assisted: p.ai_assisted,
+            ai_reasons: serde_json::from_str(&p.ai_reasons).unwrap_or_default(),
+            critical: p.critical,
+            critical_paths: serde_json::from_str(&p.critical_paths).unwrap_or_default(),
+            outcome: p.outcome,
+            change_size: p.change_size,
+            first_review_at: p.first_review_at.map(utc),
         }
-        let time = |ms: Option<i64>| ms.map(utc);
-        let reasons: String = r.try_get("ai_reasons")?;
-        let paths: String = r.try_get("critical_paths")?;
-        out.push(PullRequestView {
-            repository: r.try_get("repository")?,
-            number: r.try_get("number")?,
-            url: r.try_get("url")?,
-            title: r.try_get("title")?,
-            author_login: r.try_get("author_login")?,
-            author_user_id,
-            author: r.try_get("author_name")?,
-            head_branch: r.try_get("head_branch")?,
-            created_at: utc(r.try_get("created_at")?),
-            merged_at: time(r.try_get("merged_at")?),
-            ai_assisted: flag(r, "ai_assisted")?,
-            ai_reasons: serde_json::from_str(&reasons).unwrap_or_default(),
-            critical: flag(r, "critical")?,
-            critical_paths: serde_json::from_str(&paths).unwrap_or_default(),
-            outcome: r.try_get("outcome")?,
-            change_size: r.try_get("change_size")?,
-            first_review_at: time(r.try_get("first_review_at")?),
-        });
     }
-    Ok(Json(out))
 }

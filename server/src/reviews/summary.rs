@@ -8,14 +8,13 @@ use axum::Json;
 use chrono::{Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
-use sqlx::Row;
 
 use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::reviews::{
     reviews_report, ReviewsParams, ReviewsReport, UnreviewedCriticalAlert,
 };
-use agentmeter_metrics::rows::{DeveloperRow, PullRequestRow, TeamRow, UsageRow};
+use agentmeter_metrics::rows::{PullRequestRow, UsageRow};
 
 use super::load::pull_request_rows;
 use crate::analytics::load::{self, Dims, Grain};
@@ -24,6 +23,7 @@ use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+use crate::store::identities;
 
 /// `from`/`to` (inclusive local dates, `YYYY-MM-DD`; default the last 30 days) and the scope.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,7 +96,7 @@ async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<Rev
     let (prs, usage, (developers, teams)) = tokio::try_join!(
         pull_request_rows(&state.db, from_ms, to_ms),
         edit_rows(&state.db, tz, &scope, from_ms, to_ms),
-        people(&state.db),
+        identities::people(&state.db),
     )?;
     let prs: Vec<PullRequestRow> = prs
         .into_iter()
@@ -150,47 +150,4 @@ pub async fn edit_rows(
     let mut rows = load::usage(db, tz, scope.user_ids(), from_ms, to_ms, dims, Grain::Day).await?;
     rows.retain(|r| r.edits > 0);
     Ok(rows)
-}
-
-/// Every developer with their teams, and every team.
-pub async fn people(db: &Db) -> Result<(Vec<DeveloperRow>, Vec<TeamRow>)> {
-    let users = sqlx::query("SELECT id, name, email FROM users ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
-    let members = sqlx::query("SELECT team_id, user_id FROM team_members")
-        .fetch_all(&db.pool)
-        .await?;
-    let members: Vec<(i64, i64)> = members
-        .iter()
-        .map(|r| Ok((r.try_get("user_id")?, r.try_get("team_id")?)))
-        .collect::<Result<_>>()?;
-    let developers = users
-        .iter()
-        .map(|r| {
-            let user_id: i64 = r.try_get("id")?;
-            Ok(DeveloperRow {
-                user_id,
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-                teams: members
-                    .iter()
-                    .filter(|(u, _)| *u == user_id)
-                    .map(|(_, t)| *t)
-                    .collect(),
-                plans: Vec::new(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let teams = sqlx::query("SELECT id, name FROM teams ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(TeamRow {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((developers, teams))
 }

@@ -15,10 +15,11 @@ use agentmeter_reviews::{
     verify_gitlab_token, ReviewPolicy, ReviewsError, WebhookEvent,
 };
 
-use super::{apply, repositories};
+use super::apply;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+use crate::store::{repositories, webhooks};
 
 /// What the server did with a delivery.
 #[derive(Debug, Serialize)]
@@ -66,8 +67,8 @@ async fn secret_for(
             return Ok(Some(secret));
         }
     }
-    if let Some((secret, _)) = repositories::global_secret(db, provider).await? {
-        return Ok(Some(secret));
+    if let Some(global) = webhooks::global_secret(db, provider).await? {
+        return Ok(Some(global.secret));
     }
     Ok(configured.filter(|s| !s.is_empty()).map(str::to_owned))
 }
@@ -169,7 +170,7 @@ async fn handle(
         delivery: delivery.clone(),
         repository: repository.clone(),
     };
-    if repositories::delivery_seen(db, provider, &delivery).await? {
+    if webhooks::delivery_seen(db, provider, &delivery).await? {
         return Ok((StatusCode::OK, Json(receipt("duplicate"))));
     }
     let policy = policy(state);
@@ -193,7 +194,7 @@ async fn handle(
         (WebhookEvent::Ignored(_), _) | (_, None) => None,
         (_, Some(name)) => Some(repositories::ensure(db, name, provider).await?),
     };
-    if !repositories::record_delivery(db, provider, &delivery, &event_name, repository_id).await? {
+    if !webhooks::record_delivery(db, provider, &delivery, &event_name, repository_id).await? {
         return Ok((StatusCode::OK, Json(receipt("duplicate"))));
     }
     tracing::info!(provider, event = %event_name, %delivery, status, "webhook delivery handled");

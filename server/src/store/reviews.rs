@@ -1,0 +1,130 @@
+//! Reviews of pull requests (GitHub reviews, GitLab approvals), keyed per pull request by the
+//! forge's review id or the approval's reviewer and time.
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::store::pool::with_pool;
+
+/// A review as a webhook delivery describes it.
+#[derive(Debug, Clone)]
+pub struct ReviewUpsert<'a> {
+    pub pull_request_id: i64,
+    pub review_key: &'a str,
+    pub reviewer_login: &'a str,
+    pub reviewer_forge_id: Option<i64>,
+    pub reviewer_user_id: Option<i64>,
+    /// `approved`, `changes_requested`, `commented`…
+    pub state: &'a str,
+    /// Epoch ms.
+    pub submitted_at: i64,
+    pub dismissed: bool,
+}
+
+/// A stored review, as the classifier reads it.
+#[derive(Debug, Clone)]
+pub struct StoredReview {
+    pub reviewer_login: String,
+    pub reviewer_forge_id: Option<i64>,
+    pub reviewer_user_id: Option<i64>,
+    pub state: String,
+    /// Epoch ms.
+    pub submitted_at: i64,
+    pub dismissed: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReviewRow {
+    reviewer_login: String,
+    reviewer_forge_id: Option<i64>,
+    reviewer_user_id: Option<i64>,
+    state: String,
+    submitted_at: i64,
+    dismissed: i64,
+}
+
+/// Stores a review. A dismissal keeps the verdict the review had and marks it dismissed.
+pub async fn upsert(db: &Db, review: &ReviewUpsert<'_>) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO reviews (pull_request_id, review_key, reviewer_login, reviewer_forge_id, \
+                reviewer_user_id, state, submitted_at, dismissed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (pull_request_id, review_key) DO UPDATE SET \
+                state = CASE WHEN excluded.dismissed = 1 THEN reviews.state ELSE excluded.state END, \
+                submitted_at = CASE WHEN excluded.dismissed = 1 THEN reviews.submitted_at \
+                                    ELSE excluded.submitted_at END, \
+                dismissed = CASE WHEN excluded.dismissed = 1 THEN 1 ELSE reviews.dismissed END",
+        )
+        .bind(review.pull_request_id)
+        .bind(review.review_key)
+        .bind(review.reviewer_login)
+        .bind(review.reviewer_forge_id)
+        .bind(review.reviewer_user_id)
+        .bind(review.state)
+        .bind(review.submitted_at)
+        .bind(i64::from(review.dismissed))
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Marks dismissed the approvals a reviewer (by login, in any case, or forge id) gave a pull
+/// request: a GitLab approval withdrawn names no review.
+pub async fn dismiss_approvals(
+    db: &Db,
+    pull_request_id: i64,
+    reviewer_login: &str,
+    reviewer_forge_id: Option<i64>,
+) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query(
+            "UPDATE reviews SET dismissed = 1 WHERE pull_request_id = $1 AND state = 'approved' \
+             AND (LOWER(reviewer_login) = LOWER($2) OR reviewer_forge_id = $3)",
+        )
+        .bind(pull_request_id)
+        .bind(reviewer_login)
+        .bind(reviewer_forge_id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// The reviews of a pull request.
+pub async fn of_pull_request(db: &Db, pull_request_id: i64) -> Result<Vec<StoredReview>> {
+    let rows: Vec<ReviewRow> = with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT reviewer_login, reviewer_forge_id, reviewer_user_id, state, submitted_at, \
+             dismissed FROM reviews WHERE pull_request_id = $1",
+        )
+        .bind(pull_request_id)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredReview {
+            reviewer_login: r.reviewer_login,
+            reviewer_forge_id: r.reviewer_forge_id,
+            reviewer_user_id: r.reviewer_user_id,
+            state: r.state,
+            submitted_at: r.submitted_at,
+            dismissed: r.dismissed != 0,
+        })
+        .collect())
+}
+
+/// Attributes a reviewer's reviews (by login, in any letter case) to `user_id`; returns the
+/// pull requests they review.
+pub async fn attribute_to_user(db: &Db, reviewer_login: &str, user_id: i64) -> Result<Vec<i64>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar(
+            "UPDATE reviews SET reviewer_user_id = $1 WHERE LOWER(reviewer_login) = LOWER($2) \
+             RETURNING pull_request_id",
+        )
+        .bind(user_id)
+        .bind(reviewer_login)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -1,0 +1,220 @@
+//! What webhooks leave behind: the global secrets set on the admin page, the deliveries already
+//! handled (each key once), pushes and the commits they carried.
+
+use agentmeter_reviews::AiAssistant;
+
+use crate::db::{now_ms, Db};
+use crate::error::Result;
+use crate::store::json_text;
+use crate::store::pool::with_pool;
+
+/// The global secret of a provider, set on the admin page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GlobalSecret {
+    pub secret: String,
+    /// When it was set, epoch ms.
+    pub set_at: i64,
+}
+
+/// A commit a push event names, with the paths it touched (payloads carry no line counts).
+#[derive(Debug, Clone)]
+pub struct PushedCommit {
+    pub sha: String,
+    /// Epoch ms.
+    pub committed_at: i64,
+    pub author_email: Option<String>,
+    pub author_login: Option<String>,
+    pub paths: Vec<String>,
+    pub ai_markers: Vec<AiAssistant>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PushedCommitRow {
+    sha: String,
+    committed_at: i64,
+    author_email: Option<String>,
+    author_login: Option<String>,
+    paths: String,
+    ai_markers: String,
+}
+
+/// The global secret set on the admin page for `provider`.
+pub async fn global_secret(db: &Db, provider: &str) -> Result<Option<GlobalSecret>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_as("SELECT secret, set_at FROM webhook_secrets WHERE provider = $1")
+            .bind(provider)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Sets the global secret of `provider`.
+pub async fn set_global_secret(db: &Db, provider: &str, secret: &str) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO webhook_secrets (provider, secret, set_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (provider) DO UPDATE SET secret = excluded.secret, set_at = excluded.set_at",
+        )
+        .bind(provider)
+        .bind(secret)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Whether a delivery with this key was already handled.
+pub async fn delivery_seen(db: &Db, provider: &str, key: &str) -> Result<bool> {
+    let found: Option<i64> = with_pool!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT id FROM webhook_deliveries WHERE provider = $1 AND delivery_key = $2",
+        )
+        .bind(provider)
+        .bind(key)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(found.is_some())
+}
+
+/// Records a handled delivery and marks its repository's last event; false when another
+/// request recorded the delivery first.
+pub async fn record_delivery(
+    db: &Db,
+    provider: &str,
+    key: &str,
+    event: &str,
+    repository_id: Option<i64>,
+) -> Result<bool> {
+    let now = now_ms();
+    let recorded = with_pool!(db, |pool| {
+        let recorded = sqlx::query(
+            "INSERT INTO webhook_deliveries (provider, delivery_key, event, repository_id, received_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider, delivery_key) DO NOTHING",
+        )
+        .bind(provider)
+        .bind(key)
+        .bind(event)
+        .bind(repository_id)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        if let Some(id) = repository_id {
+            sqlx::query("UPDATE repositories SET last_event_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(id)
+                .execute(pool)
+                .await?;
+        }
+        recorded
+    });
+    Ok(recorded > 0)
+}
+
+/// The time (epoch ms) of the last delivery from `provider`, if any.
+pub async fn last_delivery(db: &Db, provider: &str) -> Result<Option<i64>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT MAX(received_at) FROM webhook_deliveries WHERE provider = $1")
+            .bind(provider)
+            .fetch_one(pool)
+            .await?
+    }))
+}
+
+/// Records that new code reached `branch` at `at` (epoch ms); a repeated push adds nothing.
+pub async fn record_push(
+    db: &Db,
+    repository_id: i64,
+    branch: &str,
+    head_sha: &str,
+    at: i64,
+) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO pushes (repository_id, branch, head_sha, pushed_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (repository_id, branch, head_sha, pushed_at) DO NOTHING",
+        )
+        .bind(repository_id)
+        .bind(branch)
+        .bind(head_sha)
+        .bind(at)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// When code was pushed to `branch`, epoch ms.
+pub async fn pushes_to(db: &Db, repository_id: i64, branch: &str) -> Result<Vec<i64>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT pushed_at FROM pushes WHERE repository_id = $1 AND branch = $2")
+            .bind(repository_id)
+            .bind(branch)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Rows of one multi-row insert: 8 parameters each stays far below either backend's limit.
+const PUSHED_COMMITS_PER_STATEMENT: usize = 500;
+
+/// Stores the commits a push carried to `branch`; one already stored there is left as it is.
+pub async fn record_pushed_commits(
+    db: &Db,
+    repository_id: i64,
+    branch: &str,
+    commits: &[PushedCommit],
+) -> Result<()> {
+    for chunk in commits.chunks(PUSHED_COMMITS_PER_STATEMENT) {
+        with_pool!(db, |pool| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO pushed_commits (repository_id, branch, sha, committed_at, author_email, \
+                 author_login, paths, ai_markers) ",
+            );
+            insert.push_values(chunk, |mut row, c| {
+                row.push_bind(repository_id)
+                    .push_bind(branch)
+                    .push_bind(&c.sha)
+                    .push_bind(c.committed_at)
+                    .push_bind(c.author_email.as_deref())
+                    .push_bind(c.author_login.as_deref())
+                    .push_bind(json_text::encode(&c.paths))
+                    .push_bind(json_text::encode(&c.ai_markers));
+            });
+            insert.push(" ON CONFLICT (repository_id, branch, sha) DO NOTHING");
+            insert.build().execute(pool).await?;
+        });
+    }
+    Ok(())
+}
+
+/// The commits pushes carried to `branch`.
+pub async fn pushed_commits_on(
+    db: &Db,
+    repository_id: i64,
+    branch: &str,
+) -> Result<Vec<PushedCommit>> {
+    let rows: Vec<PushedCommitRow> = with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT sha, committed_at, author_email, author_login, paths, ai_markers FROM pushed_commits \
+             WHERE repository_id = $1 AND branch = $2",
+        )
+        .bind(repository_id)
+        .bind(branch)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| PushedCommit {
+            sha: r.sha,
+            committed_at: r.committed_at,
+            author_email: r.author_email,
+            author_login: r.author_login,
+            paths: json_text::decode(&r.paths),
+            ai_markers: json_text::decode(&r.ai_markers),
+        })
+        .collect())
+}
