@@ -126,7 +126,17 @@ async fn an_upload_killed_mid_way_and_run_again_ends_with_every_event_counted_on
             &context,
         )
         .await;
-        assert_resent_the_rest(&again, &before, &expected);
+        // The batch in flight when the CLI died may still be stored after `before` was read, so
+        // the new events are at most what was missing then.
+        assert!(
+            again.received == expected.events
+                && again.inserted + again.unchanged == expected.events
+                && again.inserted <= expected.events - before.events,
+            "{context}: the upload run again sends everything and stores what was missing: \
+             {again:?}, {} of {} stored before",
+            before.events,
+            expected.events
+        );
     })
     .await;
 }
