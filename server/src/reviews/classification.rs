@@ -13,7 +13,7 @@ use super::load::utc;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::pull_requests::{self, Classification, PullRequestRecord};
-use crate::store::{commits, json_text, reviews, webhooks};
+use crate::store::{branch_sessions, commits, json_text, reviews, webhooks};
 
 /// The key under which classification compares people: the user when mapped, else the forge
 /// account id, else the login.
@@ -65,7 +65,7 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         .map(utc)
         .collect();
     let commits = commit_facts(db, &pr).await?;
-    let sessions = pull_requests::sessions_on_branch(db, &pr.repository, head)
+    let sessions = branch_sessions::on_branch(db, &pr.repository, head)
         .await?
         .into_iter()
         .map(|s| SessionFact {

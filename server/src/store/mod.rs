@@ -1,6 +1,7 @@
 //! Storage: plain async functions over [`Db`](crate::db::Db), one module per resource.
 
 pub mod accounts;
+pub mod branch_sessions;
 pub mod commits;
 pub mod identities;
 pub(crate) mod json_text;
