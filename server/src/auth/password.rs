@@ -1,12 +1,15 @@
-//! Password hashing with argon2id at explicit parameters, off the async runtime.
+//! Password hashing with argon2id at explicit parameters, off the async runtime, on a few
+//! threads of its own.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::LazyLock;
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
+use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
 
@@ -14,6 +17,39 @@ use crate::error::{Error, Result};
 const MEMORY_KIB: u32 = 19_456;
 const PASSES: u32 = 2;
 const LANES: u32 = 1;
+
+/// Password checks that may run at once: two per core keep the cores busy.
+pub fn checks_at_once() -> usize {
+    2 * std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// The threads that hash and verify. Each argon2 run takes 19 MiB, and the allocator keeps a
+/// thread's freed memory for that thread: run on tokio's blocking pool (up to 512 threads), a
+/// burst of logins left the server at 3.8 GB for good. On a fixed few threads it stays at a few
+/// times 19 MiB whatever the load.
+static HASHING_THREADS: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(checks_at_once())
+        .thread_name(|i| format!("password-{i}"))
+        .build()
+        .ok()
+});
+
+/// Runs `work` on the hashing threads and waits for it without blocking the runtime.
+async fn on_hashing_threads<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let threads = HASHING_THREADS
+        .as_ref()
+        .ok_or_else(|| Error::Internal("cannot start the password hashing threads".into()))?;
+    let (done, result) = tokio::sync::oneshot::channel();
+    threads.spawn(move || {
+        let _ = done.send(work());
+    });
+    result
+        .await
+        .map_err(|_| Error::Internal("a password hashing thread stopped".into()))
+}
 
 /// Shortest password accepted when one is set.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -65,25 +101,51 @@ fn verify_blocking(stored: Option<&str>, password: &SecretString) -> bool {
             None => return false,
         },
     };
-    let matches = match (PasswordHash::new(hash), argon2()) {
-        (Ok(parsed), Ok(argon)) => argon
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok(),
-        _ => false,
-    };
+    let matches = PasswordHash::new(hash)
+        .ok()
+        .and_then(|parsed| recompute(&parsed, password.expose_secret().as_bytes()))
+        .is_some_and(|(computed, expected)| bool::from(computed.ct_eq(&expected)));
     real && matches
 }
 
+thread_local! {
+    /// This thread's argon2 working memory, kept between checks. Allocated afresh for each
+    /// check (as `verify_password` does), 19 MiB blocks fragment the allocator's arenas until a
+    /// few hundred logins leave the server holding hundreds of MiB.
+    static WORKING_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The hash of `password` under the algorithm, parameters and salt of `hash`, beside the hash
+/// stored in it; `None` when `hash` is not an argon2 hash this server can check.
+fn recompute(hash: &PasswordHash<'_>, password: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let expected = hash.hash?;
+    let params = Params::try_from(hash).ok()?;
+    let algorithm = Algorithm::try_from(hash.algorithm).ok()?;
+    let version = hash
+        .version
+        .map_or(Ok(Version::V0x13), Version::try_from)
+        .ok()?;
+    let mut salt = [0u8; 64];
+    let salt = hash.salt?.decode_b64(&mut salt).ok()?;
+    let mut computed = vec![0u8; expected.len()];
+    let blocks = params.block_count();
+    let argon = Argon2::new(algorithm, version, params);
+    WORKING_MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        memory.resize(blocks, Block::default());
+        argon
+            .hash_password_into_with_memory(password, salt, &mut computed, &mut memory[..blocks])
+            .ok()
+    })?;
+    Some((computed, expected.as_bytes().to_vec()))
+}
+
 pub async fn hash(password: SecretString) -> Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .map_err(|e| Error::Internal(format!("hashing task: {e}")))?
+    on_hashing_threads(move || hash_blocking(&password)).await?
 }
 
 pub async fn verify(stored: Option<String>, password: SecretString) -> Result<bool> {
-    tokio::task::spawn_blocking(move || verify_blocking(stored.as_deref(), &password))
-        .await
-        .map_err(|e| Error::Internal(format!("verification task: {e}")))
+    on_hashing_threads(move || verify_blocking(stored.as_deref(), &password)).await
 }
 
 #[cfg(test)]

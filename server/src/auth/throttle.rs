@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::auth::password;
 use crate::error::{Error, Result};
 
 #[derive(Debug)]
@@ -24,9 +25,6 @@ pub struct LoginThrottle {
     verifications: Arc<Semaphore>,
 }
 
-/// Password checks allowed at once per core: enough to keep the cores busy, few enough that
-/// their memory stays small (19 MiB each).
-const VERIFICATIONS_PER_CORE: usize = 2;
 /// How long a login waits for a free password check before it is answered 503.
 const VERIFICATION_WAIT: Duration = Duration::from_secs(2);
 
@@ -43,10 +41,8 @@ impl LoginThrottle {
             max_per_account: max_per_account as usize,
             max_per_ip: max_per_ip as usize,
             failures: Mutex::new(Failures::default()),
-            verifications: Arc::new(Semaphore::new(
-                VERIFICATIONS_PER_CORE
-                    * std::thread::available_parallelism().map_or(1, usize::from),
-            )),
+            // As many as there are hashing threads: a login waits here, holding nothing.
+            verifications: Arc::new(Semaphore::new(password::checks_at_once())),
         }
     }
 
