@@ -11,13 +11,24 @@ use crate::error::Result;
 use crate::store::commits::{self, StoredCommit};
 use crate::store::pool::Transaction;
 
+/// Who sends a batch of commits.
+#[derive(Debug, Clone, Copy)]
+pub struct Reporter {
+    pub user_id: i64,
+    pub is_admin: bool,
+}
+
 /// Stores the batch in one transaction; authors are matched to users first (once per email).
 ///
-/// Who may report a commit: its author always; anyone else only in a repository they work in
-/// (their own commits or assistant usage are there), and then the commit stays unconfirmed, not
-/// counted for its author, until the author's own collector or a signed webhook push reports it.
-/// The author's own copy replaces a colleague's. Commits refused are counted in the receipt.
-pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Result<CommitReceipt> {
+/// Who may report a commit: its author, and an admin (who could act as anyone anyway), always;
+/// anyone, for an author who matches no user (it counts for nobody until an admin maps that
+/// identity, and then only if the mapped user uploaded it); anyone else only in a repository
+/// they work in (their own commits or assistant usage are there), and then the commit stays
+/// unconfirmed, not counted for its author, until the author's own collector or a signed webhook
+/// push reports it. The author's own copy replaces a colleague's. Commits refused are counted in
+/// the receipt.
+pub async fn store(db: &Db, reporter: Reporter, commits: &[CommitRecord]) -> Result<CommitReceipt> {
+    let uploaded_by = reporter.user_id;
     let mut user_of_email: BTreeMap<String, Option<i64>> = BTreeMap::new();
     let mut authors = Vec::with_capacity(commits.len());
     for c in commits {
@@ -40,7 +51,11 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
     let mut in_batch = BTreeSet::new();
     for (c, author) in commits.iter().zip(&authors) {
         let own = *author == Some(uploaded_by);
-        if !own && !works_in.contains(c.repository.as_str()) {
+        let may_report = own
+            || reporter.is_admin
+            || author.is_none()
+            || works_in.contains(c.repository.as_str());
+        if !may_report {
             receipt.refused += 1;
             continue;
         }
@@ -58,7 +73,7 @@ pub async fn store(db: &Db, uploaded_by: i64, commits: &[CommitRecord]) -> Resul
             receipt.duplicates += 1;
         }
     }
-    let inserted = commits::insert_new(&mut tx, uploaded_by, &new).await?;
+    let inserted = commits::insert_new(&mut tx, uploaded_by, reporter.is_admin, &new).await?;
     tx.commit().await?;
     receipt.accepted = inserted.len() as u64;
     // Commits another upload stored meanwhile.

@@ -13,7 +13,7 @@ use agentmeter_ingest::validate_git::validate_commit;
 use agentmeter_ingest::wire_git::{CommitReceipt, CommitRecord};
 
 use super::classification::reclassify_all;
-use super::commit_store::store;
+use super::commit_store::{store, Reporter};
 use super::webhooks;
 use crate::auth::CurrentUser;
 use crate::error::Result;
@@ -29,7 +29,11 @@ pub async fn upload(
 ) -> Result<Json<CommitReceipt>> {
     let body = batch::body_bytes(body)?;
     let commits = decode_batch(&body, Utc::now())?;
-    let receipt = store(&state.db, user.id, &commits).await?;
+    let reporter = Reporter {
+        user_id: user.id,
+        is_admin: user.is_admin(),
+    };
+    let receipt = store(&state.db, reporter, &commits).await?;
     reclassify_touched(&state, &commits).await?;
     tracing::info!(user = %user.email, accepted = receipt.accepted, duplicates = receipt.duplicates, "commit batch stored");
     Ok(Json(receipt))

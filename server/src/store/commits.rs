@@ -7,6 +7,7 @@ use agentmeter_ingest::wire_git::CommitRecord;
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
+use crate::store::json_rows::{fetch_json_rows, json_rows_of};
 use crate::store::json_text;
 use crate::store::pool::{with_pool, with_tx, Pool, Transaction};
 
@@ -81,10 +82,11 @@ const COMMITS_PER_STATEMENT: usize = 200;
 
 /// Inserts commits not stored yet, each with its author's user if known; returns (repository,
 /// sha) of those inserted (one stored by another upload meanwhile is left as it is). A commit
-/// counts for its author at once only when the author uploads it.
+/// counts for its author at once only when the author, or an admin, uploads it.
 pub async fn insert_new(
     tx: &mut Transaction,
     uploaded_by: i64,
+    by_admin: bool,
     new: &[(&CommitRecord, Option<i64>)],
 ) -> Result<BTreeSet<(String, String)>> {
     let now = now_ms();
@@ -115,7 +117,7 @@ pub async fn insert_new(
                     .push_bind(json_text::encode(&c.branches))
                     .push_bind(uploaded_by)
                     .push_bind(now)
-                    .push_bind(i64::from(*author == Some(uploaded_by)));
+                    .push_bind(i64::from(by_admin || *author == Some(uploaded_by)));
             });
             insert.push(" ON CONFLICT (repository, sha) DO NOTHING RETURNING repository, sha");
             insert.build_query_as().fetch_all(conn).await?
@@ -226,7 +228,7 @@ pub async fn mentioning_branch(
 }
 
 /// A collected commit as reports read it. Times are epoch ms.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct AuthoredCommit {
     pub repository: String,
     pub sha: String,
@@ -241,27 +243,54 @@ pub struct AuthoredCommit {
     pub ai_markers: String,
 }
 
+/// The columns of [`AuthoredCommit`] in order, for [`json_rows_of`].
+const AUTHORED_COLUMNS: &str = "repository, sha, author_user_id, authored_at, lines_added, \
+    lines_removed, test_lines_added, test_lines_removed, ai_markers";
+
 /// Commits authored during `[from_ms, to_ms)`. A commit has an author only once confirmed:
 /// sent by the author's own collector, or carried by a signed webhook push under the same
 /// author email.
 pub async fn authored_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<AuthoredCommit>> {
-    Ok(with_pool!(db, |pool| {
-        sqlx::query_as(
-            "SELECT repository, sha, \
-                    CASE WHEN author_confirmed = 1 OR EXISTS ( \
-                        SELECT 1 FROM pushed_commits p JOIN repositories r ON r.id = p.repository_id \
-                        WHERE p.sha = commits.sha AND r.name = commits.repository \
-                          AND LOWER(p.author_email) = LOWER(commits.author_email)) \
-                    THEN author_user_id END AS author_user_id, \
-                    authored_at, lines_added, lines_removed, \
-                    test_lines_added, test_lines_removed, ai_markers \
-             FROM commits WHERE authored_at >= $1 AND authored_at < $2",
-        )
-        .bind(from_ms)
-        .bind(to_ms)
-        .fetch_all(pool)
-        .await?
-    }))
+    match db.typed() {
+        // A year of commits is tens of thousands of rows: one JSON text crosses from SQLite's
+        // worker thread at once instead of one hand-over per row.
+        Pool::Sqlite(pool) => {
+            let mut select = json_rows_of(AUTHORED_COLUMNS);
+            push_authored_select(&mut select, from_ms, to_ms);
+            fetch_json_rows(pool, select).await
+        }
+        Pool::Postgres(pool) => {
+            let mut select = sqlx::QueryBuilder::new("");
+            push_authored_select(&mut select, from_ms, to_ms);
+            Ok(select.build_query_as().fetch_all(pool).await?)
+        }
+    }
+}
+
+/// Writes the statement of [`authored_between`] into `select`.
+fn push_authored_select<'args, DB>(
+    select: &mut sqlx::QueryBuilder<'args, DB>,
+    from_ms: i64,
+    to_ms: i64,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    select.push(
+        "SELECT repository, sha, \
+                CASE WHEN author_confirmed = 1 OR uploaded_by = author_user_id OR EXISTS ( \
+                    SELECT 1 FROM pushed_commits p JOIN repositories r ON r.id = p.repository_id \
+                    WHERE p.sha = commits.sha AND r.name = commits.repository \
+                      AND LOWER(p.author_email) = LOWER(commits.author_email)) \
+                THEN author_user_id END AS author_user_id, \
+                authored_at, lines_added, lines_removed, \
+                test_lines_added, test_lines_removed, ai_markers \
+         FROM commits WHERE authored_at >= ",
+    );
+    select
+        .push_bind(from_ms)
+        .push(" AND authored_at < ")
+        .push_bind(to_ms);
 }
 
 /// Attributes the commits of an author email (in any letter case) to `user_id`.
