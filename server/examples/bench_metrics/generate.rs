@@ -119,7 +119,15 @@ pub async fn generate(
                 upsert_batch(db, user_id, &priced).await?;
             }
         }
-        agentmeter_server::reviews::commits::store(db, user_id, &commits).await?;
+        agentmeter_server::reviews::commit_store::store(
+            db,
+            agentmeter_server::reviews::commit_store::Reporter {
+                user_id,
+                is_admin: false,
+            },
+            &commits,
+        )
+        .await?;
         if dev % 20 == 19 {
             eprintln!("  {} developers, {stored} events", dev + 1);
         }
