@@ -27,6 +27,7 @@ use rand::{Rng, SeedableRng};
 use agentmeter_ingest::upload::BATCH_SIZE;
 use agentmeter_ingest::wire::{UsageBatch, UsageBatchReceipt};
 use agentmeter_server::admin::{self, AddUser};
+use agentmeter_server::store::usage::{self, RollupCheck};
 use agentmeter_server::{Application, Settings};
 
 #[derive(Parser)]
@@ -232,15 +233,12 @@ async fn main() -> anyhow::Result<()> {
     report("again (all known)", &again.0, again.1);
 
     // The rollup must stay exact to the raw events, whatever the speed.
-    let (raw_events, raw_tokens, rolled_events, rolled_tokens): (i64, i64, i64, i64) =
-        sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM usage_events),
-                    (SELECT CAST(SUM(input_tokens + output_tokens) AS BIGINT) FROM usage_events),
-                    (SELECT CAST(SUM(events) AS BIGINT) FROM usage_hourly),
-                    (SELECT CAST(SUM(input_tokens + output_tokens) AS BIGINT) FROM usage_hourly)",
-        )
-        .fetch_one(&state.db.pool)
-        .await?;
+    let RollupCheck {
+        raw_events,
+        raw_tokens,
+        rolled_events,
+        rolled_tokens,
+    } = usage::rollup_check(&state.db).await?;
     if raw_events as usize != developers * events
         || raw_events != rolled_events
         || raw_tokens != rolled_tokens

@@ -80,12 +80,8 @@ async fn main() -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
     }
-    let rows: (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM usage_events), (SELECT COUNT(*) FROM usage_hourly)",
-    )
-    .fetch_one(&db.pool)
-    .await?;
-    println!("{} usage events, {} hourly rollup rows, default range (from = 1st of the month 2 months back, to = today)\n", rows.0, rows.1);
+    let sizes = agentmeter_server::store::usage::table_sizes(&db).await?;
+    println!("{} usage events, {} hourly rollup rows, default range (from = 1st of the month 2 months back, to = today)\n", sizes.events, sizes.hourly);
     println!("| endpoint                     |     time |  peak RSS |\n|---|---|---|");
 
     let query = MetricsQuery::default();

@@ -7,11 +7,10 @@ use agentmeter_metrics::catalog::{shipped_catalog, CatalogEntry};
 use agentmeter_metrics::rows::{PlanKind, PlanRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::store::plans::{self, PlanFields, PlanRecord};
 
 /// A catalog entry as the API shows and accepts it (without `id` on input).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,54 +74,61 @@ fn kind_text(kind: PlanKind) -> &'static str {
     }
 }
 
-fn plan_of(row: &AnyRow) -> Result<CatalogPlan> {
-    let date = |column: &str| -> Result<Option<NaiveDate>> {
-        let text: Option<String> = row.try_get(column)?;
+fn plan_of(record: PlanRecord) -> Result<CatalogPlan> {
+    let date = |column: &str, text: Option<String>| -> Result<Option<NaiveDate>> {
         text.map(|t| {
             NaiveDate::parse_from_str(&t, "%Y-%m-%d")
                 .map_err(|e| Error::Internal(format!("plan_catalog.{column} {t:?}: {e}")))
         })
         .transpose()
     };
-    let kind = match row.try_get::<String, _>("kind")?.as_str() {
+    let kind = match record.kind.as_str() {
         "flat" => PlanKind::Flat,
         "usage-based" => PlanKind::UsageBased,
         _ => PlanKind::NotComparable,
     };
     Ok(CatalogPlan {
-        id: row.try_get("id")?,
+        id: record.id,
         terms: PlanTerms {
-            vendor: row.try_get("vendor")?,
-            name: row.try_get("name")?,
+            vendor: record.vendor,
+            name: record.name,
             kind,
-            usd_per_seat_month: row.try_get("usd_per_seat_month")?,
-            limit_5h_usd: row.try_get("limit_5h_usd")?,
-            limit_week_usd: row.try_get("limit_week_usd")?,
-            valid_from: date("valid_from")?,
-            valid_to: date("valid_to")?,
-            source: row.try_get("source")?,
-            notes: row.try_get("notes")?,
+            usd_per_seat_month: record.usd_per_seat_month,
+            limit_5h_usd: record.limit_5h_usd,
+            limit_week_usd: record.limit_week_usd,
+            valid_from: date("valid_from", record.valid_from)?,
+            valid_to: date("valid_to", record.valid_to)?,
+            source: record.source,
+            notes: record.notes,
         },
     })
 }
 
-const SELECT: &str = "SELECT id, vendor, name, kind, usd_per_seat_month, limit_5h_usd, limit_week_usd, valid_from, valid_to, source, notes FROM plan_catalog";
+/// The columns a plan's terms are stored in (names trimmed).
+fn fields_of(t: &PlanTerms) -> PlanFields<'_> {
+    PlanFields {
+        vendor: t.vendor.trim(),
+        name: t.name.trim(),
+        kind: kind_text(t.kind),
+        usd_per_seat_month: t.usd_per_seat_month,
+        limit_5h_usd: t.limit_5h_usd,
+        limit_week_usd: t.limit_week_usd,
+        valid_from: t.valid_from.map(|d| d.to_string()),
+        valid_to: t.valid_to.map(|d| d.to_string()),
+        source: &t.source,
+        notes: &t.notes,
+    }
+}
 
 /// The whole catalog, by vendor, name and start date.
 pub async fn list(db: &Db) -> Result<Vec<CatalogPlan>> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY vendor, name, valid_from, id"))
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(plan_of).collect()
+    plans::list(db).await?.into_iter().map(plan_of).collect()
 }
 
 /// One plan.
 pub async fn get(db: &Db, id: i64) -> Result<CatalogPlan> {
-    let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref()
+    plans::find(db, id)
+        .await?
         .map(plan_of)
         .transpose()?
         .ok_or_else(|| Error::NotFound(format!("plan {id}")))
@@ -148,50 +154,16 @@ pub async fn plan_rows(db: &Db) -> Result<Vec<PlanRow>> {
         .collect())
 }
 
-const WRITE_COLUMNS: &str = "vendor, name, kind, usd_per_seat_month, limit_5h_usd, limit_week_usd, valid_from, valid_to, source, notes, updated_at";
-
-fn bind_terms<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    t: &PlanTerms,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    query
-        .bind(t.vendor.trim().to_owned())
-        .bind(t.name.trim().to_owned())
-        .bind(kind_text(t.kind))
-        .bind(t.usd_per_seat_month)
-        .bind(t.limit_5h_usd)
-        .bind(t.limit_week_usd)
-        .bind(t.valid_from.map(|d| d.to_string()))
-        .bind(t.valid_to.map(|d| d.to_string()))
-        .bind(t.source.clone())
-        .bind(t.notes.clone())
-        .bind(now_ms())
-}
-
 /// Adds a plan; returns its id.
 pub async fn create(db: &Db, terms: &PlanTerms) -> Result<i64> {
     terms.validate()?;
-    let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id");
-    let row = bind_terms(sqlx::query(&sql), terms)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(row.try_get("id")?)
+    plans::insert(db, &fields_of(terms)).await
 }
 
 /// Replaces a plan's terms.
 pub async fn update(db: &Db, id: i64, terms: &PlanTerms) -> Result<()> {
     terms.validate()?;
-    let sets: Vec<String> = WRITE_COLUMNS
-        .split(", ")
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ${}", i + 1))
-        .collect();
-    let sql = format!("UPDATE plan_catalog SET {} WHERE id = $12", sets.join(", "));
-    let done = bind_terms(sqlx::query(&sql), terms)
-        .bind(id)
-        .execute(&db.pool)
-        .await?;
-    if done.rows_affected() == 0 {
+    if !plans::update(db, id, &fields_of(terms)).await? {
         return Err(Error::NotFound(format!("plan {id}")));
     }
     Ok(())
@@ -199,19 +171,14 @@ pub async fn update(db: &Db, id: i64, terms: &PlanTerms) -> Result<()> {
 
 /// Fills an empty catalog with the shipped plans and their default limits.
 pub async fn seed_if_empty(db: &Db) -> Result<()> {
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM plan_catalog")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get("n")?;
-    if count > 0 {
+    if plans::count(db).await? > 0 {
         return Ok(());
     }
     let catalog =
         shipped_catalog().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
-    let mut tx = db.pool.begin().await?;
-    let sql = format!("INSERT INTO plan_catalog ({WRITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
-    for CatalogEntry { plan: p, notes } in catalog {
-        let terms = PlanTerms {
+    let terms: Vec<PlanTerms> = catalog
+        .into_iter()
+        .map(|CatalogEntry { plan: p, notes }| PlanTerms {
             vendor: p.vendor,
             name: p.name,
             kind: p.kind,
@@ -222,13 +189,10 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
             valid_to: p.valid_to,
             source: p.source,
             notes,
-        };
-        bind_terms(sqlx::query(&sql), &terms)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+        })
+        .collect();
+    let fields: Vec<PlanFields<'_>> = terms.iter().map(fields_of).collect();
+    plans::insert_all(db, &fields).await
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! - [`reports`]: one async function per report (spend, plans, adoption, productivity), shared by
 //!   the JSON API and the HTML pages; [`cache`]: the computed reports they keep.
-//! - [`load`]: database rows -> engine rows; [`rollup`]: the exact hourly usage rollup.
+//! - [`load`]: database rows (read through `store::reports`) -> engine rows.
 //! - [`catalog`], [`seats`]: the dated plan catalog and each developer's current plan.
 //! - [`api`], [`pages`]: thin HTTP handlers; [`params`]: query parameters and their defaults.
 
@@ -14,5 +14,4 @@ pub mod load;
 pub mod pages;
 pub mod params;
 pub mod reports;
-pub mod rollup;
 pub mod seats;

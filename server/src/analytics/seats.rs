@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::catalog;
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::accounts;
+use crate::store::{accounts, plans};
 
 /// Body of `PUT /api/v1/users/{email}/plan`: a catalog plan, or `plan_id: null` for
 /// pay-as-you-go with `vendor`'s tool.
@@ -40,11 +40,7 @@ pub async fn assign(db: &Db, email: &str, change: &SeatChange) -> Result<Seat> {
         let vendor = vendor.ok_or_else(|| {
             Error::BadRequest("vendor is required to return to pay-as-you-go".into())
         })?;
-        sqlx::query("DELETE FROM seat_assignments WHERE user_id = $1 AND vendor = $2")
-            .bind(user.id)
-            .bind(vendor)
-            .execute(&db.pool)
-            .await?;
+        plans::remove_seat(db, user.id, vendor).await?;
         return Ok(Seat {
             email: user.email,
             vendor: vendor.to_owned(),
@@ -63,16 +59,7 @@ pub async fn assign(db: &Db, email: &str, change: &SeatChange) -> Result<Seat> {
             vendor.unwrap_or_default()
         )));
     }
-    sqlx::query(
-        "INSERT INTO seat_assignments (user_id, vendor, plan_id, since) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id, vendor) DO UPDATE SET plan_id = excluded.plan_id, since = excluded.since",
-    )
-    .bind(user.id)
-    .bind(plan.terms.vendor.clone())
-    .bind(plan_id)
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await?;
+    plans::assign_seat(db, user.id, &plan.terms.vendor, plan_id).await?;
     Ok(Seat {
         email: user.email,
         vendor: plan.terms.vendor,

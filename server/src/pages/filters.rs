@@ -13,6 +13,7 @@ use crate::auth::CurrentUser;
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+use crate::store::reports;
 
 /// The query string of a data page.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -143,17 +144,7 @@ pub async fn with_default_to(
     if query.to.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(query);
     }
-    let row = match developer_email {
-        None => sqlx::query("SELECT MAX(ts) AS last_ts FROM usage_events"),
-        Some(email) => sqlx::query(
-            "SELECT MAX(e.ts) AS last_ts FROM usage_events e JOIN users u ON u.id = e.user_id \
-             WHERE LOWER(u.email) = LOWER($1)",
-        )
-        .bind(email),
-    }
-    .fetch_one(&state.db.pool)
-    .await?;
-    let last: Option<i64> = sqlx::Row::try_get(&row, "last_ts")?;
+    let last = reports::last_usage_ms(&state.db, developer_email).await?;
     let today = crate::analytics::params::today(state.org_tz);
     if let Some(day) = last
         .and_then(chrono::DateTime::from_timestamp_millis)

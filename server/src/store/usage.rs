@@ -1,62 +1,20 @@
-//! Usage events: idempotent batch upsert and per-user status.
+//! Usage events: idempotent batch upsert, with the hourly rollup refreshed in the same
+//! transaction, and per-user status.
 
 use std::collections::{BTreeSet, HashMap};
 
-use sqlx::Row;
+use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt};
 
-use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
-
-use crate::analytics::rollup;
-use crate::db::{now_ms, Backend, Db, Placeholders};
+use crate::db::{now_ms, Db};
 use crate::error::{Error, Result};
+use crate::store::pool::{with_pool, Transaction};
+use crate::store::rollup;
+use crate::store::usage_rows::{self, to_i64, EventRow};
 
-/// A validated event with its API-equivalent cost (None when the model's price is unknown).
-#[derive(Debug, Clone)]
-pub struct PricedEvent {
-    pub event: UsageEvent,
-    pub cost_usd: Option<f64>,
-}
-
-/// Tool calls that change files; counted so edit-level review metrics need no JSON parsing.
-const EDIT_TOOLS: [&str; 4] = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
-
-const COLUMNS: [&str; 25] = [
-    "user_id",
-    "tool",
-    "dedupe_key",
-    "session_id",
-    "project",
-    "repository",
-    "git_branch",
-    "ts",
-    "model",
-    "input_tokens",
-    "output_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "cache_read_tokens",
-    "reasoning_tokens",
-    "total_tokens",
-    "speed",
-    "cost_usd",
-    "tool_calls",
-    "edit_calls",
-    "lines_added",
-    "lines_removed",
-    "permission_mode",
-    "is_subagent",
-    "received_at",
-];
+pub use crate::store::usage_rows::PricedEvent;
 
 /// The namespace of the per-user advisory locks that serialise one user's uploads on PostgreSQL.
 const USAGE_UPLOAD_LOCK: i32 = 0x7573_6167; // "usag"
-
-/// Rows per INSERT statement: 25 parameters each stays far below both backends' limits.
-const ROWS_PER_STATEMENT: usize = 400;
-
-fn to_i64(value: u64, what: &str) -> Result<i64> {
-    i64::try_from(value).map_err(|_| Error::BadRequest(format!("{what} out of range")))
-}
 
 /// Stores the batch in one transaction: new requests are inserted, a larger copy of a known
 /// request replaces the smaller one, anything else is left as it is.
@@ -71,48 +29,22 @@ pub async fn upsert_batch(
     // single write lock up front (BEGIN IMMEDIATE); PostgreSQL, under READ COMMITTED, takes a
     // lock per user held to the end of the transaction. Different users never share rows (event
     // keys and rollup buckets are per user), so their uploads still run in parallel.
-    let mut tx = match db.backend {
-        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => {
-            let mut tx = db.pool.begin().await?;
-            sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
-                .bind(USAGE_UPLOAD_LOCK)
-                .bind(i32::try_from(user_id).map_err(|_| {
-                    Error::Internal(format!("user id {user_id} out of the lock's range"))
-                })?)
-                .execute(&mut *tx)
-                .await?;
-            tx
-        }
-    };
-    let mut existing: HashMap<(String, String), (i64, i64)> = HashMap::new(); // -> (total tokens, ts)
-    for chunk in events.chunks(ROWS_PER_STATEMENT) {
-        let mut params = Placeholders::new(db.backend);
-        let pairs: Vec<String> = (0..chunk.len())
-            .map(|_| format!("({})", params.list(2)))
-            .collect();
-        // A join on the listed keys, so each one is a seek of the unique index (SQLite would
-        // answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
-        let user = params.param();
-        let sql = format!(
-            "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts FROM (VALUES {}) AS v \
-             JOIN usage_events e ON e.user_id = {user} AND e.tool = v.column1 AND e.dedupe_key = v.column2",
-            pairs.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for priced in chunk {
-            query = query
-                .bind(priced.event.tool.as_str())
-                .bind(priced.event.dedupe_key.as_str());
-        }
-        query = query.bind(user_id);
-        for row in query.fetch_all(&mut *tx).await? {
-            existing.insert(
-                (row.try_get("tool")?, row.try_get("dedupe_key")?),
-                (row.try_get("total_tokens")?, row.try_get("ts")?),
-            );
-        }
+    let mut tx = db.typed().begin().await?;
+    if let Transaction::Postgres(pg) = &mut tx {
+        let lock_key = i32::try_from(user_id)
+            .map_err(|_| Error::Internal(format!("user id {user_id} out of the lock's range")))?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind(USAGE_UPLOAD_LOCK)
+            .bind(lock_key)
+            .execute(&mut **pg)
+            .await?;
     }
+    let existing: HashMap<(String, String), (i64, i64)> =
+        usage_rows::stored_copies(&mut tx, user_id, events)
+            .await?
+            .into_iter()
+            .map(|c| ((c.tool, c.dedupe_key), (c.total_tokens, c.ts)))
+            .collect();
 
     // Within a batch the largest copy of each request wins too.
     let mut best: HashMap<(&str, &str), &PricedEvent> = HashMap::new();
@@ -129,7 +61,7 @@ pub async fn upsert_batch(
         received: events.len() as u64,
         ..UsageBatchReceipt::default()
     };
-    let mut to_write: Vec<&PricedEvent> = Vec::new();
+    let mut to_write: Vec<EventRow<'_>> = Vec::new();
     let mut replaced_ts: Vec<i64> = Vec::new();
     for priced in events {
         let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
@@ -139,113 +71,106 @@ pub async fn upsert_batch(
             _ if !is_best => receipt.unchanged += 1,
             None => {
                 receipt.inserted += 1;
-                to_write.push(priced);
+                to_write.push(EventRow::of(priced)?);
             }
             Some((total, old_ts))
                 if *total < to_i64(priced.event.total_tokens(), "total tokens")? =>
             {
                 receipt.updated += 1;
                 replaced_ts.push(*old_ts);
-                to_write.push(priced);
+                to_write.push(EventRow::of(priced)?);
             }
             Some(_) => receipt.unchanged += 1,
         }
     }
 
-    let received_at = now_ms();
-    let updates: Vec<String> = COLUMNS
-        .iter()
-        .filter(|c| !matches!(**c, "user_id" | "tool" | "dedupe_key"))
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    for chunk in to_write.chunks(ROWS_PER_STATEMENT) {
-        let mut params = Placeholders::new(db.backend);
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|_| format!("({})", params.list(COLUMNS.len())))
-            .collect();
-        let sql = format!(
-            "INSERT INTO usage_events ({}) VALUES {} ON CONFLICT (user_id, tool, dedupe_key) DO UPDATE SET {}
-             WHERE usage_events.total_tokens < excluded.total_tokens",
-            COLUMNS.join(", "),
-            rows.join(", "),
-            updates.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for priced in chunk {
-            let e = &priced.event;
-            let edit_calls: u64 = EDIT_TOOLS
-                .iter()
-                .filter_map(|t| e.tool_calls.get(*t))
-                .map(|n| u64::from(*n))
-                .sum();
-            let tool_calls = serde_json::to_string(&e.tool_calls)
-                .map_err(|err| Error::Internal(err.to_string()))?;
-            query = query
-                .bind(user_id)
-                .bind(e.tool.as_str())
-                .bind(e.dedupe_key.clone())
-                .bind(e.session_id.clone())
-                .bind(e.project.clone())
-                .bind(e.repository.clone())
-                .bind(e.git_branch.clone())
-                .bind(e.timestamp.timestamp_millis())
-                .bind(e.model.clone())
-                .bind(to_i64(e.input_tokens, "input_tokens")?)
-                .bind(to_i64(e.output_tokens, "output_tokens")?)
-                .bind(to_i64(e.cache_write_5m_tokens, "cache_write_5m_tokens")?)
-                .bind(to_i64(e.cache_write_1h_tokens, "cache_write_1h_tokens")?)
-                .bind(to_i64(e.cache_read_tokens, "cache_read_tokens")?)
-                .bind(
-                    e.reasoning_tokens
-                        .map(|r| to_i64(r, "reasoning_tokens"))
-                        .transpose()?,
-                )
-                .bind(to_i64(e.total_tokens(), "total tokens")?)
-                .bind(e.speed.clone())
-                .bind(priced.cost_usd)
-                .bind(tool_calls)
-                .bind(to_i64(edit_calls, "edit calls")?)
-                .bind(to_i64(e.lines_added, "lines_added")?)
-                .bind(to_i64(e.lines_removed, "lines_removed")?)
-                .bind(e.permission_mode.clone())
-                .bind(i64::from(e.is_subagent))
-                .bind(received_at);
-        }
-        query.execute(&mut *tx).await?;
-    }
+    usage_rows::write(&mut tx, user_id, &to_write, now_ms()).await?;
     // A larger copy may carry another time: the replaced event's hour is refreshed too.
     let touched: BTreeSet<i64> = to_write
         .iter()
-        .map(|p| p.event.timestamp.timestamp_millis())
+        .map(|row| row.ts)
         .chain(replaced_ts)
         .map(rollup::hour_of)
         .collect();
-    rollup::refresh_hours(&mut tx, db.backend, user_id, &touched).await?;
+    rollup::refresh_hours(&mut tx, user_id, &touched).await?;
     tx.commit().await?;
     Ok(receipt)
 }
 
+/// The summary [`status`] reads.
+#[derive(sqlx::FromRow)]
+struct StoredSummary {
+    events: i64,
+    sessions: i64,
+    first_ts: Option<i64>,
+    last_ts: Option<i64>,
+    total_tokens: i64,
+    cost_usd: f64,
+}
+
 /// What the server holds for one user.
 pub async fn status(db: &Db, user_id: i64) -> Result<IngestStatus> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS events, COUNT(DISTINCT session_id) AS sessions, MIN(ts) AS first_ts, MAX(ts) AS last_ts,
-                CAST(COALESCE(SUM(total_tokens), 0) AS BIGINT) AS total_tokens,
-                CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS cost_usd
-         FROM usage_events WHERE user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_one(&db.pool)
-    .await?;
-    let millis = |column: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-        let value: Option<i64> = row.try_get(column)?;
-        Ok(value.and_then(chrono::DateTime::from_timestamp_millis))
-    };
+    let summary: StoredSummary = with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT COUNT(*) AS events, COUNT(DISTINCT session_id) AS sessions, MIN(ts) AS first_ts,
+                    MAX(ts) AS last_ts, CAST(COALESCE(SUM(total_tokens), 0) AS BIGINT) AS total_tokens,
+                    CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION) AS cost_usd
+             FROM usage_events WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?
+    });
+    let time = |ms: Option<i64>| ms.and_then(chrono::DateTime::from_timestamp_millis);
     Ok(IngestStatus {
-        events: row.try_get::<i64, _>("events")?.max(0) as u64,
-        sessions: row.try_get::<i64, _>("sessions")?.max(0) as u64,
-        first_event_at: millis("first_ts")?,
-        last_event_at: millis("last_ts")?,
-        total_tokens: row.try_get::<i64, _>("total_tokens")?.max(0) as u64,
-        cost_usd: row.try_get("cost_usd")?,
+        events: summary.events.max(0) as u64,
+        sessions: summary.sessions.max(0) as u64,
+        first_event_at: time(summary.first_ts),
+        last_event_at: time(summary.last_ts),
+        total_tokens: summary.total_tokens.max(0) as u64,
+        cost_usd: summary.cost_usd,
     })
+}
+
+/// Events and input + output tokens, counted in the raw events and summed in the rollup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct RollupCheck {
+    pub raw_events: i64,
+    pub raw_tokens: i64,
+    pub rolled_events: i64,
+    pub rolled_tokens: i64,
+}
+
+/// The whole database's [`RollupCheck`]: equal sides mean the rollup is exact (benchmarks check it).
+pub async fn rollup_check(db: &Db) -> Result<RollupCheck> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM usage_events) AS raw_events,
+                    (SELECT CAST(COALESCE(SUM(input_tokens + output_tokens), 0) AS BIGINT)
+                     FROM usage_events) AS raw_tokens,
+                    (SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) FROM usage_hourly) AS rolled_events,
+                    (SELECT CAST(COALESCE(SUM(input_tokens + output_tokens), 0) AS BIGINT)
+                     FROM usage_hourly) AS rolled_tokens",
+        )
+        .fetch_one(pool)
+        .await?
+    }))
+}
+
+/// Rows in `usage_events` and in `usage_hourly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct UsageTableSizes {
+    pub events: i64,
+    pub hourly: i64,
+}
+
+pub async fn table_sizes(db: &Db) -> Result<UsageTableSizes> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM usage_events) AS events,
+                    (SELECT COUNT(*) FROM usage_hourly) AS hourly",
+        )
+        .fetch_one(pool)
+        .await?
+    }))
 }

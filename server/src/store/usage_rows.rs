@@ -1,0 +1,276 @@
+//! The bulk statements of a usage upload, each on its backend's fast path: PostgreSQL takes a
+//! whole batch as one array per column (`UNNEST`), SQLite multi-row statements with anonymous
+//! `?` placeholders.
+
+use sqlx::QueryBuilder;
+
+use agentmeter_ingest::wire::UsageEvent;
+
+use crate::error::{Error, Result};
+use crate::store::pool::Transaction;
+
+/// A validated event with its API-equivalent cost (None when the model's price is unknown).
+#[derive(Debug, Clone)]
+pub struct PricedEvent {
+    pub event: UsageEvent,
+    pub cost_usd: Option<f64>,
+}
+
+/// Tool calls that change files; counted so edit-level review metrics need no JSON parsing.
+const EDIT_TOOLS: [&str; 4] = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
+
+/// Rows per SQLite statement: 25 parameters each stays far below its limit of 32,766.
+const ROWS_PER_STATEMENT: usize = 400;
+
+/// Written into SQLite's `INSERT ... VALUES` and PostgreSQL's `INSERT ... SELECT`.
+macro_rules! event_columns {
+    () => {
+        "user_id, tool, dedupe_key, session_id, project, repository, git_branch, ts, model, \
+         input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, \
+         reasoning_tokens, total_tokens, speed, cost_usd, tool_calls, edit_calls, lines_added, \
+         lines_removed, permission_mode, is_subagent, received_at"
+    };
+}
+
+/// A known request is replaced only by a copy with more tokens.
+macro_rules! on_conflict_larger_copy_wins {
+    () => {
+        " ON CONFLICT (user_id, tool, dedupe_key) DO UPDATE SET session_id = excluded.session_id, \
+         project = excluded.project, repository = excluded.repository, git_branch = excluded.git_branch, \
+         ts = excluded.ts, model = excluded.model, input_tokens = excluded.input_tokens, \
+         output_tokens = excluded.output_tokens, cache_write_5m_tokens = excluded.cache_write_5m_tokens, \
+         cache_write_1h_tokens = excluded.cache_write_1h_tokens, cache_read_tokens = excluded.cache_read_tokens, \
+         reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens, \
+         speed = excluded.speed, cost_usd = excluded.cost_usd, tool_calls = excluded.tool_calls, \
+         edit_calls = excluded.edit_calls, lines_added = excluded.lines_added, \
+         lines_removed = excluded.lines_removed, permission_mode = excluded.permission_mode, \
+         is_subagent = excluded.is_subagent, received_at = excluded.received_at \
+         WHERE usage_events.total_tokens < excluded.total_tokens"
+    };
+}
+
+const SQLITE_INSERT: &str = concat!("INSERT INTO usage_events (", event_columns!(), ") ");
+
+/// One array per column; `$1` is the user and `$25` the time received, the same for every row.
+const POSTGRES_INSERT: &str = concat!(
+    "INSERT INTO usage_events (",
+    event_columns!(),
+    ") SELECT $1, v.*, $25 FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+         $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[],
+         $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::text[],
+         $18::double precision[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[],
+         $23::text[], $24::bigint[]) AS v",
+    on_conflict_larger_copy_wins!()
+);
+
+pub fn to_i64(value: u64, what: &str) -> Result<i64> {
+    i64::try_from(value).map_err(|_| Error::BadRequest(format!("{what} out of range")))
+}
+
+/// One `usage_events` row as it is written (without the user and the time received).
+pub struct EventRow<'a> {
+    tool: &'static str,
+    dedupe_key: &'a str,
+    session_id: &'a str,
+    project: Option<&'a str>,
+    repository: Option<&'a str>,
+    git_branch: Option<&'a str>,
+    pub ts: i64,
+    model: &'a str,
+    input_tokens: i64,
+    output_tokens: i64,
+    cache_write_5m_tokens: i64,
+    cache_write_1h_tokens: i64,
+    cache_read_tokens: i64,
+    reasoning_tokens: Option<i64>,
+    total_tokens: i64,
+    speed: Option<&'a str>,
+    cost_usd: Option<f64>,
+    tool_calls: String,
+    edit_calls: i64,
+    lines_added: i64,
+    lines_removed: i64,
+    permission_mode: Option<&'a str>,
+    is_subagent: i64,
+}
+
+impl<'a> EventRow<'a> {
+    /// The row of an event; a 400 when a count does not fit the BIGINT column.
+    pub fn of(priced: &'a PricedEvent) -> Result<EventRow<'a>> {
+        let e = &priced.event;
+        let edit_calls: u64 = EDIT_TOOLS
+            .iter()
+            .filter_map(|t| e.tool_calls.get(*t))
+            .map(|n| u64::from(*n))
+            .sum();
+        Ok(EventRow {
+            tool: e.tool.as_str(),
+            dedupe_key: &e.dedupe_key,
+            session_id: &e.session_id,
+            project: e.project.as_deref(),
+            repository: e.repository.as_deref(),
+            git_branch: e.git_branch.as_deref(),
+            ts: e.timestamp.timestamp_millis(),
+            model: &e.model,
+            input_tokens: to_i64(e.input_tokens, "input_tokens")?,
+            output_tokens: to_i64(e.output_tokens, "output_tokens")?,
+            cache_write_5m_tokens: to_i64(e.cache_write_5m_tokens, "cache_write_5m_tokens")?,
+            cache_write_1h_tokens: to_i64(e.cache_write_1h_tokens, "cache_write_1h_tokens")?,
+            cache_read_tokens: to_i64(e.cache_read_tokens, "cache_read_tokens")?,
+            reasoning_tokens: e
+                .reasoning_tokens
+                .map(|r| to_i64(r, "reasoning_tokens"))
+                .transpose()?,
+            total_tokens: to_i64(e.total_tokens(), "total tokens")?,
+            speed: e.speed.as_deref(),
+            cost_usd: priced.cost_usd,
+            tool_calls: serde_json::to_string(&e.tool_calls)
+                .map_err(|err| Error::Internal(err.to_string()))?,
+            edit_calls: to_i64(edit_calls, "edit calls")?,
+            lines_added: to_i64(e.lines_added, "lines_added")?,
+            lines_removed: to_i64(e.lines_removed, "lines_removed")?,
+            permission_mode: e.permission_mode.as_deref(),
+            is_subagent: i64::from(e.is_subagent),
+        })
+    }
+}
+
+/// The stored copy of a request named in an upload.
+#[derive(sqlx::FromRow)]
+pub struct StoredCopy {
+    pub tool: String,
+    pub dedupe_key: String,
+    pub total_tokens: i64,
+    pub ts: i64,
+}
+
+/// The stored copies of the user's requests that `events` name.
+pub async fn stored_copies(
+    tx: &mut Transaction,
+    user_id: i64,
+    events: &[PricedEvent],
+) -> Result<Vec<StoredCopy>> {
+    match tx {
+        Transaction::Postgres(tx) => {
+            let tools: Vec<&str> = events.iter().map(|p| p.event.tool.as_str()).collect();
+            let keys: Vec<&str> = events.iter().map(|p| p.event.dedupe_key.as_str()).collect();
+            Ok(sqlx::query_as(
+                "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts
+                 FROM UNNEST($2::text[], $3::text[]) AS v (tool, dedupe_key)
+                 JOIN usage_events e ON e.user_id = $1 AND e.tool = v.tool AND e.dedupe_key = v.dedupe_key",
+            )
+            .bind(user_id)
+            .bind(tools)
+            .bind(keys)
+            .fetch_all(&mut **tx)
+            .await?)
+        }
+        Transaction::Sqlite(tx) => {
+            let mut copies = Vec::new();
+            for chunk in events.chunks(ROWS_PER_STATEMENT) {
+                // A join on the listed keys, so each one is a seek of the unique index (SQLite
+                // would answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
+                let mut select =
+                    QueryBuilder::new("SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts FROM (");
+                select.push_values(chunk, |mut key, p| {
+                    key.push_bind(p.event.tool.as_str())
+                        .push_bind(p.event.dedupe_key.as_str());
+                });
+                select.push(") AS v JOIN usage_events e ON e.user_id = ");
+                select.push_bind(user_id);
+                select.push(" AND e.tool = v.column1 AND e.dedupe_key = v.column2");
+                copies.extend(
+                    select
+                        .build_query_as::<StoredCopy>()
+                        .fetch_all(&mut **tx)
+                        .await?,
+                );
+            }
+            Ok(copies)
+        }
+    }
+}
+
+/// Inserts `rows`, each replacing a stored copy with fewer tokens. Each key appears once.
+pub async fn write(
+    tx: &mut Transaction,
+    user_id: i64,
+    rows: &[EventRow<'_>],
+    received_at: i64,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match tx {
+        Transaction::Postgres(tx) => {
+            let column = |f: fn(&EventRow<'_>) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
+            sqlx::query(POSTGRES_INSERT)
+                .bind(user_id)
+                .bind(rows.iter().map(|r| r.tool).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.dedupe_key).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.session_id).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.project).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.repository).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.git_branch).collect::<Vec<_>>())
+                .bind(column(|r| r.ts))
+                .bind(rows.iter().map(|r| r.model).collect::<Vec<_>>())
+                .bind(column(|r| r.input_tokens))
+                .bind(column(|r| r.output_tokens))
+                .bind(column(|r| r.cache_write_5m_tokens))
+                .bind(column(|r| r.cache_write_1h_tokens))
+                .bind(column(|r| r.cache_read_tokens))
+                .bind(rows.iter().map(|r| r.reasoning_tokens).collect::<Vec<_>>())
+                .bind(column(|r| r.total_tokens))
+                .bind(rows.iter().map(|r| r.speed).collect::<Vec<_>>())
+                .bind(rows.iter().map(|r| r.cost_usd).collect::<Vec<_>>())
+                .bind(
+                    rows.iter()
+                        .map(|r| r.tool_calls.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(column(|r| r.edit_calls))
+                .bind(column(|r| r.lines_added))
+                .bind(column(|r| r.lines_removed))
+                .bind(rows.iter().map(|r| r.permission_mode).collect::<Vec<_>>())
+                .bind(column(|r| r.is_subagent))
+                .bind(received_at)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Transaction::Sqlite(tx) => {
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                let mut insert = QueryBuilder::new(SQLITE_INSERT);
+                insert.push_values(chunk, |mut row, r| {
+                    row.push_bind(user_id)
+                        .push_bind(r.tool)
+                        .push_bind(r.dedupe_key)
+                        .push_bind(r.session_id)
+                        .push_bind(r.project)
+                        .push_bind(r.repository)
+                        .push_bind(r.git_branch)
+                        .push_bind(r.ts)
+                        .push_bind(r.model)
+                        .push_bind(r.input_tokens)
+                        .push_bind(r.output_tokens)
+                        .push_bind(r.cache_write_5m_tokens)
+                        .push_bind(r.cache_write_1h_tokens)
+                        .push_bind(r.cache_read_tokens)
+                        .push_bind(r.reasoning_tokens)
+                        .push_bind(r.total_tokens)
+                        .push_bind(r.speed)
+                        .push_bind(r.cost_usd)
+                        .push_bind(r.tool_calls.as_str())
+                        .push_bind(r.edit_calls)
+                        .push_bind(r.lines_added)
+                        .push_bind(r.lines_removed)
+                        .push_bind(r.permission_mode)
+                        .push_bind(r.is_subagent)
+                        .push_bind(received_at);
+                });
+                insert.push(on_conflict_larger_copy_wins!());
+                insert.build().execute(&mut **tx).await?;
+            }
+        }
+    }
+    Ok(())
+}
