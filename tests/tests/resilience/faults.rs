@@ -58,7 +58,7 @@ async fn a_server_killed_mid_upload_and_restarted_on_the_same_database_ends_with
         let token = server.add_user_with_token(email, "developer");
         let logs = UsageLogs::write(LogSpec::new(400, 7, EVENTS));
         let expected = usage_totals::local(&logs);
-        let machine = Machine::logged_in(&server.base(), &token);
+        let machine = Machine::logged_in(&server.base(), &token).with_fast_retries();
 
         // Act: SIGKILL once a batch is stored, start again at once on the same address (the
         // running CLI may even get its next retry through), then upload again.
@@ -100,7 +100,7 @@ async fn an_upload_killed_mid_way_and_run_again_ends_with_every_event_counted_on
         let dev = app.add_user(email, "developer", &[]).await;
         let logs = UsageLogs::write(LogSpec::new(500, 8, EVENTS));
         let expected = usage_totals::local(&logs);
-        let machine = Machine::logged_in(&app.url(""), &dev.token);
+        let machine = Machine::logged_in(&app.url(""), &dev.token).with_fast_retries();
 
         // Act
         let mut upload = machine.start_upload(&logs);
@@ -184,7 +184,7 @@ async fn an_upload_whose_postgres_connections_are_cut_again_and_again_succeeds_w
     let dev = app.add_user(email, "developer", &[]).await;
     let logs = UsageLogs::write(LogSpec::new(600, 9, EVENTS));
     let expected = usage_totals::local(&logs);
-    let machine = Machine::logged_in(&app.url(""), &dev.token);
+    let machine = Machine::logged_in(&app.url(""), &dev.token).with_fast_retries();
 
     // Act: cut the server's connections for as long as the upload runs, then upload again.
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -117,7 +117,7 @@ async fn upload_during(until: Instant, uploads: Vec<(Machine, UsageLogs)>) -> us
 
 async fn developer_machine(app: &TestApp, email: &str) -> Machine {
     let user: TestUser = app.add_user(email, "developer", &["Platform"]).await;
-    Machine::logged_in(&app.url(""), &user.token).with_default_retries()
+    Machine::logged_in(&app.url(""), &user.token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

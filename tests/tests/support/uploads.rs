@@ -10,8 +10,10 @@ use tokio::process::{Child, Command};
 use super::app::{cli_binary, run};
 use super::usage_logs::UsageLogs;
 
-/// Retries of the CLI start after this many ms (the default 500 ms would only slow tests down).
-const RETRY_BASE_MS: &str = "20";
+/// The CLI's own pace of retries: the first after 500 ms, each next one twice as long.
+const DEFAULT_RETRY_BASE_MS: &str = "500";
+/// A fast pace, for tests that make uploads fail on purpose and would only wait for nothing.
+const FAST_RETRY_BASE_MS: &str = "20";
 
 /// A developer's machine: a private `agentmeter` config dir logged in to one server.
 pub struct Machine {
@@ -24,7 +26,7 @@ impl Machine {
     pub fn logged_in(base: &str, token: &str) -> Machine {
         let machine = Machine {
             config: tempfile::tempdir().expect("config dir"),
-            retry_base_ms: RETRY_BASE_MS,
+            retry_base_ms: DEFAULT_RETRY_BASE_MS,
         };
         let output = machine.run(&["login", "--server", base, "--token-stdin"], Some(token));
         assert!(
@@ -35,10 +37,10 @@ impl Machine {
         machine
     }
 
-    /// The CLI's default retry pace (500 ms, doubling), for uploads to a server that may ask
-    /// them to come back later.
-    pub fn with_default_retries(mut self) -> Machine {
-        self.retry_base_ms = "500";
+    /// Retries after 20 ms, doubling, instead of the CLI's 500 ms: an upload meant to fail gives up
+    /// in a third of a second.
+    pub fn with_fast_retries(mut self) -> Machine {
+        self.retry_base_ms = FAST_RETRY_BASE_MS;
         self
     }
 
@@ -98,7 +100,7 @@ pub fn finished_upload(output: std::io::Result<Output>) -> Receipt {
 /// returns its standard output.
 pub fn cli(config: &Path, args: &[String]) -> String {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = run(cli_binary(), &args, None, &env(config, RETRY_BASE_MS));
+    let output = run(cli_binary(), &args, None, &env(config, FAST_RETRY_BASE_MS));
     assert!(
         output.status.success(),
         "agentmeter {args:?}: {}",
