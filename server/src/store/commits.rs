@@ -7,6 +7,7 @@ use agentmeter_ingest::wire_git::CommitRecord;
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
+use crate::store::json_rows::{fetch_json_rows, json_rows_of};
 use crate::store::json_text;
 use crate::store::pool::{with_pool, with_tx, Pool, Transaction};
 
@@ -227,7 +228,7 @@ pub async fn mentioning_branch(
 }
 
 /// A collected commit as reports read it. Times are epoch ms.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct AuthoredCommit {
     pub repository: String,
     pub sha: String,
@@ -242,15 +243,28 @@ pub struct AuthoredCommit {
     pub ai_markers: String,
 }
 
+/// The columns of [`AuthoredCommit`] in order, for [`json_rows_of`].
+const AUTHORED_COLUMNS: &str = "repository, sha, author_user_id, authored_at, lines_added, \
+    lines_removed, test_lines_added, test_lines_removed, ai_markers";
+
 /// Commits authored during `[from_ms, to_ms)`. A commit has an author only once confirmed:
 /// sent by the author's own collector, or carried by a signed webhook push under the same
 /// author email.
 pub async fn authored_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<AuthoredCommit>> {
-    Ok(with_pool!(db, |pool| {
-        let mut select = sqlx::QueryBuilder::new("");
-        push_authored_select(&mut select, from_ms, to_ms);
-        select.build_query_as().fetch_all(pool).await?
-    }))
+    match db.typed() {
+        // A year of commits is tens of thousands of rows: one JSON text crosses from SQLite's
+        // worker thread at once instead of one hand-over per row.
+        Pool::Sqlite(pool) => {
+            let mut select = json_rows_of(AUTHORED_COLUMNS);
+            push_authored_select(&mut select, from_ms, to_ms);
+            fetch_json_rows(pool, select).await
+        }
+        Pool::Postgres(pool) => {
+            let mut select = sqlx::QueryBuilder::new("");
+            push_authored_select(&mut select, from_ms, to_ms);
+            Ok(select.build_query_as().fetch_all(pool).await?)
+        }
+    }
 }
 
 /// Writes the statement of [`authored_between`] into `select`.

@@ -3,7 +3,8 @@
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
-use crate::store::pool::with_pool;
+use crate::store::json_rows::{fetch_json_rows, json_rows_of};
+use crate::store::pool::{with_pool, Pool};
 
 /// A pull request as a webhook delivery describes it. Times are epoch ms.
 #[derive(Debug, Clone)]
@@ -220,7 +221,6 @@ pub struct PullRequestSummary {
     pub head_branch: String,
     pub created_at: i64,
     pub merged_at: Option<i64>,
-    pub closed_at: Option<i64>,
     pub first_review_at: Option<i64>,
     pub outcome: Option<String>,
     pub ai_assisted: bool,
@@ -232,7 +232,7 @@ pub struct PullRequestSummary {
     pub change_size: i64,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct SummaryRow {
     repository: String,
     number: i64,
@@ -244,7 +244,6 @@ struct SummaryRow {
     head_branch: String,
     created_at: i64,
     merged_at: Option<i64>,
-    closed_at: Option<i64>,
     first_review_at: Option<i64>,
     outcome: Option<String>,
     ai_assisted: i64,
@@ -269,7 +268,6 @@ impl From<SummaryRow> for PullRequestSummary {
             head_branch: r.head_branch,
             created_at: r.created_at,
             merged_at: r.merged_at,
-            closed_at: r.closed_at,
             first_review_at: r.first_review_at,
             outcome: r.outcome,
             ai_assisted: r.ai_assisted != 0,
@@ -285,7 +283,7 @@ impl From<SummaryRow> for PullRequestSummary {
 
 const SUMMARY_SELECT: &str = "SELECT r.name AS repository, p.number, p.url, p.title, \
         p.author_login, p.author_user_id, u.name AS author_name, p.head_branch, p.created_at, \
-        p.merged_at, p.closed_at, p.first_review_at, p.outcome, p.ai_assisted, p.ai_reasons, \
+        p.merged_at, p.first_review_at, p.outcome, p.ai_assisted, p.ai_reasons, \
         p.critical, p.critical_paths, p.lines_added, p.lines_removed, p.change_size \
      FROM pull_requests p JOIN repositories r ON r.id = p.repository_id \
      LEFT JOIN users u ON u.id = p.author_user_id ";
@@ -318,22 +316,49 @@ pub async fn merged_between(
     Ok(rows.into_iter().map(PullRequestSummary::from).collect())
 }
 
+/// The columns of [`SummaryRow`] in order, for [`json_rows_of`].
+const SUMMARY_COLUMNS: &str = "repository, number, url, title, author_login, author_user_id, \
+    author_name, head_branch, created_at, merged_at, first_review_at, outcome, \
+    ai_assisted, ai_reasons, critical, critical_paths, lines_added, lines_removed, change_size";
+
 /// Pull requests alive during `[from_ms, to_ms)`: opened before its end and not merged or
 /// closed before its start.
 pub async fn alive_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<PullRequestSummary>> {
-    let rows: Vec<SummaryRow> = with_pool!(db, |pool| {
-        let mut select = sqlx::QueryBuilder::new(SUMMARY_SELECT);
-        select.push("WHERE p.created_at < ").push_bind(to_ms);
-        select
-            .push(" AND (p.merged_at IS NULL OR p.merged_at >= ")
-            .push_bind(from_ms);
-        select
-            .push(") AND (p.closed_at IS NULL OR p.closed_at >= ")
-            .push_bind(from_ms);
-        select.push(")");
-        select.build_query_as().fetch_all(pool).await?
-    });
+    let rows: Vec<SummaryRow> = match db.typed() {
+        // Reports read every pull request of their range: one JSON text crosses from SQLite's
+        // worker thread at once instead of one hand-over per row.
+        Pool::Sqlite(pool) => {
+            let mut select = json_rows_of(SUMMARY_COLUMNS);
+            push_alive_select(&mut select, from_ms, to_ms);
+            fetch_json_rows(pool, select).await?
+        }
+        Pool::Postgres(pool) => {
+            let mut select = sqlx::QueryBuilder::new("");
+            push_alive_select(&mut select, from_ms, to_ms);
+            select.build_query_as().fetch_all(pool).await?
+        }
+    };
     Ok(rows.into_iter().map(PullRequestSummary::from).collect())
+}
+
+/// Writes the statement of [`alive_between`] into `select`.
+fn push_alive_select<'args, DB>(
+    select: &mut sqlx::QueryBuilder<'args, DB>,
+    from_ms: i64,
+    to_ms: i64,
+) where
+    DB: sqlx::Database,
+    i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    select.push(SUMMARY_SELECT);
+    select.push("WHERE p.created_at < ").push_bind(to_ms);
+    select
+        .push(" AND (p.merged_at IS NULL OR p.merged_at >= ")
+        .push_bind(from_ms);
+    select
+        .push(") AND (p.closed_at IS NULL OR p.closed_at >= ")
+        .push_bind(from_ms);
+    select.push(")");
 }
 
 /// How a pull request's author is recognised.
