@@ -1,18 +1,14 @@
-//! The database handle: one pool for either backend, chosen by the URL scheme.
-//!
-//! Queries are written once in SQL both SQLite and PostgreSQL accept (`$1` placeholders, BIGINT
-//! epoch-millisecond times, integer flags) and run through sqlx's `Any` driver, so handlers never
-//! see which backend is in use. Each backend has its own migration folder, embedded in the binary.
+//! The database handle: one typed pool for either backend, chosen by the URL scheme, and the
+//! embedded migrations of each (their own folder per backend). Every statement is in `store`,
+//! written once where the dialects agree (see `store::pool`).
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Connection, Executor};
 
 use crate::error::{Error, Result};
-use crate::store::pool::Pool;
+use crate::store::pool::{with_pool, Pool};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -25,15 +21,6 @@ pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long an SQLite writer waits for the one before it (an upload batch commits well within
 /// it) instead of failing at once; if it still fails, the request is answered 503, not 500.
 pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Set on every SQLite connection: WAL lets readers run beside the one writer.
-fn sqlite_pragmas() -> String {
-    format!(
-        "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
-         PRAGMA synchronous = NORMAL;",
-        SQLITE_BUSY_TIMEOUT.as_millis()
-    )
-}
 
 /// Pool bounds per backend.
 pub(crate) struct PoolSizing {
@@ -96,73 +83,33 @@ impl FromStr for Backend {
     }
 }
 
-/// A pool plus the backend it talks to.
+/// The pool plus the backend it talks to.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pub pool: AnyPool,
     pub backend: Backend,
-    /// The same database on its own driver; statements move here from `pool` (see store::pool).
-    typed: Pool,
+    pool: Pool,
 }
 
 impl Db {
     /// Connects, creating a missing SQLite file (WAL mode, foreign keys on).
     pub async fn connect(url: &str) -> Result<Db> {
-        sqlx::any::install_default_drivers();
         let backend: Backend = url.parse()?;
-        let given = url;
-        let url = match backend {
-            Backend::Sqlite => sqlite_url_with_create(url),
-            Backend::Postgres => postgres_url_without_statement_cache(url),
-        };
-        let cannot_open =
-            |e: sqlx::Error| Error::Config(format!("cannot open database {}: {e}", redact(given)));
-        // One connection first: the pool would only report a timeout, this says why.
-        sqlx::AnyConnection::connect(&url)
-            .await
-            .map_err(cannot_open)?
-            .close()
-            .await
-            .map_err(cannot_open)?;
-        let sizing = PoolSizing::of(backend);
-        let pool = AnyPoolOptions::new()
-            .min_connections(sizing.min_connections)
-            .max_connections(sizing.max_connections)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .test_before_acquire(sizing.test_before_acquire)
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(sqlite_pragmas().as_str()).await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await
-            .map_err(cannot_open)?;
-        let typed = Pool::connect(given, backend).await?;
         Ok(Db {
-            pool,
             backend,
-            typed,
+            pool: Pool::connect(url, backend).await?,
         })
     }
 
-    /// A handle on pools made elsewhere: tests give the server pools that run out of connections
-    /// at once.
+    /// A handle on a pool made elsewhere: tests give the server a pool that runs out of
+    /// connections at once.
     #[cfg(test)]
-    pub(crate) fn from_pools(pool: AnyPool, typed: Pool, backend: Backend) -> Db {
-        Db {
-            pool,
-            backend,
-            typed,
-        }
+    pub(crate) fn from_pool(pool: Pool, backend: Backend) -> Db {
+        Db { backend, pool }
     }
 
     /// The typed pool every statement in `store` runs on.
     pub(crate) fn typed(&self) -> &Pool {
-        &self.typed
+        &self.pool
     }
 
     /// Applies the embedded migrations that have not run yet.
@@ -171,146 +118,22 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await?;
+        with_pool!(self, |pool| migrator.run(pool).await?);
         Ok(())
-    }
-
-    /// Runs `select` and returns its rows, each decoded from a JSON array of `columns` (in order)
-    /// into `T` (a tuple or a struct of the same arity). `floats` name the columns holding
-    /// floating-point values: they travel as exact text (decode them with [`exact_f64`]).
-    ///
-    /// The whole result comes back as one JSON text in one row. sqlx hands SQLite rows one at a
-    /// time from its worker thread, a thread wake-up per row that cost more than the query itself
-    /// on reports reading tens of thousands of rows.
-    pub async fn fetch_json_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        select: &str,
-        columns: &[&str],
-        floats: &[&str],
-        binds: &[i64],
-    ) -> Result<Vec<T>> {
-        let list: Vec<String> = columns
-            .iter()
-            .map(|c| match (floats.contains(c), self.backend) {
-                // quote() is exact (JSON output keeps 15 digits); 'NULL' for null.
-                (true, Backend::Sqlite) => format!("quote({c})"),
-                (true, Backend::Postgres) => format!("CAST({c} AS TEXT)"),
-                (false, _) => (*c).to_owned(),
-            })
-            .collect();
-        let list = list.join(", ");
-        let sql = match self.backend {
-            Backend::Sqlite => format!(
-                "SELECT COALESCE(json_group_array(json_array({list})), '[]') FROM ({select}) AS q"
-            ),
-            Backend::Postgres => format!(
-                "SELECT CAST(COALESCE(json_agg(json_build_array({list})), '[]') AS TEXT) FROM ({select}) AS q"
-            ),
-        };
-        let mut query = sqlx::query_scalar::<_, String>(&sql);
-        for value in binds {
-            query = query.bind(*value);
-        }
-        let text = query.fetch_one(&self.pool).await?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Internal(format!("cannot decode query rows: {e}")))
     }
 
     /// True when the database answers a trivial query.
     pub async fn is_reachable(&self) -> bool {
-        sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
+        with_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .is_ok())
     }
-}
-
-/// Bind placeholders for generated multi-row statements, numbered in the order they are written
-/// (which must be the order values are bound).
-///
-/// PostgreSQL needs `$1, $2, …`. SQLite gets anonymous `?`: it treats `$N` as a *named*
-/// parameter, and sqlx asks SQLite for every parameter's name when binding, which SQLite answers
-/// by a linear scan, so binding a statement with `$N` placeholders is quadratic in their number
-/// (three quarters of ingest time went there at 10,000 parameters a statement).
-#[derive(Debug)]
-pub struct Placeholders {
-    backend: Backend,
-    written: usize,
-}
-
-impl Placeholders {
-    pub fn new(backend: Backend) -> Placeholders {
-        Placeholders {
-            backend,
-            written: 0,
-        }
-    }
-
-    /// The next placeholder.
-    pub fn param(&mut self) -> String {
-        self.written += 1;
-        match self.backend {
-            Backend::Sqlite => "?".to_owned(),
-            Backend::Postgres => format!("${}", self.written),
-        }
-    }
-
-    /// `count` placeholders separated by commas.
-    pub fn list(&mut self, count: usize) -> String {
-        (0..count)
-            .map(|_| self.param())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// Decodes a float column of [`Db::fetch_json_rows`]: its exact text, or null.
-pub fn exact_f64<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> std::result::Result<Option<f64>, D::Error> {
-    use serde::Deserialize;
-    match Option::<String>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(text) if text == "NULL" => Ok(None),
-        Some(text) => text.parse().map(Some).map_err(serde::de::Error::custom),
-    }
-}
-
-/// Reads a column that is a 0/1 integer on both backends.
-pub fn flag(row: &AnyRow, column: &str) -> Result<bool> {
-    use sqlx::Row;
-    Ok(row.try_get::<i64, _>(column)? != 0)
 }
 
 /// Milliseconds since the Unix epoch, the time format of every stored timestamp.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-fn sqlite_url_with_create(url: &str) -> String {
-    if url.contains(":memory:") {
-        url.to_owned()
-    } else {
-        with_default_param(url, "mode", "rwc")
-    }
-}
-
-/// Turns off sqlx's PostgreSQL statement cache unless the URL sets it.
-///
-/// sqlx 0.8's `Any` driver sends a NULL `f64` as a NULL `float4` (its Real/Double mapping is
-/// swapped). A cached statement first run with such a NULL keeps `float4` for that parameter,
-/// and the next run binding a real `f64` fails with "incorrect binary data format" (an upload
-/// whose first event had an unknown cost broke every later upload on that connection).
-/// Uncached statements take their parameter types from each run's own values.
-fn postgres_url_without_statement_cache(url: &str) -> String {
-    with_default_param(url, "statement-cache-capacity", "0")
-}
-
-/// `url` with `key=value` added to its query string, unless the URL sets `key` already.
-fn with_default_param(url: &str, key: &str, value: &str) -> String {
-    if url.contains(&format!("{key}=")) {
-        url.to_owned()
-    } else {
-        let separator = if url.contains('?') { '&' } else { '?' };
-        format!("{url}{separator}{key}={value}")
-    }
 }
 
 /// The URL without its password, for messages.
@@ -335,20 +158,6 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_are_numbered_for_postgres_and_anonymous_for_sqlite() {
-        let mut pg = Placeholders::new(Backend::Postgres);
-        assert_eq!(
-            (pg.param(), pg.list(2)),
-            ("$1".to_owned(), "$2, $3".to_owned())
-        );
-        let mut lite = Placeholders::new(Backend::Sqlite);
-        assert_eq!(
-            (lite.param(), lite.list(2)),
-            ("?".to_owned(), "?, ?".to_owned())
-        );
-    }
 
     #[test]
     fn the_scheme_chooses_the_backend() {
@@ -379,20 +188,23 @@ mod tests {
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         assert!(dir.path().join("new.db").exists());
-        let row: (i64,) = sqlx::query_as("PRAGMA foreign_keys")
-            .fetch_one(&db.pool)
+        let Pool::Sqlite(pool) = db.typed() else {
+            panic!("an sqlite: URL opens SQLite")
+        };
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(pool)
             .await
             .expect("pragma");
-        assert_eq!(row.0, 1);
-        let mode: (String,) = sqlx::query_as("PRAGMA journal_mode")
-            .fetch_one(&db.pool)
+        assert_eq!(foreign_keys, 1);
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(pool)
             .await
             .expect("pragma");
-        assert_eq!(mode.0, "wal");
-        let busy: (i64,) = sqlx::query_as("PRAGMA busy_timeout")
-            .fetch_one(&db.pool)
+        assert_eq!(mode, "wal");
+        let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(pool)
             .await
             .expect("pragma");
-        assert_eq!(busy.0, 10_000);
+        assert_eq!(busy, 10_000);
     }
 }

@@ -290,10 +290,8 @@ mod tests {
     async fn a_sqlite_database_locked_by_another_writer_is_busy_not_a_fault() {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite:{}?mode=rwc", dir.path().join("locked.db").display());
-        // Through the `Any` driver, as the server's pool runs.
-        sqlx::any::install_default_drivers();
-        let mut writer = sqlx::AnyConnection::connect(&url).await.expect("writer");
-        let mut other = sqlx::AnyConnection::connect(&url).await.expect("other");
+        let mut writer = sqlx::SqliteConnection::connect(&url).await.expect("writer");
+        let mut other = sqlx::SqliteConnection::connect(&url).await.expect("other");
         writer
             .execute("PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER)")
             .await

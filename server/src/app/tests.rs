@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 use axum::http::{header, StatusCode};
 use secrecy::SecretString;
 use serde_json::{json, Value};
-use sqlx::any::AnyPoolOptions;
 use sqlx::sqlite::SqlitePoolOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -231,24 +230,15 @@ async fn a_pool_with_no_connection_free_answers_503_with_retry_after() {
     let full = Db::connect(&settings.database_url).await.expect("connect");
     full.migrate().await.expect("migrate");
     let token = add_admin(&full, "ada@example.com").await;
-    // One connection in each pool, held by the test, and little patience for it.
-    let any = AnyPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_millis(300))
-        .connect(&settings.database_url)
-        .await
-        .expect("pool");
+    // One connection in the pool, held by the test, and little patience for it.
     let typed = SqlitePoolOptions::new()
         .max_connections(1)
         .acquire_timeout(Duration::from_millis(300))
         .connect(&settings.database_url)
         .await
         .expect("typed pool");
-    let _held = (
-        any.acquire().await.expect("the only connection"),
-        typed.acquire().await.expect("the only typed connection"),
-    );
-    let db = Db::from_pools(any, Pool::Sqlite(typed), Backend::Sqlite);
+    let _held = typed.acquire().await.expect("the only connection");
+    let db = Db::from_pool(Pool::Sqlite(typed), Backend::Sqlite);
     let app = Application::build_with_db(settings, db)
         .await
         .expect("builds");

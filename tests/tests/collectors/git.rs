@@ -145,7 +145,7 @@ async fn stored_commits(app: &TestApp) -> Vec<StoredCommit> {
         "SELECT repository, sha, lines_added, lines_removed, test_lines_added, test_lines_removed, ai_markers, parents \
          FROM commits ORDER BY sha",
     )
-    .fetch_all(&app.db.pool)
+    .fetch_all(&app.sql)
     .await
     .expect("commits")
 }
@@ -239,7 +239,7 @@ async fn collect_git_stores_exactly_the_commits_and_line_counts_git_log_numstat_
         assert!(third.contains("(0 new, 7 already there)"), "{third}");
         let (branches,): (String,) = sqlx::query_as("SELECT branches FROM commits WHERE sha = $1")
             .bind(auth)
-            .fetch_one(&app.db.pool)
+            .fetch_one(&app.sql)
             .await
             .expect("the auth commit");
         let branches: Vec<String> = serde_json::from_str(&branches).expect("branches JSON");

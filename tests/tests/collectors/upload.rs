@@ -292,7 +292,7 @@ async fn a_server_restored_from_an_older_backup_gets_everything_again_from_the_n
         ] {
             sqlx::query(sql)
                 .bind(cutoff)
-                .execute(&app.db.pool)
+                .execute(&app.sql)
                 .await
                 .expect("restore");
         }

@@ -130,7 +130,7 @@ async fn collected_commits_are_stored_with_the_line_counts_git_log_numstat_shows
         let rows: Vec<StoredCommit> = sqlx::query_as(
             "SELECT repository, sha, lines_added, lines_removed, test_lines_added, ai_markers, author_user_id FROM commits ORDER BY sha",
         )
-        .fetch_all(&app.db.pool)
+        .fetch_all(&app.sql)
         .await
         .expect("commits");
         let stored: BTreeMap<String, (u64, u64)> = rows.iter().map(|r| (r.1.clone(), (r.2 as u64, r.3 as u64))).collect();
@@ -188,7 +188,7 @@ async fn a_batch_with_bad_commits_is_refused_with_422_naming_them_and_stores_not
             .await
             .expect("match");
         assert_eq!(matched.status().as_u16(), 200);
-        let author: (Option<i64>,) = sqlx::query_as("SELECT author_user_id FROM commits").fetch_one(&app.db.pool).await.expect("commit");
+        let author: (Option<i64>,) = sqlx::query_as("SELECT author_user_id FROM commits").fetch_one(&app.sql).await.expect("commit");
         assert!(author.0.is_some(), "the commit now belongs to dev");
         assert!(app.get_json(&admin, "/api/v1/identities").await.as_array().is_some_and(|a| a.iter().all(|i| i["id"] != id)));
     })

@@ -39,14 +39,14 @@ async fn every_signed_github_example_payload_is_accepted_and_stored() {
         assert_eq!((status, reply["status"].as_str()), (202, Some("ignored")), "{}", app.backend);
 
         assert!(count(&app, "pull_requests").await >= 1, "{}", app.backend);
-        let review: (String, i64) = sqlx::query_as("SELECT state, dismissed FROM reviews").fetch_one(&app.db.pool).await.expect("one review");
+        let review: (String, i64) = sqlx::query_as("SELECT state, dismissed FROM reviews").fetch_one(&app.sql).await.expect("one review");
         assert_eq!(review, ("commented".to_owned(), 1), "{}: the submitted review, later dismissed", app.backend);
         assert_eq!(count(&app, "pushed_commits").await, 1, "{}", app.backend);
         assert_eq!(count(&app, "webhook_deliveries").await, 13, "{}", app.backend);
         let named: (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM pull_requests p JOIN repositories r ON r.id = p.repository_id WHERE r.name = 'github.com/codertocat/hello-world'",
         )
-        .fetch_one(&app.db.pool)
+        .fetch_one(&app.sql)
         .await
         .expect("count");
         assert_eq!(named.0, count(&app, "pull_requests").await, "every PR under the normalized repository name");
@@ -119,7 +119,7 @@ async fn a_replayed_github_delivery_adds_nothing_and_says_duplicate() {
         assert_eq!(before, after);
         assert_eq!(count(&app, "webhook_deliveries").await, 1);
         let events: (i64,) = sqlx::query_as("SELECT CAST(SUM(events) AS BIGINT) FROM identities")
-            .fetch_one(&app.db.pool)
+            .fetch_one(&app.sql)
             .await
             .expect("sum");
         assert_eq!(

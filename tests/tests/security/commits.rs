@@ -42,7 +42,7 @@ async fn counted_authors(app: &TestApp) -> Vec<(String, Option<i64>)> {
 async fn user_id(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = $1")
         .bind(email)
-        .fetch_one(&app.db.pool)
+        .fetch_one(&app.sql)
         .await
         .expect("user id")
 }
@@ -104,7 +104,7 @@ async fn commits_in_someone_elses_name_count_for_them_only_once_they_report_them
         );
         let lines: i64 =
             sqlx::query_scalar::<_, i64>("SELECT lines_added FROM commits WHERE sha = 'ccccccc'")
-                .fetch_one(&app.db.pool)
+                .fetch_one(&app.sql)
                 .await
                 .expect("lines");
         assert_eq!(lines, 7, "the author's own record replaced the colleague's");

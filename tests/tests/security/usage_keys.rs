@@ -49,7 +49,7 @@ async fn a_colleague_sending_the_same_request_key_gets_a_copy_and_takes_nothing_
         let rollup: i64 = sqlx::query_scalar::<_, i64>(
             "SELECT CAST(SUM(input_tokens + output_tokens) AS BIGINT) FROM usage_hourly",
         )
-        .fetch_one(&app.db.pool)
+        .fetch_one(&app.sql)
         .await
         .expect("rollup");
         assert_eq!(rollup, 11_100, "each copy counted once, for its own user");

@@ -14,6 +14,9 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
+    /// The same database for the test's own SQL, through sqlx's `Any` driver so that one query
+    /// text serves both backends.
+    pub sql: sqlx::AnyPool,
     pub state: AppState,
     pub database_url: String,
     pub backend: &'static str,
@@ -47,6 +50,7 @@ impl TestApp {
         TestApp {
             addr,
             db,
+            sql: sql_pool(&backend.url).await,
             state,
             database_url: backend.url.clone(),
             backend: backend.name,
@@ -78,6 +82,7 @@ impl TestApp {
         let app = TestApp {
             addr,
             db,
+            sql: sql_pool(&backend.url).await,
             state,
             database_url: backend.url.clone(),
             backend: backend.name,
@@ -154,6 +159,15 @@ impl TestApp {
             &[("AGENTMETER_DATABASE_URL", &self.database_url)],
         )
     }
+}
+
+async fn sql_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .connect(url)
+        .await
+        .expect("the test's own connection to the database")
 }
 
 /// Runs a binary with extra environment and optional standard input.
