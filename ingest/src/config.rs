@@ -56,7 +56,9 @@ impl Credentials {
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = path.with_extension("tmp");
+    // A temp file of this process's own: two uploads at once (two sessions ending together run
+    // the hook twice) must not write or rename each other's half-written file.
+    let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
