@@ -9,8 +9,8 @@
 
 use std::str::FromStr;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::db::{redact, Backend, PoolSizing, ACQUIRE_TIMEOUT, SQLITE_BUSY_TIMEOUT};
@@ -59,13 +59,12 @@ macro_rules! with_tx {
 pub(crate) use {with_pool, with_tx};
 
 impl Pool {
-    /// Connects, creating a missing SQLite file (WAL mode, foreign keys on). One connection is
-    /// opened first: a pool would only report a timeout, this says why it cannot connect.
+    /// Connects, creating a missing SQLite file (WAL mode, foreign keys on).
     pub async fn connect(url: &str, backend: Backend) -> Result<Pool> {
         let cannot_open =
             |e: sqlx::Error| Error::Config(format!("cannot open database {}: {e}", redact(url)));
         let sizing = PoolSizing::of(backend);
-        match backend {
+        Ok(match backend {
             Backend::Sqlite => {
                 let options = SqliteConnectOptions::from_str(url)
                     .map_err(cannot_open)?
@@ -74,43 +73,13 @@ impl Pool {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
-                options
-                    .connect()
-                    .await
-                    .map_err(cannot_open)?
-                    .close()
-                    .await
-                    .map_err(cannot_open)?;
-                let pool = SqlitePoolOptions::new()
-                    .min_connections(sizing.min_connections)
-                    .max_connections(sizing.max_connections)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .test_before_acquire(sizing.test_before_acquire)
-                    .connect_with(options)
-                    .await
-                    .map_err(cannot_open)?;
-                Ok(Pool::Sqlite(pool))
+                Pool::Sqlite(open(options, &sizing).await.map_err(cannot_open)?)
             }
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url).map_err(cannot_open)?;
-                options
-                    .connect()
-                    .await
-                    .map_err(cannot_open)?
-                    .close()
-                    .await
-                    .map_err(cannot_open)?;
-                let pool = PgPoolOptions::new()
-                    .min_connections(sizing.min_connections)
-                    .max_connections(sizing.max_connections)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .test_before_acquire(sizing.test_before_acquire)
-                    .connect_with(options)
-                    .await
-                    .map_err(cannot_open)?;
-                Ok(Pool::Postgres(pool))
+                Pool::Postgres(open(options, &sizing).await.map_err(cannot_open)?)
             }
-        }
+        })
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
@@ -122,6 +91,22 @@ impl Pool {
             Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
     }
+}
+
+/// Opens one connection first (a pool would only report a timeout; this says why it cannot
+/// connect), then the pool.
+async fn open<DB: sqlx::Database>(
+    options: <DB::Connection as Connection>::Options,
+    sizing: &PoolSizing,
+) -> std::result::Result<sqlx::Pool<DB>, sqlx::Error> {
+    options.connect().await?.close().await?;
+    sqlx::pool::PoolOptions::<DB>::new()
+        .min_connections(sizing.min_connections)
+        .max_connections(sizing.max_connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(sizing.test_before_acquire)
+        .connect_with(options)
+        .await
 }
 
 impl Transaction {
