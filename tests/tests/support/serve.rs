@@ -29,13 +29,17 @@ pub fn start_serve(database_url: &str, demo: bool) -> ServeProcess {
 
 /// Starts `serve` with extra environment (settings as `AGENTMETER_*` variables).
 pub fn start_serve_with(database_url: &str, demo: bool, env: &[(&str, &str)]) -> ServeProcess {
-    let mut args = vec![
-        "serve",
-        "--bind",
-        "127.0.0.1:0",
-        "--database-url",
-        database_url,
-    ];
+    start_serve_on(database_url, "127.0.0.1:0", demo, env)
+}
+
+/// Starts `serve` on `bind` (a restarted server takes its predecessor's address).
+pub fn start_serve_on(
+    database_url: &str,
+    bind: &str,
+    demo: bool,
+    env: &[(&str, &str)],
+) -> ServeProcess {
+    let mut args = vec!["serve", "--bind", bind, "--database-url", database_url];
     if demo {
         args.push("--demo");
     }
@@ -43,6 +47,7 @@ pub fn start_serve_with(database_url: &str, demo: bool, env: &[(&str, &str)]) ->
         .args(&args)
         .env("AGENTMETER_LOG", "warn")
         .envs(env.iter().copied())
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
