@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod collectors;
 mod demo;
+mod library;
 mod metrics;
 mod pages;
 mod resilience;

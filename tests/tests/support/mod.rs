@@ -1,10 +1,12 @@
 //! Shared test harness: spawning the server, creating accounts, running the binaries.
 
+pub mod agent_clis;
 pub mod app;
 pub mod backends;
 pub mod browser;
 pub mod chromium;
 pub mod dashboard;
+pub mod model_stub;
 pub mod serve;
 pub mod server_process;
 pub mod uploads;
