@@ -15,9 +15,10 @@ use agentmeter_web::pages::{AdminPlanCatalogPage, AdminSection, PlanCatalogRow};
 use agentmeter_web::{format, Figure};
 
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
-use crate::auth::{AdminForm, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::pages::{admin_chrome, render, Done};
+use crate::routes::extract::AdminForm;
 use crate::state::AppState;
 
 /// The fields `admin/plans.html` posts.

@@ -1,20 +1,12 @@
-//! `CurrentUser`: the one extractor for the caller, from a bearer token or a session cookie.
+//! `CurrentUser`: the caller, found from an API token or a session cookie's value (the
+//! extractor reading them from a request is `routes::extract`).
 
-use axum::extract::{FromRequestParts, OriginalUri};
-use axum::http::header::AUTHORIZATION;
-use axum::http::request::Parts;
-use axum_extra::extract::CookieJar;
-
-use crate::auth::login::SESSION_COOKIE;
 use crate::auth::secret;
+use crate::db::Db;
 use crate::domain::Role;
 use crate::error::{Error, Result};
-use crate::state::AppState;
 use crate::store::accounts::{self, Membership};
 use crate::store::{sessions, tokens};
-
-/// Header a script must send with a cookie-authenticated write to the JSON API.
-pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone)]
@@ -88,66 +80,30 @@ impl CurrentUser {
     }
 }
 
-/// The token of an `Authorization: Bearer …` header; the scheme is case-insensitive (RFC 9110).
-fn bearer_token(header: &str) -> Option<&str> {
-    let (scheme, token) = header.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<CurrentUser> {
-        if let Some(header) = parts.headers.get(AUTHORIZATION) {
-            let token = header
-                .to_str()
-                .ok()
-                .and_then(bearer_token)
-                .ok_or(Error::Unauthorized)?;
-            let user_id = tokens::authenticate(&state.db, &secret::digest(token))
-                .await?
-                .ok_or(Error::Unauthorized)?;
-            return load(state, user_id, Credential::ApiToken).await;
-        }
-        let jar = CookieJar::from_headers(&parts.headers);
-        let cookie = jar.get(SESSION_COOKIE).ok_or(Error::Unauthorized)?;
-        let session = sessions::find_live(&state.db, &secret::digest(cookie.value()))
-            .await?
-            .ok_or(Error::Unauthorized)?;
-        let user = load(
-            state,
-            session.user_id,
-            Credential::Session {
-                csrf_token: session.csrf_token,
-            },
-        )
-        .await?;
-        // Cookie-authenticated writes to the JSON API must prove they come from our pages;
-        // page forms check their hidden field in the handler.
-        let is_write = !parts.method.is_safe();
-        // Nested routers see a stripped path; the original URI tells whether this is the API.
-        let path = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
-        if is_write && path.starts_with("/api/") {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            user.check_csrf(sent)?;
-        }
-        Ok(user)
-    }
-}
-
-async fn load(state: &AppState, user_id: i64, credential: Credential) -> Result<CurrentUser> {
-    let user = accounts::user_by_id(&state.db, user_id)
+/// The owner of an API token; 401 for a token that is unknown or revoked.
+pub(crate) async fn by_api_token(db: &Db, token: &str) -> Result<CurrentUser> {
+    let user_id = tokens::authenticate(db, &secret::digest(token))
         .await?
         .ok_or(Error::Unauthorized)?;
-    let memberships = accounts::memberships(&state.db, user_id).await?;
+    load(db, user_id, Credential::ApiToken).await
+}
+
+/// The user of a live browser session, by its cookie's value; 401 for one unknown or expired.
+pub(crate) async fn by_session_cookie(db: &Db, cookie_value: &str) -> Result<CurrentUser> {
+    let session = sessions::find_live(db, &secret::digest(cookie_value))
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let credential = Credential::Session {
+        csrf_token: session.csrf_token,
+    };
+    load(db, session.user_id, credential).await
+}
+
+async fn load(db: &Db, user_id: i64, credential: Credential) -> Result<CurrentUser> {
+    let user = accounts::user_by_id(db, user_id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let memberships = accounts::memberships(db, user_id).await?;
     Ok(CurrentUser {
         id: user.id,
         email: user.email,
@@ -156,19 +112,4 @@ async fn load(state: &AppState, user_id: i64, credential: Credential) -> Result<
         memberships,
         credential,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bearer_token;
-
-    #[test]
-    fn the_bearer_scheme_is_read_in_any_case() {
-        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
-        assert_eq!(bearer_token("bearer abc"), Some("abc"));
-        assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
-        assert_eq!(bearer_token("Basic abc"), None);
-        assert_eq!(bearer_token("Bearer "), None);
-        assert_eq!(bearer_token("Bearerabc"), None);
-    }
 }

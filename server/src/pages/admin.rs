@@ -14,8 +14,9 @@ use agentmeter_web::{format, url, Figure};
 
 use super::{admin_chrome, render, view_role, Done};
 use crate::admin::{self, AddUser};
-use crate::auth::{AdminForm, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
+use crate::routes::extract::AdminForm;
 use crate::state::AppState;
 use crate::store::{accounts, tokens};
 

@@ -14,10 +14,11 @@ use serde::Deserialize;
 
 use agentmeter_web::pages::{LoginPage, PageChrome};
 
-use super::{render, ClientIp};
+use super::render;
 use crate::auth::login::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::auth::{secret, CurrentUser};
 use crate::error::{Error, Result};
+use crate::routes::extract::ClientIp;
 use crate::state::AppState;
 
 #[derive(Deserialize)]

@@ -19,7 +19,6 @@ use crate::state::AppState;
 
 pub(crate) mod admin;
 pub(crate) mod adoption;
-mod client_ip;
 mod csv;
 pub(crate) mod developer;
 mod filters;
@@ -29,8 +28,6 @@ pub(crate) mod plans;
 pub(crate) mod productivity;
 pub(crate) mod reviews;
 pub(crate) mod spend;
-
-pub use client_ip::ClientIp;
 
 /// Renders a page template, or fails with an internal error.
 pub fn render<T: Template>(page: T) -> Result<Html<String>> {

@@ -15,9 +15,10 @@ use agentmeter_web::{format, Figure};
 
 use super::critical_paths::{find_or_create, set_critical_paths};
 use super::{identities, repositories};
-use crate::auth::{AdminForm, CurrentUser};
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::pages::{admin_chrome, render, Done};
+use crate::routes::extract::AdminForm;
 use crate::state::AppState;
 use crate::store::{accounts, webhooks};
 

@@ -9,6 +9,7 @@ use crate::state::AppState;
 use crate::{analytics, pages, reviews};
 
 pub mod batch;
+pub(crate) mod extract;
 pub mod health;
 pub mod ingest;
 #[cfg(test)]

@@ -6,12 +6,13 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use super::Admin;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// The admin who posted, and the form's fields (`T` needs no `csrf_token` field).
-pub struct AdminForm<T> {
+pub(crate) struct AdminForm<T> {
     pub admin: CurrentUser,
     pub form: T,
 }
@@ -28,8 +29,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AdminForm<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self> {
         let (mut parts, body) = request.into_parts();
         // Who asks comes first: a non-admin gets 403 whatever the form holds.
-        let admin = CurrentUser::from_request_parts(&mut parts, state).await?;
-        admin.require_admin()?;
+        let Admin(admin) = Admin::from_request_parts(&mut parts, state).await?;
         let body = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|e| Error::BadRequest(format!("form: {}", e.body_text())))?;
