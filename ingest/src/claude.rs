@@ -12,7 +12,7 @@ use memchr::memmem;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::edits::{count_patch, count_text_lines, ToolResult};
+use crate::edits::{count_patch, count_text_lines, is_refusal, Decision, ToolResult};
 use crate::request::{Request, ToolUse};
 use crate::scan::LineOutcome;
 use crate::wire::{Tool, UsageEvent};
@@ -99,6 +99,11 @@ struct Block<'a> {
     input: Option<&'a RawValue>,
     #[serde(borrow, default)]
     tool_use_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    is_error: Option<bool>,
+    /// A tool result's content, read only to tell a refused edit from a failed one.
+    #[serde(borrow, default)]
+    content: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +235,7 @@ impl ClaudeParser {
             lines_added: 0,
             lines_removed: 0,
             is_subagent: self.subagent_file || line.is_sidechain == Some(true),
+            edit_decisions: Default::default(),
         };
         let mut request = Request::new(event);
         let content = if self.skip_details {
@@ -278,12 +284,27 @@ impl ClaudeParser {
         let Some(content) = line.message.as_ref().and_then(|m| m.content) else {
             return;
         };
-        let Some(tool_use_id) = blocks(content).into_iter().find_map(|b| b.tool_use_id) else {
+        let Some(block) = blocks(content)
+            .into_iter()
+            .find(|b| b.tool_use_id.is_some())
+        else {
             return;
         };
-        let Some(&index) = self.by_tool_use.get(tool_use_id.as_ref()) else {
+        let Some(tool_use_id) = block.tool_use_id.as_deref() else {
             return;
         };
+        let Some(&index) = self.by_tool_use.get(tool_use_id) else {
+            return;
+        };
+        let Some(tool_use) = self.requests[index].tool_use_mut(tool_use_id) else {
+            return;
+        };
+        if block.is_error == Some(true) {
+            if block.content.is_some_and(is_refusal) {
+                tool_use.decision = Some(Decision::Rejected);
+            }
+            return;
+        }
         let Ok(result) = serde_json::from_str::<ToolResult>(raw.get()) else {
             return;
         };
@@ -292,10 +313,9 @@ impl ClaudeParser {
             (_, Some("create")) => (result.content.map(count_text_lines).unwrap_or(0), 0),
             _ => return,
         };
-        if let Some(tool_use) = self.requests[index].tool_use_mut(&tool_use_id) {
-            tool_use.lines_added = added;
-            tool_use.lines_removed = removed;
-        }
+        tool_use.lines_added = added;
+        tool_use.lines_removed = removed;
+        tool_use.decision = Some(Decision::Accepted);
     }
 }
 

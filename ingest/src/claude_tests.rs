@@ -105,3 +105,34 @@ fn cache_creation_without_breakdown_counts_as_5m() {
         (25, 0, Some("fast"))
     );
 }
+
+#[test]
+fn applied_and_refused_edits_are_counted_per_tool_without_their_text() {
+    let calls = r#"[{"type":"tool_use","id":"w1","name":"Write","input":{"file_path":"/w/p/a.py"}},
+        {"type":"tool_use","id":"e1","name":"Edit","input":{"file_path":"/w/p/a.py"}},
+        {"type":"tool_use","id":"e2","name":"Edit","input":{"file_path":"/w/p/b.py"}}]"#;
+    let request = assistant("m9", "r9", 5, &calls.replace('\n', ""));
+    let created = r#"{"type":"user","sessionId":"s1","toolUseResult":{"type":"create","filePath":"/w/p/a.py","content":"print('secret')\nprint(2)","structuredPatch":[]},"message":{"content":[{"tool_use_id":"w1","type":"tool_result","content":"File created"}]}}"#;
+    let refused = r#"{"type":"user","sessionId":"s1","toolUseResult":"Error: Claude requested permissions to write to /w/p/a.py, but you haven't granted it yet.","message":{"content":[{"type":"tool_result","content":"Claude requested permissions to write to /w/p/a.py, but you haven't granted it yet.","is_error":true,"tool_use_id":"e1"}]}}"#;
+    let failed = r#"{"type":"user","sessionId":"s1","toolUseResult":"Error: File has not been read yet.","message":{"content":[{"type":"tool_result","content":"<tool_use_error>File has not been read yet.</tool_use_error>","is_error":true,"tool_use_id":"e2"}]}}"#;
+    let (requests, _) = feed_all(&[&request, created, refused, failed]);
+    let event = requests[0].clone().into_event();
+    assert_eq!((event.lines_added, event.lines_removed), (2, 0));
+    let write = event
+        .edit_decisions
+        .get("Write")
+        .copied()
+        .unwrap_or_default();
+    let edit = event
+        .edit_decisions
+        .get("Edit")
+        .copied()
+        .unwrap_or_default();
+    assert_eq!((write.accepted, write.rejected), (1, 0));
+    // The refused edit counts; the one that failed for another reason is no decision.
+    assert_eq!((edit.accepted, edit.rejected), (0, 1));
+    assert_eq!(event.tool_calls.get("Edit"), Some(&2));
+    assert!(!serde_json::to_string(&event)
+        .unwrap_or_default()
+        .contains("secret"));
+}

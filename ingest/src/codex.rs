@@ -238,6 +238,7 @@ impl CodexParser {
             lines_removed: 0,
             permission_mode: None,
             is_subagent: false,
+            edit_decisions: Default::default(),
         };
         self.requests.push(Request::new(event));
         LineOutcome::Used

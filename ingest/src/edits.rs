@@ -1,8 +1,39 @@
 //! Line counts from Edit/Write/MultiEdit results (`toolUseResult.structuredPatch`, or the
-//! `content` of a created file). Only counts leave this module, never the text.
+//! `content` of a created file), and whether an edit was accepted or rejected. Only counts leave
+//! this module, never the text.
 
+use memchr::memmem;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+/// Tool calls that change files: the ones Claude Code asks permission for as edits.
+pub const EDIT_TOOLS: [&str; 4] = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
+
+/// What became of a file edit the model asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Applied: by the user, or unasked in a permission mode that accepts edits.
+    Accepted,
+    /// Refused by the user, by a permission rule, or for want of a permission in a
+    /// non-interactive run.
+    Rejected,
+}
+
+/// How Claude Code words the error result of a refused tool use (checked on 2.1.328).
+const REFUSALS: [&str; 3] = [
+    "The user doesn't want to proceed with this tool use",
+    "Claude requested permissions to ",
+    "Permission to use ",
+];
+
+/// True when an error result (the raw `content` of a `tool_result` block) says the tool use was
+/// refused rather than that it failed.
+pub fn is_refusal(content: &RawValue) -> bool {
+    let text = content.get().as_bytes();
+    REFUSALS
+        .iter()
+        .any(|refusal| memmem::find(text, refusal.as_bytes()).is_some())
+}
 
 /// The parts of a `toolUseResult` object that carry line counts.
 #[derive(Deserialize)]
@@ -75,6 +106,20 @@ mod tests {
             count_patch(result.structured_patch.as_deref().unwrap_or(&[])),
             (2, 2)
         );
+    }
+
+    #[test]
+    fn refusals_are_told_from_failures() {
+        let raw = |s: &str| RawValue::from_string(s.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(is_refusal(&raw(
+            r#""Claude requested permissions to write to /r/a.py, but you haven't granted it yet.""#
+        )));
+        assert!(is_refusal(&raw(
+            r#"[{"type":"text","text":"The user doesn't want to proceed with this tool use. The tool use was rejected"}]"#
+        )));
+        assert!(!is_refusal(&raw(
+            r#""<tool_use_error>File has not been read yet. Read it first before writing to it.</tool_use_error>""#
+        )));
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! A billed request while it is being collected: the wire event plus what is needed to merge
 //! copies of it (tool uses keyed by id, so a replayed line never counts twice).
 
+use crate::edits::{Decision, EDIT_TOOLS};
 use crate::wire::UsageEvent;
 
-/// One tool use inside a request, with the line counts of its Edit/Write result.
+/// One tool use inside a request, with the line counts of its Edit/Write result and, for file
+/// edits, whether it was accepted or rejected.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ToolUse {
     /// Tool name, `Skill:<name>` for Skill calls.
     pub name: String,
     pub lines_added: u64,
     pub lines_removed: u64,
+    pub decision: Option<Decision>,
 }
 
 /// A request being collected. Finish it with [`Request::into_event`].
@@ -51,12 +54,25 @@ impl Request {
     }
 }
 
-/// Writes tool calls by name and summed edit line counts into `event`.
+/// Writes tool calls by name, summed edit line counts and edit decisions into `event`.
 pub fn finish_event(event: &mut UsageEvent, tool_uses: Vec<(String, ToolUse)>) {
     event.tool_calls.clear();
     event.lines_added = 0;
     event.lines_removed = 0;
+    event.edit_decisions.clear();
     for (_, tool_use) in tool_uses {
+        if let Some(decision) = tool_use.decision {
+            if EDIT_TOOLS.contains(&tool_use.name.as_str()) {
+                let counts = event
+                    .edit_decisions
+                    .entry(tool_use.name.clone())
+                    .or_default();
+                match decision {
+                    Decision::Accepted => counts.accepted += 1,
+                    Decision::Rejected => counts.rejected += 1,
+                }
+            }
+        }
         *event.tool_calls.entry(tool_use.name).or_insert(0) += 1;
         event.lines_added += tool_use.lines_added;
         event.lines_removed += tool_use.lines_removed;
@@ -80,6 +96,7 @@ pub fn merge_parts(event: &mut UsageEvent, uses: &mut Vec<(String, ToolUse)>, ot
             Some((_, slot)) => {
                 slot.lines_added = slot.lines_added.max(tool_use.lines_added);
                 slot.lines_removed = slot.lines_removed.max(tool_use.lines_removed);
+                slot.decision = slot.decision.or(tool_use.decision);
             }
             None => uses.push((id, tool_use)),
         }

@@ -67,6 +67,18 @@ pub fn validate_event(event: &UsageEvent, now: DateTime<Utc>) -> Result<(), Stri
             return Err("tool_calls has an empty or overlong tool name".into());
         }
     }
+    if event.edit_decisions.len() > MAX_TOOL_CALL_KINDS {
+        return Err(format!(
+            "edit_decisions has {} entries, more than {MAX_TOOL_CALL_KINDS}",
+            event.edit_decisions.len()
+        ));
+    }
+    for name in event.edit_decisions.keys() {
+        reject_nul("edit_decisions name", name)?;
+        if name.is_empty() || name.len() > MAX_TOOL_NAME_LEN {
+            return Err("edit_decisions has an empty or overlong tool name".into());
+        }
+    }
     let tokens = [
         event.input_tokens,
         event.output_tokens,

@@ -80,6 +80,17 @@ pub struct UsageEvent {
     pub permission_mode: Option<String>,
     #[serde(default)]
     pub is_subagent: bool,
+    /// File edits (Edit, Write, MultiEdit, NotebookEdit calls) the user or the permission rules
+    /// accepted or rejected, by tool name. Counts only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub edit_decisions: BTreeMap<String, EditDecisions>,
+}
+
+/// Accepted and rejected calls of one edit tool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditDecisions {
+    pub accepted: u32,
+    pub rejected: u32,
 }
 
 impl UsageEvent {
@@ -94,6 +105,24 @@ impl UsageEvent {
         ]
         .into_iter()
         .fold(self.input_tokens, u64::saturating_add)
+    }
+
+    /// The key the server stores this request under. Claude Code's `message.id:requestId` is
+    /// the request id alone: Claude Code's own telemetry names a request by its id only, and one
+    /// request id is one message, so an uploaded copy and a telemetry copy of a request meet.
+    /// Other keys (Codex, Claude Code lines without one of the two ids) are kept whole.
+    pub fn stored_key(&self) -> &str {
+        if self.tool != Tool::ClaudeCode {
+            return &self.dedupe_key;
+        }
+        match self.dedupe_key.split_once(':') {
+            Some((message, request))
+                if !message.is_empty() && !request.is_empty() && !request.contains(':') =>
+            {
+                request
+            }
+            _ => &self.dedupe_key,
+        }
     }
 }
 

@@ -158,6 +158,7 @@ pub fn as_event(tool: Tool, request: &Request) -> UsageEvent {
         lines_removed: 0,
         permission_mode: None,
         is_subagent: request.subagent,
+        edit_decisions: Default::default(),
     }
 }
 

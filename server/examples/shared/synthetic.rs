@@ -53,5 +53,6 @@ pub fn usage_event(
             .to_owned(),
         ),
         is_subagent: false,
+        edit_decisions: Default::default(),
     }
 }

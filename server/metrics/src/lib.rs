@@ -3,9 +3,10 @@
 //! loads rows ([`rows`]), builds frames ([`frames`]) and calls one report function per endpoint
 //! off the async runtime: [`spend::spend_report`], [`plans::plans_report`],
 //! [`adoption::adoption_report`], [`productivity::productivity_report`],
-//! [`reviews::reviews_report`].
+//! [`reviews::reviews_report`], [`activity::activity_report`].
 #![forbid(unsafe_code)]
 
+pub mod activity;
 pub mod adoption;
 pub mod blocks;
 pub mod bootstrap;
@@ -13,6 +14,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod error;
 pub mod frames;
+pub mod library;
 pub mod plans;
 pub mod productivity;
 pub mod reviews;
