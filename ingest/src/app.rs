@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Collect {
             source: CollectSource::Git(args),
         } => crate::collect::collect_git(&config_dir, &args),
+        Command::Library(args) => crate::library::run(&config_dir, args),
     }
 }
 

@@ -46,6 +46,8 @@ pub enum Command {
         #[command(subcommand)]
         source: CollectSource,
     },
+    /// The shared library of skills and hooks: publish, review, sync.
+    Library(crate::library::LibraryArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,6 +15,7 @@ pub mod error;
 pub mod gitlog;
 pub mod gitremote;
 pub mod hook;
+pub mod library;
 pub mod login;
 pub mod merge;
 pub mod pricing;
@@ -30,6 +31,7 @@ pub mod validate;
 pub mod validate_git;
 pub mod wire;
 pub mod wire_git;
+pub mod wire_library;
 
 pub use error::{Error, Result};
 pub use pricing::{cost_usd, PriceTable};

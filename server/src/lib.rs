@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod library;
 pub mod pages;
 pub mod reviews;
 pub mod routes;

@@ -50,6 +50,16 @@ pub struct Settings {
     /// write through this server makes the next read compute afresh; this only bounds how long
     /// writes by another process on the same database (the `user add` CLI…) may go unseen.
     pub report_cache_ttl_secs: u64,
+    /// Largest file of a library item, in bytes.
+    pub library_max_file_bytes: u64,
+    /// Largest library item (all its files), in bytes.
+    pub library_max_item_bytes: u64,
+    /// Most files in a library item.
+    pub library_max_files: usize,
+    /// Largest ratio of unpacked to uploaded size of a library archive (zip bombs).
+    pub library_max_compression_ratio: u64,
+    /// Library items nobody used for this many weeks are flagged.
+    pub library_unused_weeks: u32,
 }
 
 impl Default for Settings {
@@ -73,6 +83,11 @@ impl Default for Settings {
             rubber_stamp_lines: 300,
             prices_file: None,
             report_cache_ttl_secs: 30,
+            library_max_file_bytes: 1024 * 1024,
+            library_max_item_bytes: 5 * 1024 * 1024,
+            library_max_files: 200,
+            library_max_compression_ratio: 100,
+            library_unused_weeks: 4,
         }
     }
 }
@@ -156,6 +171,21 @@ impl Settings {
             }
             "REPORT_CACHE_TTL_SECS" => {
                 self.report_cache_ttl_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
+            "LIBRARY_MAX_FILE_BYTES" => {
+                self.library_max_file_bytes = value.parse().map_err(|_| bad("bytes"))?
+            }
+            "LIBRARY_MAX_ITEM_BYTES" => {
+                self.library_max_item_bytes = value.parse().map_err(|_| bad("bytes"))?
+            }
+            "LIBRARY_MAX_FILES" => {
+                self.library_max_files = value.parse().map_err(|_| bad("a count"))?
+            }
+            "LIBRARY_MAX_COMPRESSION_RATIO" => {
+                self.library_max_compression_ratio = value.parse().map_err(|_| bad("a ratio"))?
+            }
+            "LIBRARY_UNUSED_WEEKS" => {
+                self.library_unused_weeks = value.parse().map_err(|_| bad("weeks"))?
             }
             "RUBBER_STAMP_LINES" => {
                 self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?

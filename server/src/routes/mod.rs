@@ -12,6 +12,7 @@ pub mod batch;
 pub(crate) mod extract;
 pub mod health;
 pub mod ingest;
+pub mod library;
 #[cfg(test)]
 mod ingest_fuzz;
 pub mod me;
@@ -109,6 +110,7 @@ pub fn table(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
+        .merge(library::routes())
         .merge(html)
         .with_state(state)
 }

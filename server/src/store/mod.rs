@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod branch_sessions;
 pub mod commits;
 pub mod identities;
+pub mod library;
+pub mod library_usage;
 mod json_rows;
 pub(crate) mod json_text;
 pub mod plans;

@@ -1,0 +1,251 @@
+//! The shared library of skills and hooks: the JSON API under `/api/v1/library/...` and the
+//! pages `/library`, `/library/pending`, `/library/{item}` (handlers in `library_pages`). Thin
+//! handlers over `crate::library`.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use agentmeter_ingest::wire_library::{
+    InstallReport, LibraryItem, LibraryItemDetail, LibraryVersion, Marketplace, PendingVersion,
+    ReviewRequest,
+};
+
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::library::usage::{self, ListFilter};
+use crate::library::{self, diff, Decision};
+use crate::pages;
+use crate::state::AppState;
+use crate::store::library as store;
+
+mod html;
+
+/// Every library route, API and pages.
+pub fn routes() -> Router<AppState> {
+    let api = Router::new()
+        .route("/items", get(list).post(publish))
+        .route("/items/{id}", get(show))
+        .route("/items/{id}/versions/{version}", get(version_files))
+        .route("/items/{id}/versions/{version}/approve", post(approve))
+        .route("/items/{id}/versions/{version}/reject", post(reject))
+        .route("/items/{id}/withdraw", post(withdraw))
+        .route("/pending", get(pending))
+        .route("/marketplace", get(marketplace))
+        .route("/installs", post(installs));
+    Router::new()
+        .nest("/api/v1/library", api)
+        // Uploads are checked against the library's own limits once unpacked; the body limit
+        // only has to let an honest archive through.
+        .layer(DefaultBodyLimit::disable())
+}
+
+#[derive(Debug, Deserialize)]
+struct PublishQuery {
+    team: Option<String>,
+}
+
+/// `POST /api/v1/library/items?team=T`, body: the folder as .tar.gz or .zip. 201 with the new
+/// version, 200 when the latest version already had this content.
+async fn publish(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PublishQuery>,
+    body: Bytes,
+) -> Result<Response> {
+    let receipt = library::publish(&state, &user, query.team.as_deref(), body.to_vec()).await?;
+    let status = if receipt.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(receipt)).into_response())
+}
+
+/// `GET /api/v1/library/items?q=&team=&tag=&kind=&status=&from=&to=`
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(filter): Query<ListFilter>,
+) -> Result<Json<Vec<LibraryItem>>> {
+    Ok(Json(usage::list(&state, &user, &filter).await?))
+}
+
+/// `GET /api/v1/library/items/{id}`
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(filter): Query<ListFilter>,
+) -> Result<Json<LibraryItemDetail>> {
+    Ok(Json(usage::detail(&state, &user, id, &filter).await?))
+}
+
+/// A file of a version, and what changed in it since the approved version.
+#[derive(Debug, Serialize)]
+struct VersionFile {
+    path: String,
+    sha256: String,
+    size_bytes: i64,
+    executable: bool,
+    content: String,
+    change: &'static str,
+    diff: String,
+}
+
+#[derive(Debug, Serialize)]
+struct VersionFiles {
+    version: LibraryVersion,
+    /// The approved version the diff is against (none: every file is new).
+    compared_with: Option<i64>,
+    files: Vec<VersionFile>,
+}
+
+/// `GET /api/v1/library/items/{id}/versions/{version}`: files, diffed against the latest
+/// approved version before it.
+async fn version_files(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path((id, version)): Path<(i64, i64)>,
+) -> Result<Json<VersionFiles>> {
+    let (found, base, changes, files) = version_with_diff(&state, id, version).await?;
+    Ok(Json(VersionFiles {
+        version: library::version_view(&found),
+        compared_with: base,
+        files: files
+            .into_iter()
+            .map(|f| {
+                let change = changes.iter().find(|c| c.path == f.path);
+                VersionFile {
+                    change: change.map_or("same", |c| c.change),
+                    diff: change.map(|c| c.diff.clone()).unwrap_or_default(),
+                    path: f.path,
+                    sha256: f.sha256,
+                    size_bytes: f.size_bytes,
+                    executable: f.executable,
+                    content: f.content,
+                }
+            })
+            .collect(),
+    }))
+}
+
+/// A version, the approved version it is compared with, the changes, and its files.
+pub(crate) async fn version_with_diff(
+    state: &AppState,
+    id: i64,
+    version: i64,
+) -> Result<(
+    store::VersionRecord,
+    Option<i64>,
+    Vec<diff::FileChange>,
+    Vec<store::FileRecord>,
+)> {
+    let versions = store::versions(&state.db, id).await?;
+    let found = versions
+        .iter()
+        .find(|v| v.version == version)
+        .cloned()
+        .ok_or_else(|| Error::NotFound(format!("version {version} of item {id}")))?;
+    let base = versions
+        .iter()
+        .filter(|v| v.status == "approved" && v.version != version)
+        .max_by_key(|v| v.version);
+    let files = store::files(&state.db, found.id).await?;
+    let base_files = match base {
+        Some(b) => Some(store::files(&state.db, b.id).await?),
+        None => None,
+    };
+    let changes = diff::diff_versions(base_files.as_deref(), &files);
+    Ok((found, base.map(|b| b.version), changes, files))
+}
+
+async fn review_json(
+    state: AppState,
+    user: CurrentUser,
+    (id, version): (i64, i64),
+    body: Bytes,
+    decision: Decision,
+) -> Result<Json<LibraryVersion>> {
+    let request: ReviewRequest = if body.is_empty() {
+        ReviewRequest::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| Error::BadRequest(format!("body: {e}")))?
+    };
+    let reviewed = library::review(
+        &state,
+        &user,
+        id,
+        version,
+        decision,
+        request.note.as_deref(),
+    )
+    .await?;
+    Ok(Json(reviewed))
+}
+
+/// `POST /api/v1/library/items/{id}/versions/{version}/approve` (optional `{"note": "..."}`)
+async fn approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(path): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Json<LibraryVersion>> {
+    review_json(state, user, path, body, Decision::Approve).await
+}
+
+/// `POST /api/v1/library/items/{id}/versions/{version}/reject` (optional `{"note": "..."}`)
+async fn reject(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(path): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Json<LibraryVersion>> {
+    review_json(state, user, path, body, Decision::Reject).await
+}
+
+/// `POST /api/v1/library/items/{id}/withdraw`
+async fn withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode> {
+    library::withdraw(&state, &user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/library/pending`: what the caller may review.
+async fn pending(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<PendingVersion>>> {
+    Ok(Json(library::pending(&state, &user).await?))
+}
+
+/// `GET /api/v1/library/marketplace`: the approved library for the caller's machine.
+async fn marketplace(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Marketplace>> {
+    Ok(Json(library::marketplace_for(&state, &user).await?))
+}
+
+#[derive(Debug, Serialize)]
+struct InstallsRecorded {
+    recorded: usize,
+}
+
+/// `POST /api/v1/library/installs`: the versions a sync installed.
+async fn installs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(report): Json<InstallReport>,
+) -> Result<Json<InstallsRecorded>> {
+    let recorded = library::record_installs(&state, &user, &report).await?;
+    Ok(Json(InstallsRecorded { recorded }))
+}
