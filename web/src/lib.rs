@@ -10,6 +10,7 @@ pub mod assets;
 pub mod charts;
 pub mod figure;
 pub mod format;
+pub mod mail;
 pub mod pages;
 pub mod url;
 

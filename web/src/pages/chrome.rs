@@ -78,6 +78,9 @@ pub enum AdminSection {
     PlanCatalog,
     Webhooks,
     Identities,
+    Budgets,
+    Alerts,
+    Outbox,
 }
 
 const SECTIONS: [(NavSection, &str, &str); 7] = [
@@ -90,7 +93,7 @@ const SECTIONS: [(NavSection, &str, &str); 7] = [
     (NavSection::MyUsage, "My usage", "/me"),
 ];
 
-const ADMIN_TABS: [(AdminSection, &str, &str); 7] = [
+const ADMIN_TABS: [(AdminSection, &str, &str); 10] = [
     (AdminSection::Users, "Users", "/admin/users"),
     (AdminSection::Teams, "Teams", "/admin/teams"),
     (AdminSection::Tokens, "API tokens", "/admin/tokens"),
@@ -106,6 +109,9 @@ const ADMIN_TABS: [(AdminSection, &str, &str); 7] = [
         "Git identities",
         "/admin/identities",
     ),
+    (AdminSection::Budgets, "Budgets", "/admin/budgets"),
+    (AdminSection::Alerts, "Alerts", "/admin/alerts"),
+    (AdminSection::Outbox, "Outbox", "/admin/outbox"),
 ];
 
 /// One navigation entry.

@@ -4,12 +4,16 @@
 //! plus raw number for `data-sort`); charts arrive as pre-rendered SVG from [`crate::charts`].
 //! Every other string is HTML-escaped by askama, so user-supplied names are safe as they are.
 
+mod admin_alerts;
+mod admin_budgets;
+mod admin_outbox;
 mod admin_people;
 mod admin_sources;
 mod adoption;
 mod auth;
 mod chrome;
 mod developer;
+mod notifications;
 mod overview;
 mod plans;
 mod productivity;
@@ -19,6 +23,12 @@ mod safety_tests;
 mod spend;
 mod widgets;
 
+pub use admin_alerts::{
+    AdminAlertsPage, AlertDeliveryRow, AlertHistoryRow, AlertRuleRow, AlertWebhookRow,
+    NewAlertWebhook,
+};
+pub use admin_budgets::{AdminBudgetsPage, BudgetRow};
+pub use admin_outbox::{AdminOutboxPage, ReportRecipientRow, ReportSendRow};
 pub use admin_people::{
     AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, NewApiToken, NewUserForm,
     TeamRow, UserRow,
@@ -33,6 +43,7 @@ pub use chrome::{
     AdminSection, Flash, FlashKind, NavLink, NavSection, PageChrome, Role, SignedInUser,
 };
 pub use developer::{DeveloperPage, DeveloperProfile, PullRequestRow, ReviewState, SessionRow};
+pub use notifications::{AlertChoice, NotificationsPage};
 pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
 pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
 pub use productivity::{LiftRow, LiftVerdict, ProductivityPage};
