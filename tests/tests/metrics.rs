@@ -422,7 +422,7 @@ async fn batches_spanning_many_statements_and_their_larger_copies_keep_the_hourl
             &app,
             "SELECT hour, CAST(SUM(events) AS BIGINT), CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT),
                     CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION),
-                    CAST(SUM(CASE WHEN priced = 0 THEN events ELSE 0 END) AS BIGINT)
+                    CAST(SUM(CASE WHEN priced THEN 0 ELSE events END) AS BIGINT)
              FROM usage_hourly GROUP BY hour ORDER BY hour",
         )
         .await;

@@ -125,7 +125,7 @@ pub async fn usage(
                 output_tokens: row.output_tokens,
                 cache_write_tokens: row.cache_write_tokens,
                 cache_read_tokens: row.cache_read_tokens,
-                cost_usd: (row.priced != 0).then(|| row.cost_usd.unwrap_or(0.0)),
+                cost_usd: row.priced.then(|| row.cost_usd.unwrap_or(0.0)),
                 edits: row.edits,
                 edits_unreviewed: row.edits_unreviewed,
             })

@@ -13,9 +13,9 @@ use super::identities::{self, Seen};
 use crate::db::{now_ms, Db};
 use crate::error::Result;
 use crate::store::pull_requests::{self, PullRequestUpsert};
+use crate::store::repositories;
 use crate::store::reviews::{self, ReviewUpsert};
 use crate::store::webhooks::{self, PushedCommit};
-use crate::store::{json_text, repositories};
 
 fn provider(forge: Forge) -> &'static str {
     match forge {
@@ -75,7 +75,7 @@ pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> 
         author_user_id,
         head_branch: &pr.head_branch,
         base_branch: &pr.base_branch,
-        body_ai_markers: json_text::encode(&pr.body_ai_markers),
+        body_ai_markers: &pr.body_ai_markers,
         state,
         created_at: pr.created_at.timestamp_millis(),
         merged_at: ms(pr.merged_at),

@@ -5,15 +5,15 @@
 use std::collections::BTreeMap;
 
 use agentmeter_reviews::{
-    classify, AiAssistant, AiReason, CommitFact, CriticalPaths, PullRequestFacts,
-    PullRequestHistory, ReviewFact, ReviewPolicy, ReviewState, SessionFact,
+    classify, AiReason, CommitFact, CriticalPaths, PullRequestFacts, PullRequestHistory,
+    ReviewFact, ReviewPolicy, ReviewState, SessionFact,
 };
 
 use super::load::utc;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::store::pull_requests::{self, Classification, PullRequestRecord};
-use crate::store::{branch_sessions, commits, json_text, reviews, webhooks};
+use crate::store::{branch_sessions, commits, reviews, webhooks};
 
 /// The key under which classification compares people: the user when mapped, else the forge
 /// account id, else the login.
@@ -93,11 +93,11 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         commits,
         sessions,
     };
-    let globs: Vec<String> = json_text::decode(&pr.critical_globs);
-    let critical = CriticalPaths::parse(&globs).unwrap_or_else(|_| CriticalPaths::new(Vec::new()));
+    let critical =
+        CriticalPaths::parse(&pr.critical_globs).unwrap_or_else(|_| CriticalPaths::new(Vec::new()));
     let mut result = classify(&history, &critical, policy);
     // The body is not stored, only its markers: add that reason here, after the commit reasons.
-    let body_markers: Vec<AiAssistant> = json_text::decode(&pr.body_ai_markers);
+    let body_markers = pr.body_ai_markers;
     if !body_markers.is_empty() {
         let at = result
             .ai_reasons
@@ -114,9 +114,9 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
     }
     let classification = Classification {
         ai_assisted: result.ai_assisted,
-        ai_reasons: json_text::encode(&result.ai_reasons),
+        ai_reasons: &result.ai_reasons,
         critical: result.critical,
-        critical_paths: json_text::encode(&result.critical_paths),
+        critical_paths: &result.critical_paths,
         outcome: result.outcome.map(|o| o.as_str()),
         change_size: i64::try_from(result.change_size).unwrap_or(i64::MAX),
         first_review_at: result
@@ -145,14 +145,12 @@ async fn commit_facts(db: &Db, pr: &PullRequestRecord) -> Result<Vec<CommitFact>
     // Collected commits list every branch containing them, ancestors included: keep those on the
     // head branch that are not on the base branch, or that were made once the PR was open.
     for c in commits::mentioning_branch(db, &pr.repository, head).await? {
-        let branches: Vec<String> = json_text::decode(&c.branches);
-        let on_head = branches.iter().any(|b| names_branch(b, head));
-        let on_base = branches.iter().any(|b| names_branch(b, base));
+        let on_head = c.branches.iter().any(|b| names_branch(b, head));
+        let on_base = c.branches.iter().any(|b| names_branch(b, base));
         if !on_head || (on_base && c.committed_at < pr.created_at) {
             continue;
         }
-        let mut paths: Vec<String> = json_text::decode(&c.paths);
-        let mut ai_markers: Vec<AiAssistant> = json_text::decode(&c.ai_markers);
+        let (mut paths, mut ai_markers) = (c.paths, c.ai_markers);
         if let Some(known) = commits.remove(&c.sha) {
             paths.extend(known.paths);
             ai_markers.extend(known.ai_markers);

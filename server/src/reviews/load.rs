@@ -53,7 +53,6 @@ pub async fn commit_rows(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Commit
 }
 
 fn commit_row(c: AuthoredCommit) -> CommitRow {
-    let markers = c.ai_markers.trim();
     CommitRow {
         repository: c.repository,
         sha: c.sha,
@@ -63,7 +62,7 @@ fn commit_row(c: AuthoredCommit) -> CommitRow {
         lines_added_nontest: (c.lines_added - c.test_lines_added).max(0),
         lines_removed_test: c.test_lines_removed,
         lines_removed_nontest: (c.lines_removed - c.test_lines_removed).max(0),
-        ai_marker: markers != "[]" && !markers.is_empty(),
+        ai_marker: c.has_ai_marker,
     }
 }
 

@@ -135,7 +135,7 @@ pub async fn create_user(db: &Db, user: &NewUser) -> Result<i64> {
             )
             .bind(team_id)
             .bind(user_id)
-            .bind(i64::from(user.role == Role::Manager))
+            .bind(user.role == Role::Manager)
             .execute(&mut *conn)
             .await?;
         }
@@ -180,7 +180,7 @@ pub async fn list_users(db: &Db) -> Result<Vec<User>> {
 struct MembershipRow {
     team_id: i64,
     team: String,
-    is_manager: i64,
+    is_manager: bool,
 }
 
 pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>> {
@@ -198,7 +198,7 @@ pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>> {
         .map(|row| Membership {
             team_id: row.team_id,
             team: row.team,
-            is_manager: row.is_manager != 0,
+            is_manager: row.is_manager,
         })
         .collect())
 }
@@ -218,7 +218,7 @@ struct TeamMemberRow {
     id: i64,
     name: String,
     member: Option<String>,
-    is_manager: Option<i64>,
+    is_manager: Option<bool>,
 }
 
 pub async fn list_teams(db: &Db) -> Result<Vec<TeamSummary>> {
@@ -243,7 +243,7 @@ pub async fn list_teams(db: &Db) -> Result<Vec<TeamSummary>> {
         }
         if let (Some(team), Some(member)) = (teams.last_mut(), row.member) {
             team.members += 1;
-            if row.is_manager.unwrap_or(0) != 0 {
+            if row.is_manager.unwrap_or(false) {
                 team.managers.push(member);
             }
         }

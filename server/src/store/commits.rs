@@ -4,11 +4,12 @@
 use std::collections::BTreeSet;
 
 use agentmeter_ingest::wire_git::CommitRecord;
+use agentmeter_reviews::AiAssistant;
+use sqlx::types::Json;
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
 use crate::store::json_rows::{fetch_json_rows, json_rows_of};
-use crate::store::json_text;
 use crate::store::pool::{with_pool, with_tx, Pool, Transaction};
 
 /// Whether `uploader` works in `repository`: a commit of theirs or assistant usage is stored
@@ -17,7 +18,7 @@ pub async fn uploader_works_in(db: &Db, repository: &str, uploader: i64) -> Resu
     let found = with_pool!(db, |pool| {
         sqlx::query(
             "SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM commits WHERE repository = $1 AND author_user_id = $2) \
-             OR EXISTS (SELECT 1 FROM usage_events WHERE repository = $1 AND user_id = $2)",
+             OR EXISTS (SELECT 1 FROM usage_hourly WHERE user_id = $2 AND repository = $1)",
         )
         .bind(repository)
         .bind(uploader)
@@ -29,20 +30,15 @@ pub async fn uploader_works_in(db: &Db, repository: &str, uploader: i64) -> Resu
 }
 
 /// What is stored of a commit a batch sends again.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredCommit {
     /// Lower case.
     pub sha: String,
+    #[sqlx(json)]
     pub branches: Vec<String>,
     /// Sent by its author's own collector.
+    #[sqlx(rename = "author_confirmed")]
     pub confirmed: bool,
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredCommitRow {
-    sha: String,
-    branches: String,
-    author_confirmed: i64,
 }
 
 /// Shas a statement asks about at most.
@@ -56,7 +52,7 @@ pub async fn stored(
 ) -> Result<Vec<StoredCommit>> {
     let mut stored = Vec::new();
     for chunk in shas.chunks(SHAS_PER_STATEMENT) {
-        let rows: Vec<StoredCommitRow> = with_tx!(&mut *tx, |conn| {
+        let rows: Vec<StoredCommit> = with_tx!(&mut *tx, |conn| {
             let mut select = sqlx::QueryBuilder::new(
                 "SELECT sha, branches, author_confirmed FROM commits WHERE repository = ",
             );
@@ -68,11 +64,7 @@ pub async fn stored(
             select.push(")");
             select.build_query_as().fetch_all(conn).await?
         });
-        stored.extend(rows.into_iter().map(|r| StoredCommit {
-            sha: r.sha,
-            branches: json_text::decode(&r.branches),
-            confirmed: r.author_confirmed != 0,
-        }));
+        stored.extend(rows);
     }
     Ok(stored)
 }
@@ -102,22 +94,22 @@ pub async fn insert_new(
             insert.push_values(chunk, |mut row, (c, author)| {
                 row.push_bind(&c.repository)
                     .push_bind(c.sha.to_lowercase())
-                    .push_bind(json_text::encode(&c.parents))
+                    .push_bind(Json(&c.parents))
                     .push_bind(&c.author_email)
                     .push_bind(&c.author_name)
                     .push_bind(*author)
                     .push_bind(c.authored_at.timestamp_millis())
                     .push_bind(c.committed_at.timestamp_millis())
-                    .push_bind(json_text::encode(&c.paths))
+                    .push_bind(Json(&c.paths))
                     .push_bind(count(c.lines.added))
                     .push_bind(count(c.lines.removed))
                     .push_bind(count(c.lines.test_added))
                     .push_bind(count(c.lines.test_removed))
-                    .push_bind(json_text::encode(&c.ai_markers))
-                    .push_bind(json_text::encode(&c.branches))
+                    .push_bind(Json(&c.ai_markers))
+                    .push_bind(Json(&c.branches))
                     .push_bind(uploaded_by)
                     .push_bind(now)
-                    .push_bind(i64::from(by_admin || *author == Some(uploaded_by)));
+                    .push_bind(by_admin || *author == Some(uploaded_by));
             });
             insert.push(" ON CONFLICT (repository, sha) DO NOTHING RETURNING repository, sha");
             insert.build_query_as().fetch_all(conn).await?
@@ -139,21 +131,21 @@ pub async fn replace_with_authors_copy(
             "UPDATE commits SET parents = $1, author_email = $2, author_name = $3, author_user_id = $4, \
              authored_at = $5, committed_at = $6, paths = $7, lines_added = $8, lines_removed = $9, \
              test_lines_added = $10, test_lines_removed = $11, ai_markers = $12, branches = $13, \
-             uploaded_by = $4, author_confirmed = 1 WHERE repository = $14 AND sha = $15",
+             uploaded_by = $4, author_confirmed = TRUE WHERE repository = $14 AND sha = $15",
         )
-        .bind(json_text::encode(&c.parents))
+        .bind(Json(&c.parents))
         .bind(&c.author_email)
         .bind(&c.author_name)
         .bind(author)
         .bind(c.authored_at.timestamp_millis())
         .bind(c.committed_at.timestamp_millis())
-        .bind(json_text::encode(&c.paths))
+        .bind(Json(&c.paths))
         .bind(count(c.lines.added))
         .bind(count(c.lines.removed))
         .bind(count(c.lines.test_added))
         .bind(count(c.lines.test_removed))
-        .bind(json_text::encode(&c.ai_markers))
-        .bind(json_text::encode(branches))
+        .bind(Json(&c.ai_markers))
+        .bind(Json(branches))
         .bind(&c.repository)
         .bind(c.sha.to_lowercase())
         .execute(conn)
@@ -171,7 +163,7 @@ pub async fn set_branches(
 ) -> Result<()> {
     with_tx!(tx, |conn| {
         sqlx::query("UPDATE commits SET branches = $1 WHERE repository = $2 AND sha = $3")
-            .bind(json_text::encode(branches))
+            .bind(Json(branches))
             .bind(repository)
             .bind(sha.to_lowercase())
             .execute(conn)
@@ -185,14 +177,14 @@ pub async fn set_branches(
 pub struct CollectedCommit {
     pub sha: String,
     pub committed_at: i64,
-    /// JSON list.
-    pub paths: String,
+    #[sqlx(json)]
+    pub paths: Vec<String>,
     pub lines_added: i64,
     pub lines_removed: i64,
-    /// JSON list.
-    pub ai_markers: String,
-    /// JSON list.
-    pub branches: String,
+    #[sqlx(json)]
+    pub ai_markers: Vec<AiAssistant>,
+    #[sqlx(json)]
+    pub branches: Vec<String>,
 }
 
 /// Commits of `repository` (in any letter case) whose branch list mentions `branch`; the
@@ -216,9 +208,10 @@ pub async fn mentioning_branch(
         .bind(pattern)
         .fetch_all(pool)
         .await?,
+        // The branch list is JSONB here: its text is searched the same way.
         Pool::Postgres(pool) => sqlx::query_as(
             "SELECT sha, committed_at, paths, lines_added, lines_removed, ai_markers, branches \
-                 FROM commits WHERE LOWER(repository) = LOWER($1) AND branches LIKE $2",
+                 FROM commits WHERE LOWER(repository) = LOWER($1) AND CAST(branches AS TEXT) LIKE $2",
         )
         .bind(repository)
         .bind(pattern)
@@ -239,13 +232,14 @@ pub struct AuthoredCommit {
     pub lines_removed: i64,
     pub test_lines_added: i64,
     pub test_lines_removed: i64,
-    /// JSON list.
-    pub ai_markers: String,
+    /// The commit carries an assistant's marker (a trailer, a co-author).
+    #[serde(deserialize_with = "crate::store::json_rows::flag")]
+    pub has_ai_marker: bool,
 }
 
 /// The columns of [`AuthoredCommit`] in order, for [`json_rows_of`].
 const AUTHORED_COLUMNS: &str = "repository, sha, author_user_id, authored_at, lines_added, \
-    lines_removed, test_lines_added, test_lines_removed, ai_markers";
+    lines_removed, test_lines_added, test_lines_removed, has_ai_marker";
 
 /// Commits authored during `[from_ms, to_ms)`. A commit has an author only once confirmed:
 /// sent by the author's own collector, or carried by a signed webhook push under the same
@@ -278,13 +272,13 @@ fn push_authored_select<'args, DB>(
 {
     select.push(
         "SELECT repository, sha, \
-                CASE WHEN author_confirmed = 1 OR uploaded_by = author_user_id OR EXISTS ( \
+                CASE WHEN author_confirmed OR uploaded_by = author_user_id OR EXISTS ( \
                     SELECT 1 FROM pushed_commits p JOIN repositories r ON r.id = p.repository_id \
                     WHERE p.sha = commits.sha AND r.name = commits.repository \
                       AND LOWER(p.author_email) = LOWER(commits.author_email)) \
                 THEN author_user_id END AS author_user_id, \
                 authored_at, lines_added, lines_removed, \
-                test_lines_added, test_lines_removed, ai_markers \
+                test_lines_added, test_lines_removed, ai_markers <> '[]' AS has_ai_marker \
          FROM commits WHERE authored_at >= ",
     );
     select

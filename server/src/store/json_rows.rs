@@ -42,3 +42,11 @@ pub(crate) fn exact_f64<'de, D: serde::Deserializer<'de>>(
         Some(text) => text.parse().map(Some).map_err(serde::de::Error::custom),
     }
 }
+
+/// Decodes a flag of [`fetch_json_rows`]: SQLite has no booleans, its JSON carries 0 or 1.
+pub(crate) fn flag<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<bool, D::Error> {
+    use serde::Deserialize;
+    Ok(i64::deserialize(deserializer)? != 0)
+}

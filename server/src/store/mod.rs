@@ -7,7 +7,6 @@ pub mod identities;
 pub mod library;
 pub mod library_usage;
 mod json_rows;
-pub(crate) mod json_text;
 pub mod plans;
 pub mod pool;
 pub mod pull_requests;

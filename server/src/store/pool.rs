@@ -2,10 +2,16 @@
 //! code against whichever it is.
 //!
 //! A statement is written once where SQLite and PostgreSQL agree: `$N` placeholders (or a
-//! `QueryBuilder`, which numbers them for each backend), BIGINT epoch-millisecond times, rows
-//! decoded with `#[derive(FromRow)]`. The macros compile the code once per backend, so each runs
-//! on its own driver with its own statement cache and native types; where the dialects differ,
-//! a `match` on [`Pool`] says so in place.
+//! `QueryBuilder`, which numbers them for each backend), BIGINT epoch-millisecond times, flags
+//! bound and decoded as `bool` (BOOLEAN on PostgreSQL, 0/1 on SQLite; `TRUE`/`FALSE` literals
+//! read the same on both), lists as `sqlx::types::Json` (`#[sqlx(json)]` fields; JSONB on
+//! PostgreSQL, JSON text on SQLite), rows decoded with `#[derive(FromRow)]`. The macros compile
+//! the code once per backend, so each runs on its own driver with its own statement cache and
+//! native types; where the dialects differ, a `match` on [`Pool`] says so in place.
+//!
+//! Times stay epoch milliseconds on PostgreSQL too (not TIMESTAMPTZ): the rollup's hour buckets
+//! and the reports' local days are integer arithmetic on them, written once for both backends,
+//! and every reader turns them into `DateTime<Utc>` at the edge.
 
 use std::str::FromStr;
 

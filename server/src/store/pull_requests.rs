@@ -1,9 +1,12 @@
 //! Pull (merge) requests with their cached classification, as webhooks describe them and as
 //! reports and the review classifier read them.
 
+use agentmeter_reviews::{AiAssistant, AiReason};
+use sqlx::types::Json;
+
 use crate::db::{now_ms, Db};
 use crate::error::Result;
-use crate::store::json_rows::{fetch_json_rows, json_rows_of};
+use crate::store::json_rows::{fetch_json_rows, flag, json_rows_of};
 use crate::store::pool::{with_pool, Pool};
 
 /// A pull request as a webhook delivery describes it. Times are epoch ms.
@@ -19,8 +22,8 @@ pub struct PullRequestUpsert<'a> {
     pub author_user_id: Option<i64>,
     pub head_branch: &'a str,
     pub base_branch: &'a str,
-    /// JSON list of the assistants the body names.
-    pub body_ai_markers: String,
+    /// The assistants the body names.
+    pub body_ai_markers: &'a [AiAssistant],
     /// `open`, `closed` or `merged`.
     pub state: &'a str,
     pub created_at: i64,
@@ -66,7 +69,7 @@ pub async fn upsert(db: &Db, pr: &PullRequestUpsert<'_>) -> Result<i64> {
         .bind(pr.author_user_id)
         .bind(pr.head_branch)
         .bind(pr.base_branch)
-        .bind(&pr.body_ai_markers)
+        .bind(Json(pr.body_ai_markers))
         .bind(pr.state)
         .bind(pr.created_at)
         .bind(pr.merged_at)
@@ -79,21 +82,22 @@ pub async fn upsert(db: &Db, pr: &PullRequestUpsert<'_>) -> Result<i64> {
     }))
 }
 
-/// A stored pull request with its repository, as the classifier reads it. Times are epoch ms;
-/// lists are JSON text.
+/// A stored pull request with its repository, as the classifier reads it. Times are epoch ms.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PullRequestRecord {
     pub repository_id: i64,
     /// `host/owner/name`.
     pub repository: String,
-    /// The repository's critical-path globs, JSON.
-    pub critical_globs: String,
+    /// The repository's critical-path globs.
+    #[sqlx(json)]
+    pub critical_globs: Vec<String>,
     pub author_login: Option<String>,
     pub author_forge_id: Option<i64>,
     pub author_user_id: Option<i64>,
     pub head_branch: String,
     pub base_branch: String,
-    pub body_ai_markers: String,
+    #[sqlx(json)]
+    pub body_ai_markers: Vec<AiAssistant>,
     pub created_at: i64,
     pub merged_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -121,11 +125,10 @@ pub async fn record(db: &Db, id: i64) -> Result<Option<PullRequestRecord>> {
 #[derive(Debug, Clone)]
 pub struct Classification<'a> {
     pub ai_assisted: bool,
-    /// JSON list of reasons.
-    pub ai_reasons: String,
+    pub ai_reasons: &'a [AiReason],
     pub critical: bool,
-    /// JSON list of the critical paths touched.
-    pub critical_paths: String,
+    /// The critical paths touched.
+    pub critical_paths: &'a [String],
     pub outcome: Option<&'a str>,
     pub change_size: i64,
     /// Epoch ms.
@@ -140,10 +143,10 @@ pub async fn set_classification(db: &Db, id: i64, c: &Classification<'_>) -> Res
              critical_paths = $4, outcome = $5, change_size = $6, first_review_at = $7, \
              updated_at = $8 WHERE id = $9",
         )
-        .bind(i64::from(c.ai_assisted))
-        .bind(&c.ai_reasons)
-        .bind(i64::from(c.critical))
-        .bind(&c.critical_paths)
+        .bind(c.ai_assisted)
+        .bind(Json(c.ai_reasons))
+        .bind(c.critical)
+        .bind(Json(c.critical_paths))
         .bind(c.outcome)
         .bind(c.change_size)
         .bind(c.first_review_at)
@@ -206,8 +209,7 @@ pub async fn ids_with_head_in(db: &Db, repository_id: i64, branches: &[&str]) ->
     Ok(ids)
 }
 
-/// A pull request as reports and the pull-request list show it. Times are epoch ms; lists are
-/// JSON text.
+/// A pull request as reports and the pull-request list show it. Times are epoch ms.
 #[derive(Debug, Clone)]
 pub struct PullRequestSummary {
     pub repository: String,
@@ -224,14 +226,17 @@ pub struct PullRequestSummary {
     pub first_review_at: Option<i64>,
     pub outcome: Option<String>,
     pub ai_assisted: bool,
-    pub ai_reasons: String,
+    /// The reasons as stored (a JSON list of tagged reasons).
+    pub ai_reasons: serde_json::Value,
     pub critical: bool,
-    pub critical_paths: String,
+    pub critical_paths: Vec<String>,
     pub lines_added: Option<i64>,
     pub lines_removed: Option<i64>,
     pub change_size: i64,
 }
 
+/// A row of the summary select. On SQLite it also arrives through [`fetch_json_rows`], whose
+/// JSON carries flags as 0 or 1.
 #[derive(sqlx::FromRow, serde::Deserialize)]
 struct SummaryRow {
     repository: String,
@@ -246,10 +251,14 @@ struct SummaryRow {
     merged_at: Option<i64>,
     first_review_at: Option<i64>,
     outcome: Option<String>,
-    ai_assisted: i64,
-    ai_reasons: String,
-    critical: i64,
-    critical_paths: String,
+    #[serde(deserialize_with = "flag")]
+    ai_assisted: bool,
+    #[sqlx(json)]
+    ai_reasons: serde_json::Value,
+    #[serde(deserialize_with = "flag")]
+    critical: bool,
+    #[sqlx(json)]
+    critical_paths: Vec<String>,
     lines_added: Option<i64>,
     lines_removed: Option<i64>,
     change_size: i64,
@@ -270,9 +279,9 @@ impl From<SummaryRow> for PullRequestSummary {
             merged_at: r.merged_at,
             first_review_at: r.first_review_at,
             outcome: r.outcome,
-            ai_assisted: r.ai_assisted != 0,
+            ai_assisted: r.ai_assisted,
             ai_reasons: r.ai_reasons,
-            critical: r.critical != 0,
+            critical: r.critical,
             critical_paths: r.critical_paths,
             lines_added: r.lines_added,
             lines_removed: r.lines_removed,
@@ -319,7 +328,8 @@ pub async fn merged_between(
 /// The columns of [`SummaryRow`] in order, for [`json_rows_of`].
 const SUMMARY_COLUMNS: &str = "repository, number, url, title, author_login, author_user_id, \
     author_name, head_branch, created_at, merged_at, first_review_at, outcome, \
-    ai_assisted, ai_reasons, critical, critical_paths, lines_added, lines_removed, change_size";
+    ai_assisted, json(ai_reasons), critical, json(critical_paths), lines_added, lines_removed, \
+    change_size";
 
 /// Pull requests alive during `[from_ms, to_ms)`: opened before its end and not merged or
 /// closed before its start.

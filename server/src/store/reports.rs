@@ -5,7 +5,7 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::store::json_rows::{exact_f64, fetch_json_rows, json_rows_of};
+use crate::store::json_rows::{exact_f64, fetch_json_rows, flag, json_rows_of};
 use crate::store::pool::{with_pool, Pool};
 use crate::store::rollup::unreviewed_edits;
 use crate::store::sql::{push_in_list, IntegerList};
@@ -139,7 +139,9 @@ pub struct UsageSum {
     pub user_id: i64,
     pub hour: i64,
     pub tool: String,
-    pub priced: i64,
+    /// Whether the row sums events of known cost (`cost_usd` is then their sum).
+    #[serde(deserialize_with = "flag")]
+    pub priced: bool,
     pub model: String,
     pub project: Option<String>,
     pub repository: Option<String>,
@@ -156,14 +158,15 @@ pub struct UsageSum {
     pub edits_unreviewed: i64,
 }
 
-/// Raw events shaped like rollup rows (one event each, at its exact time).
+/// Raw events shaped like rollup rows (one event each, at its exact time). Read one user at a
+/// time: the (user_id, ts) index is the only one on the events' times.
 const RAW_EVENTS: &str = concat!(
-    "(SELECT user_id, ts AS hour, tool, model, project, repository, session_id,
-         CAST(CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END AS BIGINT) AS priced, 1 AS events,
-         input_tokens, output_tokens, cache_write_5m_tokens + cache_write_1h_tokens AS cache_write_tokens,
-         cache_read_tokens, cost_usd, edit_calls AS edits, ",
+    "(SELECT e.user_id, e.ts AS hour, e.tool, e.model, e.project, e.repository, e.session_id,
+         e.cost_usd IS NOT NULL AS priced, 1 AS events,
+         e.input_tokens, e.output_tokens, e.cache_write_5m_tokens + e.cache_write_1h_tokens AS cache_write_tokens,
+         e.cache_read_tokens, e.cost_usd, e.edit_calls AS edits, ",
     unreviewed_edits!(),
-    " AS edits_unreviewed FROM usage_events) raw"
+    " AS edits_unreviewed FROM users u JOIN usage_events e ON e.user_id = u.id) raw"
 );
 
 /// The columns of [`UsageSum`] in order, for [`json_rows_of`].
@@ -329,10 +332,14 @@ pub async fn history_start(db: &Db) -> Result<HistoryStart> {
 pub async fn last_usage_ms(db: &Db, email: Option<&str>) -> Result<Option<i64>> {
     Ok(with_pool!(db, |pool| {
         match email {
+            // One seek of the (user_id, ts) index per user: no index orders all events by time.
             None => {
-                sqlx::query_scalar("SELECT MAX(ts) FROM usage_events")
-                    .fetch_one(pool)
-                    .await?
+                sqlx::query_scalar(
+                    "SELECT MAX((SELECT MAX(e.ts) FROM usage_events e WHERE e.user_id = u.id)) \
+                     FROM users u",
+                )
+                .fetch_one(pool)
+                .await?
             }
             Some(email) => {
                 sqlx::query_scalar(

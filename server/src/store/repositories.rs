@@ -1,10 +1,10 @@
 //! Repositories: names, providers, critical-path globs and the write-only webhook secret.
 
 use chrono::{DateTime, Utc};
+use sqlx::types::Json;
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
-use crate::store::json_text;
 use crate::store::pool::with_pool;
 
 /// A repository as admins see it (never with its secret).
@@ -27,7 +27,8 @@ struct RepositoryRow {
     id: i64,
     name: String,
     provider: String,
-    critical_globs: String,
+    #[sqlx(json)]
+    critical_globs: Vec<String>,
     webhook_secret_set_at: Option<i64>,
     last_event_at: Option<i64>,
     prs: i64,
@@ -39,7 +40,7 @@ impl From<RepositoryRow> for Repository {
             id: row.id,
             name: row.name,
             provider: row.provider,
-            critical_globs: json_text::decode(&row.critical_globs),
+            critical_globs: row.critical_globs,
             webhook_secret_set: row.webhook_secret_set_at.is_some(),
             webhook_secret_set_at: row
                 .webhook_secret_set_at
@@ -98,7 +99,7 @@ pub async fn ensure(db: &Db, name: &str, provider: &str) -> Result<i64> {
 pub async fn set_globs(db: &Db, id: i64, globs: &[String]) -> Result<()> {
     with_pool!(db, |pool| {
         sqlx::query("UPDATE repositories SET critical_globs = $1 WHERE id = $2")
-            .bind(json_text::encode(globs))
+            .bind(Json(globs))
             .bind(id)
             .execute(pool)
             .await?;

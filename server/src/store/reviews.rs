@@ -21,7 +21,7 @@ pub struct ReviewUpsert<'a> {
 }
 
 /// A stored review, as the classifier reads it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredReview {
     pub reviewer_login: String,
     pub reviewer_forge_id: Option<i64>,
@@ -32,16 +32,6 @@ pub struct StoredReview {
     pub dismissed: bool,
 }
 
-#[derive(sqlx::FromRow)]
-struct ReviewRow {
-    reviewer_login: String,
-    reviewer_forge_id: Option<i64>,
-    reviewer_user_id: Option<i64>,
-    state: String,
-    submitted_at: i64,
-    dismissed: i64,
-}
-
 /// Stores a review. A dismissal keeps the verdict the review had and marks it dismissed.
 pub async fn upsert(db: &Db, review: &ReviewUpsert<'_>) -> Result<()> {
     with_pool!(db, |pool| {
@@ -49,10 +39,10 @@ pub async fn upsert(db: &Db, review: &ReviewUpsert<'_>) -> Result<()> {
             "INSERT INTO reviews (pull_request_id, review_key, reviewer_login, reviewer_forge_id, \
                 reviewer_user_id, state, submitted_at, dismissed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (pull_request_id, review_key) DO UPDATE SET \
-                state = CASE WHEN excluded.dismissed = 1 THEN reviews.state ELSE excluded.state END, \
-                submitted_at = CASE WHEN excluded.dismissed = 1 THEN reviews.submitted_at \
+                state = CASE WHEN excluded.dismissed THEN reviews.state ELSE excluded.state END, \
+                submitted_at = CASE WHEN excluded.dismissed THEN reviews.submitted_at \
                                     ELSE excluded.submitted_at END, \
-                dismissed = CASE WHEN excluded.dismissed = 1 THEN 1 ELSE reviews.dismissed END",
+                dismissed = excluded.dismissed OR reviews.dismissed",
         )
         .bind(review.pull_request_id)
         .bind(review.review_key)
@@ -61,7 +51,7 @@ pub async fn upsert(db: &Db, review: &ReviewUpsert<'_>) -> Result<()> {
         .bind(review.reviewer_user_id)
         .bind(review.state)
         .bind(review.submitted_at)
-        .bind(i64::from(review.dismissed))
+        .bind(review.dismissed)
         .execute(pool)
         .await?;
     });
@@ -78,7 +68,7 @@ pub async fn dismiss_approvals(
 ) -> Result<()> {
     with_pool!(db, |pool| {
         sqlx::query(
-            "UPDATE reviews SET dismissed = 1 WHERE pull_request_id = $1 AND state = 'approved' \
+            "UPDATE reviews SET dismissed = TRUE WHERE pull_request_id = $1 AND state = 'approved' \
              AND (LOWER(reviewer_login) = LOWER($2) OR reviewer_forge_id = $3)",
         )
         .bind(pull_request_id)
@@ -92,7 +82,7 @@ pub async fn dismiss_approvals(
 
 /// The reviews of a pull request.
 pub async fn of_pull_request(db: &Db, pull_request_id: i64) -> Result<Vec<StoredReview>> {
-    let rows: Vec<ReviewRow> = with_pool!(db, |pool| {
+    Ok(with_pool!(db, |pool| {
         sqlx::query_as(
             "SELECT reviewer_login, reviewer_forge_id, reviewer_user_id, state, submitted_at, \
              dismissed FROM reviews WHERE pull_request_id = $1",
@@ -100,18 +90,7 @@ pub async fn of_pull_request(db: &Db, pull_request_id: i64) -> Result<Vec<Stored
         .bind(pull_request_id)
         .fetch_all(pool)
         .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredReview {
-            reviewer_login: r.reviewer_login,
-            reviewer_forge_id: r.reviewer_forge_id,
-            reviewer_user_id: r.reviewer_user_id,
-            state: r.state,
-            submitted_at: r.submitted_at,
-            dismissed: r.dismissed != 0,
-        })
-        .collect())
+    }))
 }
 
 /// Attributes a reviewer's reviews (by login, in any letter case) to `user_id`; returns the

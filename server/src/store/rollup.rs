@@ -3,7 +3,7 @@
 //! An upload may insert events or replace one with a larger copy, so a bucket cannot be updated
 //! by adding deltas: every (user, UTC hour) an upload touched is deleted and recomputed from the
 //! raw events, inside the upload's transaction. Events whose cost is unknown are summed apart
-//! (`priced = 0`) so the engine can still tell unknown cost from $0.
+//! (`priced` false) so the engine can still tell unknown cost from $0.
 
 use std::collections::BTreeSet;
 
@@ -34,7 +34,7 @@ const INSERT_BUCKETS: &str = concat!(
     "INSERT INTO usage_hourly (user_id, hour, tool, model, project, repository, session_id, priced, events,
          input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, cost_usd, edits, edits_unreviewed)
      SELECT user_id, (ts / 3600000) * 3600000 AS bucket, tool, model, project, repository, session_id,
-         CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END AS is_priced,
+         cost_usd IS NOT NULL AS is_priced,
          COUNT(*),
          CAST(SUM(input_tokens) AS BIGINT),
          CAST(SUM(output_tokens) AS BIGINT),
@@ -50,7 +50,7 @@ const INSERT_BUCKETS: &str = concat!(
 
 const GROUP_BUCKETS: &str =
     " GROUP BY user_id, (ts / 3600000) * 3600000, tool, model, project, repository, session_id,
-         CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END";
+         cost_usd IS NOT NULL";
 
 /// The UTC hour (epoch ms of its start) containing `ts_ms`.
 pub fn hour_of(ts_ms: i64) -> i64 {

@@ -38,63 +38,108 @@ pub async fn upsert_batch(
             .bind(lock_key)
             .execute(&mut **pg)
             .await?;
-    }
-    let existing: HashMap<(String, String), (i64, i64)> =
-        usage_rows::stored_copies(&mut tx, user_id, events)
-            .await?
-            .into_iter()
-            .map(|c| ((c.tool, c.dedupe_key), (c.total_tokens, c.ts)))
-            .collect();
-
-    // Within a batch the largest copy of each request wins too.
-    let mut best: HashMap<(&str, &str), &PricedEvent> = HashMap::new();
-    for priced in events {
-        let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
-        match best.get(&key) {
-            Some(current) if current.event.total_tokens() >= priced.event.total_tokens() => {}
-            _ => {
-                best.insert(key, priced);
-            }
+        // What the foreign key on usage_events.user_id did per row (migration 0008 replaced it):
+        // the user cannot be deleted while their events are written.
+        let user: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE id = $1 FOR KEY SHARE")
+                .bind(user_id)
+                .fetch_optional(&mut **pg)
+                .await?;
+        if user.is_none() {
+            return Err(Error::NotFound(format!("user #{user_id}")));
         }
     }
+    let best = largest_copies(events);
     let mut receipt = UsageBatchReceipt {
         received: events.len() as u64,
         ..UsageBatchReceipt::default()
     };
-    let mut to_write: Vec<EventRow<'_>> = Vec::new();
-    let mut replaced_ts: Vec<i64> = Vec::new();
-    for priced in events {
+    let received_at = now_ms();
+    // Collectors send each request once, so a batch is usually all new: it is inserted at once,
+    // and only when a key turns out to be stored already is it compared copy by copy. A batch
+    // sent again (a lost receipt, logs scanned anew) starts with a stored request: probing that
+    // one sends it to the comparison without an insert bound to fail.
+    let resent = match best.first() {
+        Some(first) => usage_rows::is_stored(&mut tx, user_id, &first.event).await?,
+        None => false,
+    };
+    let rows = best
+        .iter()
+        .map(|priced| EventRow::of(priced))
+        .collect::<Result<Vec<_>>>()?;
+    let touched: BTreeSet<i64> =
+        if !resent && usage_rows::insert_if_all_new(&mut tx, user_id, &rows, received_at).await? {
+            receipt.inserted = rows.len() as u64;
+            receipt.unchanged = (events.len() - rows.len()) as u64;
+            rows.iter().map(|row| rollup::hour_of(row.ts)).collect()
+        } else {
+            merge_with_stored(&mut tx, user_id, &best, &mut receipt, received_at).await?
+        };
+    rollup::refresh_hours(&mut tx, user_id, &touched).await?;
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// The largest copy of each request in the batch (the first of equal ones), in batch order.
+fn largest_copies(events: &[PricedEvent]) -> Vec<&PricedEvent> {
+    let mut best: HashMap<(&str, &str), usize> = HashMap::with_capacity(events.len());
+    for (index, priced) in events.iter().enumerate() {
         let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
-        let is_best = best.get(&key).is_some_and(|b| std::ptr::eq(*b, priced));
-        let stored = existing.get(&(key.0.to_owned(), key.1.to_owned()));
-        match stored {
-            _ if !is_best => receipt.unchanged += 1,
+        match best.get(&key) {
+            Some(&current)
+                if events[current].event.total_tokens() >= priced.event.total_tokens() => {}
+            _ => {
+                best.insert(key, index);
+            }
+        }
+    }
+    let mut kept: Vec<usize> = best.into_values().collect();
+    kept.sort_unstable();
+    kept.into_iter().map(|index| &events[index]).collect()
+}
+
+/// Writes the requests of `best` that are new or larger than their stored copy, counting each in
+/// `receipt`; returns the hours touched (a larger copy may move its request to another hour:
+/// both are refreshed).
+async fn merge_with_stored(
+    tx: &mut Transaction,
+    user_id: i64,
+    best: &[&PricedEvent],
+    receipt: &mut UsageBatchReceipt,
+    received_at: i64,
+) -> Result<BTreeSet<i64>> {
+    let copies = usage_rows::stored_copies(tx, user_id, best).await?;
+    let existing: HashMap<(&str, &str), (i64, i64)> = copies
+        .iter()
+        .map(|c| {
+            (
+                (c.tool.as_str(), c.dedupe_key.as_str()),
+                (c.total_tokens, c.ts),
+            )
+        })
+        .collect();
+    receipt.unchanged = receipt.received - best.len() as u64;
+    let (mut new, mut larger, mut touched) = (Vec::new(), Vec::new(), BTreeSet::new());
+    for priced in best {
+        let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
+        match existing.get(&key) {
             None => {
                 receipt.inserted += 1;
-                to_write.push(EventRow::of(priced)?);
+                new.push(EventRow::of(priced)?);
             }
             Some((total, old_ts))
                 if *total < to_i64(priced.event.total_tokens(), "total tokens")? =>
             {
                 receipt.updated += 1;
-                replaced_ts.push(*old_ts);
-                to_write.push(EventRow::of(priced)?);
+                touched.insert(rollup::hour_of(*old_ts));
+                larger.push(EventRow::of(priced)?);
             }
             Some(_) => receipt.unchanged += 1,
         }
     }
-
-    usage_rows::write(&mut tx, user_id, &to_write, now_ms()).await?;
-    // A larger copy may carry another time: the replaced event's hour is refreshed too.
-    let touched: BTreeSet<i64> = to_write
-        .iter()
-        .map(|row| row.ts)
-        .chain(replaced_ts)
-        .map(rollup::hour_of)
-        .collect();
-    rollup::refresh_hours(&mut tx, user_id, &touched).await?;
-    tx.commit().await?;
-    Ok(receipt)
+    usage_rows::write(tx, user_id, &new, &larger, received_at).await?;
+    touched.extend(new.iter().chain(&larger).map(|row| rollup::hour_of(row.ts)));
+    Ok(touched)
 }
 
 /// The summary [`status`] reads.

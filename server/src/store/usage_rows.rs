@@ -2,12 +2,13 @@
 //! whole batch as one array per column (`UNNEST`), SQLite multi-row statements with anonymous
 //! `?` placeholders.
 
-use sqlx::QueryBuilder;
+use sqlx::postgres::PgArguments;
+use sqlx::{Postgres, QueryBuilder};
 
 use agentmeter_ingest::wire::UsageEvent;
 
 use crate::error::{Error, Result};
-use crate::store::pool::Transaction;
+use crate::store::pool::{with_tx, Transaction};
 
 /// A validated event with its API-equivalent cost (None when the model's price is unknown).
 #[derive(Debug, Clone)]
@@ -52,16 +53,37 @@ macro_rules! on_conflict_larger_copy_wins {
 const SQLITE_INSERT: &str = concat!("INSERT INTO usage_events (", event_columns!(), ") ");
 
 /// One array per column; `$1` is the user and `$25` the time received, the same for every row.
-const POSTGRES_INSERT: &str = concat!(
-    "INSERT INTO usage_events (",
-    event_columns!(),
-    ") SELECT $1, v.*, $25 FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-         $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[],
-         $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::text[],
-         $18::double precision[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[],
-         $23::text[], $24::bigint[]) AS v",
-    on_conflict_larger_copy_wins!()
-);
+/// The tool calls travel as text and become JSONB here.
+macro_rules! postgres_insert {
+    () => {
+        concat!(
+            "INSERT INTO usage_events (",
+            event_columns!(),
+            ") SELECT $1, tool, dedupe_key, session_id, project, repository, git_branch, ts, model,
+                 input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+                 cache_read_tokens, reasoning_tokens, total_tokens, speed, cost_usd,
+                 CAST(tool_calls AS JSONB), edit_calls, lines_added, lines_removed,
+                 permission_mode, is_subagent, $25
+             FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                 $7::text[], $8::bigint[], $9::text[], $10::bigint[], $11::bigint[], $12::bigint[],
+                 $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::text[],
+                 $18::double precision[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[],
+                 $23::text[], $24::boolean[])
+             AS v (tool, dedupe_key, session_id, project, repository, git_branch, ts, model,
+                 input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+                 cache_read_tokens, reasoning_tokens, total_tokens, speed, cost_usd, tool_calls,
+                 edit_calls, lines_added, lines_removed, permission_mode, is_subagent)"
+        )
+    };
+}
+
+/// New requests: a plain insert, which spares PostgreSQL the speculative insertion an
+/// `ON CONFLICT` costs on every row. The upload holds its user's lock (`usage::upsert_batch`),
+/// so a key can only conflict with a copy stored before, which [`insert_if_all_new`] notices.
+const POSTGRES_INSERT_NEW: &str = postgres_insert!();
+
+/// Larger copies of stored requests (rare: a session's log re-read while it grew).
+const POSTGRES_REPLACE: &str = concat!(postgres_insert!(), on_conflict_larger_copy_wins!());
 
 pub fn to_i64(value: u64, what: &str) -> Result<i64> {
     i64::try_from(value).map_err(|_| Error::BadRequest(format!("{what} out of range")))
@@ -91,7 +113,7 @@ pub struct EventRow<'a> {
     lines_added: i64,
     lines_removed: i64,
     permission_mode: Option<&'a str>,
-    is_subagent: i64,
+    is_subagent: bool,
 }
 
 impl<'a> EventRow<'a> {
@@ -130,7 +152,7 @@ impl<'a> EventRow<'a> {
             lines_added: to_i64(e.lines_added, "lines_added")?,
             lines_removed: to_i64(e.lines_removed, "lines_removed")?,
             permission_mode: e.permission_mode.as_deref(),
-            is_subagent: i64::from(e.is_subagent),
+            is_subagent: e.is_subagent,
         })
     }
 }
@@ -148,7 +170,7 @@ pub struct StoredCopy {
 pub async fn stored_copies(
     tx: &mut Transaction,
     user_id: i64,
-    events: &[PricedEvent],
+    events: &[&PricedEvent],
 ) -> Result<Vec<StoredCopy>> {
     match tx {
         Transaction::Postgres(tx) => {
@@ -191,86 +213,142 @@ pub async fn stored_copies(
     }
 }
 
-/// Inserts `rows`, each replacing a stored copy with fewer tokens. Each key appears once.
-pub async fn write(
+/// Whether the user's copy of `event`'s request is stored.
+pub async fn is_stored(tx: &mut Transaction, user_id: i64, event: &UsageEvent) -> Result<bool> {
+    let found: Option<i64> = with_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT user_id FROM usage_events WHERE user_id = $1 AND tool = $2 AND dedupe_key = $3",
+        )
+        .bind(user_id)
+        .bind(event.tool.as_str())
+        .bind(event.dedupe_key.as_str())
+        .fetch_optional(conn)
+        .await?
+    });
+    Ok(found.is_some())
+}
+
+/// Inserts `rows` if none of their requests is stored yet, and says whether it did; otherwise
+/// the transaction is left as it was. The caller holds its user's write lock, so no other upload
+/// can store one of these keys in between.
+pub async fn insert_if_all_new(
     tx: &mut Transaction,
     user_id: i64,
     rows: &[EventRow<'_>],
     received_at: i64,
-) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
+) -> Result<bool> {
+    with_tx!(&mut *tx, |conn| {
+        sqlx::query("SAVEPOINT usage_insert")
+            .execute(&mut *conn)
+            .await?;
+    });
+    match write(tx, user_id, rows, &[], received_at).await {
+        Ok(()) => Ok(true),
+        Err(Error::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+            with_tx!(&mut *tx, |conn| {
+                sqlx::query("ROLLBACK TO SAVEPOINT usage_insert")
+                    .execute(&mut *conn)
+                    .await?;
+            });
+            Ok(false)
+        }
+        Err(e) => Err(e),
     }
+}
+
+/// Inserts `new` rows (requests not stored yet) and `larger` copies of stored requests, each
+/// replacing a stored copy with fewer tokens. Each key appears once.
+pub async fn write(
+    tx: &mut Transaction,
+    user_id: i64,
+    new: &[EventRow<'_>],
+    larger: &[EventRow<'_>],
+    received_at: i64,
+) -> Result<()> {
     match tx {
         Transaction::Postgres(tx) => {
-            let column = |f: fn(&EventRow<'_>) -> i64| rows.iter().map(f).collect::<Vec<i64>>();
-            sqlx::query(POSTGRES_INSERT)
-                .bind(user_id)
-                .bind(rows.iter().map(|r| r.tool).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.dedupe_key).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.session_id).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.project).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.repository).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.git_branch).collect::<Vec<_>>())
-                .bind(column(|r| r.ts))
-                .bind(rows.iter().map(|r| r.model).collect::<Vec<_>>())
-                .bind(column(|r| r.input_tokens))
-                .bind(column(|r| r.output_tokens))
-                .bind(column(|r| r.cache_write_5m_tokens))
-                .bind(column(|r| r.cache_write_1h_tokens))
-                .bind(column(|r| r.cache_read_tokens))
-                .bind(rows.iter().map(|r| r.reasoning_tokens).collect::<Vec<_>>())
-                .bind(column(|r| r.total_tokens))
-                .bind(rows.iter().map(|r| r.speed).collect::<Vec<_>>())
-                .bind(rows.iter().map(|r| r.cost_usd).collect::<Vec<_>>())
-                .bind(
-                    rows.iter()
-                        .map(|r| r.tool_calls.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(column(|r| r.edit_calls))
-                .bind(column(|r| r.lines_added))
-                .bind(column(|r| r.lines_removed))
-                .bind(rows.iter().map(|r| r.permission_mode).collect::<Vec<_>>())
-                .bind(column(|r| r.is_subagent))
-                .bind(received_at)
-                .execute(&mut **tx)
-                .await?;
+            for (rows, statement) in [(new, POSTGRES_INSERT_NEW), (larger, POSTGRES_REPLACE)] {
+                if !rows.is_empty() {
+                    bind_columns(sqlx::query(statement), user_id, rows, received_at)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
         }
         Transaction::Sqlite(tx) => {
-            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-                let mut insert = QueryBuilder::new(SQLITE_INSERT);
-                insert.push_values(chunk, |mut row, r| {
-                    row.push_bind(user_id)
-                        .push_bind(r.tool)
-                        .push_bind(r.dedupe_key)
-                        .push_bind(r.session_id)
-                        .push_bind(r.project)
-                        .push_bind(r.repository)
-                        .push_bind(r.git_branch)
-                        .push_bind(r.ts)
-                        .push_bind(r.model)
-                        .push_bind(r.input_tokens)
-                        .push_bind(r.output_tokens)
-                        .push_bind(r.cache_write_5m_tokens)
-                        .push_bind(r.cache_write_1h_tokens)
-                        .push_bind(r.cache_read_tokens)
-                        .push_bind(r.reasoning_tokens)
-                        .push_bind(r.total_tokens)
-                        .push_bind(r.speed)
-                        .push_bind(r.cost_usd)
-                        .push_bind(r.tool_calls.as_str())
-                        .push_bind(r.edit_calls)
-                        .push_bind(r.lines_added)
-                        .push_bind(r.lines_removed)
-                        .push_bind(r.permission_mode)
-                        .push_bind(r.is_subagent)
-                        .push_bind(received_at);
-                });
-                insert.push(on_conflict_larger_copy_wins!());
-                insert.build().execute(&mut **tx).await?;
+            for (rows, on_conflict) in [(new, ""), (larger, on_conflict_larger_copy_wins!())] {
+                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                    let mut insert = QueryBuilder::new(SQLITE_INSERT);
+                    insert.push_values(chunk, |mut row, r| {
+                        row.push_bind(user_id)
+                            .push_bind(r.tool)
+                            .push_bind(r.dedupe_key)
+                            .push_bind(r.session_id)
+                            .push_bind(r.project)
+                            .push_bind(r.repository)
+                            .push_bind(r.git_branch)
+                            .push_bind(r.ts)
+                            .push_bind(r.model)
+                            .push_bind(r.input_tokens)
+                            .push_bind(r.output_tokens)
+                            .push_bind(r.cache_write_5m_tokens)
+                            .push_bind(r.cache_write_1h_tokens)
+                            .push_bind(r.cache_read_tokens)
+                            .push_bind(r.reasoning_tokens)
+                            .push_bind(r.total_tokens)
+                            .push_bind(r.speed)
+                            .push_bind(r.cost_usd)
+                            .push_bind(r.tool_calls.as_str())
+                            .push_bind(r.edit_calls)
+                            .push_bind(r.lines_added)
+                            .push_bind(r.lines_removed)
+                            .push_bind(r.permission_mode)
+                            .push_bind(r.is_subagent)
+                            .push_bind(received_at);
+                    });
+                    insert.push(on_conflict);
+                    insert.build().execute(&mut **tx).await?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Binds `rows` as one array per column to a statement of [`postgres_insert!`].
+fn bind_columns<'q>(
+    query: sqlx::query::Query<'q, Postgres, PgArguments>,
+    user_id: i64,
+    rows: &'q [EventRow<'q>],
+    received_at: i64,
+) -> sqlx::query::Query<'q, Postgres, PgArguments> {
+    fn column<'q, T>(rows: &'q [EventRow<'q>], f: impl Fn(&'q EventRow<'q>) -> T) -> Vec<T> {
+        rows.iter().map(f).collect()
+    }
+    query
+        .bind(user_id)
+        .bind(column(rows, |r| r.tool))
+        .bind(column(rows, |r| r.dedupe_key))
+        .bind(column(rows, |r| r.session_id))
+        .bind(column(rows, |r| r.project))
+        .bind(column(rows, |r| r.repository))
+        .bind(column(rows, |r| r.git_branch))
+        .bind(column(rows, |r| r.ts))
+        .bind(column(rows, |r| r.model))
+        .bind(column(rows, |r| r.input_tokens))
+        .bind(column(rows, |r| r.output_tokens))
+        .bind(column(rows, |r| r.cache_write_5m_tokens))
+        .bind(column(rows, |r| r.cache_write_1h_tokens))
+        .bind(column(rows, |r| r.cache_read_tokens))
+        .bind(column(rows, |r| r.reasoning_tokens))
+        .bind(column(rows, |r| r.total_tokens))
+        .bind(column(rows, |r| r.speed))
+        .bind(column(rows, |r| r.cost_usd))
+        .bind(column(rows, |r| r.tool_calls.as_str()))
+        .bind(column(rows, |r| r.edit_calls))
+        .bind(column(rows, |r| r.lines_added))
+        .bind(column(rows, |r| r.lines_removed))
+        .bind(column(rows, |r| r.permission_mode))
+        .bind(column(rows, |r| r.is_subagent))
+        .bind(received_at)
 }

@@ -2,10 +2,10 @@
 //! handled (each key once), pushes and the commits they carried.
 
 use agentmeter_reviews::AiAssistant;
+use sqlx::types::Json;
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
-use crate::store::json_text;
 use crate::store::pool::with_pool;
 
 /// The global secret of a provider, set on the admin page.
@@ -17,25 +17,17 @@ pub struct GlobalSecret {
 }
 
 /// A commit a push event names, with the paths it touched (payloads carry no line counts).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PushedCommit {
     pub sha: String,
     /// Epoch ms.
     pub committed_at: i64,
     pub author_email: Option<String>,
     pub author_login: Option<String>,
+    #[sqlx(json)]
     pub paths: Vec<String>,
+    #[sqlx(json)]
     pub ai_markers: Vec<AiAssistant>,
-}
-
-#[derive(sqlx::FromRow)]
-struct PushedCommitRow {
-    sha: String,
-    committed_at: i64,
-    author_email: Option<String>,
-    author_login: Option<String>,
-    paths: String,
-    ai_markers: String,
 }
 
 /// The global secret set on the admin page for `provider`.
@@ -180,8 +172,8 @@ pub async fn record_pushed_commits(
                     .push_bind(c.committed_at)
                     .push_bind(c.author_email.as_deref())
                     .push_bind(c.author_login.as_deref())
-                    .push_bind(json_text::encode(&c.paths))
-                    .push_bind(json_text::encode(&c.ai_markers));
+                    .push_bind(Json(&c.paths))
+                    .push_bind(Json(&c.ai_markers));
             });
             insert.push(" ON CONFLICT (repository_id, branch, sha) DO NOTHING");
             insert.build().execute(pool).await?;
@@ -196,7 +188,7 @@ pub async fn pushed_commits_on(
     repository_id: i64,
     branch: &str,
 ) -> Result<Vec<PushedCommit>> {
-    let rows: Vec<PushedCommitRow> = with_pool!(db, |pool| {
+    Ok(with_pool!(db, |pool| {
         sqlx::query_as(
             "SELECT sha, committed_at, author_email, author_login, paths, ai_markers FROM pushed_commits \
              WHERE repository_id = $1 AND branch = $2",
@@ -205,16 +197,5 @@ pub async fn pushed_commits_on(
         .bind(branch)
         .fetch_all(pool)
         .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|r| PushedCommit {
-            sha: r.sha,
-            committed_at: r.committed_at,
-            author_email: r.author_email,
-            author_login: r.author_login,
-            paths: json_text::decode(&r.paths),
-            ai_markers: json_text::decode(&r.ai_markers),
-        })
-        .collect())
+    }))
 }

@@ -142,7 +142,7 @@ type StoredCommit = (String, String, i64, i64, i64, i64, String, String);
 
 async fn stored_commits(app: &TestApp) -> Vec<StoredCommit> {
     sqlx::query_as(
-        "SELECT repository, sha, lines_added, lines_removed, test_lines_added, test_lines_removed, ai_markers, parents \
+        "SELECT repository, sha, lines_added, lines_removed, test_lines_added, test_lines_removed, CAST(ai_markers AS TEXT), CAST(parents AS TEXT) \
          FROM commits ORDER BY sha",
     )
     .fetch_all(&app.sql)
@@ -237,7 +237,7 @@ async fn collect_git_stores_exactly_the_commits_and_line_counts_git_log_numstat_
         );
         let third = machine.agentmeter_ok(&["collect", "git", arg(repo.path())]);
         assert!(third.contains("(0 new, 7 already there)"), "{third}");
-        let (branches,): (String,) = sqlx::query_as("SELECT branches FROM commits WHERE sha = $1")
+        let (branches,): (String,) = sqlx::query_as("SELECT CAST(branches AS TEXT) FROM commits WHERE sha = $1")
             .bind(auth)
             .fetch_one(&app.sql)
             .await

@@ -128,7 +128,7 @@ async fn collected_commits_are_stored_with_the_line_counts_git_log_numstat_shows
 
         type StoredCommit = (String, String, i64, i64, i64, String, Option<i64>);
         let rows: Vec<StoredCommit> = sqlx::query_as(
-            "SELECT repository, sha, lines_added, lines_removed, test_lines_added, ai_markers, author_user_id FROM commits ORDER BY sha",
+            "SELECT repository, sha, lines_added, lines_removed, test_lines_added, CAST(ai_markers AS TEXT), author_user_id FROM commits ORDER BY sha",
         )
         .fetch_all(&app.sql)
         .await
