@@ -237,11 +237,12 @@ async fn collect_git_stores_exactly_the_commits_and_line_counts_git_log_numstat_
         );
         let third = machine.agentmeter_ok(&["collect", "git", arg(repo.path())]);
         assert!(third.contains("(0 new, 7 already there)"), "{third}");
-        let (branches,): (String,) = sqlx::query_as("SELECT CAST(branches AS TEXT) FROM commits WHERE sha = $1")
-            .bind(auth)
-            .fetch_one(&app.sql)
-            .await
-            .expect("the auth commit");
+        let (branches,): (String,) =
+            sqlx::query_as("SELECT CAST(branches AS TEXT) FROM commits WHERE sha = $1")
+                .bind(auth)
+                .fetch_one(&app.sql)
+                .await
+                .expect("the auth commit");
         let branches: Vec<String> = serde_json::from_str(&branches).expect("branches JSON");
         assert_eq!(
             branches,
