@@ -23,7 +23,6 @@ use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
 
-mod rejections;
 mod serve;
 #[cfg(test)]
 mod tests;
@@ -99,7 +98,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         // Inside compression, to read the refusals it rewrites; outside the timeout, to rewrite
         // the timeout's 408 too.
-        .layer(middleware::from_fn(rejections::through_error_type))
+        .layer(middleware::from_fn(routes::middleware::refusals))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -108,7 +107,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit));
     // Outermost, so that it judges a write by the status the client is finally answered.
     let note_writes =
-        middleware::from_fn_with_state(state.clone(), crate::analytics::cache::note_writes);
+        middleware::from_fn_with_state(state.clone(), routes::middleware::note_writes);
     routes::table(state).layer(layers).layer(note_writes)
 }
 

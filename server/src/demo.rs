@@ -161,7 +161,7 @@ pub async fn create_accounts(state: &AppState) -> Result<Option<DemoAccounts>> {
     }
     let webhook_secret = secret::random_secret();
     for team in TEAMS {
-        let repo = critical_paths::find_or_create(state, &repository_id(team.repository)).await?;
+        let repo = repositories::find_or_create(db, &repository_id(team.repository)).await?;
         critical_paths::set_critical_paths(state, &repo, &CRITICAL_GLOBS.map(String::from)).await?;
         repositories::set_secret(db, repo.id, Some(&webhook_secret)).await?;
     }

@@ -177,6 +177,22 @@ from_rejection!(
     rejection::QueryRejection
 );
 
+impl From<agentmeter_metrics::MetricsError> for Error {
+    /// The engine's refusal of the request's parameters, or of a date it cannot place on a
+    /// calendar, is the caller's (400): stored times were validated when they arrived, so only a
+    /// requested date can be out of range. Anything else the engine meets is ours (500).
+    fn from(err: agentmeter_metrics::MetricsError) -> Error {
+        use agentmeter_metrics::MetricsError;
+        match err {
+            MetricsError::InvalidParams(message) => Error::BadRequest(message),
+            MetricsError::TimeOutOfRange(_) => Error::BadRequest(err.to_string()),
+            MetricsError::Polars(_) | MetricsError::Catalog { .. } => {
+                Error::Internal(format!("metrics engine: {err}"))
+            }
+        }
+    }
+}
+
 impl From<sqlx::Error> for Error {
     /// A database error, or [`Error::Busy`] when it only says the database is under load.
     fn from(err: sqlx::Error) -> Error {

@@ -12,12 +12,13 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod library;
-pub mod pages;
+mod pages;
 pub mod reviews;
 pub mod routes;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod views;
 
 pub use app::Application;
 pub use error::{Error, Result};

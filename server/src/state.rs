@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono_tz::Tz;
 
 use agentmeter_ingest::PriceTable;
+use agentmeter_reviews::ReviewPolicy;
 
 use crate::analytics::cache::{self, ReportCache};
 use crate::auth::throttle::LoginThrottle;
@@ -64,5 +65,13 @@ impl AppState {
             prices: Arc::new(prices),
             reports: Arc::new(reports),
         })
+    }
+
+    /// The review policy (rubber-stamp thresholds N and M) in force.
+    pub fn review_policy(&self) -> ReviewPolicy {
+        ReviewPolicy {
+            rubber_stamp_minutes: self.settings.rubber_stamp_minutes,
+            rubber_stamp_lines: self.settings.rubber_stamp_lines,
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! The report cache: computed reports kept by (report kind, scope, parameters) and the data
 //! version they were computed from.
 //!
-//! The data version is an in-memory counter that [`note_writes`] bumps after every write that
-//! succeeded (ingest uploads, verified webhooks, commits, admin forms and API edits all go
+//! The data version is an in-memory counter that `routes::middleware::note_writes` bumps after
+//! every write that succeeded (ingest uploads, verified webhooks, commits, admin forms and API edits all go
 //! through HTTP), so the next read after a write computes afresh. Writes made by another process
 //! (`agentmeter-server user add …` on the same database) are not seen by the counter; the
 //! time-to-live bounds how long a report may lag behind those.
@@ -17,14 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use moka::future::Cache;
 use moka::policy::EvictionPolicy;
 
 use crate::error::{Error, Result};
-use crate::state::AppState;
 
 /// Reports kept at most; the least recently read goes first. A report is a few kilobytes, and the
 /// key space of a real organisation (pages × teams × date ranges people actually pick) is far
@@ -49,11 +45,6 @@ impl std::fmt::Debug for ReportCache {
             .finish_non_exhaustive()
     }
 }
-
-/// Put in a write's response extensions by a handler that succeeded without changing anything a
-/// report reads (a webhook delivery seen before, a ping): the data version stays.
-#[derive(Clone, Copy, Debug)]
-pub struct ReportsUnchanged;
 
 impl ReportCache {
     /// A cache keeping reports for `ttl` (zero: keeps nothing) and at most `capacity` of them.
@@ -108,25 +99,6 @@ impl ReportCache {
             .cloned()
             .ok_or_else(|| Error::Internal("two report kinds share a report cache key".to_owned()))
     }
-}
-
-/// Middleware: after a write that succeeded (2xx or 3xx), the data version moves on.
-///
-/// Refusals (4xx) change nothing, and counting them let anyone, signed in or not, keep every
-/// dashboard recomputing with failed logins or unsigned webhooks. Every write route
-/// authenticates its caller (session, API token, password, webhook signature) before it can
-/// answer 2xx or 3xx, so a success is an authenticated write. A write that failed on the
-/// server's side (5xx) after storing part of its work is not counted either: the time-to-live
-/// bounds how long that part goes unseen.
-pub async fn note_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let writes = !request.method().is_safe();
-    let response = next.run(request).await;
-    let status = response.status();
-    let succeeded = status.is_success() || status.is_redirection();
-    if writes && succeeded && response.extensions().get::<ReportsUnchanged>().is_none() {
-        state.reports.data_changed();
-    }
-    response
 }
 
 #[cfg(test)]

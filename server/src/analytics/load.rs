@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
 use agentmeter_metrics::rows::{DeveloperRow, TeamRow, Tool, UsageRow};
 use chrono::{Offset, TimeZone};
 use chrono_tz::Tz;
@@ -223,12 +224,22 @@ impl Offsets {
     }
 }
 
-/// Maps an engine failure to the API error: bad parameters are the caller's, the rest ours.
+/// The UTC instants `[start, end)` of a range of local days.
+pub fn utc_bounds(range: DateRange, tz: Tz) -> Result<(i64, i64)> {
+    let after = range
+        .to
+        .succ_opt()
+        .ok_or_else(|| Error::BadRequest(format!("to {} is out of range", range.to)))?;
+    Ok((
+        local_midnight_utc_ms(range.from, tz)?,
+        local_midnight_utc_ms(after, tz)?,
+    ))
+}
+
+/// The engine's error as the API's: kept for callers written before `Error` took the engine's
+/// errors with `?` (`From<MetricsError>`).
 pub fn engine_error(err: agentmeter_metrics::MetricsError) -> Error {
-    match err {
-        agentmeter_metrics::MetricsError::InvalidParams(message) => Error::BadRequest(message),
-        other => Error::Internal(other.to_string()),
-    }
+    Error::from(err)
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
-//! Query parameters of the metrics endpoints, parsed at the edge into typed values.
+//! Query parameters of the report endpoints and pages, parsed at the edge into typed values: the
+//! one parser of a `from`/`to` range.
 //!
 //! Every field arrives as text so a bad value becomes a 400 naming the parameter, never axum's
-//! generic rejection. Defaults (docs/metrics.md, "API parameters"): `to` = today in the org time
-//! zone, `from` = the first day of the month two months before `to`'s month.
+//! generic rejection. Defaults (docs/metrics.md, "API parameters"; docs/api.md, "Date ranges"):
+//! `to` = today in the org time zone; `from` = the first day of the month two months before
+//! `to`'s month, except for the review reports, whose range is the last 30 days.
 
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::Tool;
 use agentmeter_metrics::spend::SpendGroupBy;
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -19,7 +21,17 @@ pub const DEFAULT_BASELINE_WEEKS: u32 = 12;
 /// Weeks after first use left out as ramp, when `ramp_weeks` is not given.
 pub const DEFAULT_RAMP_WEEKS: u32 = 4;
 
-/// The raw query string of a metrics request.
+/// Where a range starts when the request gives no `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultStart {
+    /// The first day of the month two months before `to`'s month: the metrics reports and the
+    /// pages (the current month and the two before it, enough for month over month).
+    TwoMonthsBack,
+    /// 29 days before `to`, so the range is the last 30 days: the review reports.
+    LastThirtyDays,
+}
+
+/// The raw query string of a report request.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct MetricsQuery {
     pub from: Option<String>,
@@ -101,23 +113,31 @@ impl MetricsQuery {
         }
     }
 
-    /// `from`..`to`, with the documented defaults.
+    /// `from`..`to`, with the documented defaults of the metrics reports.
     pub fn range(&self, tz: Tz) -> Result<DateRange> {
+        self.range_starting(tz, DefaultStart::TwoMonthsBack)
+    }
+
+    /// `from`..`to`; without `to`, today; without `from`, `default`.
+    pub fn range_starting(&self, tz: Tz, default: DefaultStart) -> Result<DateRange> {
         let to = given(&self.to)
             .map(|v| date("to", v))
             .transpose()?
             .unwrap_or_else(|| today(tz));
         let from = match given(&self.from) {
             Some(v) => date("from", v)?,
-            None => to
-                .with_day(1)
-                .and_then(|first| first.checked_sub_months(Months::new(2)))
-                .ok_or_else(|| Error::BadRequest(format!("to {to} is out of range")))?,
+            None => match default {
+                DefaultStart::TwoMonthsBack => to
+                    .with_day(1)
+                    .and_then(|first| first.checked_sub_months(Months::new(2))),
+                DefaultStart::LastThirtyDays => to.checked_sub_days(Days::new(29)),
+            }
+            .ok_or_else(|| Error::BadRequest(format!("to {to} is out of range")))?,
         };
         if from > to {
             return Err(Error::BadRequest(format!("from {from} is after to {to}")));
         }
-        DateRange::new(from, to).map_err(|e| Error::BadRequest(e.to_string()))
+        Ok(DateRange::new(from, to)?)
     }
 
     /// Range, grouping and tool filter of the spend report (`group_by` defaults to `developer`).
@@ -202,6 +222,17 @@ mod tests {
         assert_eq!(
             range.to,
             NaiveDate::from_ymd_opt(2026, 1, 15).expect("date")
+        );
+    }
+
+    #[test]
+    fn the_review_reports_default_to_the_last_thirty_days() {
+        let range = query(None, Some("2026-03-01"))
+            .range_starting(chrono_tz::UTC, DefaultStart::LastThirtyDays)
+            .expect("range");
+        assert_eq!(
+            range.from,
+            NaiveDate::from_ymd_opt(2026, 1, 31).expect("date")
         );
     }
 

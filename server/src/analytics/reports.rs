@@ -7,7 +7,7 @@
 //! looks at the developers and dates it is given, so a wider load gives the same figures.
 
 use agentmeter_metrics::adoption::{adoption_report, AdoptionParams, AdoptionReport};
-use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
+use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::frames::usage_frame;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
 use agentmeter_metrics::productivity::{
@@ -18,7 +18,7 @@ use agentmeter_metrics::spend::{spend_reports, SpendGroupBy, SpendParams, SpendR
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::analytics::catalog;
-use crate::analytics::load::{self, engine_error, Dims, Grain};
+use crate::analytics::load::{self, Dims, Grain};
 use crate::analytics::params::{ProductivityQuery, SpendQuery};
 use crate::auth::Scope;
 use crate::error::{Error, Result};
@@ -39,14 +39,7 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| Error::Internal(format!("metrics task: {e}")))?
-        .map_err(engine_error)
-}
-
-fn utc_bounds(state: &AppState, range: &DateRange) -> Result<(i64, i64)> {
-    let from = local_midnight_utc_ms(range.from, state.org_tz).map_err(engine_error)?;
-    let to =
-        local_midnight_utc_ms(range.to + TimeDelta::days(1), state.org_tz).map_err(engine_error)?;
-    Ok((from, to))
+        .map_err(Error::from)
 }
 
 fn user_ids(developers: &[DeveloperRow]) -> Vec<i64> {
@@ -123,7 +116,7 @@ pub async fn spend_breakdowns(
                 tokio::try_join!(load::developers(&state.db, scope), load::teams(&state.db))?;
             let (mut from, mut to) = (i64::MAX, i64::MIN);
             for (_, range) in &wanted {
-                let (start, end) = range.load_window_utc_ms(tz).map_err(engine_error)?;
+                let (start, end) = range.load_window_utc_ms(tz)?;
                 (from, to) = (from.min(start), to.max(end));
             }
             let mut dims: Vec<Dims> = Vec::new();
@@ -193,7 +186,7 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
             let teams = load::teams(&state.db).await?;
             let catalog = catalog::plan_rows(&state.db).await?;
             let ids = user_ids(&developers);
-            let (from, to) = range.load_window_utc_ms(tz).map_err(engine_error)?;
+            let (from, to) = range.load_window_utc_ms(tz)?;
             // 5-hour windows need hours.
             let usage = load::usage(
                 &state.db,
@@ -228,7 +221,7 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
 /// usage only needs time and cost).
 async fn adoption_usage(state: &AppState, ids: &[i64], range: &DateRange) -> Result<Vec<UsageRow>> {
     let tz = state.org_tz;
-    let (from, to) = utc_bounds(state, range)?;
+    let (from, to) = load::utc_bounds(*range, tz)?;
     let sessions = Dims {
         session: true,
         ..Dims::default()
@@ -299,7 +292,11 @@ async fn productivity_rows(
 ) -> Result<ProductivityRows> {
     let tz = state.org_tz;
     let developers = load::developers(&state.db, scope).await?;
-    let end = local_midnight_utc_ms(query.to + TimeDelta::days(1), tz).map_err(engine_error)?;
+    let to_day = DateRange {
+        from: query.to,
+        to: query.to,
+    };
+    let (_, end) = load::utc_bounds(to_day, tz)?;
     let firsts = load::first_uses(&state.db, Some(&user_ids(&developers)), end).await?;
     let earliest_first = firsts.iter().map(|r| r.ts_utc_ms).min().unwrap_or(end);
     let baseline_start =

@@ -1,50 +1,25 @@
-//! `POST /api/v1/ingest/commits`: commits from `agentmeter collect git`. Every record is
-//! validated first (a 422 names each bad one and nothing is stored); storage
-//! ([`super::commit_store`]) is one transaction, idempotent by (repository, sha).
+//! Commits from the git collector: stored (`commit_store`), then the pull requests whose head
+//! branch they are on are reclassified.
 
 use std::collections::BTreeSet;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::Json;
-use chrono::{DateTime, Utc};
-
-use agentmeter_ingest::validate_git::validate_commit;
 use agentmeter_ingest::wire_git::{CommitReceipt, CommitRecord};
 
 use super::classification::reclassify_all;
-use super::commit_store::{store, Reporter};
-use super::webhooks;
-use crate::auth::CurrentUser;
+use super::commit_store::{self, Reporter};
 use crate::error::Result;
-use crate::routes::batch;
 use crate::state::AppState;
 use crate::store::{pull_requests, repositories};
 
-/// `POST /api/v1/ingest/commits`.
-pub async fn upload(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<Json<CommitReceipt>> {
-    let body = batch::body_bytes(body)?;
-    let commits = decode_batch(&body, Utc::now())?;
-    let reporter = Reporter {
-        user_id: user.id,
-        is_admin: user.is_admin(),
-    };
-    let receipt = store(&state.db, reporter, &commits).await?;
-    reclassify_touched(&state, &commits).await?;
-    tracing::info!(user = %user.email, accepted = receipt.accepted, duplicates = receipt.duplicates, "commit batch stored");
-    Ok(Json(receipt))
-}
-
-/// Parses and validates every record (the collector's own rules, `validate_commit`); any bad
-/// record rejects the whole batch with the list.
-pub fn decode_batch(body: &[u8], now: DateTime<Utc>) -> Result<Vec<CommitRecord>> {
-    batch::decode_records(body, "commits", |commit: &CommitRecord| {
-        validate_commit(commit, now).err()
-    })
+/// Stores a validated batch for `reporter` and reclassifies the pull requests it touches.
+pub async fn store(
+    state: &AppState,
+    reporter: Reporter,
+    commits: &[CommitRecord],
+) -> Result<CommitReceipt> {
+    let receipt = commit_store::store(&state.db, reporter, commits).await?;
+    reclassify_touched(state, commits).await?;
+    Ok(receipt)
 }
 
 /// Makes the repositories known and reclassifies PRs whose head branch the commits are on.
@@ -62,52 +37,11 @@ async fn reclassify_touched(state: &AppState, commits: &[CommitRecord]) -> Resul
         .chain(named.iter().copied())
         .collect();
     let branches: Vec<&str> = branches.into_iter().collect();
-    let policy = webhooks::policy(state);
+    let policy = state.review_policy();
     for repo in repos {
         let id = repositories::ensure(&state.db, repo, "git").await?;
         let ids = pull_requests::ids_with_head_in(&state.db, id, &branches).await?;
         reclassify_all(&state.db, &ids, &policy).await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::Error;
-
-    fn commit(sha: &str) -> serde_json::Value {
-        serde_json::json!({"repository": "github.com/acme/api", "sha": sha, "author_email": "a@b.c", "author_name": "A",
-            "authored_at": "2026-03-01T10:00:00Z", "committed_at": "2026-03-01T10:00:00Z",
-            "lines": {"added": 2, "removed": 1, "test_added": 1, "test_removed": 0}})
-    }
-
-    #[test]
-    fn a_valid_batch_decodes_every_commit() {
-        let body = serde_json::json!({"commits": [commit("abcdef0"), commit("0123456789abcdef0123456789abcdef01234567")]});
-        let commits = decode_batch(body.to_string().as_bytes(), Utc::now()).expect("valid");
-        assert_eq!(commits.len(), 2);
-        assert_eq!(commits[0].lines.non_test_added(), 1);
-    }
-
-    #[test]
-    fn every_bad_commit_is_named_and_none_is_returned() {
-        let mut shouting = commit("abcdef0");
-        shouting["repository"] = serde_json::json!("acme/api");
-        let mut future = commit("abcdef1");
-        future["committed_at"] = serde_json::json!("2999-01-01T00:00:00Z");
-        let body = serde_json::json!({"commits": [commit("abcdef0"), commit("xyz"), shouting, future, {"sha": "abcdef2"}]});
-        match decode_batch(body.to_string().as_bytes(), Utc::now()) {
-            Err(Error::Unprocessable { records, .. }) => {
-                assert_eq!(
-                    records.iter().map(|r| r.index).collect::<Vec<_>>(),
-                    vec![1, 2, 3, 4]
-                );
-                assert!(records[0].reason.contains("sha"));
-                assert!(records[1].reason.contains("repository"));
-                assert!(records[2].reason.contains("future"));
-            }
-            other => panic!("expected 422, got {other:?}"),
-        }
-    }
 }

@@ -5,6 +5,7 @@
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::state::AppState;
 use crate::store::identities::{self as store, Forge};
 use crate::store::{commits, pull_requests, reviews};
 
@@ -106,42 +107,12 @@ pub async fn match_to_user(db: &Db, id: i64, user: &str) -> Result<Vec<i64>> {
     Ok(touched)
 }
 
-/// `GET /api/v1/identities` (admin): identities that matched no user.
-pub async fn list_handler(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    user: crate::auth::CurrentUser,
-) -> Result<axum::Json<Vec<UnmatchedIdentity>>> {
-    user.require_admin()?;
-    Ok(axum::Json(list_unmatched(&state.db).await?))
-}
-
-/// Body of `POST /api/v1/identities/{id}/match`: the user, by id or email.
-#[derive(Debug, serde::Deserialize)]
-pub struct MatchBody {
-    pub user: String,
-}
-
-/// `POST /api/v1/identities/{id}/match` (admin): maps the identity and reclassifies its PRs.
-pub async fn match_handler(
-    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
-    user: crate::auth::CurrentUser,
-    axum::extract::Path(id): axum::extract::Path<i64>,
-    axum::Json(body): axum::Json<MatchBody>,
-) -> Result<axum::Json<serde_json::Value>> {
-    user.require_admin()?;
-    let reclassified = match_and_reclassify(&state, id, &body.user).await?;
-    Ok(axum::Json(
-        serde_json::json!({"identity": id, "user": body.user, "reclassified": reclassified}),
-    ))
-}
-
 /// Maps an identity to a user and reclassifies the pull requests that changed hands.
 pub async fn match_and_reclassify(
-    state: &crate::state::AppState,
+    state: &AppState,
     id: i64,
     user: &str,
 ) -> Result<usize> {
     let touched = match_to_user(&state.db, id, user).await?;
-    super::classification::reclassify_all(&state.db, &touched, &super::webhooks::policy(state))
-        .await
+    super::classification::reclassify_all(&state.db, &touched, &state.review_policy()).await
 }

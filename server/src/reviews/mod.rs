@@ -1,6 +1,7 @@
 //! Review outcomes: GitHub and GitLab webhooks, commits from the git collector, critical paths,
-//! identities and the review-skip endpoints. Domain logic lives in `agentmeter-reviews` and the
-//! figures in `agentmeter-metrics`; this module stores, loads and serves.
+//! identities and the review-skip report. Domain logic lives in `agentmeter-reviews` and the
+//! figures in `agentmeter-metrics`; this module combines them with the store (no HTTP: the
+//! handlers are in `routes`).
 
 pub mod apply;
 pub mod classification;
@@ -9,7 +10,6 @@ pub mod commits;
 pub mod critical_paths;
 pub mod identities;
 pub mod load;
-pub mod pages;
 pub mod pull_requests;
 pub mod repositories;
 pub mod summary;

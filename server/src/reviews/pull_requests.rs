@@ -1,18 +1,15 @@
-//! `GET /api/v1/reviews/pull-requests`: pull requests merged in the range, with their cached
-//! classification (AI reasons, critical paths, outcome), scoped by role.
+//! Pull requests merged in a range, with their cached classification (AI reasons, critical
+//! paths, outcome), by authors in scope.
 
-use axum::extract::{Query, State};
-use axum::Json;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use agentmeter_metrics::calendar::local_midnight_utc_ms;
+use agentmeter_metrics::calendar::DateRange;
 
 use super::load::utc;
-use super::summary::{range, ReviewsQuery};
-use crate::auth::scope::{resolve, ScopeFilter};
-use crate::auth::CurrentUser;
-use crate::error::{Error, Result};
+use crate::analytics::load::utc_bounds;
+use crate::auth::scope::Scope;
+use crate::error::Result;
 use crate::state::AppState;
 use crate::store::pull_requests::{self, PullRequestSummary};
 
@@ -40,29 +37,15 @@ pub struct PullRequestView {
     pub first_review_at: Option<DateTime<Utc>>,
 }
 
-/// `GET /api/v1/reviews/pull-requests?from&to&team&user`.
-pub async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<ReviewsQuery>,
-) -> Result<Json<Vec<PullRequestView>>> {
-    let scope = resolve(
-        &state,
-        &user,
-        &ScopeFilter {
-            team: query.team.clone(),
-            user: query.user.clone(),
-        },
-    )
-    .await?;
-    let range = range(&state, &query)?;
-    let bad = |e: agentmeter_metrics::MetricsError| Error::Internal(e.to_string());
-    let from_ms = local_midnight_utc_ms(range.from, state.org_tz).map_err(bad)?;
-    let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), state.org_tz).map_err(bad)?;
+/// The pull requests merged in `range` by authors in `scope`, newest merge first.
+pub async fn merged(
+    state: &AppState,
+    scope: &Scope,
+    range: DateRange,
+) -> Result<Vec<PullRequestView>> {
+    let (from_ms, to_ms) = utc_bounds(range, state.org_tz)?;
     let merged = pull_requests::merged_between(&state.db, from_ms, to_ms, scope.user_ids()).await?;
-    Ok(Json(
-        merged.into_iter().map(PullRequestView::from).collect(),
-    ))
+    Ok(merged.into_iter().map(PullRequestView::from).collect())
 }
 
 impl From<PullRequestSummary> for PullRequestView {

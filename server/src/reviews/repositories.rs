@@ -29,6 +29,28 @@ pub async fn find(db: &Db, key: &str) -> Result<Repository> {
     }
 }
 
+/// The repository named by `key`; a full `host/owner/name` not seen yet is created.
+pub async fn find_or_create(db: &Db, key: &str) -> Result<Repository> {
+    match find(db, key).await {
+        Err(Error::NotFound(_)) if key.trim_matches('/').split('/').count() >= 3 => {
+            let name = key.trim().trim_matches('/').to_lowercase();
+            if !is_valid_name(&name) {
+                return Err(Error::BadRequest(format!(
+                    "{name:?} is not a repository name: host/owner/name, each part letters, digits, '.', '-' or '_' (not '.' or '..')"
+                )));
+            }
+            let provider = if name.contains("gitlab") {
+                "gitlab"
+            } else {
+                "github"
+            };
+            ensure(db, &name, provider).await?;
+            find(db, &name).await
+        }
+        other => other,
+    }
+}
+
 /// Whether `name` is a normalized repository name, `host/owner/name` (GitLab groups may nest):
 /// lower case, each part made of letters, digits, `.`, `-`, `_`, none of them `.` or `..`.
 pub fn is_valid_name(name: &str) -> bool {

@@ -1,87 +1,62 @@
-//! `GET /api/v1/reviews/summary`, `/reviews/alerts` and `/reviews/pull-requests`: review-skip
-//! figures over a date range, scoped by role, computed by `agentmeter_metrics::reviews_report`.
+//! The review-skip report of a scope and range (`agentmeter_metrics::reviews_report`), with the
+//! pull requests it read, kept in the report cache.
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
-use axum::Json;
-use chrono::{Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
 
-use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
+use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::frames::usage_frame;
-use agentmeter_metrics::reviews::{
-    reviews_report, ReviewsParams, ReviewsReport, UnreviewedCriticalAlert,
-};
+use agentmeter_metrics::reviews::{reviews_report, ReviewsParams, ReviewsReport};
 use agentmeter_metrics::rows::{PullRequestRow, UsageRow};
 
 use super::load::pull_request_rows;
 use crate::analytics::load::{self, Dims, Grain};
-use crate::auth::scope::{resolve, Scope, ScopeFilter};
+use crate::analytics::params::{DefaultStart, MetricsQuery};
+use crate::auth::scope::{resolve, Scope};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::identities;
 
-/// `from`/`to` (inclusive local dates, `YYYY-MM-DD`; default the last 30 days) and the scope.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct ReviewsQuery {
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub team: Option<String>,
-    pub user: Option<String>,
-}
-
-fn date(text: Option<&str>, name: &str) -> Result<Option<NaiveDate>> {
-    text.map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                .map_err(|_| Error::BadRequest(format!("{name} must be YYYY-MM-DD, got {t:?}")))
-        })
-        .transpose()
-}
-
-/// The date range of a query, in the organisation's time zone.
-pub fn range(state: &AppState, query: &ReviewsQuery) -> Result<DateRange> {
-    let today = Utc::now().with_timezone(&state.org_tz).date_naive();
-    let to = date(query.to.as_deref(), "to")?.unwrap_or(today);
-    let from = date(query.from.as_deref(), "from")?.unwrap_or(to - Duration::days(29));
-    DateRange::new(from, to).map_err(|e| Error::BadRequest(e.to_string()))
-}
-
-fn metrics_error(e: agentmeter_metrics::MetricsError) -> Error {
-    Error::Internal(format!("reviews report: {e}"))
-}
+/// The parameters of a reviews report: those of every report (`from`, `to`, `team`, `user`),
+/// with a range that defaults to the last 30 days.
+pub type ReviewsQuery = MetricsQuery;
 
 /// A reviews report and the pull requests it read.
 pub type ReviewsData = Arc<(ReviewsReport, Vec<PullRequestRow>)>;
 
-/// The report for a query: PRs merged in the range by authors in scope (all PRs, unmatched
-/// authors included, for an unfiltered admin), and the edits of developers in scope.
-pub async fn report(
+/// The scope `caller` may see for `query`'s filters, and its range.
+pub async fn scope_and_range(
     state: &AppState,
-    user: &CurrentUser,
+    caller: &CurrentUser,
     query: &ReviewsQuery,
-) -> Result<ReviewsReport> {
-    Ok(report_with_prs(state, user, query).await?.0.clone())
+) -> Result<(Scope, DateRange)> {
+    let scope = resolve(state, caller, &query.scope_filter()).await?;
+    let range = query.range_starting(state.org_tz, DefaultStart::LastThirtyDays)?;
+    Ok((scope, range))
 }
 
-/// The report for a query, with the pull requests it read (alive in the range, authored in
-/// scope), kept in the report cache.
+/// The report for a query as `caller` may see it: PRs merged in the range by authors in scope
+/// (all PRs, unmatched authors included, for an unfiltered admin), and the edits of developers
+/// in scope.
+pub async fn report(
+    state: &AppState,
+    caller: &CurrentUser,
+    query: &ReviewsQuery,
+) -> Result<ReviewsReport> {
+    let (scope, range) = scope_and_range(state, caller, query).await?;
+    Ok(report_with_prs(state, scope, range).await?.0.clone())
+}
+
+/// The report of a scope and range, with the pull requests it read (alive in the range, authored
+/// in scope), kept in the report cache.
 pub async fn report_with_prs(
     state: &AppState,
-    user: &CurrentUser,
-    query: &ReviewsQuery,
+    scope: Scope,
+    range: DateRange,
 ) -> Result<ReviewsData> {
-    let filter = ScopeFilter {
-        team: query.team.clone(),
-        user: query.user.clone(),
-    };
-    let scope = resolve(state, user, &filter).await?;
-    let range = range(state, query)?;
     let key = format!("reviews {scope:?} {range:?}");
     state
         .reports
@@ -91,8 +66,7 @@ pub async fn report_with_prs(
 
 async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<ReviewsData> {
     let tz = state.org_tz;
-    let from_ms = local_midnight_utc_ms(range.from, tz).map_err(metrics_error)?;
-    let to_ms = local_midnight_utc_ms(range.to + Duration::days(1), tz).map_err(metrics_error)?;
+    let (from_ms, to_ms) = load::utc_bounds(range, tz)?;
     let (prs, usage, (developers, teams)) = tokio::try_join!(
         pull_request_rows(&state.db, from_ms, to_ms),
         edit_rows(&state.db, tz, &scope, from_ms, to_ms),
@@ -107,31 +81,12 @@ async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<Rev
         .collect();
     let params = ReviewsParams { range, tz };
     tokio::task::spawn_blocking(move || {
-        let frame = usage_frame(&usage, tz).map_err(metrics_error)?;
-        let report =
-            reviews_report(&prs, &frame, &developers, &teams, &params).map_err(metrics_error)?;
-        Ok(Arc::new((report, prs)))
+        let frame = usage_frame(&usage, tz)?;
+        let report = reviews_report(&prs, &frame, &developers, &teams, &params)?;
+        Ok::<_, Error>(Arc::new((report, prs)))
     })
     .await
     .map_err(|e| Error::Internal(format!("reviews report task: {e}")))?
-}
-
-/// `GET /api/v1/reviews/summary`.
-pub async fn summary(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<ReviewsQuery>,
-) -> Result<Json<ReviewsReport>> {
-    Ok(Json(report(&state, &user, &query).await?))
-}
-
-/// `GET /api/v1/reviews/alerts`: critical AI-assisted PRs merged unreviewed, newest first.
-pub async fn alerts(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<ReviewsQuery>,
-) -> Result<Json<Vec<UnreviewedCriticalAlert>>> {
-    Ok(Json(report(&state, &user, &query).await?.alerts))
 }
 
 /// AI edits in `[from_ms, to_ms)` of the developers in scope, with those made while per-edit

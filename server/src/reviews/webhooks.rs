@@ -1,18 +1,14 @@
-//! `POST /api/v1/webhooks/github` and `POST /api/v1/webhooks/gitlab`: authenticated by the
-//! repository's secret (else the global one), idempotent on the delivery id, each event stored
-//! and its pull request reclassified.
+//! GitHub and GitLab webhook deliveries: authenticated by the repository's secret (else the
+//! global one), idempotent on the delivery id, each event stored and its pull request
+//! reclassified ([`super::apply`]).
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use agentmeter_reviews::{
     normalize_remote_url, parse_github_event, parse_gitlab_event, verify_github_signature,
-    verify_gitlab_token, ReviewPolicy, ReviewsError, WebhookEvent,
+    verify_gitlab_token, ReviewsError, WebhookEvent,
 };
 
 use super::apply;
@@ -21,23 +17,44 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::{repositories, webhooks};
 
+/// A GitHub delivery: its `X-Hub-Signature-256`, `X-GitHub-Event` and `X-GitHub-Delivery`
+/// headers, and its body.
+pub struct GithubDelivery<'a> {
+    pub signature: Option<&'a str>,
+    pub event: Option<&'a str>,
+    pub delivery: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// A GitLab delivery: its `X-Gitlab-Token`, `X-Gitlab-Event` and `X-Gitlab-Event-UUID` headers,
+/// and its body.
+pub struct GitlabDelivery<'a> {
+    pub token: Option<&'a str>,
+    pub event: Option<&'a str>,
+    pub delivery: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
 /// What the server did with a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    Processed,
+    /// An event kind the server does not use (answered 202).
+    Ignored,
+    Pong,
+    /// A delivery id seen before: nothing was done again.
+    Duplicate,
+}
+
+/// The answer to a delivery.
 #[derive(Debug, Serialize)]
 pub struct DeliveryReceipt {
-    /// `processed`, `ignored`, `pong` or `duplicate`.
-    pub status: &'static str,
+    pub status: DeliveryStatus,
     pub event: String,
     pub delivery: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-}
-
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
 }
 
 /// The repository a payload names, read before authentication only to choose the secret.
@@ -77,13 +94,10 @@ fn body_key(body: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(body)))
 }
 
-/// `POST /api/v1/webhooks/github`.
-pub async fn github(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<(StatusCode, Json<DeliveryReceipt>)> {
-    let repository = repository_of(&body, "repository", &["html_url", "clone_url", "url"]);
+/// Authenticates a GitHub delivery, then stores what it says.
+pub async fn github(state: &AppState, delivery: GithubDelivery<'_>) -> Result<DeliveryReceipt> {
+    let body = delivery.body;
+    let repository = repository_of(body, "repository", &["html_url", "clone_url", "url"]);
     let configured = state
         .settings
         .github_webhook_secret
@@ -97,33 +111,21 @@ pub async fn github(
     )
     .await?
     .ok_or_else(|| unauthorized(ReviewsError::SignatureMismatch))?;
-    verify_github_signature(
-        secret.as_bytes(),
-        &body,
-        header(&headers, "x-hub-signature-256"),
-    )
-    .map_err(unauthorized)?;
-    let event_name = header(&headers, "x-github-event")
+    verify_github_signature(secret.as_bytes(), body, delivery.signature).map_err(unauthorized)?;
+    let event_name = delivery
+        .event
         .ok_or_else(|| Error::BadRequest("missing X-GitHub-Event header".into()))?
         .to_owned();
-    let delivery =
-        header(&headers, "x-github-delivery").map_or_else(|| body_key(&body), str::to_owned);
+    let delivery_id = delivery.delivery.map_or_else(|| body_key(body), str::to_owned);
     let event =
-        parse_github_event(&event_name, &body).map_err(|e| Error::BadRequest(e.to_string()))?;
-    handle(&state, "github", event_name, delivery, repository, event).await
+        parse_github_event(&event_name, body).map_err(|e| Error::BadRequest(e.to_string()))?;
+    handle(state, "github", event_name, delivery_id, repository, event).await
 }
 
-/// `POST /api/v1/webhooks/gitlab`.
-pub async fn gitlab(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<(StatusCode, Json<DeliveryReceipt>)> {
-    let repository = repository_of(
-        &body,
-        "project",
-        &["web_url", "git_http_url", "git_ssh_url"],
-    );
+/// Authenticates a GitLab delivery, then stores what it says.
+pub async fn gitlab(state: &AppState, delivery: GitlabDelivery<'_>) -> Result<DeliveryReceipt> {
+    let body = delivery.body;
+    let repository = repository_of(body, "project", &["web_url", "git_http_url", "git_ssh_url"]);
     let configured = state
         .settings
         .gitlab_webhook_token
@@ -137,22 +139,11 @@ pub async fn gitlab(
     )
     .await?
     .ok_or_else(|| unauthorized(ReviewsError::SignatureMismatch))?;
-    verify_gitlab_token(&token, header(&headers, "x-gitlab-token")).map_err(unauthorized)?;
-    let delivery =
-        header(&headers, "x-gitlab-event-uuid").map_or_else(|| body_key(&body), str::to_owned);
-    let event_name = header(&headers, "x-gitlab-event")
-        .unwrap_or("gitlab")
-        .to_owned();
-    let event = parse_gitlab_event(&body).map_err(|e| Error::BadRequest(e.to_string()))?;
-    handle(&state, "gitlab", event_name, delivery, repository, event).await
-}
-
-/// The review policy (rubber-stamp thresholds N and M) in force.
-pub fn policy(state: &AppState) -> ReviewPolicy {
-    ReviewPolicy {
-        rubber_stamp_minutes: state.settings.rubber_stamp_minutes,
-        rubber_stamp_lines: state.settings.rubber_stamp_lines,
-    }
+    verify_gitlab_token(&token, delivery.token).map_err(unauthorized)?;
+    let delivery_id = delivery.delivery.map_or_else(|| body_key(body), str::to_owned);
+    let event_name = delivery.event.unwrap_or("gitlab").to_owned();
+    let event = parse_gitlab_event(body).map_err(|e| Error::BadRequest(e.to_string()))?;
+    handle(state, "gitlab", event_name, delivery_id, repository, event).await
 }
 
 async fn handle(
@@ -162,32 +153,32 @@ async fn handle(
     delivery: String,
     repository: Option<String>,
     event: WebhookEvent,
-) -> Result<(StatusCode, Json<DeliveryReceipt>)> {
+) -> Result<DeliveryReceipt> {
     let db = &state.db;
-    let receipt = |status: &'static str| DeliveryReceipt {
+    let receipt = |status| DeliveryReceipt {
         status,
         event: event_name.clone(),
         delivery: delivery.clone(),
         repository: repository.clone(),
     };
     if webhooks::delivery_seen(db, provider, &delivery).await? {
-        return Ok((StatusCode::OK, Json(receipt("duplicate"))));
+        return Ok(receipt(DeliveryStatus::Duplicate));
     }
-    let policy = policy(state);
-    let (code, status) = match &event {
-        WebhookEvent::Ping(_) => (StatusCode::OK, "pong"),
-        WebhookEvent::Ignored(_) => (StatusCode::ACCEPTED, "ignored"),
+    let policy = state.review_policy();
+    let status = match &event {
+        WebhookEvent::Ping(_) => DeliveryStatus::Pong,
+        WebhookEvent::Ignored(_) => DeliveryStatus::Ignored,
         WebhookEvent::PullRequest(pr) => {
             apply::pull_request(db, pr, &policy).await?;
-            (StatusCode::OK, "processed")
+            DeliveryStatus::Processed
         }
         WebhookEvent::Review(review) => {
             apply::review(db, review, &policy).await?;
-            (StatusCode::OK, "processed")
+            DeliveryStatus::Processed
         }
         WebhookEvent::Push(push) => {
             apply::push(db, push, &policy).await?;
-            (StatusCode::OK, "processed")
+            DeliveryStatus::Processed
         }
     };
     let repository_id = match (&event, repository.as_deref()) {
@@ -195,8 +186,8 @@ async fn handle(
         (_, Some(name)) => Some(repositories::ensure(db, name, provider).await?),
     };
     if !webhooks::record_delivery(db, provider, &delivery, &event_name, repository_id).await? {
-        return Ok((StatusCode::OK, Json(receipt("duplicate"))));
+        return Ok(receipt(DeliveryStatus::Duplicate));
     }
-    tracing::info!(provider, event = %event_name, %delivery, status, "webhook delivery handled");
-    Ok((code, Json(receipt(status))))
+    tracing::info!(provider, event = %event_name, %delivery, ?status, "webhook delivery handled");
+    Ok(receipt(status))
 }

@@ -1,21 +1,33 @@
-//! The route table, readable top to bottom. Handlers live in one module per resource.
+//! All of HTTP: the route table (readable top to bottom), the extractors, the middleware, and the
+//! handlers, one module per resource (`pages` for the HTML pages). Handlers parse the request,
+//! call the services (`analytics`, `reviews`, `auth`, `admin`, …) or the store, and answer; they
+//! compute nothing themselves.
 
-use axum::middleware;
+use axum::middleware::from_fn;
 use axum::routing::{get, post, put};
 use axum::Router;
 use tower_http::decompression::RequestDecompressionLayer;
 
 use crate::state::AppState;
-use crate::{analytics, pages, reviews};
+use pages::admin;
 
 pub mod batch;
+mod commits;
 pub(crate) mod extract;
 pub mod health;
+mod identities;
 pub mod ingest;
 pub mod library;
 #[cfg(test)]
 mod ingest_fuzz;
 pub mod me;
+mod metrics;
+pub(crate) mod middleware;
+pub(crate) mod pages;
+mod plans;
+mod repositories;
+mod reviews;
+mod webhooks;
 
 /// Every route of the server: the JSON API under `/api/v1`, then the HTML pages.
 pub fn table(state: AppState) -> Router {
@@ -25,35 +37,26 @@ pub fn table(state: AppState) -> Router {
         .route("/teams", get(me::teams))
         .route("/ingest/usage", post(ingest::upload_usage).layer(gzip()))
         .route("/ingest/status", get(ingest::status))
-        .route(
-            "/ingest/commits",
-            post(reviews::commits::upload).layer(gzip()),
-        )
-        .route("/metrics/spend", get(analytics::api::spend))
-        .route("/metrics/plans", get(analytics::api::plans))
-        .route("/metrics/adoption", get(analytics::api::adoption))
-        .route("/metrics/productivity", get(analytics::api::productivity))
-        .route(
-            "/plans",
-            get(analytics::api::list_plans).post(analytics::api::create_plan),
-        )
-        .route("/plans/{id}", put(analytics::api::update_plan))
-        .route("/users/{email}/plan", put(analytics::api::assign_seat))
-        .route("/reviews/summary", get(reviews::summary::summary))
-        .route("/reviews/alerts", get(reviews::summary::alerts))
-        .route("/reviews/pull-requests", get(reviews::pull_requests::list))
-        .route("/repositories", get(reviews::critical_paths::list))
+        .route("/ingest/commits", post(commits::upload).layer(gzip()))
+        .route("/metrics/spend", get(metrics::spend))
+        .route("/metrics/plans", get(metrics::plans))
+        .route("/metrics/adoption", get(metrics::adoption))
+        .route("/metrics/productivity", get(metrics::productivity))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/{id}", put(plans::update))
+        .route("/users/{email}/plan", put(plans::assign_seat))
+        .route("/reviews/summary", get(reviews::summary))
+        .route("/reviews/alerts", get(reviews::alerts))
+        .route("/reviews/pull-requests", get(reviews::pull_requests))
+        .route("/repositories", get(repositories::list))
         .route(
             "/repositories/{*path}",
-            get(reviews::critical_paths::show).put(reviews::critical_paths::update),
+            get(repositories::show).put(repositories::update),
         )
-        .route("/identities", get(reviews::identities::list_handler))
-        .route(
-            "/identities/{id}/match",
-            post(reviews::identities::match_handler),
-        )
-        .route("/webhooks/github", post(reviews::webhooks::github))
-        .route("/webhooks/gitlab", post(reviews::webhooks::gitlab));
+        .route("/identities", get(identities::list))
+        .route("/identities/{id}/match", post(identities::match_to_user))
+        .route("/webhooks/github", post(webhooks::github))
+        .route("/webhooks/gitlab", post(webhooks::gitlab));
 
     let html = Router::new()
         .route("/", get(pages::overview::show))
@@ -66,45 +69,36 @@ pub fn table(state: AppState) -> Router {
         .route("/developers/{email}", get(pages::developer::other))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
-        .route(
-            "/admin/users",
-            get(pages::admin::users).post(pages::admin::add_user),
-        )
-        .route(
-            "/admin/teams",
-            get(pages::admin::teams).post(pages::admin::add_team),
-        )
+        .route("/admin/users", get(admin::users::show).post(admin::users::add))
+        .route("/admin/teams", get(admin::teams::show).post(admin::teams::add))
         .route(
             "/admin/tokens",
-            get(pages::admin::tokens).post(pages::admin::create_token),
+            get(admin::tokens::show).post(admin::tokens::create),
         )
-        .route(
-            "/admin/tokens/{id}/revoke",
-            post(pages::admin::revoke_token),
-        )
+        .route("/admin/tokens/{id}/revoke", post(admin::tokens::revoke))
         .route(
             "/admin/plans",
-            get(analytics::pages::show).post(analytics::pages::add_price),
+            get(admin::plans::show).post(admin::plans::add_price),
         )
         .route(
             "/admin/repositories",
-            get(reviews::pages::repositories_show).post(reviews::pages::repositories_add),
+            get(admin::repositories::show).post(admin::repositories::add),
         )
         .route(
             "/admin/repositories/{id}/critical-paths",
-            post(reviews::pages::repositories_globs),
+            post(admin::repositories::set_globs),
         )
         .route(
             "/admin/webhooks",
-            get(reviews::pages::webhooks_show).post(reviews::pages::webhooks_set),
+            get(admin::webhooks::show).post(admin::webhooks::set_secret),
         )
-        .route("/admin/identities", get(reviews::pages::identities_show))
+        .route("/admin/identities", get(admin::identities::show))
         .route(
             "/admin/identities/{id}/match",
-            post(reviews::pages::identities_match),
+            post(admin::identities::match_to_user),
         )
         .route("/static/{*path}", get(pages::static_file))
-        .layer(middleware::from_fn(pages::render_errors));
+        .layer(from_fn(middleware::page_errors));
 
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -11,52 +11,29 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use agentmeter_metrics::rows::{PlanKind, Tool};
-use agentmeter_web::pages::{AdminPlanCatalogPage, AdminSection, PlanCatalogRow};
-use agentmeter_web::{format, Figure};
+use agentmeter_web::pages::{AdminPlanCatalogPage, AdminSection};
 
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
-use crate::pages::{admin_chrome, render, Done};
-use crate::routes::extract::AdminForm;
+use crate::routes::extract::{Admin, AdminForm};
+use crate::routes::pages::{render, Done};
 use crate::state::AppState;
+use crate::views::{admin as rows, admin_chrome};
 
 /// The fields `admin/plans.html` posts.
 #[derive(Debug, Deserialize)]
-pub struct AddPriceForm {
-    pub tool: String,
-    pub name: String,
-    pub monthly_price_usd: String,
+pub(crate) struct AddPriceForm {
+    tool: String,
+    name: String,
+    monthly_price_usd: String,
     #[serde(default)]
-    pub included: String,
-    pub valid_from: String,
+    included: String,
+    valid_from: String,
     #[serde(default)]
-    pub valid_to: String,
+    valid_to: String,
     #[serde(default)]
-    pub source_url: String,
-}
-
-fn tool_label(vendor: &str) -> String {
-    match vendor {
-        "Anthropic" => "Claude Code".to_owned(),
-        "OpenAI" => "Codex".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-fn row(plan: &CatalogPlan) -> PlanCatalogRow {
-    let t = &plan.terms;
-    PlanCatalogRow {
-        tool: tool_label(&t.vendor),
-        plan: t.name.clone(),
-        monthly_price: t
-            .usd_per_seat_month
-            .map_or_else(|| Figure::new("custom", f64::MAX), Figure::usd),
-        included: t.notes.clone(),
-        valid_from: t.valid_from.map(format::date).unwrap_or_default(),
-        valid_to: t.valid_to.map(format::date).unwrap_or_default(),
-        source_url: t.source.clone(),
-    }
+    source_url: String,
 }
 
 async fn page(
@@ -66,7 +43,11 @@ async fn page(
     error: Option<String>,
 ) -> Result<AdminPlanCatalogPage> {
     let chrome = admin_chrome(state, user, AdminSection::PlanCatalog, done);
-    let catalog = catalog::list(&state.db).await?.iter().map(row).collect();
+    let catalog = catalog::list(&state.db)
+        .await?
+        .iter()
+        .map(rows::catalog_row)
+        .collect();
     Ok(AdminPlanCatalogPage {
         chrome,
         catalog,
@@ -75,12 +56,11 @@ async fn page(
 }
 
 /// `GET /admin/plans`
-pub async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
-    user: CurrentUser,
+    Admin(user): Admin,
     Query(done): Query<Done>,
 ) -> Result<Response> {
-    user.require_admin()?;
     Ok(render(page(&state, &user, done.done.as_deref(), None).await?)?.into_response())
 }
 
@@ -123,7 +103,7 @@ fn terms_of(form: &AddPriceForm, existing: &[CatalogPlan]) -> Result<PlanTerms> 
 }
 
 /// `POST /admin/plans`: adds a price, or shows the page again with what went wrong.
-pub async fn add_price(
+pub(crate) async fn add_price(
     State(state): State<AppState>,
     AdminForm { admin: user, form }: AdminForm<AddPriceForm>,
 ) -> Result<Response> {

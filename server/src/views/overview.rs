@@ -1,100 +1,68 @@
 //! The Overview page (`/`): the Monday-morning numbers for the caller's teams, each linking to
 //! its page. Developers have no team pages and are sent to their own (`/me`).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Redirect, Response};
-
 use agentmeter_metrics::adoption::AdoptionReport;
 use agentmeter_metrics::productivity::Lift;
 use agentmeter_metrics::reviews::ReviewsReport;
-use agentmeter_metrics::spend::{SpendGroupBy, SpendReport};
+use agentmeter_metrics::spend::SpendReport;
 use agentmeter_web::pages::{
-    EmptyState, KpiCard, NavSection, OverviewContent, OverviewPage, OverviewSummary, ReviewAlertRow,
+    EmptyState, FilterBar, KpiCard, OverviewContent, OverviewPage, OverviewSummary, PageChrome,
+    ReviewAlertRow,
 };
 use agentmeter_web::{format, Delta};
 
-use super::csv;
-use super::filters::{self, month_name, page_query, PageQuery};
-use super::{chrome, productivity, render, reviews};
-use crate::analytics::params::SpendQuery;
-use crate::analytics::reports;
-use crate::auth::CurrentUser;
-use crate::domain::Role;
-use crate::error::Result;
-use crate::state::AppState;
+use super::csv::CsvTable;
+use super::{month_name, productivity, reviews};
+use crate::analytics::dashboards::OverviewData;
 
-/// `GET /`
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    query: std::result::Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response> {
-    if user.role == Role::Developer {
-        return Ok(Redirect::to("/me").into_response());
-    }
-    let view = filters::team_view(&state, &user, page_query(query)?, "/", false).await?;
-    // All four reports at once: on an empty organisation the three wasted ones cost next to nothing.
-    let spend_query = SpendQuery {
-        range: view.range,
-        group_by: SpendGroupBy::Week,
-        tool: None,
-    };
-    let (spend, adoption, (overall, teams), (review, _, globs)) = tokio::try_join!(
-        reports::spend(&state, &view.scope, &spend_query),
-        reports::adoption(&state, &view.scope, view.range),
-        productivity::with_team_lifts(&state, &user, &view),
-        reviews::load(&state, &user, &view),
-    )?;
+/// The Overview page: the summary, or how to start when nothing was uploaded yet (developers
+/// point the uploader at `server_url`).
+pub(crate) fn page(
+    chrome: PageChrome,
+    period: String,
+    filters: FilterBar,
+    data: &OverviewData,
+    server_url: &str,
+    tz: chrono_tz::Tz,
+) -> OverviewPage {
+    let spend = &data.spend;
     let content = if spend.total.events == 0 && spend.months.iter().all(|m| m.tokens == 0) {
-        OverviewContent::Empty(EmptyState::install_uploader(&server_url(&headers)))
+        OverviewContent::Empty(EmptyState::install_uploader(server_url))
     } else {
-        let lift = overall.merged_prs_per_week;
-        let alerts = reviews::newest_first(&review)
+        let review = &data.reviews;
+        let alerts = reviews::newest_first(&review.report)
             .iter()
             .take(5)
-            .map(|a| reviews::alert_row(a, &globs, state.org_tz))
+            .map(|a| reviews::alert_row(a, &review.globs, tz))
             .collect();
         OverviewContent::Summary(Box::new(summary(
-            &spend, &adoption, &lift, &teams, &review, alerts,
+            spend,
+            &data.adoption,
+            &data.productivity.merged_prs_per_week,
+            &data.lifts,
+            &review.report,
+            alerts,
         )))
     };
-    let page = OverviewPage {
-        chrome: chrome(&state, &user, NavSection::Overview),
-        period: filters::period_label(view.range, view.query.team()),
-        filters: view.filters,
+    OverviewPage {
+        chrome,
+        period,
+        filters,
         content,
-    };
-    match view.query.csv_table()? {
-        Some(table) => {
-            let alerts = match &page.content {
-                OverviewContent::Summary(s) => s.alerts.clone(),
-                OverviewContent::Empty(_) => Vec::new(),
-            };
-            csv::respond(vec![reviews::alerts_table(&alerts)], table, "/")
-        }
-        None => Ok(render(page)?.into_response()),
     }
 }
 
-/// The address developers point the uploader at: this server as the browser reached it.
-fn server_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("localhost:8080");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
+/// The page's one table, the latest alerts, for CSV export.
+pub(crate) fn tables(page: &OverviewPage) -> Vec<CsvTable> {
+    let alerts = match &page.content {
+        OverviewContent::Summary(s) => s.alerts.clone(),
+        OverviewContent::Empty(_) => Vec::new(),
+    };
+    vec![reviews::alerts_table(&alerts)]
 }
 
 /// The five cards, the two charts and the latest alerts.
-pub fn summary(
+fn summary(
     spend: &SpendReport,
     adoption: &AdoptionReport,
     lift: &Lift,

@@ -22,12 +22,12 @@ use crate::routes::extract::ClientIp;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
-pub struct LoginQuery {
+pub(crate) struct LoginQuery {
     next: Option<String>,
 }
 
 #[derive(Deserialize)]
-pub struct LoginForm {
+pub(crate) struct LoginForm {
     email: String,
     password: String,
     #[serde(default)]
@@ -36,7 +36,7 @@ pub struct LoginForm {
 }
 
 #[derive(Deserialize)]
-pub struct LogoutForm {
+pub(crate) struct LogoutForm {
     #[serde(default)]
     csrf_token: String,
 }
@@ -89,7 +89,7 @@ fn login_page(
 }
 
 /// `GET /login`
-pub async fn form(
+pub(crate) async fn form(
     State(state): State<AppState>,
     jar: CookieJar,
     Query(query): Query<LoginQuery>,
@@ -105,7 +105,7 @@ pub async fn form(
 }
 
 /// `POST /login`
-pub async fn submit(
+pub(crate) async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     jar: CookieJar,
@@ -177,7 +177,7 @@ fn retry_later(mut response: Response, retry_after_secs: u64) -> Result<Response
 }
 
 /// `POST /logout`
-pub async fn logout(
+pub(crate) async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
     jar: CookieJar,

@@ -1,38 +1,28 @@
 //! The Productivity page (`/productivity`): merged pull requests per developer-week before and
 //! after adopting an assistant, per team and per developer, with intervals and sample sizes.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-
 use agentmeter_metrics::productivity::{
     DeveloperProductivity, DeveloperStatus, Lift, ProductivityReport,
 };
 use agentmeter_web::charts::{interval_chart, IntervalChart, IntervalEstimate, Unit};
-use agentmeter_web::pages::{EmptyState, LiftRow, LiftVerdict, NavSection, ProductivityPage};
+use agentmeter_web::pages::{
+    EmptyState, FilterBar, LiftRow, LiftVerdict, PageChrome, ProductivityPage,
+};
 use agentmeter_web::{format, Figure};
 
-use super::csv::{self, raw, CsvTable};
-use super::filters::{self, page_query, PageQuery, TeamView};
-use super::{chrome, render};
-use crate::analytics::reports;
-use crate::auth::CurrentUser;
-use crate::error::Result;
-use crate::state::AppState;
+use super::csv::{raw, CsvTable};
 
-/// `GET /productivity`
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: std::result::Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response> {
-    let view =
-        filters::team_view(&state, &user, page_query(query)?, "/productivity", false).await?;
-    let (overall, teams) = with_team_lifts(&state, &user, &view).await?;
-    let page = ProductivityPage {
-        chrome: chrome(&state, &user, NavSection::Productivity),
-        filters: view.filters,
-        empty: empty(&overall),
+/// The Productivity page from the report of its scope and the lift of each team.
+pub(crate) fn page(
+    chrome: PageChrome,
+    filters: FilterBar,
+    overall: &ProductivityReport,
+    teams: &[(String, Lift)],
+) -> ProductivityPage {
+    ProductivityPage {
+        chrome,
+        filters,
+        empty: empty(overall),
         metric: "merged pull requests per developer-week".into(),
         method: format!(
             "Each developer's weekly rate over the {} weeks before their first assistant session is compared with \
@@ -40,36 +30,10 @@ pub async fn show(
              over developers. Developers without history before adoption are left out.",
             overall.baseline_weeks, overall.ramp_weeks
         ),
-        lift_chart: lift_chart(&teams),
+        lift_chart: lift_chart(teams),
         teams: teams.iter().map(|(name, lift)| team_row(name, lift)).collect(),
         developers: overall.per_developer.iter().filter(|d| d.status == DeveloperStatus::Included).map(developer_row).collect(),
-    };
-    match view.query.csv_table()? {
-        Some(table) => csv::respond(tables(&page), table, "/productivity"),
-        None => Ok(render(page)?.into_response()),
     }
-}
-
-/// The report of the page's scope, and the lift of each team the caller may see (or just the
-/// selected one) by team name, from one load.
-pub async fn with_team_lifts(
-    state: &AppState,
-    user: &CurrentUser,
-    view: &TeamView,
-) -> Result<(ProductivityReport, Vec<(String, Lift)>)> {
-    let params = view.query.metrics(None).productivity(state.org_tz)?;
-    let teams = filters::team_scopes(state, user, &view.query).await?;
-    let scopes = filters::view_then_teams(&view.scope, &teams);
-    let (overall, reports) = reports::first_and_rest(
-        reports::productivity_for(state, &scopes, &params).await?,
-        "productivity",
-    )?;
-    let lifts = teams
-        .into_iter()
-        .zip(reports)
-        .map(|((name, _), report)| (name, report.merged_prs_per_week))
-        .collect();
-    Ok((overall, lifts))
 }
 
 fn empty(report: &ProductivityReport) -> Option<EmptyState> {
@@ -84,7 +48,7 @@ fn empty(report: &ProductivityReport) -> Option<EmptyState> {
 }
 
 /// `+6.0% to +31.0%`, or a dash when there is no interval.
-pub fn interval_text(lift: &Lift) -> String {
+pub(crate) fn interval_text(lift: &Lift) -> String {
     match (lift.ci_low_pct, lift.ci_high_pct) {
         (Some(low), Some(high)) => format!(
             "{} to {}",
@@ -100,7 +64,7 @@ fn per_week(value: f64) -> Figure {
 }
 
 /// One team's row.
-pub fn team_row(name: &str, lift: &Lift) -> LiftRow {
+fn team_row(name: &str, lift: &Lift) -> LiftRow {
     let verdict = match (lift.sufficient_data, lift.ci_low_pct, lift.ci_high_pct) {
         (true, Some(low), Some(high)) => LiftVerdict::from_interval(low, high),
         _ => LiftVerdict::Inconclusive,
@@ -168,7 +132,7 @@ fn developer_row(d: &DeveloperProductivity) -> LiftRow {
 }
 
 /// Lift per team with its interval; teams without enough data are left out of the chart.
-pub fn lift_chart(teams: &[(String, Lift)]) -> String {
+pub(crate) fn lift_chart(teams: &[(String, Lift)]) -> String {
     let items = teams
         .iter()
         .filter_map(|(name, l)| {
@@ -219,7 +183,7 @@ fn lift_table(name: &str, rows: &[LiftRow]) -> CsvTable {
 }
 
 /// Every table of the page, for CSV export.
-pub fn tables(page: &ProductivityPage) -> Vec<CsvTable> {
+pub(crate) fn tables(page: &ProductivityPage) -> Vec<CsvTable> {
     vec![
         lift_table("lift-by-team", &page.teams),
         lift_table("lift-by-developer", &page.developers),

@@ -6,18 +6,18 @@ use serde::Deserialize;
 
 use agentmeter_web::pages::{Choice, FilterBar};
 
-use crate::analytics::load;
 use crate::analytics::params::MetricsQuery;
+use crate::analytics::{dashboards, load};
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use crate::store::reports;
+use crate::views;
 
 /// The query string of a data page.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct PageQuery {
+pub(crate) struct PageQuery {
     pub team: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -28,40 +28,9 @@ pub struct PageQuery {
     pub table: Option<String>,
 }
 
-/// The query string, or a 400 saying why it could not be read.
-pub fn page_query(
-    query: std::result::Result<
-        axum::extract::Query<PageQuery>,
-        axum::extract::rejection::QueryRejection,
-    >,
-) -> Result<PageQuery> {
-    query
-        .map(|axum::extract::Query(q)| q)
-        .map_err(|e| Error::BadRequest(e.body_text()))
-}
-
-/// The range of the same length just before `range`, for "change vs previous period".
-pub fn previous(range: DateRange) -> DateRange {
-    let days = (range.to - range.from).num_days() + 1;
-    let to = range.from - chrono::TimeDelta::days(1);
-    DateRange {
-        from: to - chrono::TimeDelta::days(days - 1),
-        to,
-    }
-}
-
-/// `2026-03` -> `March 2026` (the text itself when it is not a month).
-pub fn month_name(month: &str) -> String {
-    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-        .map_or_else(|_| month.to_owned(), agentmeter_web::format::month)
-}
-
-/// The tools a usage page can be narrowed to.
-pub const TOOLS: [(&str, &str); 2] = [("claude-code", "Claude Code"), ("codex", "Codex")];
-
 impl PageQuery {
     /// The non-empty, trimmed team name.
-    pub fn team(&self) -> Option<&str> {
+    pub(crate) fn team(&self) -> Option<&str> {
         self.team
             .as_deref()
             .map(str::trim)
@@ -69,7 +38,7 @@ impl PageQuery {
     }
 
     /// The CSV table asked for, when `format=csv`.
-    pub fn csv_table(&self) -> Result<Option<&str>> {
+    pub(crate) fn csv_table(&self) -> Result<Option<&str>> {
         match self.format.as_deref().map(str::trim) {
             None | Some("") | Some("html") => Ok(None),
             Some("csv") => self
@@ -85,7 +54,7 @@ impl PageQuery {
     }
 
     /// The same filters as the metrics API reads them, optionally for one developer.
-    pub fn metrics(&self, user: Option<&str>) -> MetricsQuery {
+    pub(crate) fn metrics(&self, user: Option<&str>) -> MetricsQuery {
         MetricsQuery {
             from: self.from.clone(),
             to: self.to.clone(),
@@ -98,7 +67,7 @@ impl PageQuery {
 }
 
 /// What a team page needs from the URL: the checked range, the caller's scope and the filter bar.
-pub struct TeamView {
+pub(crate) struct TeamView {
     pub query: PageQuery,
     pub range: DateRange,
     pub scope: Scope,
@@ -106,7 +75,7 @@ pub struct TeamView {
 }
 
 /// Developers may not open team pages; everyone else gets their scope resolved like the API does.
-pub async fn team_view(
+pub(crate) async fn team_view(
     state: &AppState,
     user: &CurrentUser,
     query: PageQuery,
@@ -123,7 +92,7 @@ pub async fn team_view(
     let range = metrics.range(state.org_tz)?;
     let scope = resolve(state, user, &metrics.scope_filter()).await?;
     let teams = team_choices(state, user, query.team()).await?;
-    let filters = filter_bar(action, teams, with_tools, &query, range);
+    let filters = views::filter_bar(action, teams, query.tool.as_deref(), with_tools, range);
     Ok(TeamView {
         query,
         range,
@@ -132,11 +101,9 @@ pub async fn team_view(
     })
 }
 
-/// A page without a `to` ends on the latest day with usage (never after today), so a dashboard
-/// whose data stopped arriving opens on its data rather than on empty weeks; the filter bar shows
-/// the dates used, and the JSON API keeps its own documented default (today). A developer's page
-/// ends on that developer's own latest day: it must not reveal when anyone else last worked.
-pub async fn with_default_to(
+/// A page without a `to` ends on the latest day with usage (`dashboards::last_usage_day`); the
+/// filter bar shows the dates used, and the JSON API keeps its own documented default (today).
+pub(crate) async fn with_default_to(
     state: &AppState,
     mut query: PageQuery,
     developer_email: Option<&str>,
@@ -144,19 +111,14 @@ pub async fn with_default_to(
     if query.to.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(query);
     }
-    let last = reports::last_usage_ms(&state.db, developer_email).await?;
-    let today = crate::analytics::params::today(state.org_tz);
-    if let Some(day) = last
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| t.with_timezone(&state.org_tz).date_naive())
-    {
-        query.to = Some(day.min(today).to_string());
+    if let Some(day) = dashboards::last_usage_day(state, developer_email).await? {
+        query.to = Some(day.to_string());
     }
     Ok(query)
 }
 
 /// The teams this caller may pick: every team for an admin, the managed ones for a manager.
-pub async fn team_choices(
+async fn team_choices(
     state: &AppState,
     user: &CurrentUser,
     current: Option<&str>,
@@ -175,7 +137,7 @@ pub async fn team_choices(
 
 /// The rows of a per-team table: each team the caller may see (or just the selected one), with
 /// the scope of its members.
-pub async fn team_scopes(
+pub(crate) async fn team_scopes(
     state: &AppState,
     user: &CurrentUser,
     query: &PageQuery,
@@ -192,49 +154,6 @@ pub async fn team_scopes(
         teams.push((choice.label, resolve(state, user, &filter).await?));
     }
     Ok(teams)
-}
-
-/// The scopes of a page with a per-team table: its own view's first, then each team's.
-pub fn view_then_teams(view: &Scope, teams: &[(String, Scope)]) -> Vec<Scope> {
-    std::iter::once(view.clone())
-        .chain(teams.iter().map(|(_, scope)| scope.clone()))
-        .collect()
-}
-
-/// The filter bar, showing the effective dates (defaults filled in).
-pub fn filter_bar(
-    action: &str,
-    teams: Vec<Choice>,
-    with_tools: bool,
-    query: &PageQuery,
-    range: DateRange,
-) -> FilterBar {
-    let tool = query.tool.as_deref();
-    let tools = if with_tools {
-        TOOLS
-            .iter()
-            .map(|(v, l)| Choice::new(*v, *l, tool))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    FilterBar {
-        action: action.to_owned(),
-        teams,
-        tools,
-        from: range.from.to_string(),
-        to: range.to.to_string(),
-    }
-}
-
-/// `March 1 – March 28, 2026 · Platform`: what a page covers, for its subtitle.
-pub fn period_label(range: DateRange, team: Option<&str>) -> String {
-    let who = team.unwrap_or("All teams you can see");
-    format!(
-        "{} – {} · {who}",
-        agentmeter_web::format::date(range.from),
-        agentmeter_web::format::date(range.to)
-    )
 }
 
 #[cfg(test)]

@@ -3,53 +3,20 @@
 
 use std::collections::HashMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-
 use agentmeter_metrics::plans::{PlanLine, PlansReport};
-use agentmeter_metrics::rows::{DeveloperRow, PlanRow, TeamRow};
+use agentmeter_metrics::rows::PlanRow;
 use agentmeter_web::charts::{
     bar_chart, ranked_bars, BarChart, BarLayout, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    EmptyState, KpiCard, Link, NavSection, PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow,
+    EmptyState, KpiCard, Link, PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow,
     PlanVerdict, PlansPage,
 };
 use agentmeter_web::{format, Figure};
 
-use super::csv::{self, raw, CsvTable};
-use super::filters::{self, month_name, page_query, PageQuery};
-use super::{chrome, render};
-use crate::analytics::{catalog, load, reports};
-use crate::auth::CurrentUser;
-use crate::error::Result;
-use crate::state::AppState;
-
-/// `GET /plans`
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: std::result::Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response> {
-    let view = filters::team_view(&state, &user, page_query(query)?, "/plans", false).await?;
-    let report = reports::plans(&state, &view.scope, view.range).await?;
-    let developers = load::developers(&state.db, &view.scope).await?;
-    let teams = load::teams(&state.db).await?;
-    let plan_catalog = catalog::plan_rows(&state.db).await?;
-    let page = page(
-        chrome(&state, &user, NavSection::Plans),
-        view.filters,
-        &report,
-        &developers,
-        &teams,
-        &plan_catalog,
-    );
-    match view.query.csv_table()? {
-        Some(table) => csv::respond(tables(&page), table, "/plans"),
-        None => Ok(render(page)?.into_response()),
-    }
-}
+use super::csv::{raw, CsvTable};
+use super::{month_name, tool_name};
+use crate::analytics::dashboards::PlansData;
 
 /// The latest month of the report (the one recommendations are shown for).
 fn latest_month(report: &PlansReport) -> Option<String> {
@@ -57,14 +24,12 @@ fn latest_month(report: &PlansReport) -> Option<String> {
 }
 
 /// The Plans page from the report, for the latest month in range.
-pub fn page(
+pub(crate) fn page(
     chrome: agentmeter_web::pages::PageChrome,
     filters: agentmeter_web::pages::FilterBar,
-    report: &PlansReport,
-    developers: &[DeveloperRow],
-    teams: &[TeamRow],
-    plan_catalog: &[PlanRow],
+    data: &PlansData,
 ) -> PlansPage {
+    let (report, developers, teams) = (&data.report, &data.developers, &data.teams);
     let month = latest_month(report);
     let lines: Vec<&PlanLine> = report
         .lines
@@ -140,7 +105,7 @@ pub fn page(
                 saving: Figure::usd(t.monthly_saving_usd),
             })
             .collect(),
-        catalog: plan_catalog.iter().map(catalog_row).collect(),
+        catalog: data.catalog.iter().map(catalog_row).collect(),
         developers: rows,
     }
 }
@@ -230,13 +195,6 @@ fn recommendation(
     }
 }
 
-fn tool_name(tool: agentmeter_metrics::rows::Tool) -> &'static str {
-    match tool {
-        agentmeter_metrics::rows::Tool::ClaudeCode => "Claude Code",
-        agentmeter_metrics::rows::Tool::Codex => "Codex",
-    }
-}
-
 fn cost_vs_plan_chart(rows: &[PlanRecommendationRow], month: &str) -> String {
     let top: Vec<&PlanRecommendationRow> = rows.iter().take(8).collect();
     bar_chart(&BarChart {
@@ -294,7 +252,7 @@ fn catalog_row(p: &PlanRow) -> PlanCatalogRow {
 }
 
 /// Every table of the page, for CSV export.
-pub fn tables(page: &PlansPage) -> Vec<CsvTable> {
+pub(crate) fn tables(page: &PlansPage) -> Vec<CsvTable> {
     let devs = page.developers.iter().fold(
         CsvTable::new(
             "plan-recommendations",

@@ -3,9 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 
 use agentmeter_metrics::adoption::AdoptionReport;
@@ -14,65 +11,37 @@ use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    AdoptionPage, AdoptionTeamRow, EmptyState, KpiCard, NavSection, NotStartedRow,
+    AdoptionPage, AdoptionTeamRow, EmptyState, FilterBar, KpiCard, NotStartedRow, PageChrome,
 };
 use agentmeter_web::{format, Figure};
 
-use super::csv::{self, raw, CsvTable};
-use super::filters::{self, page_query, PageQuery};
-use super::{chrome, render};
-use crate::analytics::{load, reports};
-use crate::auth::CurrentUser;
-use crate::error::Result;
-use crate::state::AppState;
+use super::csv::{raw, CsvTable};
+use crate::analytics::dashboards::AdoptionData;
 
-/// `GET /adoption`
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: std::result::Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response> {
-    let view = filters::team_view(&state, &user, page_query(query)?, "/adoption", false).await?;
-    let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
-    let scopes = filters::view_then_teams(&view.scope, &team_scopes);
-    let (report, reports) = reports::first_and_rest(
-        reports::adoption_for(&state, &scopes, view.range).await?,
-        "adoption",
-    )?;
-    let team_rows = team_scopes
-        .iter()
-        .zip(reports)
-        .map(|((name, _), report)| team_row(name, &report))
-        .collect();
-    let developers = load::developers(&state.db, &view.scope).await?;
-    let teams = load::teams(&state.db).await?;
-    let with_token: HashSet<String> = crate::store::tokens::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|t| t.revoked_at.is_none())
-        .map(|t| t.owner_email)
-        .collect();
-    let page = AdoptionPage {
-        chrome: chrome(&state, &user, NavSection::Adoption),
-        filters: view.filters,
+/// The Adoption page from its reports.
+pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &AdoptionData) -> AdoptionPage {
+    let report = &data.report;
+    AdoptionPage {
+        chrome,
+        filters,
         empty: (report.developers == 0)
             .then(|| EmptyState::install_uploader("<this server's URL>")),
-        kpis: kpis(&report),
-        actives_chart: actives_chart(&report),
-        ramp_chart: ramp_chart(&report),
-        concentration_chart: concentration_chart(&report),
-        concentration_note: concentration_note(&report),
-        teams: team_rows,
-        not_started: not_started(&report, &developers, &teams, &with_token),
-    };
-    match view.query.csv_table()? {
-        Some(table) => csv::respond(tables(&page), table, "/adoption"),
-        None => Ok(render(page)?.into_response()),
+        kpis: kpis(report),
+        actives_chart: actives_chart(report),
+        ramp_chart: ramp_chart(report),
+        concentration_chart: concentration_chart(report),
+        concentration_note: concentration_note(report),
+        teams: data
+            .by_team
+            .iter()
+            .map(|(name, report)| team_row(name, report))
+            .collect(),
+        not_started: not_started(report, &data.developers, &data.teams, &data.with_token),
     }
 }
 
 /// Weekly actives vs seats, adoption rate, not started, concentration.
-pub fn kpis(report: &AdoptionReport) -> Vec<KpiCard> {
+fn kpis(report: &AdoptionReport) -> Vec<KpiCard> {
     let last = report.weeks.last();
     let active = last.map_or(0, |w| w.active_developers);
     let started = report
@@ -212,7 +181,7 @@ fn concentration_note(report: &AdoptionReport) -> String {
 }
 
 /// A team's adoption, from that team's report.
-pub fn team_row(team: &str, report: &AdoptionReport) -> AdoptionTeamRow {
+fn team_row(team: &str, report: &AdoptionReport) -> AdoptionTeamRow {
     let active = report.weeks.last().map_or(0, |w| w.active_developers);
     let base = report.seats.max(report.developers);
     AdoptionTeamRow {
@@ -264,7 +233,7 @@ fn not_started(
 }
 
 /// Every table of the page, for CSV export.
-pub fn tables(page: &AdoptionPage) -> Vec<CsvTable> {
+pub(crate) fn tables(page: &AdoptionPage) -> Vec<CsvTable> {
     let not_started = page.not_started.iter().fold(
         CsvTable::new(
             "not-started",

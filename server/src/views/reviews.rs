@@ -3,88 +3,41 @@
 
 use std::collections::HashMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 
-use agentmeter_metrics::calendar::local_midnight_utc_ms;
 use agentmeter_metrics::reviews::{ReviewsReport, SkipCounts, UnreviewedCriticalAlert};
 use agentmeter_metrics::rows::PullRequestRow;
 use agentmeter_web::charts::{bar_chart, line_chart, BarChart, BarLayout, LineChart, Series, Unit};
 use agentmeter_web::pages::{
-    EmptyState, KpiCard, Link, NavSection, ReviewAlertRow, ReviewSegmentRow, ReviewsPage,
+    EmptyState, FilterBar, KpiCard, Link, PageChrome, ReviewAlertRow, ReviewSegmentRow,
+    ReviewsPage,
 };
 use agentmeter_web::{format, Figure};
 
-use super::csv::{self, raw, CsvTable};
-use super::filters::{self, page_query, PageQuery};
-use super::{chrome, render};
-use crate::analytics::load::engine_error;
-use crate::auth::CurrentUser;
-use crate::error::Result;
-use crate::reviews::summary::{self, ReviewsQuery};
-use crate::state::AppState;
+use super::csv::{raw, CsvTable};
+use crate::analytics::dashboards::ReviewsPageData;
 
-/// `GET /reviews`
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: std::result::Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response> {
-    let view = filters::team_view(&state, &user, page_query(query)?, "/reviews", false).await?;
-    let (report, prs, globs) = load(&state, &user, &view).await?;
-    let page = ReviewsPage {
-        chrome: chrome(&state, &user, NavSection::Reviews),
-        filters: view.filters,
+/// The Reviews page from the report and the pull requests merged in its range.
+pub(crate) fn page(
+    chrome: PageChrome,
+    filters: FilterBar,
+    data: &ReviewsPageData,
+    tz: chrono_tz::Tz,
+) -> ReviewsPage {
+    let report = &data.report;
+    ReviewsPage {
+        chrome,
+        filters,
         empty: (report.overall.all.merged == 0).then(empty_state),
-        kpis: kpis(&report),
-        skip_rate_chart: skip_rate_chart(&report),
-        time_to_review_chart: time_to_review_chart(&prs, state.org_tz),
-        segments: segments(&report, &prs),
-        alerts: newest_first(&report)
+        kpis: kpis(report),
+        skip_rate_chart: skip_rate_chart(report),
+        time_to_review_chart: time_to_review_chart(&data.merged, tz),
+        segments: segments(report, &data.merged),
+        alerts: newest_first(report)
             .iter()
-            .map(|a| alert_row(a, &globs, state.org_tz))
+            .map(|a| alert_row(a, &data.globs, tz))
             .collect(),
-    };
-    match view.query.csv_table()? {
-        Some(table) => csv::respond(tables(&page), table, "/reviews"),
-        None => Ok(render(page)?.into_response()),
     }
-}
-
-/// The report, the merged pull requests in scope and every repository's critical globs.
-pub async fn load(
-    state: &AppState,
-    user: &CurrentUser,
-    view: &filters::TeamView,
-) -> Result<(ReviewsReport, Vec<PullRequestRow>, HashMap<String, String>)> {
-    let query = ReviewsQuery {
-        from: Some(view.range.from.to_string()),
-        to: Some(view.range.to.to_string()),
-        team: view.query.team().map(str::to_owned),
-        user: None,
-    };
-    let data = summary::report_with_prs(state, user, &query).await?;
-    let (report, prs) = &*data;
-    let from = local_midnight_utc_ms(view.range.from, state.org_tz).map_err(engine_error)?;
-    let to = local_midnight_utc_ms(view.range.to + chrono::TimeDelta::days(1), state.org_tz)
-        .map_err(engine_error)?;
-    // The report read the pull requests alive in the range; the page lists those merged in it.
-    let merged = prs
-        .iter()
-        .filter(|p| {
-            p.merged_at
-                .is_some_and(|m| m.timestamp_millis() >= from && m.timestamp_millis() < to)
-        })
-        .cloned()
-        .collect();
-    let globs = crate::reviews::repositories::list(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.name, r.critical_globs.join(", ")))
-        .collect();
-    Ok((report.clone(), merged, globs))
 }
 
 fn empty_state() -> EmptyState {
@@ -113,7 +66,7 @@ fn basis(counts: &SkipCounts, what: &str) -> String {
 }
 
 /// Skip rates, time to first review and the alert count.
-pub fn kpis(report: &ReviewsReport) -> Vec<KpiCard> {
+fn kpis(report: &ReviewsReport) -> Vec<KpiCard> {
     let o = &report.overall;
     let alerts = report.alerts.len() as i64;
     vec![
@@ -198,7 +151,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 }
 
 /// Median hours to first review per week of merge.
-pub fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String {
+fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String {
     let mut weeks: std::collections::BTreeMap<chrono::NaiveDate, Vec<f64>> = Default::default();
     for p in prs {
         if let (Some(merged), Some(hours)) = (p.merged_at, hours_to_first_review(p)) {
@@ -223,7 +176,7 @@ pub fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String
 }
 
 /// One row per kind of change, with the median time to first review of that kind.
-pub fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSegmentRow> {
+fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSegmentRow> {
     let o = &report.overall;
     type Segment<'a> = (&'a str, &'a SkipCounts, fn(&PullRequestRow) -> bool);
     let kinds: [Segment; 5] = [
@@ -256,14 +209,14 @@ pub fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSeg
 }
 
 /// The alerts, most recent merge first.
-pub fn newest_first(report: &ReviewsReport) -> Vec<UnreviewedCriticalAlert> {
+pub(crate) fn newest_first(report: &ReviewsReport) -> Vec<UnreviewedCriticalAlert> {
     let mut alerts = report.alerts.clone();
     alerts.sort_by_key(|a| std::cmp::Reverse(a.merged_at));
     alerts
 }
 
 /// An alert as a table row; dates in the organisation's time zone.
-pub fn alert_row(
+pub(crate) fn alert_row(
     a: &UnreviewedCriticalAlert,
     globs: &HashMap<String, String>,
     tz: chrono_tz::Tz,
@@ -287,7 +240,7 @@ pub fn alert_row(
 }
 
 /// Every table of the page, for CSV export.
-pub fn tables(page: &ReviewsPage) -> Vec<CsvTable> {
+pub(crate) fn tables(page: &ReviewsPage) -> Vec<CsvTable> {
     let mut segments = CsvTable::new(
         "review-segments",
         vec![
@@ -311,7 +264,7 @@ pub fn tables(page: &ReviewsPage) -> Vec<CsvTable> {
 }
 
 /// The alert list as CSV (also exported from the overview).
-pub fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
+pub(crate) fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
     alerts.iter().fold(
         CsvTable::new(
             "critical-unreviewed-merges",

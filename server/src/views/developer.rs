@@ -3,156 +3,39 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
 use chrono::DateTime;
 
-use agentmeter_metrics::calendar::{local_midnight_utc_ms, DateRange};
+use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::{PullRequestRow as PrRow, ReviewOutcome, Tool, UsageRow};
 use agentmeter_web::charts::{bar_chart, BarChart, BarLayout, Series, Unit};
 use agentmeter_web::pages::{
-    DeveloperPage, DeveloperProfile, EmptyState, KpiCard, NavSection, PullRequestRow, ReviewState,
+    DeveloperPage, DeveloperProfile, EmptyState, KpiCard, PullRequestRow, ReviewState,
     SessionRow,
 };
-use agentmeter_web::{format, url, Figure};
+use agentmeter_web::{format, Figure};
 
-use super::csv::{self, raw, CsvTable};
-use super::filters::{self, page_query, PageQuery};
-use super::{chrome, render};
-use crate::analytics::load::{self, engine_error, Dims, Grain};
-use crate::auth::scope::{resolve, ScopeFilter};
-use crate::auth::CurrentUser;
-use crate::domain::Role;
-use crate::error::{Error, Result};
-use crate::state::AppState;
-use crate::store::accounts;
+use super::csv::{raw, CsvTable};
+use super::tool_name;
+use crate::analytics::dashboards::DeveloperData;
 
-type PageParams = std::result::Result<Query<PageQuery>, QueryRejection>;
-
-/// `GET /me`
-pub async fn me(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: PageParams,
-) -> Result<Response> {
-    let email = user.email.clone();
-    show(&state, &user, &email, page_query(query)?, "/me").await
-}
-
-/// `GET /developers/{email}`: managers and admins, for people in their scope.
-pub async fn other(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(email): Path<String>,
-    query: PageParams,
-) -> Result<Response> {
-    if user.role == Role::Developer && !email.eq_ignore_ascii_case(&user.email) {
-        return Err(Error::Forbidden(
-            "developers see only their own page (/me)".into(),
-        ));
-    }
-    let action = format!("/developers/{}", url::email_segment(&email));
-    show(&state, &user, &email, page_query(query)?, &action).await
-}
-
-async fn show(
-    state: &AppState,
-    user: &CurrentUser,
-    email: &str,
-    query: PageQuery,
-    action: &str,
-) -> Result<Response> {
-    let query = super::filters::with_default_to(state, query, Some(email)).await?;
-    let metrics = query.metrics(Some(email));
-    let range = metrics.range(state.org_tz)?;
-    let tool = metrics.spend(state.org_tz)?.tool;
-    let scope = resolve(
-        state,
-        user,
-        &ScopeFilter {
-            team: None,
-            user: Some(email.to_owned()),
-        },
-    )
-    .await?;
-    let person = accounts::user_by_email(&state.db, email)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
-    let teams = accounts::memberships(&state.db, person.id)
-        .await?
-        .into_iter()
-        .map(|m| m.team)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let (from, to) = bounds(state, range)?;
-    let mut usage = load::usage(
-        &state.db,
-        state.org_tz,
-        scope.user_ids(),
-        from,
-        to,
-        Dims {
-            model: true,
-            project: true,
-            repository: false,
-            session: true,
-        },
-        Grain::Hour,
-    )
-    .await?;
-    usage.retain(|u| u.user_id == person.id && tool.is_none_or(|t| t == u.tool));
-    let prs: Vec<PrRow> = crate::reviews::load::pull_request_rows(&state.db, from, to)
-        .await?
-        .into_iter()
-        .filter(|p| p.author_user_id == Some(person.id))
-        .collect();
+/// The developer page from their usage rows and pull requests.
+pub(crate) fn page(
+    chrome: agentmeter_web::pages::PageChrome,
+    filters: agentmeter_web::pages::FilterBar,
+    data: &DeveloperData,
+    tz: chrono_tz::Tz,
+    range: DateRange,
+) -> DeveloperPage {
+    let person = &data.person;
     let profile = DeveloperProfile {
         name: person.name.clone(),
         email: person.email.clone(),
-        teams,
+        teams: data.team_names.join(", "),
         plan: String::new(),
         github: person.github_login.clone().unwrap_or_default(),
         gitlab: person.gitlab_login.clone().unwrap_or_default(),
     };
-    let section = if person.id == user.id {
-        NavSection::MyUsage
-    } else {
-        NavSection::Elsewhere
-    };
-    let filters = filters::filter_bar(action, Vec::new(), true, &query, range);
-    let page = page(
-        chrome(state, user, section),
-        filters,
-        profile,
-        &usage,
-        &prs,
-        state.org_tz,
-        range,
-    );
-    match query.csv_table()? {
-        Some(table) => csv::respond(tables(&page), table, action),
-        None => Ok(render(page)?.into_response()),
-    }
-}
-
-fn bounds(state: &AppState, range: DateRange) -> Result<(i64, i64)> {
-    let from = local_midnight_utc_ms(range.from, state.org_tz).map_err(engine_error)?;
-    let to = local_midnight_utc_ms(range.to + chrono::TimeDelta::days(1), state.org_tz)
-        .map_err(engine_error)?;
-    Ok((from, to))
-}
-
-/// The developer page from their usage rows and pull requests.
-pub fn page(
-    chrome: agentmeter_web::pages::PageChrome,
-    filters: agentmeter_web::pages::FilterBar,
-    profile: DeveloperProfile,
-    usage: &[UsageRow],
-    prs: &[PrRow],
-    tz: chrono_tz::Tz,
-    range: DateRange,
-) -> DeveloperPage {
+    let (usage, prs) = (&data.usage[..], &data.pull_requests[..]);
     let sessions = sessions(usage, tz);
     let cost: f64 = usage.iter().filter_map(|u| u.cost_usd).sum();
     let tokens: i64 = usage.iter().map(tokens_of).sum();
@@ -210,13 +93,6 @@ pub fn page(
 
 fn tokens_of(u: &UsageRow) -> i64 {
     u.input_tokens + u.output_tokens + u.cache_write_tokens + u.cache_read_tokens
-}
-
-fn tool_name(tool: Tool) -> &'static str {
-    match tool {
-        Tool::ClaudeCode => "Claude Code",
-        Tool::Codex => "Codex",
-    }
 }
 
 fn local(ms: i64, tz: chrono_tz::Tz) -> Option<chrono::NaiveDateTime> {
@@ -320,7 +196,7 @@ fn pr_row(p: &PrRow, tz: chrono_tz::Tz) -> PullRequestRow {
 }
 
 /// Every table of the page, for CSV export.
-pub fn tables(page: &DeveloperPage) -> Vec<CsvTable> {
+pub(crate) fn tables(page: &DeveloperPage) -> Vec<CsvTable> {
     let mut sessions = CsvTable::new(
         "sessions",
         vec![

@@ -1,107 +1,32 @@
 //! The Spend page (`/spend`): API-equivalent cost by team, developer, model and tool over time,
-//! and month over month. The handler loads reports; [`page`] maps them into the view.
+//! and month over month.
 
 use std::collections::HashMap;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
-
-use agentmeter_metrics::spend::{SpendGroup, SpendGroupBy, SpendReport};
+use agentmeter_metrics::spend::{SpendGroup, SpendReport};
 use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    EmptyState, FilterBar, KpiCard, NavSection, PageChrome, SpendBreakdown, SpendMonthRow,
+    EmptyState, FilterBar, KpiCard, PageChrome, SpendBreakdown, SpendMonthRow,
     SpendPage, SpendShareRow,
 };
 use agentmeter_web::{format, Delta, Figure};
 
-use super::csv::{self, raw, CsvTable};
-use super::filters::{self, month_name, page_query, PageQuery};
-use super::{chrome, render};
-use crate::analytics::params::SpendQuery;
-use crate::analytics::{load, reports};
-use crate::auth::CurrentUser;
-use crate::error::{Error, Result};
-use crate::state::AppState;
+use super::csv::{raw, CsvTable};
+use super::month_name;
+use crate::analytics::dashboards::SpendData;
 
-/// Everything the page shows: this period by several keys, and the period before by the same keys.
-pub struct SpendData {
-    pub by_week: SpendReport,
-    pub current: Vec<SpendReport>,
-    pub previous: Vec<SpendReport>,
-    /// Developer name -> email, for drill-down links.
-    pub emails: HashMap<String, String>,
-}
-
-const BREAKDOWNS: [(SpendGroupBy, &str, &str, &str); 4] = [
-    (SpendGroupBy::Team, "By team", "Team", "spend-by-team"),
-    (
-        SpendGroupBy::Developer,
-        "By developer",
-        "Developer",
-        "spend-by-developer",
-    ),
-    (SpendGroupBy::Model, "By model", "Model", "spend-by-model"),
-    (SpendGroupBy::Tool, "By tool", "Tool", "spend-by-tool"),
+/// Title, dimension and CSV name of each breakdown table, in the order of `SPEND_BREAKDOWNS`.
+const BREAKDOWNS: [(&str, &str, &str); 4] = [
+    ("By team", "Team", "spend-by-team"),
+    ("By developer", "Developer", "spend-by-developer"),
+    ("By model", "Model", "spend-by-model"),
+    ("By tool", "Tool", "spend-by-tool"),
 ];
 
-/// `GET /spend`
-pub async fn show(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    query: std::result::Result<Query<PageQuery>, QueryRejection>,
-) -> Result<Response> {
-    let view = filters::team_view(&state, &user, page_query(query)?, "/spend", true).await?;
-    let base = view.query.metrics(None).spend(state.org_tz)?;
-    let data = load_data(&state, &view.scope, &base).await?;
-    let page = page(
-        chrome(&state, &user, NavSection::Spend),
-        view.filters,
-        &data,
-    );
-    match view.query.csv_table()? {
-        Some(table) => csv::respond(tables(&page), table, "/spend"),
-        None => Ok(render(page)?.into_response()),
-    }
-}
-
-async fn load_data(
-    state: &AppState,
-    scope: &crate::auth::Scope,
-    base: &SpendQuery,
-) -> Result<SpendData> {
-    let before = filters::previous(base.range);
-    let wanted = [
-        (SpendGroupBy::Week, base.range),
-        (SpendGroupBy::Team, base.range),
-        (SpendGroupBy::Developer, base.range),
-        (SpendGroupBy::Model, base.range),
-        (SpendGroupBy::Tool, base.range),
-        (SpendGroupBy::Team, before),
-        (SpendGroupBy::Developer, before),
-        (SpendGroupBy::Model, before),
-        (SpendGroupBy::Tool, before),
-    ];
-    let (reports, developers) = tokio::try_join!(
-        reports::spend_breakdowns(state, scope, base.tool, &wanted),
-        load::developers(&state.db, scope),
-    )?;
-    let [by_week, t, d, m, tl, pt, pd, pm, ptl]: [SpendReport; 9] = reports
-        .try_into()
-        .map_err(|_| Error::Internal("spend: a breakdown is missing".into()))?;
-    let emails = developers.into_iter().map(|d| (d.name, d.email)).collect();
-    Ok(SpendData {
-        by_week,
-        current: vec![t, d, m, tl],
-        previous: vec![pt, pd, pm, ptl],
-        emails,
-    })
-}
-
 /// The Spend page from its reports.
-pub fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPage {
+pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPage {
     let total = &data.by_week.total;
     let empty = (total.events == 0).then(|| EmptyState {
         title: "No spend in this period".into(),
@@ -128,7 +53,7 @@ pub fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPa
         breakdowns: BREAKDOWNS
             .iter()
             .enumerate()
-            .map(|(i, (_, title, dimension, csv_name))| SpendBreakdown {
+            .map(|(i, (title, dimension, csv_name))| SpendBreakdown {
                 title: (*title).into(),
                 dimension: (*dimension).into(),
                 csv_name: (*csv_name).into(),
@@ -183,7 +108,7 @@ fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard
     cards
 }
 
-pub fn over_time_chart(report: &SpendReport) -> String {
+pub(crate) fn over_time_chart(report: &SpendReport) -> String {
     let periods = report.groups.iter().map(|g| week_label(&g.key)).collect();
     let values = report.groups.iter().map(|g| g.cost_usd).collect();
     line_chart(&LineChart {
@@ -219,7 +144,7 @@ fn ranked(title: &str, report: Option<&SpendReport>) -> String {
 }
 
 /// `claude-opus-4-1-20250805` -> `claude-opus-4-1`: the release date adds width, not meaning.
-pub fn short_model(name: &str) -> &str {
+fn short_model(name: &str) -> &str {
     match name.rsplit_once('-') {
         Some((head, date)) if date.len() == 8 && date.bytes().all(|b| b.is_ascii_digit()) => head,
         _ => name,
@@ -295,7 +220,7 @@ fn share_rows(
 }
 
 /// Every table of the page, for CSV export.
-pub fn tables(page: &SpendPage) -> Vec<CsvTable> {
+pub(crate) fn tables(page: &SpendPage) -> Vec<CsvTable> {
     let mut months = CsvTable::new(
         "spend-by-month",
         vec!["month", "spend_usd", "change_ratio", "tokens"],
@@ -339,26 +264,11 @@ pub fn tables(page: &SpendPage) -> Vec<CsvTable> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use agentmeter_metrics::calendar::DateRange;
-    use chrono::NaiveDate;
-
-    fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 3, d).expect("date")
-    }
 
     #[test]
     fn model_release_dates_are_dropped_from_chart_labels_only_when_they_are_dates() {
         assert_eq!(short_model("claude-opus-4-1-20250805"), "claude-opus-4-1");
         assert_eq!(short_model("claude-sonnet-4-6"), "claude-sonnet-4-6");
         assert_eq!(short_model("gpt-5-codex"), "gpt-5-codex");
-    }
-
-    #[test]
-    fn the_previous_period_has_the_same_length_and_ends_the_day_before() {
-        let before = filters::previous(DateRange {
-            from: day(11),
-            to: day(20),
-        });
-        assert_eq!((before.from, before.to), (day(1), day(10)));
     }
 }

@@ -1,8 +1,5 @@
-//! Server-side CSV export of any table on a page (`?format=csv&table=NAME`): the page builds its
-//! tables as [`CsvTable`]s and this module writes RFC 4180 text with a download file name.
-
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+//! The tables of a page as CSV (`?format=csv&table=NAME`): each page view lists its tables as
+//! [`CsvTable`]s, written here as RFC 4180 text (the download itself is `routes::pages::csv`).
 
 use agentmeter_web::Figure;
 
@@ -10,7 +7,7 @@ use crate::error::{Error, Result};
 
 /// One exportable table: its name (the `table=` value and file name), headings and rows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CsvTable {
+pub(crate) struct CsvTable {
     pub name: String,
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
@@ -54,7 +51,7 @@ fn csv_error(e: csv::Error) -> Error {
 }
 
 /// The raw value of a figure for a spreadsheet (the number, or the text when there is none).
-pub fn raw(figure: &Figure) -> String {
+pub(crate) fn raw(figure: &Figure) -> String {
     if figure.sort.is_finite() {
         figure.sort_key()
     } else {
@@ -73,26 +70,6 @@ fn defuse_formula(text: &str) -> String {
     } else {
         text.to_owned()
     }
-}
-
-/// The table called `name` among `tables` as a `text/csv` download, or 404 naming the choices.
-pub fn respond(tables: Vec<CsvTable>, name: &str, page: &str) -> Result<Response> {
-    let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
-    let table = tables.into_iter().find(|t| t.name == name).ok_or_else(|| {
-        Error::NotFound(format!(
-            "no table {name:?} on {page}; tables: {}",
-            names.join(", ")
-        ))
-    })?;
-    let disposition = format!("attachment; filename=\"agentmeter-{}.csv\"", table.name);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        table.to_csv()?,
-    )
-        .into_response())
 }
 
 #[cfg(test)]
@@ -116,12 +93,6 @@ mod tests {
         assert_eq!(defuse_formula("\r=1+1"), "'\r=1+1");
         assert_eq!(defuse_formula("-3.5"), "-3.5");
         assert_eq!(defuse_formula("plain"), "plain");
-    }
-
-    #[test]
-    fn an_unknown_table_is_not_found_and_names_the_choices() {
-        let err = respond(vec![CsvTable::new("a", vec![])], "b", "/spend").expect_err("unknown");
-        assert!(matches!(err, Error::NotFound(m) if m.contains("tables: a")));
     }
 
     #[test]

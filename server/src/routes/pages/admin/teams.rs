@@ -1,0 +1,72 @@
+//! Admin › Teams: every team, and a form creating one.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use agentmeter_web::pages::{AdminSection, AdminTeamsPage};
+use agentmeter_web::url;
+
+use crate::admin;
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::routes::extract::{Admin, AdminForm};
+use crate::routes::pages::{render, Done};
+use crate::state::AppState;
+use crate::store::accounts;
+use crate::views::{admin_chrome, admin as rows};
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    name: String,
+    error: Option<String>,
+    done: Option<&str>,
+) -> Result<AdminTeamsPage> {
+    let teams = accounts::list_teams(&state.db)
+        .await?
+        .into_iter()
+        .map(rows::team_row)
+        .collect();
+    Ok(AdminTeamsPage {
+        chrome: admin_chrome(state, user, AdminSection::Teams, done),
+        teams,
+        new_team_name: name,
+        error,
+    })
+}
+
+/// `GET /admin/teams`
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Admin(user): Admin,
+    Query(done): Query<Done>,
+) -> Result<Response> {
+    let page = page(&state, &user, String::new(), None, done.done.as_deref()).await?;
+    Ok(render(page)?.into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct AddTeamForm {
+    name: String,
+}
+
+/// `POST /admin/teams`
+pub(crate) async fn add(
+    State(state): State<AppState>,
+    AdminForm { admin: user, form }: AdminForm<AddTeamForm>,
+) -> Result<Response> {
+    match admin::add_team(&state.db, &form.name).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/admin/teams?done=Team+{}+created",
+            url::component(&form.name)
+        ))
+        .into_response()),
+        Err(e @ (Error::BadRequest(_) | Error::Conflict(_))) => {
+            let status = e.status();
+            let page = page(&state, &user, form.name, Some(e.public_message()), None).await?;
+            Ok((status, render(page)?).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}

@@ -1,0 +1,31 @@
+//! `GET /spend`: API-equivalent cost by team, developer, model and tool, this period and the one
+//! before.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+
+use agentmeter_web::pages::NavSection;
+
+use super::filters::{self, PageQuery};
+use super::page_or_csv;
+use crate::analytics::dashboards;
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::state::AppState;
+use crate::views::{self, chrome};
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let view = filters::team_view(&state, &user, query, "/spend", true).await?;
+    let base = view.query.metrics(None).spend(state.org_tz)?;
+    let data = dashboards::spend(&state, &view.scope, &base).await?;
+    let page = views::spend::page(
+        chrome(&state, &user, NavSection::Spend),
+        view.filters,
+        &data,
+    );
+    page_or_csv(page, view.query.csv_table()?, "/spend", views::spend::tables)
+}

@@ -1,0 +1,56 @@
+//! The plan catalog and seats over the API: everyone signed in reads the catalog, admins edit it
+//! and assign seats.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
+use crate::analytics::seats::{self, Seat, SeatChange};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::routes::extract::Admin;
+use crate::state::AppState;
+
+/// `GET /api/v1/plans`: the catalog.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<Vec<CatalogPlan>>> {
+    Ok(Json(catalog::list(&state.db).await?))
+}
+
+/// `POST /api/v1/plans` (admin): adds a plan, answers 201 with it.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    _: Admin,
+    Json(terms): Json<PlanTerms>,
+) -> Result<(StatusCode, Json<CatalogPlan>)> {
+    let id = catalog::create(&state.db, &terms).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(catalog::get(&state.db, id).await?),
+    ))
+}
+
+/// `PUT /api/v1/plans/{id}` (admin): replaces a plan's price, limits, dates and notes.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(id): Path<i64>,
+    Json(terms): Json<PlanTerms>,
+) -> Result<Json<CatalogPlan>> {
+    catalog::update(&state.db, id, &terms).await?;
+    Ok(Json(catalog::get(&state.db, id).await?))
+}
+
+/// `PUT /api/v1/users/{email}/plan` (admin): `{"vendor": "Anthropic", "plan_id": 3}`, or
+/// `"plan_id": null` for pay-as-you-go.
+pub(crate) async fn assign_seat(
+    State(state): State<AppState>,
+    _: Admin,
+    Path(email): Path<String>,
+    Json(change): Json<SeatChange>,
+) -> Result<Json<Seat>> {
+    Ok(Json(seats::assign(&state.db, &email, &change).await?))
+}

@@ -1,0 +1,62 @@
+//! `POST /api/v1/webhooks/github` and `POST /api/v1/webhooks/gitlab`: the headers and body of a
+//! delivery go to `reviews::webhooks`, which authenticates and stores it. An event kind the
+//! server does not use is answered 202, everything else that was accepted 200.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+
+use crate::error::Result;
+use crate::reviews::webhooks::{
+    self, DeliveryReceipt, DeliveryStatus, GithubDelivery, GitlabDelivery,
+};
+use crate::state::AppState;
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+fn answer(receipt: DeliveryReceipt) -> (StatusCode, Json<DeliveryReceipt>) {
+    let status = match receipt.status {
+        DeliveryStatus::Ignored => StatusCode::ACCEPTED,
+        DeliveryStatus::Processed | DeliveryStatus::Pong | DeliveryStatus::Duplicate => {
+            StatusCode::OK
+        }
+    };
+    (status, Json(receipt))
+}
+
+/// `POST /api/v1/webhooks/github`
+pub(crate) async fn github(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<DeliveryReceipt>)> {
+    let delivery = GithubDelivery {
+        signature: header(&headers, "x-hub-signature-256"),
+        event: header(&headers, "x-github-event"),
+        delivery: header(&headers, "x-github-delivery"),
+        body: &body,
+    };
+    Ok(answer(webhooks::github(&state, delivery).await?))
+}
+
+/// `POST /api/v1/webhooks/gitlab`
+pub(crate) async fn gitlab(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<DeliveryReceipt>)> {
+    let delivery = GitlabDelivery {
+        token: header(&headers, "x-gitlab-token"),
+        event: header(&headers, "x-gitlab-event"),
+        delivery: header(&headers, "x-gitlab-event-uuid"),
+        body: &body,
+    };
+    Ok(answer(webhooks::gitlab(&state, delivery).await?))
+}
