@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, CollectSource, Command, HookAction, LogArgs, ToolChoice, UsageArgs};
+use crate::cli::{Cli, CollectSource, Command, HookAction, ToolChoice, UsageArgs};
 use crate::error::{Error, Result};
+use crate::merge::{Collected, Collector};
 use crate::pricing::PriceTable;
 use crate::report::{build_report, render_table, ReportOptions, Zone};
-use crate::scan::{scan_files, Collected, Collector, ScanMode, ScanStart};
-use crate::sources::{LogKind, LogRoots};
+use crate::scan::{scan_files, ScanMode, ScanStart};
+use crate::selection::{roots, wants};
+use crate::sources::LogRoots;
 use crate::wire::Tool;
 
 /// Runs one command; the result is the process exit code.
@@ -40,37 +42,6 @@ pub fn load_prices(user_file: Option<&PathBuf>) -> Result<PriceTable> {
         table.merge_csv(&text)?;
     }
     Ok(table)
-}
-
-/// The roots `--logs` names, or the defaults. A `--logs` directory that does not exist is an
-/// error naming it: read silently as empty, a typo would report (or upload) nothing.
-pub fn roots(args: &LogArgs) -> Result<LogRoots> {
-    if args.logs.is_empty() {
-        return Ok(LogRoots::from_env());
-    }
-    for dir in &args.logs {
-        let problem = match std::fs::metadata(dir) {
-            Ok(meta) if meta.is_dir() => continue,
-            Ok(_) => "not a directory".to_owned(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such directory".to_owned(),
-            Err(e) => e.to_string(),
-        };
-        return Err(Error::InvalidArgument(format!(
-            "--logs {}: {problem}",
-            dir.display()
-        )));
-    }
-    Ok(LogRoots::from_dirs(&args.logs))
-}
-
-/// Whether a tool choice includes files of `kind`.
-pub fn wants(choice: ToolChoice, kind: LogKind) -> bool {
-    matches!(
-        (choice, kind),
-        (ToolChoice::All, _)
-            | (ToolChoice::Claude, LogKind::Claude)
-            | (ToolChoice::Codex, LogKind::Codex)
-    )
 }
 
 /// Reads every log under `roots` from the start and merges duplicates.

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::edits::{count_patch, count_text_lines, is_refusal, Decision, ToolResult};
+use crate::line::{self, LineOutcome};
 use crate::request::{Request, ToolUse};
-use crate::scan::LineOutcome;
 use crate::wire::{Tool, UsageEvent};
 
 /// What a Claude file carries from one line to the next, saved between incremental uploads.
@@ -138,7 +138,7 @@ impl ClaudeParser {
             && (memmem::find(line, b"\"permissionMode\"").is_some()
                 || memmem::find(line, b"\"toolUseResult\"").is_some());
         if !usage && !user_info {
-            return crate::scan::validate(line);
+            return line::validate(line);
         }
         let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
             return LineOutcome::Malformed;

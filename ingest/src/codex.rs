@@ -10,8 +10,8 @@ use memchr::memmem;
 use serde::{Deserialize, Serialize};
 
 use crate::claude::parse_timestamp;
+use crate::line::{self, LineOutcome};
 use crate::request::Request;
-use crate::scan::LineOutcome;
 use crate::validate::MAX_FIELD_LEN;
 use crate::wire::{Tool, UsageEvent};
 
@@ -141,7 +141,7 @@ impl CodexParser {
             || memmem::find(line, b"\"turn_context\"").is_some()
             || memmem::find(line, b"\"session_meta\"").is_some();
         if !relevant {
-            return crate::scan::validate(line);
+            return line::validate(line);
         }
         let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
             return LineOutcome::Malformed;

@@ -12,27 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::claude::{ClaudeContext, ClaudeParser};
 use crate::codex::{session_from_file_name, CodexContext, CodexParser};
 use crate::error::{Error, Result};
+use crate::line::LineOutcome;
 use crate::request::Request;
 use crate::sources::{LogFile, LogKind};
-
-/// What became of one line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineOutcome {
-    /// Billed usage was taken from it.
-    Used,
-    /// Valid, and skipped on purpose (no usage, synthetic, API error, repeated snapshot...).
-    Ignored,
-    /// Not valid JSON (or usage without a valid timestamp).
-    Malformed,
-}
-
-/// Checks that a line we have no use for is still valid JSON.
-pub fn validate(line: &[u8]) -> LineOutcome {
-    match serde_json::from_slice::<serde::de::IgnoredAny>(line) {
-        Ok(_) => LineOutcome::Ignored,
-        Err(_) => LineOutcome::Malformed,
-    }
-}
 
 /// A line that was counted as skipped, for `--verbose`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,5 +215,3 @@ pub fn scan_files(
         .map(|f| scan_file(f, &start(f), mode))
         .collect()
 }
-
-pub use crate::merge::{collect, Collected, Collector};

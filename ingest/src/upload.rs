@@ -7,13 +7,14 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use crate::api::ApiClient;
-use crate::app::{roots, wants};
 use crate::cli::UploadArgs;
 use crate::config::Target;
 use crate::error::{Error, Result};
 use crate::gitremote::RemoteCache;
+use crate::merge::{collect, Collected};
 use crate::progress;
-use crate::scan::{collect, scan_files, Collected, ScanMode};
+use crate::scan::{scan_files, ScanMode};
+use crate::selection::{roots, wants};
 use crate::state::UploadState;
 use crate::validate::validate_event;
 use crate::wire::{UsageBatch, UsageBatchReceipt, UsageEvent};
