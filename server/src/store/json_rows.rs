@@ -4,6 +4,12 @@
 //! time through a channel, waking the reading task for each row. For reports reading tens of
 //! thousands of narrow rows that costs more than the query: SQLite builds one JSON array of the
 //! rows instead (`json_group_array`), which crosses once and is decoded with serde.
+//!
+//! Kept on the typed pool with native row decoding on offer (issue 11): the page benchmark on
+//! the demo organisation, both builds on the same database one after the other, gave cold p50s
+//! of 26–35 ms for /reviews, /productivity and /adoption through this path and 39–113 ms with
+//! `FromRow` rows (docs/bench-pages.md). PostgreSQL hands rows over without a worker thread and
+//! reads them natively.
 
 use serde::de::DeserializeOwned;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};

@@ -187,8 +187,9 @@ pub async fn usage(db: &Db, selection: &UsageSelection<'_>) -> Result<Vec<UsageS
         return Ok(Vec::new());
     }
     match db.typed() {
-        // Measured with bench_metrics (docs/bench-metrics.md): on SQLite one JSON text is
-        // faster than row-by-row decoding for these reads; on PostgreSQL rows are.
+        // Measured with bench_metrics (docs/bench-metrics.md) and again with the page benchmark
+        // on the typed pool (docs/bench-pages.md): on SQLite one JSON text is faster than
+        // row-by-row decoding for these reads; on PostgreSQL rows are.
         Pool::Sqlite(pool) => {
             let mut select = json_rows_of(USAGE_SUM_COLUMNS);
             push_usage_select(&mut select, selection);
