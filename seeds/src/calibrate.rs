@@ -4,16 +4,23 @@
 
 use agentmeter_ingest::pricing::PriceTable;
 use agentmeter_ingest::wire::Tool;
-use chrono::Datelike;
+use chrono::NaiveDate;
 
 use crate::model::{request_cost, Request, Session};
 use crate::org::DEVELOPERS;
+use crate::timeline::first_of_month;
 
-/// Requests of `team` in `month` (1-12) over every tool.
+/// Whether a request falls in the month starting `month` (UTC; the demo's activity is in office
+/// hours, so its months are the same in any org time zone it supports).
+fn in_month(request: &Request, month: NaiveDate) -> bool {
+    first_of_month(request.at.date_naive()) == month
+}
+
+/// Requests of `team` in the month starting `month` over every tool.
 fn team_requests<'a>(
     sessions: &'a mut [Session],
     team: &str,
-    month: u32,
+    month: NaiveDate,
 ) -> Vec<(Tool, &'a mut Request)> {
     sessions
         .iter_mut()
@@ -22,21 +29,21 @@ fn team_requests<'a>(
             let tool = s.tool;
             s.requests
                 .iter_mut()
-                .filter(move |r| r.at.month() == month)
+                .filter(move |r| in_month(r, month))
                 .map(move |r| (tool, r))
         })
         .collect()
 }
 
-/// API-equivalent cost of `team` in `month`.
-pub fn team_cost(sessions: &[Session], prices: &PriceTable, team: &str, month: u32) -> f64 {
+/// API-equivalent cost of `team` in the month starting `month`.
+pub fn team_cost(sessions: &[Session], prices: &PriceTable, team: &str, month: NaiveDate) -> f64 {
     sessions
         .iter()
         .filter(|s| DEVELOPERS[s.developer].team == team)
         .flat_map(|s| {
             s.requests
                 .iter()
-                .filter(|r| r.at.month() == month)
+                .filter(|r| in_month(r, month))
                 .map(move |r| request_cost(prices, s.tool, r))
         })
         .sum()
@@ -51,7 +58,7 @@ pub fn calibrate(
     sessions: &mut [Session],
     prices: &PriceTable,
     team: &str,
-    month: u32,
+    month: NaiveDate,
     target_usd: f64,
 ) -> f64 {
     let factor = target_usd / team_cost(sessions, prices, team, month);

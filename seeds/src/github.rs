@@ -12,10 +12,8 @@ use crate::org::{github_id, repository_url, DEVELOPERS, GITHUB_ORG};
 /// One webhook delivery: the `X-GitHub-Event` header and the raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
-    /// When GitHub would have sent it (deliveries are replayed in this order).
+    /// When GitHub would have sent it (a pull request's deliveries are replayed in this order).
     pub at: DateTime<Utc>,
-    /// Repository name, to replay repositories independently.
-    pub repository: &'static str,
     pub event: &'static str,
     /// A stable `X-GitHub-Delivery` id.
     pub id: String,
@@ -99,8 +97,17 @@ fn review(pr: &PullRequest, r: &Review) -> Value {
 
 /// Every delivery of every PR, in the order GitHub would send them.
 pub fn deliveries(prs: &[PullRequest]) -> Vec<Delivery> {
+    let mut out: Vec<Delivery> = prs.iter().flat_map(pull_request_deliveries).collect();
+    out.sort_by_key(|d| d.at);
+    out
+}
+
+/// The deliveries of one PR, in the order GitHub would send them: a push of its commits, its
+/// opening, its reviews and its merge. Different PRs' deliveries concern different rows (each PR
+/// has a head branch of its own), so only each PR's own order matters.
+pub fn pull_request_deliveries(pr: &PullRequest) -> Vec<Delivery> {
     let mut out = Vec::new();
-    for pr in prs {
+    {
         let mut add = |at: DateTime<Utc>, event: &'static str, body: Value| {
             let id = format!(
                 "{:08x}-demo-{}-{}-{}",
@@ -111,7 +118,6 @@ pub fn deliveries(prs: &[PullRequest]) -> Vec<Delivery> {
             );
             out.push(Delivery {
                 at,
-                repository: pr.repository,
                 event,
                 id,
                 body: body.to_string().into_bytes(),

@@ -1,5 +1,5 @@
 //! The organisation's git and review history: every developer's merged PRs from the start of the
-//! baseline quarter to the end of the adoption quarter, numbered per repository, reviewed by
+//! baseline quarter to the last day of data, numbered per repository, reviewed by
 //! teammates, with the planted critical AI-assisted PRs merged without review.
 
 use chrono::{Duration, NaiveDate};
@@ -8,13 +8,14 @@ use crate::model::{PullRequest, Review, ReviewState};
 use crate::org::{Persona, DEVELOPERS, TEAMS};
 use crate::pulls::{ai_share, merge_times, pull_request, throughputs};
 use crate::rng::SplitMix64;
-use crate::timeline::{midnight, workdays, ADOPTION_START, LAST_START};
-use crate::truths::PLANTED_SKIPS;
+use crate::timeline::{midnight, workdays, Calendar};
+use crate::truths::planted_skips;
 
 /// First-session day of every developer (`None` for those who never start). Pay-as-you-go heavy
-/// users start in the first three days of July, everyone else by [`LAST_START`].
-pub fn first_uses(seed: u64) -> Vec<Option<NaiveDate>> {
-    let days = workdays(ADOPTION_START, LAST_START);
+/// users start on the first three workdays of the adoption period, everyone else by its
+/// `last_start`.
+pub fn first_uses(seed: u64, calendar: &Calendar) -> Vec<Option<NaiveDate>> {
+    let days = workdays(calendar.adoption_start, calendar.last_start);
     DEVELOPERS
         .iter()
         .map(|d| {
@@ -30,13 +31,17 @@ pub fn first_uses(seed: u64) -> Vec<Option<NaiveDate>> {
 }
 
 /// Every merged PR, in creation order.
-pub fn pull_requests(seed: u64, first_use: &[Option<NaiveDate>]) -> Vec<PullRequest> {
+pub fn pull_requests(
+    seed: u64,
+    calendar: &Calendar,
+    first_use: &[Option<NaiveDate>],
+) -> Vec<PullRequest> {
     let rates = throughputs(seed);
     let mut prs = Vec::new();
     for (index, developer) in DEVELOPERS.iter().enumerate() {
         let mut rng = SplitMix64::derive(seed, &format!("prs:{}", developer.login));
         let ai_from = first_use[index].map(|f| midnight(f) + Duration::days(4));
-        for (serial, merged_at) in merge_times(&mut rng, rates[index], first_use[index])
+        for (serial, merged_at) in merge_times(&mut rng, calendar, rates[index], first_use[index])
             .into_iter()
             .enumerate()
         {
@@ -52,7 +57,7 @@ pub fn pull_requests(seed: u64, first_use: &[Option<NaiveDate>]) -> Vec<PullRequ
             ));
         }
     }
-    plant_skips(&mut prs);
+    plant_skips(&mut prs, calendar);
     let mut rng = SplitMix64::derive(seed, "reviews");
     for pr in prs.iter_mut() {
         touch_critical_path(&mut rng, pr);
@@ -69,8 +74,8 @@ pub fn pull_requests(seed: u64, first_use: &[Option<NaiveDate>]) -> Vec<PullRequ
 
 /// Turns, for each planted skip, the author's AI-assisted PR merged closest to the planted day
 /// into a critical change merged without review.
-fn plant_skips(prs: &mut [PullRequest]) {
-    for skip in PLANTED_SKIPS {
+fn plant_skips(prs: &mut [PullRequest], calendar: &Calendar) {
+    for skip in planted_skips(calendar) {
         let target = midnight(skip.merged_on) + Duration::hours(12);
         let chosen = prs
             .iter_mut()
@@ -86,7 +91,7 @@ fn plant_skips(prs: &mut [PullRequest]) {
                 .push_str("\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)");
         }
         if let Some(last) = pr.commits.last_mut() {
-            last.paths.push(skip.path.to_string());
+            last.paths.push(skip.path);
         }
     }
 }

@@ -2,27 +2,32 @@
 //! developers' tools would: each developer's logs are written to disk, parsed and merged by the
 //! ingest crate's scanner and sent with its uploader client under the developer's own token;
 //! commit batches go to `POST /api/v1/ingest/commits` as the git collector sends them; webhook
-//! deliveries are signed and replayed to `POST /api/v1/webhooks/github` in time order (one
-//! repository per thread). Blocking: call it from a blocking thread.
+//! deliveries are signed and replayed to `POST /api/v1/webhooks/github`, each pull request's in
+//! time order, several pull requests at once. Blocking: call it from a blocking thread.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use agentmeter_ingest::api::ApiClient;
-use agentmeter_ingest::scan::{collect, scan_files, ScanMode, ScanStart};
+use agentmeter_ingest::merge::collect;
+use agentmeter_ingest::scan::{scan_files, ScanMode, ScanStart};
 use agentmeter_ingest::sources::{LogFile, LogRoots};
 use agentmeter_ingest::upload::BATCH_SIZE;
 use agentmeter_ingest::wire::UsageBatch;
 
 use crate::commits::commit_batches;
-use crate::github::{deliveries, Delivery};
+use crate::github::{pull_request_deliveries, Delivery};
 use crate::logs::{log_roots, write_developer_logs};
+use crate::model::PullRequest;
 use crate::org::{checkout_dir, repository_id, DEVELOPERS, TEAMS};
 use crate::DemoOrg;
 
 /// Developers uploading their logs at the same time.
 const UPLOADERS: usize = 2;
+/// Pull requests whose webhook deliveries are replayed at the same time.
+const REPLAYERS: usize = 8;
 
 /// What went wrong while loading.
 #[derive(Debug, thiserror::Error)]
@@ -150,37 +155,7 @@ pub fn load(
     progress(Stage::Commits {
         commits: report.commits,
     });
-    let all = deliveries(&org.pull_requests);
-    let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = TEAMS
-            .iter()
-            .map(|team| {
-                let (http, all) = (&http, &all);
-                scope.spawn(move || {
-                    replay(
-                        http,
-                        base_url,
-                        webhook_secret,
-                        all.iter().filter(|d| d.repository == team.repository),
-                    )
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(LoadError::Http {
-                        what: "webhooks".into(),
-                        message: "replay thread panicked".into(),
-                    })
-                })
-            })
-            .collect()
-    });
-    for result in results {
-        report.deliveries += result?;
-    }
+    report.deliveries = replay_all(&http, base_url, webhook_secret, &org.pull_requests)?;
     progress(Stage::Webhooks {
         deliveries: report.deliveries,
     });
@@ -226,27 +201,70 @@ fn upload_usage(home: &Path, base_url: &str, token: &str) -> Result<u64, agentme
     Ok(sent)
 }
 
-fn replay<'a>(
+/// Replays every pull request's deliveries, [`REPLAYERS`] pull requests at a time, each one's
+/// in order (its push, opening, reviews, merge), as GitHub sends them: one at a time and signed,
+/// through the same endpoint. Stops at the first failure.
+fn replay_all(
     http: &reqwest::blocking::Client,
     base_url: &str,
     secret: &str,
-    deliveries: impl Iterator<Item = &'a Delivery>,
+    prs: &[PullRequest],
 ) -> Result<u64, LoadError> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let replayer = || -> Result<u64, LoadError> {
+        let mut sent = 0;
+        while !failed.load(Ordering::Relaxed) {
+            let Some(pr) = prs.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                break;
+            };
+            for d in pull_request_deliveries(pr) {
+                if let Err(e) = send_delivery(http, base_url, secret, &d) {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+                sent += 1;
+            }
+        }
+        Ok(sent)
+    };
+    let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..REPLAYERS).map(|_| scope.spawn(replayer)).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(LoadError::Http {
+                        what: "webhooks".into(),
+                        message: "replay thread panicked".into(),
+                    })
+                })
+            })
+            .collect()
+    });
     let mut sent = 0;
-    for d in deliveries {
-        let response = http
-            .post(format!("{base_url}/api/v1/webhooks/github"))
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "GitHub-Hookshot/demo")
-            .header("X-GitHub-Event", d.event)
-            .header("X-GitHub-Delivery", &d.id)
-            .header("X-Hub-Signature-256", d.signature(secret.as_bytes()))
-            .body(d.body.clone())
-            .send();
-        check(response, &format!("{} delivery {}", d.event, d.id))?;
-        sent += 1;
+    for result in results {
+        sent += result?;
     }
     Ok(sent)
+}
+
+fn send_delivery(
+    http: &reqwest::blocking::Client,
+    base_url: &str,
+    secret: &str,
+    d: &Delivery,
+) -> Result<(), LoadError> {
+    let response = http
+        .post(format!("{base_url}/api/v1/webhooks/github"))
+        .header("Content-Type", "application/json")
+        .header("User-Agent", "GitHub-Hookshot/demo")
+        .header("X-GitHub-Event", d.event)
+        .header("X-GitHub-Delivery", &d.id)
+        .header("X-Hub-Signature-256", d.signature(secret.as_bytes()))
+        .body(d.body.clone())
+        .send();
+    check(response, &format!("{} delivery {}", d.event, d.id))
 }
 
 fn http_error(what: &str, e: reqwest::Error) -> LoadError {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::model::{request_cost, PullRequest, Session};
 use crate::org::DEVELOPERS;
-use crate::timeline::{midnight, ADOPTION_START, END};
+use crate::timeline::{midnight, Calendar};
 
 /// First usage instant of every developer (`None` for those who never start).
 pub fn first_use_instants(sessions: &[Session]) -> Vec<Option<DateTime<Utc>>> {
@@ -23,14 +23,15 @@ pub fn first_use_instants(sessions: &[Session]) -> Vec<Option<DateTime<Utc>>> {
 
 /// Team lift of merged PRs per week: `Σ after rates / Σ before rates − 1`, in percent, over
 /// developers with baseline activity, with the engine's windows (baseline weeks before first use,
-/// after from first use + ramp weeks to the end of [`END`]).
+/// after from first use + ramp weeks to the end of the calendar's last day).
 pub fn merged_pr_lift_pct(
+    calendar: &Calendar,
     sessions: &[Session],
     prs: &[PullRequest],
     baseline_weeks: i64,
     ramp_weeks: i64,
 ) -> f64 {
-    let end = midnight(END) + Duration::days(1);
+    let end = calendar.end_instant();
     let (mut before, mut after) = (0.0, 0.0);
     for (index, first) in first_use_instants(sessions).into_iter().enumerate() {
         let Some(first) = first else { continue };
@@ -55,11 +56,11 @@ pub fn merged_pr_lift_pct(
     (after / before - 1.0) * 100.0
 }
 
-/// Share of the adoption quarter's spend taken by the `ceil(0.2 n)` heaviest of all `n`
+/// Share of the adoption period's spend taken by the `ceil(0.2 n)` heaviest of all `n`
 /// developers (non-starters included), percent.
-pub fn top20_share_pct(sessions: &[Session], prices: &PriceTable) -> f64 {
-    let start = midnight(ADOPTION_START);
-    let end = midnight(END) + Duration::days(1);
+pub fn top20_share_pct(calendar: &Calendar, sessions: &[Session], prices: &PriceTable) -> f64 {
+    let start = midnight(calendar.adoption_start);
+    let end = calendar.end_instant();
     let mut costs = vec![0.0; DEVELOPERS.len()];
     for s in sessions {
         costs[s.developer] += s

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::model::{Commit, PullRequest};
 use crate::org::{Developer, Persona, DEVELOPERS};
 use crate::rng::SplitMix64;
-use crate::timeline::{midnight, work_hours_before, work_instant, END, RAMP_WEEKS};
+use crate::timeline::{midnight, Calendar, RAMP_WEEKS};
 use crate::truths::THROUGHPUT_LIFT_PCT;
 
 /// Merged PRs per week of one developer, before and after adoption.
@@ -51,20 +51,22 @@ pub fn throughputs(seed: u64) -> Vec<Throughput> {
 }
 
 /// Merge instants of one developer: spaced evenly in working time (40 h a week) at the before
-/// rate, then at the after rate from `first_use + RAMP_WEEKS`.
+/// rate, then at the after rate from `first_use + RAMP_WEEKS`, up to the calendar's last day.
 pub fn merge_times(
     rng: &mut SplitMix64,
+    calendar: &Calendar,
     rate: Throughput,
     first_use: Option<NaiveDate>,
 ) -> Vec<DateTime<Utc>> {
     let switch = first_use.map_or(f64::INFINITY, |f| {
-        work_hours_before(f) + RAMP_WEEKS as f64 * 40.0
+        calendar.work_hours_before(f) + RAMP_WEEKS as f64 * 40.0
     });
-    let end = work_hours_before(END) + 7.9;
+    // Up to the end of the last working day before today (a weekend `end` adds no hours).
+    let end = calendar.work_hours_before(calendar.today) - 0.1;
     let mut t = rng.unit() * 40.0 / rate.before_per_week;
     let mut out = Vec::new();
     while t < end {
-        out.push(work_instant(t));
+        out.push(calendar.work_instant(t));
         t += 40.0
             / if t < switch {
                 rate.before_per_week

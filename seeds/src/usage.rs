@@ -4,16 +4,17 @@
 
 use agentmeter_ingest::pricing::PriceTable;
 use agentmeter_ingest::wire::Tool;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::model::{request_cost, PullRequest, Request, Session, ToolCall};
 use crate::org::{Developer, Persona, DEVELOPERS};
 use crate::rng::SplitMix64;
-use crate::timeline::{at, midnight, workdays, END};
+use crate::timeline::{at, last_of_month, midnight, workdays, Calendar};
 
-/// Monthly API-equivalent budget of a developer for the month starting `month`, before the
-/// share of the month they had not started yet is taken off.
-fn monthly_budget(rng: &mut SplitMix64, developer: &Developer, month: u32) -> f64 {
+/// Monthly API-equivalent budget of a developer for the `month_index`-th month of the adoption
+/// period (0 = the first), before the share of the month they had not started yet is taken off.
+/// From the third month on, budgets stay at the third month's level.
+fn monthly_budget(rng: &mut SplitMix64, developer: &Developer, month_index: usize) -> f64 {
     let (low, high, growth) = match developer.persona {
         Persona::Power => (110.0, 160.0, [0.75, 1.0, 1.15]),
         Persona::Regular => (22.0, 40.0, [0.8, 1.0, 1.0]),
@@ -22,13 +23,14 @@ fn monthly_budget(rng: &mut SplitMix64, developer: &Developer, month: u32) -> f6
         Persona::PaygLight => (2.0, 6.0, [1.0; 3]),
         Persona::Never => (0.0, 0.0, [0.0; 3]),
     };
-    // Payments' heaviest user holds back in August and goes all in with agents in September.
+    // Payments' heaviest user holds back in the first spend month and goes all in with agents in
+    // the second.
     let growth = if developer.login == "rahul-mehta" {
         [1.1, 1.3, 2.5]
     } else {
         growth
     };
-    rng.between(low, high) * growth[(month as usize).saturating_sub(7).min(2)]
+    rng.between(low, high) * growth[month_index.min(2)]
 }
 
 fn active_probability(persona: Persona) -> f64 {
@@ -45,6 +47,7 @@ fn active_probability(persona: Persona) -> f64 {
 /// Every session of every developer who starts.
 pub fn sessions(
     seed: u64,
+    calendar: &Calendar,
     first_use: &[Option<NaiveDate>],
     prs: &[PullRequest],
     prices: &PriceTable,
@@ -60,14 +63,15 @@ pub fn sessions(
             .filter(|p| p.author == index && p.ai_assisted)
             .collect();
         let p_active = active_probability(developer.persona);
-        for month in 7..=9u32 {
-            let month_days: Vec<NaiveDate> = workdays(first.max(date(month, 1)), last_day(month));
+        for (month_index, month) in calendar.adoption_months().into_iter().enumerate() {
+            let last = last_of_month(month).min(calendar.end);
+            let month_days: Vec<NaiveDate> = workdays(first.max(month), last);
             if month_days.is_empty() {
                 continue;
             }
             let share =
-                month_days.len() as f64 / workdays(date(month, 1), last_day(month)).len() as f64;
-            let budget = monthly_budget(&mut rng, developer, month) * share;
+                month_days.len() as f64 / workdays(month, last_of_month(month)).len() as f64;
+            let budget = monthly_budget(&mut rng, developer, month_index) * share;
             let per_day = budget / (p_active * month_days.len() as f64).max(1.0);
             for day in month_days {
                 if day != first && !rng.chance(p_active) {
@@ -106,14 +110,6 @@ pub fn sessions(
         }
     }
     out
-}
-
-fn date(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, day).unwrap_or(END)
-}
-
-fn last_day(month: u32) -> NaiveDate {
-    date(month + 1, 1).pred_opt().unwrap_or(END).min(END)
 }
 
 /// The head branch of an AI-assisted PR of the developer open at that time, else `main`.
@@ -270,9 +266,4 @@ fn call(name: &'static str, rng: &mut SplitMix64, added: u64, removed: u64) -> T
         lines_added: added,
         lines_removed: removed,
     }
-}
-
-/// The calendar month (1-12) of a request.
-pub fn month_of(request: &Request) -> u32 {
-    request.at.month()
 }

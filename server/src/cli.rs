@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Fill an empty database with the demo organisation and print the demo admin's login.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: the day to load the demo as of (YYYY-MM-DD; default: today in the org time
+    /// zone); its data ends the day before. For tests, which check the demo on fixed days.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "demo")]
+    pub demo_today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,7 +137,7 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
         if let Some(bind) = args.bind {
             settings.bind = bind;
         }
-        return serve(settings, args.demo).await;
+        return serve(settings, args.demo, args.demo_today).await;
     }
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
@@ -201,7 +205,11 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
     Ok(())
 }
 
-async fn serve(settings: Settings, demo: bool) -> Result<()> {
+async fn serve(
+    settings: Settings,
+    demo: bool,
+    demo_today: Option<chrono::NaiveDate>,
+) -> Result<()> {
     let app = Application::build(settings).await?;
     let addr = app.local_addr()?;
     if demo {
@@ -216,7 +224,12 @@ async fn serve(settings: Settings, demo: bool) -> Result<()> {
             addr.port(),
         );
         tokio::spawn(async move {
-            if let Err(e) = crate::demo::load_if_empty(&state, &format!("http://{own}")).await {
+            let base = format!("http://{own}");
+            let loaded = match demo_today {
+                Some(today) => crate::demo::load_if_empty_on(&state, &base, today).await,
+                None => crate::demo::load_if_empty(&state, &base).await,
+            };
+            if let Err(e) = loaded {
                 tracing::error!(error = %e, "demo organisation not loaded");
             }
         });

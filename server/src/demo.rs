@@ -31,10 +31,21 @@ pub struct DemoAccounts {
 }
 
 /// Fills an empty database with the demo organisation through `base_url` (the server's own
-/// address). The admin's login is printed on stdout as soon as the accounts exist, before the
-/// data load, and the load reports its progress on stderr. Does nothing when the database has
-/// users.
+/// address), its data ending yesterday in the org time zone. The admin's login is printed on
+/// stdout as soon as the accounts exist, before the data load, and the load reports its progress
+/// on stderr. Does nothing when the database has users.
 pub async fn load_if_empty(state: &AppState, base_url: &str) -> Result<Option<LoadReport>> {
+    let today = chrono::Utc::now().with_timezone(&state.org_tz).date_naive();
+    load_if_empty_on(state, base_url, today).await
+}
+
+/// [`load_if_empty`] for a demo loaded on `today` (its data ends the day before): tests check
+/// the demo as it is on fixed days.
+pub async fn load_if_empty_on(
+    state: &AppState,
+    base_url: &str,
+    today: chrono::NaiveDate,
+) -> Result<Option<LoadReport>> {
     let Some(accounts) = create_accounts(state).await? else {
         eprintln!("demo: the database already has users; nothing loaded (log in with your existing accounts)");
         return Ok(None);
@@ -45,7 +56,7 @@ pub async fn load_if_empty(state: &AppState, base_url: &str) -> Result<Option<Lo
     let started = std::time::Instant::now();
     let base = base_url.trim_end_matches('/').to_owned();
     let report = tokio::task::spawn_blocking(move || {
-        let org = DemoOrg::generate();
+        let org = DemoOrg::generate_on(today);
         let progress =
             |stage: Stage| eprintln!("demo: {stage} ({:.1} s)", started.elapsed().as_secs_f64());
         load(

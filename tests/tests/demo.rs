@@ -1,13 +1,17 @@
 //! The demo organisation, loaded through the real ingest paths (uploaded logs, commit batches,
-//! signed webhooks), the metrics engine recovering its planted truths through the HTTP API, and
-//! every dashboard page showing it in Chromium.
+//! signed webhooks), the metrics engine recovering its planted truths through the HTTP API (for
+//! explicit ranges, and in the default views of a demo loaded on different days), and every
+//! dashboard page showing it in Chromium.
 
 use std::collections::BTreeSet;
 
 use agentmeter_seeds::org::{Developer, DEVELOPERS};
+use agentmeter_seeds::truths::PlantedTruths;
 use agentmeter_seeds::DemoOrg;
+use chrono::NaiveDate;
 use serde_json::Value;
 
+use crate::support::app::TestUser;
 use crate::support::app::PASSWORD;
 use crate::support::chromium::{visit_in_chromium, Visit};
 use crate::support::dashboard::{ADMIN_PAGES, TEAM_PAGES};
@@ -36,50 +40,79 @@ fn names(emails: &[String]) -> BTreeSet<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_recovers_its_planted_truths(
-) {
-    // Arrange
-    let truths = DemoOrg::generate().truths;
-    let (app, admin) = TestApp::spawn_demo(Backend::sqlite()).await;
+fn day(text: &str) -> NaiveDate {
+    text.parse().expect("a date")
+}
 
-    // Act
-    let spend = app
-        .get_json(
-            &admin,
-            &format!(
-                "/api/v1/metrics/spend?from=2026-08-01&to=2026-09-30&group_by=month&team={}",
+/// The queries of the five reports the planted truths show in.
+struct Queries {
+    spend: String,
+    plans: String,
+    adoption: String,
+    productivity: String,
+    reviews: String,
+}
+
+impl Queries {
+    /// The default views: no dates at all (the window must end at the last day with data).
+    fn defaults(truths: &PlantedTruths) -> Queries {
+        Queries {
+            spend: format!(
+                "/api/v1/metrics/spend?group_by=month&team={}",
                 truths.spend_team
             ),
-        )
-        .await;
-    let plans = app
-        .get_json(
-            &admin,
-            "/api/v1/metrics/plans?from=2026-09-01&to=2026-09-30",
-        )
-        .await;
-    let adoption = app
-        .get_json(
-            &admin,
-            "/api/v1/metrics/adoption?from=2026-07-01&to=2026-09-30",
-        )
-        .await;
-    let productivity = app
-        .get_json(&admin, "/api/v1/metrics/productivity?to=2026-09-30")
-        .await;
-    let reviews = app
-        .get_json(
-            &admin,
-            "/api/v1/reviews/summary?from=2026-04-01&to=2026-09-30",
-        )
-        .await;
+            plans: "/api/v1/metrics/plans".into(),
+            adoption: "/api/v1/metrics/adoption".into(),
+            productivity: "/api/v1/metrics/productivity".into(),
+            reviews: "/api/v1/reviews/summary".into(),
+        }
+    }
 
-    // Assert: the Payments team's spend, to the cent, month over month.
-    let months = spend["months"]
+    /// Explicit ranges over the demo's calendar: the spend months, the last full month for
+    /// plans, the adoption period, and the whole history for reviews.
+    fn explicit(org: &DemoOrg) -> Queries {
+        let cal = &org.calendar;
+        let [first_spend, last_spend] = cal.spend_months();
+        let month_end = agentmeter_seeds::timeline::last_of_month;
+        Queries {
+            spend: format!(
+                "/api/v1/metrics/spend?from={first_spend}&to={}&group_by=month&team={}",
+                month_end(last_spend),
+                org.truths.spend_team
+            ),
+            plans: format!(
+                "/api/v1/metrics/plans?from={last_spend}&to={}",
+                month_end(last_spend)
+            ),
+            adoption: format!(
+                "/api/v1/metrics/adoption?from={}&to={}",
+                cal.adoption_start, cal.end
+            ),
+            productivity: format!("/api/v1/metrics/productivity?to={}", cal.end),
+            reviews: format!(
+                "/api/v1/reviews/summary?from={}&to={}",
+                cal.baseline_start, cal.end
+            ),
+        }
+    }
+}
+
+/// Asks the five reports and checks every planted truth in their answers.
+async fn assert_planted_truths(app: &TestApp, admin: &TestUser, org: &DemoOrg, q: &Queries) {
+    let truths = &org.truths;
+    let when = format!("demo of {}", org.calendar.today);
+    let spend = app.get_json(admin, &q.spend).await;
+    let plans = app.get_json(admin, &q.plans).await;
+    let adoption = app.get_json(admin, &q.adoption).await;
+    let productivity = app.get_json(admin, &q.productivity).await;
+    let reviews = app.get_json(admin, &q.reviews).await;
+
+    // The Payments team's spend, to the cent, month over month (the report may also show
+    // today's month, which has only begun).
+    let spend_months: Vec<&String> = truths.spend_months.iter().map(|(m, _)| m).collect();
+    let got: Vec<(String, i64)> = spend["months"]
         .as_array()
-        .unwrap_or_else(|| panic!("months in {spend}"));
-    let got: Vec<(String, i64)> = months
+        .unwrap_or_else(|| panic!("{when}: months in {spend}"))
         .iter()
         .map(|m| {
             (
@@ -87,44 +120,45 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
                 cents(f64_at(m, "/cost_usd")),
             )
         })
+        .filter(|(m, _)| spend_months.contains(&m))
         .collect();
     let want: Vec<(String, i64)> = truths
         .spend_months
         .iter()
         .map(|(m, usd)| (m.clone(), cents(*usd)))
         .collect();
-    assert_eq!(got, want, "Payments spend by month");
+    assert_eq!(got, want, "{when}: Payments spend by month");
 
-    // The pay-as-you-go developers a flat plan would save money for, exactly.
-    let lines = plans["lines"]
+    // The pay-as-you-go developers a flat plan would save money for in the last full month.
+    let flagged: BTreeSet<String> = plans["lines"]
         .as_array()
-        .unwrap_or_else(|| panic!("lines in {plans}"));
-    let flagged: BTreeSet<String> = lines
+        .unwrap_or_else(|| panic!("{when}: lines in {plans}"))
         .iter()
+        .filter(|l| l["month"] == truths.plans_month.as_str())
         .filter(|l| l["payg_would_save"] == Value::Bool(true))
         .map(|l| l["name"].as_str().unwrap_or("").to_owned())
         .collect();
-    assert_eq!(flagged, names(&truths.payg_would_save));
+    assert_eq!(flagged, names(&truths.payg_would_save), "{when}");
 
     // Usage is concentrated in a motivated minority; exactly those who never started are listed.
     assert!(
         f64_at(&adoption, "/concentration/top20_share_pct") > 60.0,
-        "top 20 % share: {}",
+        "{when}: top 20 % share: {}",
         adoption["concentration"]
     );
     let not_started: BTreeSet<String> = adoption["not_started"]
         .as_array()
-        .unwrap_or_else(|| panic!("not_started in {adoption}"))
+        .unwrap_or_else(|| panic!("{when}: not_started in {adoption}"))
         .iter()
         .map(|d| d["name"].as_str().unwrap_or("").to_owned())
         .collect();
-    assert_eq!(not_started, names(&truths.not_started));
+    assert_eq!(not_started, names(&truths.not_started), "{when}");
 
     // Team throughput: merged PRs per developer-week up about 35 %, with its interval.
     let lift = f64_at(&productivity, "/merged_prs_per_week/lift_pct");
     assert!(
         (lift - truths.throughput_lift_pct).abs() <= 5.0,
-        "lift {lift}, planted {}",
+        "{when}: lift {lift}, planted {}",
         truths.throughput_lift_pct
     );
     assert!(f64_at(&productivity, "/merged_prs_per_week/ci_low_pct") < lift);
@@ -132,7 +166,7 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
     // Exactly the planted critical AI-assisted PRs merged without review, newest first.
     let alerts: Vec<(String, u64)> = reviews["alerts"]
         .as_array()
-        .unwrap_or_else(|| panic!("alerts in {reviews}"))
+        .unwrap_or_else(|| panic!("{when}: alerts in {reviews}"))
         .iter()
         .map(|a| {
             (
@@ -146,7 +180,22 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
         .iter()
         .map(|p| (p.repository.clone(), p.number))
         .collect();
-    assert_eq!(alerts, planted);
+    assert_eq!(alerts, planted, "{when}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_recovers_its_planted_truths(
+) {
+    // Arrange
+    let org = DemoOrg::generate_on(day("2026-10-01"));
+    let (app, admin) = TestApp::spawn_demo(Backend::sqlite(), org.calendar.today).await;
+
+    // Act and assert: the planted truths, over the demo's own months.
+    assert_eq!(
+        org.truths.spend_months[1].0, "2026-09",
+        "loaded on 2026-10-01, the demo's last full month is September"
+    );
+    assert_planted_truths(&app, &admin, &org, &Queries::explicit(&org)).await;
 
     // The dashboard shows the demo whole: every page in Chromium, as an admin and as the
     // Platform manager, who sees no other team's people.
@@ -187,4 +236,24 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
         ],
     };
     visit_in_chromium(&app, "demo", &[admin_visit, manager_visit]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loaded_on_any_day_the_demo_shows_its_planted_truths_in_the_default_views_up_to_yesterday()
+{
+    // On the first of a month (today's month has no data yet) and in the middle of one.
+    for today in [day("2026-10-01"), day("2026-11-18")] {
+        // Arrange
+        let org = DemoOrg::generate_on(today);
+        let (app, admin) = TestApp::spawn_demo(Backend::sqlite(), today).await;
+
+        // Act and assert
+        assert_planted_truths(&app, &admin, &org, &Queries::defaults(&org.truths)).await;
+        let spend = app.get_json(&admin, "/api/v1/metrics/spend").await;
+        assert_eq!(
+            spend["data_as_of"].as_str(),
+            Some(org.calendar.end.to_string().as_str()),
+            "demo of {today}: the default window ends yesterday, and says so"
+        );
+    }
 }
