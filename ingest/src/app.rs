@@ -2,22 +2,20 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, CollectSource, Command, HookAction, ToolChoice, UsageArgs};
+use crate::cli::{Cli, CollectSource, Command, HookAction, ToolChoice};
 use crate::error::{Error, Result};
 use crate::merge::{Collected, Collector};
 use crate::pricing::PriceTable;
-use crate::report::{build_report, render_table, ReportOptions, Zone};
 use crate::scan::{scan_files, ScanMode, ScanStart};
-use crate::selection::{roots, wants};
+use crate::selection::wants;
 use crate::sources::LogRoots;
-use crate::wire::Tool;
 
 /// Runs one command; the result is the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     let prices = load_prices(cli.prices.as_ref())?;
     let config_dir = crate::config::config_dir(cli.config_dir.as_deref())?;
     match cli.command {
-        Command::Usage(args) => usage(&args, &prices),
+        Command::Usage(args) => crate::usage::run(&args, &prices, cli.prices.as_deref()),
         Command::Login(args) => crate::login::login(&config_dir, &args),
         Command::Upload(args) => crate::upload::upload(&config_dir, &args),
         Command::Status(args) => crate::login::status(&config_dir, &args),
@@ -64,34 +62,4 @@ pub fn read_all(roots: &LogRoots, choice: ToolChoice, verbose: bool) -> Collecte
         }
     }
     collected
-}
-
-fn usage(args: &UsageArgs, prices: &PriceTable) -> Result<i32> {
-    let collected = read_all(&roots(&args.logs)?, args.tool, args.logs.verbose);
-    let opts = ReportOptions {
-        by: args.by,
-        since: args.since,
-        until: args.until,
-        zone: Zone::parse(&args.tz)?,
-        tool: match args.tool {
-            ToolChoice::Claude => Some(Tool::ClaudeCode),
-            ToolChoice::Codex => Some(Tool::Codex),
-            ToolChoice::All => None,
-        },
-    };
-    let report = build_report(&collected.events, prices, &opts, collected.skipped_lines);
-    if !report.unknown_models.is_empty() {
-        eprintln!(
-            "warning: no price for model(s) {}: their tokens are counted, their cost is unknown and left out",
-            report.unknown_models.join(", ")
-        );
-    }
-    if args.json {
-        let text = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::InvalidArgument(format!("cannot encode report: {e}")))?;
-        println!("{text}");
-    } else {
-        print!("{}", render_table(&report, args.by));
-    }
-    Ok(0)
 }

@@ -29,6 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Tokens and API-equivalent cost from the local logs.
+    #[command(long_about = USAGE_ABOUT)]
     Usage(UsageArgs),
     /// Store a server URL and API token.
     Login(LoginArgs),
@@ -81,8 +82,11 @@ pub struct CollectGitArgs {
 /// Which logs to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ToolChoice {
+    /// Claude Code only.
     Claude,
+    /// Codex CLI only.
     Codex,
+    /// Both.
     All,
 }
 
@@ -96,12 +100,25 @@ pub struct LogArgs {
     pub verbose: bool,
 }
 
+const USAGE_ABOUT: &str = "Tokens and API-equivalent cost from the local logs of Claude Code \
+(~/.claude/projects, ~/.config/claude/projects or CLAUDE_CONFIG_DIR) and Codex CLI (~/.codex or \
+CODEX_HOME), read here and never sent anywhere.
+
+Costs are computed from each request's tokens with the price table compiled into this build \
+(--prices adds or overrides models), not taken from `costUSD` fields: recent Claude Code logs \
+and Codex logs carry none, and older ones were priced with whatever the tool knew when it wrote \
+them. A request logged several times (content blocks, resumed sessions) counts once. Models \
+without a price are counted in tokens and left out of the cost, with a warning. Colour is used \
+on a terminal only (never when piped, or with NO_COLOR set).";
+
 #[derive(Debug, Args)]
 pub struct UsageArgs {
     #[command(flatten)]
     pub logs: LogArgs,
+    /// Which assistant's logs to read.
     #[arg(long, value_enum, default_value = "all")]
     pub tool: ToolChoice,
+    /// How to group the rows (`window`: 5-hour windows, as ccusage's `blocks`).
     #[arg(long, value_enum, default_value = "day")]
     pub by: GroupBy,
     /// First day to include (YYYY-MM-DD, in --tz).
@@ -113,6 +130,7 @@ pub struct UsageArgs {
     /// Time zone for days: an IANA name, `UTC` or `local` (default).
     #[arg(long, default_value = "local")]
     pub tz: String,
+    /// Print the report as JSON (costs rounded to what the prices define, no colour).
     #[arg(long)]
     pub json: bool,
 }

@@ -57,6 +57,18 @@ pub enum Error {
     BadPattern { pattern: String, reason: String },
     #[error("unexpected git output: {0}")]
     UnexpectedGitOutput(String),
+    #[error(
+        "no Claude Code or Codex logs found; looked in: {}. Claude Code keeps them under \
+         ~/.claude/projects (or CLAUDE_CONFIG_DIR), Codex under ~/.codex/sessions (or CODEX_HOME); \
+         --logs DIR reads another directory",
+        paths(.looked)
+    )]
+    NoLogs { looked: Vec<PathBuf> },
+}
+
+fn paths(list: &[PathBuf]) -> String {
+    let names: Vec<String> = list.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
 
 fn summarize(errors: &[RecordError]) -> String {

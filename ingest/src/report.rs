@@ -1,25 +1,33 @@
 //! The local report behind `agentmeter usage`: events grouped by day, week, month, session,
-//! project or model, with tokens and API-equivalent cost.
+//! project, model or 5-hour window, with tokens and API-equivalent cost.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::pricing::{cost_usd, PriceTable};
+use crate::windows::{assign, WindowSpan};
 use crate::wire::{Tool, UsageEvent};
 
 /// How rows are keyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GroupBy {
+    /// Calendar day in --tz (`2026-08-03`).
     Day,
     /// ISO week, keyed by its Monday (`2026-08-03`).
     Week,
+    /// Calendar month in --tz (`2026-08`).
     Month,
+    /// Assistant session id.
     Session,
+    /// Working directory of the session.
     Project,
+    /// Model id as logged.
     Model,
+    /// 5-hour window, keyed by its start (UTC), as ccusage's `blocks`.
+    Window,
 }
 
 /// The zone dates are taken in.
@@ -43,6 +51,14 @@ impl Zone {
             .map_err(|_| Error::InvalidArgument(format!("unknown time zone `{name}`")))
     }
 
+    /// `t` as a wall-clock time in this zone.
+    pub fn local(&self, t: DateTime<Utc>) -> DateTime<chrono::FixedOffset> {
+        match self {
+            Zone::Local => t.with_timezone(&chrono::Local).fixed_offset(),
+            Zone::Named(tz) => t.with_timezone(tz).fixed_offset(),
+        }
+    }
+
     /// The calendar date of `t` in this zone.
     pub fn date(&self, t: DateTime<Utc>) -> NaiveDate {
         match self {
@@ -61,6 +77,8 @@ pub struct ReportOptions {
     pub zone: Zone,
     /// `None` for every tool.
     pub tool: Option<Tool>,
+    /// The time of the report (which 5-hour window is still active).
+    pub now: DateTime<Utc>,
 }
 
 /// One row of the report. `cache_creation_tokens` is 5m + 1h writes.
@@ -74,6 +92,9 @@ pub struct Row {
     pub total_tokens: u64,
     pub cost_usd: f64,
     pub models: Vec<String>,
+    /// The window of a `--by window` row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowSpan>,
 }
 
 /// Sums over every row.
@@ -149,35 +170,32 @@ pub fn build_report(
     opts: &ReportOptions,
     skipped_lines: u64,
 ) -> UsageReport {
+    let mut chosen: Vec<&UsageEvent> = events
+        .iter()
+        .filter(|e| opts.tool.is_none_or(|t| t == e.tool))
+        .filter(|e| {
+            let date = opts.zone.date(e.timestamp);
+            opts.since.is_none_or(|s| date >= s) && opts.until.is_none_or(|u| date <= u)
+        })
+        .collect();
+    let windows = (opts.by == GroupBy::Window).then(|| {
+        chosen.sort_by_key(|e| e.timestamp);
+        let times: Vec<DateTime<Utc>> = chosen.iter().map(|e| e.timestamp).collect();
+        assign(&times, opts.now)
+    });
     let mut rows: BTreeMap<String, (Row, BTreeSet<String>)> = BTreeMap::new();
     let mut unknown = BTreeSet::new();
     let mut totals = Totals::default();
-    for event in events {
-        if opts.tool.is_some_and(|t| t != event.tool) {
-            continue;
-        }
-        let date = opts.zone.date(event.timestamp);
-        if opts.since.is_some_and(|s| date < s) || opts.until.is_some_and(|u| date > u) {
-            continue;
-        }
-        let key = match opts.by {
-            GroupBy::Day => date.format("%Y-%m-%d").to_string(),
-            GroupBy::Week => {
-                let monday =
-                    date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
-                monday.format("%Y-%m-%d").to_string()
-            }
-            GroupBy::Month => date.format("%Y-%m").to_string(),
-            GroupBy::Session => event.session_id.clone(),
-            GroupBy::Project => event.project.clone().unwrap_or_else(|| "(unknown)".into()),
-            GroupBy::Model => event.model.clone(),
-        };
+    for (n, event) in chosen.into_iter().enumerate() {
+        let window = windows.as_ref().map(|(spans, of)| spans[of[n]]);
+        let key = group_key(opts, event, window);
         let cost = cost_usd(prices, event);
         if cost.is_none() {
             unknown.insert(event.model.clone());
         }
         let (row, models) = rows.entry(key).or_default();
         models.insert(event.model.clone());
+        row.window = window;
         row.add(event, cost);
         totals.add(event, cost);
     }
@@ -197,94 +215,34 @@ pub fn build_report(
     }
 }
 
-/// The report as an aligned text table.
-pub fn render_table(report: &UsageReport, by: GroupBy) -> String {
-    let header = [
-        format!("{by:?}"),
-        "Input".into(),
-        "Output".into(),
-        "Cache write".into(),
-        "Cache read".into(),
-        "Total".into(),
-        "Cost (USD)".into(),
-        "Models".into(),
-    ];
-    let mut lines: Vec<[String; 8]> = vec![header];
-    let fmt = |r: &Row| -> [String; 8] {
-        [
-            r.key.clone(),
-            r.input_tokens.to_string(),
-            r.output_tokens.to_string(),
-            r.cache_creation_tokens.to_string(),
-            r.cache_read_tokens.to_string(),
-            r.total_tokens.to_string(),
-            format!(
-                "{}{}",
-                money(r.cost_usd),
-                if r.models.iter().any(|m| report.unknown_models.contains(m)) {
-                    " +?"
-                } else {
-                    ""
-                }
-            ),
-            r.models.join(", "),
-        ]
-    };
-    lines.extend(report.rows.iter().map(fmt));
-    let t = &report.totals;
-    lines.push(fmt(&Row {
-        key: "Total".into(),
-        input_tokens: t.input_tokens,
-        output_tokens: t.output_tokens,
-        cache_creation_tokens: t.cache_creation_tokens,
-        cache_read_tokens: t.cache_read_tokens,
-        total_tokens: t.total_tokens,
-        cost_usd: t.cost_usd,
-        models: vec![],
-    }));
-    let widths: Vec<usize> = (0..8)
-        .map(|i| {
-            lines
-                .iter()
-                .map(|l| l[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for (n, line) in lines.iter().enumerate() {
-        let cells: Vec<String> = line
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 0 || i == 7 {
-                    format!("{c:<w$}", w = widths[i])
-                } else {
-                    format!("{c:>w$}", w = widths[i])
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-        if n == 0 || n == lines.len() - 2 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 14));
-            out.push('\n');
+/// The row key of `event` (in `window` when grouped by window).
+fn group_key(opts: &ReportOptions, event: &UsageEvent, window: Option<WindowSpan>) -> String {
+    let date = opts.zone.date(event.timestamp);
+    match opts.by {
+        GroupBy::Window => window
+            .map_or(event.timestamp, |w| w.start)
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        GroupBy::Day => date.format("%Y-%m-%d").to_string(),
+        GroupBy::Week => {
+            let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+            monday.format("%Y-%m-%d").to_string()
         }
+        GroupBy::Month => date.format("%Y-%m").to_string(),
+        GroupBy::Session => event.session_id.clone(),
+        GroupBy::Project => event.project.clone().unwrap_or_else(|| "(unknown)".into()),
+        GroupBy::Model => event.model.clone(),
     }
-    if report.skipped_lines > 0 {
-        out.push_str(&format!(
-            "{} line(s) skipped (blank, malformed or truncated); --verbose lists them\n",
-            report.skipped_lines
-        ));
-    }
-    out
 }
 
-/// Dollars with cents, or four decimals for small amounts.
-fn money(usd: f64) -> String {
-    if usd.abs() < 10.0 {
-        format!("{usd:.4}")
-    } else {
-        format!("{usd:.2}")
+impl UsageReport {
+    /// Rounds every cost to `decimals` places: sums of binary floating-point numbers carry
+    /// noise (`0.30000000000000004`) below what the prices can express.
+    pub fn round_costs(&mut self, decimals: u32) {
+        let scale = 10f64.powi(decimals as i32);
+        let round = |usd: &mut f64| *usd = (*usd * scale).round() / scale;
+        for row in &mut self.rows {
+            round(&mut row.cost_usd);
+        }
+        round(&mut self.totals.cost_usd);
     }
 }

@@ -168,6 +168,7 @@ proptest! {
             until: None,
             zone: Zone::parse("UTC").map_err(|e| TestCaseError::fail(e.to_string()))?,
             tool: None,
+            now: chrono::Utc::now(),
         };
         let report = build_report(
             &collected.events,
@@ -261,6 +262,7 @@ fn a_report_over_token_counts_at_the_u64_limit_saturates_instead_of_overflowing(
         until: None,
         zone: Zone::Named(chrono_tz::UTC),
         tool: None,
+        now: chrono::Utc::now(),
     };
     let report = build_report(&events, &PriceTable::builtin(), &options, 0);
     assert_eq!(events.len(), 2);
