@@ -3,10 +3,10 @@
 use secrecy::SecretString;
 
 use crate::auth::{password, secret};
-use crate::db::Db;
+use crate::db::{now_ms, Db};
 use crate::domain::{forge_login, person_name, Email, Role, TeamName};
 use crate::error::{Error, Result};
-use crate::store::accounts::{self, NewUser};
+use crate::store::accounts::{self, NewUser, User};
 use crate::store::tokens;
 
 /// A request to add a user, as typed by an admin.
@@ -84,4 +84,56 @@ pub async fn create_token(db: &Db, email: &str, label: Option<&str>) -> Result<S
         .collect();
     tokens::insert(db, user.id, label, &secret::digest(&token), &prefix).await?;
     Ok(token)
+}
+
+/// Deactivates a user: they can no longer sign in, their sessions end and their tokens are
+/// refused; their history stays. The last active admin stays, so someone can still administer.
+pub async fn deactivate_user(db: &Db, email: &str) -> Result<User> {
+    let user = existing_user(db, email).await?;
+    if user.role == Role::Admin && user.is_active() && accounts::active_admin_count(db).await? <= 1
+    {
+        return Err(Error::Conflict(
+            "the last active admin cannot be deactivated".into(),
+        ));
+    }
+    if user.is_active() {
+        accounts::set_deactivated_at(db, user.id, Some(now_ms())).await?;
+    }
+    existing_user(db, email).await
+}
+
+/// Lets a deactivated user sign in again; their unrevoked tokens work again too.
+pub async fn reactivate_user(db: &Db, email: &str) -> Result<User> {
+    let user = existing_user(db, email).await?;
+    accounts::set_deactivated_at(db, user.id, None).await?;
+    existing_user(db, email).await
+}
+
+/// Changes a user's role. A manager manages the teams they belong to, so needs at least one;
+/// the last active admin keeps their role.
+pub async fn set_role(db: &Db, email: &str, role: &str) -> Result<User> {
+    let role = Role::try_from(role)?;
+    let user = existing_user(db, email).await?;
+    if role == Role::Manager && accounts::memberships(db, user.id).await?.is_empty() {
+        return Err(Error::BadRequest(
+            "a manager needs at least one team to manage".into(),
+        ));
+    }
+    if user.role == Role::Admin
+        && role != Role::Admin
+        && user.is_active()
+        && accounts::active_admin_count(db).await? <= 1
+    {
+        return Err(Error::Conflict(
+            "the last active admin cannot lose the admin role".into(),
+        ));
+    }
+    accounts::set_role(db, user.id, role).await?;
+    existing_user(db, email).await
+}
+
+async fn existing_user(db: &Db, email: &str) -> Result<User> {
+    accounts::user_by_email(db, email)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user {email:?}")))
 }

@@ -100,8 +100,10 @@ pub(crate) async fn by_session_cookie(db: &Db, cookie_value: &str) -> Result<Cur
 }
 
 async fn load(db: &Db, user_id: i64, credential: Credential) -> Result<CurrentUser> {
+    // A deactivated user's tokens and sessions are refused like unknown ones.
     let user = accounts::user_by_id(db, user_id)
         .await?
+        .filter(|user| user.is_active())
         .ok_or(Error::Unauthorized)?;
     let memberships = accounts::memberships(db, user_id).await?;
     Ok(CurrentUser {

@@ -37,11 +37,9 @@ pub async fn check_password(
     let user = accounts::user_by_email(&state.db, &account).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(stored, password).await?;
-    state
-        .password_checks
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match user {
-        Some(user) if matches => {
+        // A deactivated user gets the same answer as a wrong password.
+        Some(user) if matches && user.is_active() => {
             state.throttle.succeeded(attempt);
             Ok(user)
         }

@@ -15,6 +15,14 @@ pub struct User {
     pub github_login: Option<String>,
     pub gitlab_login: Option<String>,
     pub password_hash: Option<String>,
+    /// When the user was deactivated (epoch ms); None while active.
+    pub deactivated_at: Option<i64>,
+}
+
+impl User {
+    pub fn is_active(&self) -> bool {
+        self.deactivated_at.is_none()
+    }
 }
 
 /// A team the user belongs to.
@@ -46,7 +54,8 @@ pub struct TeamSummary {
     pub managers: Vec<String>,
 }
 
-const USER_COLUMNS: &str = "id, email, name, role, github_login, gitlab_login, password_hash";
+const USER_COLUMNS: &str =
+    "id, email, name, role, github_login, gitlab_login, password_hash, deactivated_at";
 
 /// A `users` row as stored; the role is checked when it becomes a [`User`].
 #[derive(sqlx::FromRow)]
@@ -58,6 +67,7 @@ struct UserRow {
     github_login: Option<String>,
     gitlab_login: Option<String>,
     password_hash: Option<String>,
+    deactivated_at: Option<i64>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -73,6 +83,7 @@ impl TryFrom<UserRow> for User {
             github_login: row.github_login,
             gitlab_login: row.gitlab_login,
             password_hash: row.password_hash,
+            deactivated_at: row.deactivated_at,
         })
     }
 }
@@ -257,5 +268,56 @@ pub async fn user_count(db: &Db) -> Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(pool)
             .await?
+    }))
+}
+
+/// Deactivates (`Some(when)`) or reactivates (`None`) a user. Deactivating also ends their browser
+/// sessions; their tokens stay stored but are refused while the user is inactive.
+pub async fn set_deactivated_at(db: &Db, user_id: i64, when: Option<i64>) -> Result<()> {
+    let mut tx = db.typed().begin().await?;
+    with_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2")
+            .bind(when)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+        if when.is_some() {
+            sqlx::query("DELETE FROM web_sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a user's role; a manager manages every team they belong to, other roles none.
+pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<()> {
+    let mut tx = db.typed().begin().await?;
+    with_tx!(&mut tx, |conn| {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE team_members SET is_manager = $1 WHERE user_id = $2")
+            .bind(role == Role::Manager)
+            .bind(user_id)
+            .execute(&mut *conn)
+            .await?;
+    });
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Admins who can still sign in; the last one may not be deactivated or demoted.
+pub async fn active_admin_count(db: &Db) -> Result<i64> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE role = 'admin' AND deactivated_at IS NULL",
+        )
+        .fetch_one(pool)
+        .await?
     }))
 }

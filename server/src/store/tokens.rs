@@ -49,12 +49,13 @@ struct LiveToken {
     last_used_at: Option<i64>,
 }
 
-/// The owner of a live (not revoked) token, recording its use (to the minute).
+/// The owner of a live (not revoked) token, if they are active, recording its use (to the minute).
 pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<i64>> {
     let token: Option<LiveToken> = with_pool!(db, |pool| {
         sqlx::query_as(
-            "SELECT id, user_id, last_used_at FROM api_tokens \
-             WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(pool)

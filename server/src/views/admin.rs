@@ -44,9 +44,14 @@ pub(crate) fn short_name(name: &str) -> String {
 }
 
 pub(crate) fn user_row(user: User, teams: &[Membership]) -> UserRow {
+    let name = if user.is_active() {
+        user.name
+    } else {
+        format!("{} (deactivated)", user.name)
+    };
     UserRow {
         email: user.email,
-        name: user.name,
+        name,
         role: view_role(user.role),
         teams: teams
             .iter()
