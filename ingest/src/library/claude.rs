@@ -20,11 +20,18 @@ const ENABLED: &str = "enabledPlugins";
 pub enum Registered {
     Unchanged,
     /// Changed; the original was copied to the backup (none when the file is new).
-    Updated { backup: Option<PathBuf> },
+    Updated {
+        backup: Option<PathBuf>,
+    },
 }
 
 /// Makes `settings` register the marketplace at `folder` named `market` with these `plugins`.
-pub fn register(settings: &Path, market: &str, folder: &Path, plugins: &[String]) -> Result<Registered> {
+pub fn register(
+    settings: &Path,
+    market: &str,
+    folder: &Path,
+    plugins: &[String],
+) -> Result<Registered> {
     let original = match fs::read_to_string(settings) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -33,9 +40,12 @@ pub fn register(settings: &Path, market: &str, folder: &Path, plugins: &[String]
     let start = original.clone().unwrap_or_else(|| "{}\n".to_owned());
     let corrupt = |reason: String| Error::Settings {
         path: settings.to_path_buf(),
-        reason: format!("{reason}; left unchanged (fix it and run `agentmeter library sync` again)"),
+        reason: format!(
+            "{reason}; left unchanged (fix it and run `agentmeter library sync` again)"
+        ),
     };
-    let parsed: Value = serde_json::from_str(&start).map_err(|e| corrupt(format!("not valid JSON ({e})")))?;
+    let parsed: Value =
+        serde_json::from_str(&start).map_err(|e| corrupt(format!("not valid JSON ({e})")))?;
     if !parsed.is_object() {
         return Err(corrupt("not a JSON object".into()));
     }
@@ -49,7 +59,8 @@ pub fn register(settings: &Path, market: &str, folder: &Path, plugins: &[String]
     let backup = match &original {
         Some(text) => {
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f");
-            let backup = settings.with_file_name(format!("settings.json.agentmeter-backup-{stamp}"));
+            let backup =
+                settings.with_file_name(format!("settings.json.agentmeter-backup-{stamp}"));
             fs::write(&backup, text).map_err(|e| Error::io(&backup, e))?;
             Some(backup)
         }
@@ -68,7 +79,8 @@ pub fn register(settings: &Path, market: &str, folder: &Path, plugins: &[String]
 
 /// The text with our two keys set; None when the text is not an object we can scan.
 fn edit(text: &str, market: &str, folder: &Path, plugins: &[String]) -> Option<String> {
-    let entry = json!({"source": {"source": "directory", "path": folder.to_string_lossy()}});
+    // Keys in sorted order, so the text is the same whether serde_json keeps insertion order.
+    let entry = json!({"source": {"path": folder.to_string_lossy(), "source": "directory"}});
     let mut text = text.to_owned();
     let root = root_object(&text)?;
     text = match child_object(&text, root, MARKETPLACES) {
@@ -79,8 +91,10 @@ fn edit(text: &str, market: &str, folder: &Path, plugins: &[String]) -> Option<S
     let wanted: Vec<String> = plugins.iter().map(|p| format!("{p}{suffix}")).collect();
     match child_object(&text, root_object(&text)?, ENABLED) {
         None => {
-            let map: serde_json::Map<String, Value> =
-                wanted.iter().map(|k| (k.clone(), Value::Bool(true))).collect();
+            let map: serde_json::Map<String, Value> = wanted
+                .iter()
+                .map(|k| (k.clone(), Value::Bool(true)))
+                .collect();
             if !map.is_empty() {
                 text = set_member(&text, root_object(&text)?, ENABLED, &Value::Object(map))?;
             }
@@ -116,7 +130,10 @@ fn child_object(text: &str, open: usize, key: &str) -> Option<usize> {
 fn set_if_different(text: &str, open: usize, key: &str, value: &Value) -> Option<String> {
     let (found, _) = members(text, open)?;
     let same = found.iter().find(|m| m.key == key).is_some_and(|m| {
-        serde_json::from_str::<Value>(&text[m.value_start..m.value_end]).ok().as_ref() == Some(value)
+        serde_json::from_str::<Value>(&text[m.value_start..m.value_end])
+            .ok()
+            .as_ref()
+            == Some(value)
     });
     if same {
         Some(text.to_owned())
@@ -126,7 +143,11 @@ fn set_if_different(text: &str, open: usize, key: &str, value: &Value) -> Option
 }
 
 /// The edited settings equal the original but for our marketplace and our plugins' switches.
-fn check_only_ours_changed(before: &Value, after_text: &str, market: &str) -> std::result::Result<(), String> {
+fn check_only_ours_changed(
+    before: &Value,
+    after_text: &str,
+    market: &str,
+) -> std::result::Result<(), String> {
     let after: Value = serde_json::from_str(after_text).map_err(|e| e.to_string())?;
     let strip = |v: &Value| {
         let mut v = v.clone();
@@ -138,7 +159,11 @@ fn check_only_ours_changed(before: &Value, after_text: &str, market: &str) -> st
         }
         if let Some(map) = v.as_object_mut() {
             for key in [MARKETPLACES, ENABLED] {
-                if map.get(key).and_then(Value::as_object).is_some_and(|m| m.is_empty()) {
+                if map
+                    .get(key)
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| m.is_empty())
+                {
                     map.remove(key);
                 }
             }
@@ -164,14 +189,23 @@ mod tests {
         fs::write(&settings, original).expect("write");
         let plugins = vec!["platform".to_owned()];
 
-        let first = register(&settings, "agentmeter", Path::new("/lib"), &plugins).expect("register");
-        let Registered::Updated { backup: Some(backup) } = first else {
+        let first =
+            register(&settings, "agentmeter", Path::new("/lib"), &plugins).expect("register");
+        let Registered::Updated {
+            backup: Some(backup),
+        } = first
+        else {
             panic!("expected an update with a backup: {first:?}");
         };
         assert_eq!(fs::read_to_string(backup).expect("backup"), original);
         let text = fs::read_to_string(&settings).expect("read");
         assert!(text.starts_with("{\n  \"hooks\": {\"Stop\": []},\n  \"extraKnownMarketplaces\": {\n    \"mine\": {\"source\": {\"source\": \"github\", \"repo\": \"me/x\"}},\n    \"agentmeter\": {"), "{text}");
-        assert!(text.contains("\"enabledPlugins\": {\"tool@mine\": true, \"platform@agentmeter\": true}"), "{text}");
+        assert!(
+            text.contains(
+                "\"enabledPlugins\": {\"tool@mine\": true, \"platform@agentmeter\": true}"
+            ),
+            "{text}"
+        );
         assert_eq!(
             register(&settings, "agentmeter", Path::new("/lib"), &plugins).expect("again"),
             Registered::Unchanged
@@ -186,6 +220,10 @@ mod tests {
         let err = register(&settings, "agentmeter", Path::new("/lib"), &[]).expect_err("corrupt");
         assert!(err.to_string().contains("left unchanged"), "{err}");
         assert_eq!(fs::read_to_string(&settings).expect("read"), "{\"hooks\": ");
-        assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 1, "no backup, no temp file");
+        assert_eq!(
+            fs::read_dir(dir.path()).expect("dir").count(),
+            1,
+            "no backup, no temp file"
+        );
     }
 }

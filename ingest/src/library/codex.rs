@@ -66,6 +66,10 @@ fn backup_config(done: &mut bool) -> Result<()> {
 pub fn register(codex: &Path, folder: &Path, market: &Marketplace) -> Result<Vec<String>> {
     let mut changes = Vec::new();
     let mut backed_up = false;
+    // Codex refuses to start without its home folder; a fresh install has none yet.
+    if let Some(home) = codex_home() {
+        std::fs::create_dir_all(&home).map_err(|e| Error::io(&home, e))?;
+    }
     let folder_text = folder.to_string_lossy();
     let listed = run(codex, &["plugin", "marketplace", "list"])?;
     let registered_root = listed.lines().find_map(|line| {
@@ -138,7 +142,10 @@ mod tests {
         assert_eq!(
             installed_plugins(listing, "agentmeter"),
             [
-                ("platform@agentmeter".to_owned(), Some("1.0.0-habc".to_owned())),
+                (
+                    "platform@agentmeter".to_owned(),
+                    Some("1.0.0-habc".to_owned())
+                ),
                 ("org@agentmeter".to_owned(), None),
             ]
         );

@@ -69,7 +69,12 @@ pub fn write(root: &Path, files: &[MarketplaceFile]) -> Result<bool> {
     verify(files)?;
     let wanted: Tree = files
         .iter()
-        .map(|f| (f.path.clone(), (f.content.as_bytes().to_vec(), f.executable)))
+        .map(|f| {
+            (
+                f.path.clone(),
+                (f.content.as_bytes().to_vec(), f.executable),
+            )
+        })
         .collect();
     if read_tree(root)? == wanted {
         return Ok(false);
@@ -146,11 +151,20 @@ mod tests {
         let root = dir.path().join("library");
         let v1 = [file("a/SKILL.md", "one"), file("b/run.sh", "#!/bin/sh\n")];
         assert!(write(&root, &v1).expect("write"));
-        assert!(!write(&root, &v1).expect("again"), "a second sync changes nothing");
+        assert!(
+            !write(&root, &v1).expect("again"),
+            "a second sync changes nothing"
+        );
         let v2 = [file("a/SKILL.md", "two")];
         assert!(write(&root, &v2).expect("write"));
-        assert!(!root.join("b/run.sh").exists(), "a withdrawn item is removed");
-        assert_eq!(fs::read_to_string(root.join("a/SKILL.md")).expect("read"), "two");
+        assert!(
+            !root.join("b/run.sh").exists(),
+            "a withdrawn item is removed"
+        );
+        assert_eq!(
+            fs::read_to_string(root.join("a/SKILL.md")).expect("read"),
+            "two"
+        );
     }
 
     #[test]

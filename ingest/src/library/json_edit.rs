@@ -195,7 +195,8 @@ mod tests {
     #[test]
     fn adding_a_member_keeps_every_other_byte() {
         let open = root_object(SETTINGS).expect("object");
-        let edited = set_member(SETTINGS, open, "enabledPlugins", &json!({"p@m": true})).expect("edit");
+        let edited =
+            set_member(SETTINGS, open, "enabledPlugins", &json!({"p@m": true})).expect("edit");
         assert_eq!(
             edited,
             SETTINGS.replace(
@@ -203,7 +204,8 @@ mod tests {
                 "1.50,\n    \"enabledPlugins\": {\n      \"p@m\": true\n    }\n}"
             )
         );
-        let again = set_member(&edited, open, "enabledPlugins", &json!({"p@m": true})).expect("edit");
+        let again =
+            set_member(&edited, open, "enabledPlugins", &json!({"p@m": true})).expect("edit");
         assert_eq!(again, edited, "setting the same value changes nothing");
     }
 
@@ -211,11 +213,23 @@ mod tests {
     fn members_are_replaced_in_place_and_removed_with_their_comma() {
         let text = "{\"a\": 1, \"b\": {\"x\": [1, \"]\"]}, \"c\": 3}";
         let (found, close) = members(text, 0).expect("members");
-        assert_eq!(found.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        assert_eq!(
+            found.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         assert_eq!(close, text.len() - 1);
-        assert_eq!(set_member(text, 0, "b", &json!(2)).expect("set"), "{\"a\": 1, \"b\": 2, \"c\": 3}");
-        assert_eq!(remove_member(text, 0, "a").expect("rm"), "{\"b\": {\"x\": [1, \"]\"]}, \"c\": 3}");
-        assert_eq!(remove_member(text, 0, "c").expect("rm"), "{\"a\": 1, \"b\": {\"x\": [1, \"]\"]}}");
+        assert_eq!(
+            set_member(text, 0, "b", &json!(2)).expect("set"),
+            "{\"a\": 1, \"b\": 2, \"c\": 3}"
+        );
+        assert_eq!(
+            remove_member(text, 0, "a").expect("rm"),
+            "{\"b\": {\"x\": [1, \"]\"]}, \"c\": 3}"
+        );
+        assert_eq!(
+            remove_member(text, 0, "c").expect("rm"),
+            "{\"a\": 1, \"b\": {\"x\": [1, \"]\"]}}"
+        );
         assert_eq!(remove_member("{ \"a\": 1 }", 0, "a").expect("rm"), "{}");
         assert_eq!(
             set_member("{}", 0, "k", &json!(true)).expect("set"),

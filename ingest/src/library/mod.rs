@@ -79,7 +79,8 @@ pub struct SyncArgs {
 
 /// Runs a library command; the result is the exit code.
 pub fn run(config_dir: &Path, args: LibraryArgs) -> Result<i32> {
-    let target = Target::resolve(config_dir, args.server.as_deref(), false)?;
+    let server = args.server.as_deref().filter(|s| !s.trim().is_empty());
+    let target = Target::resolve(config_dir, server, false)?;
     let client = LibraryClient::new(&target)?;
     match args.action {
         LibraryAction::Publish { dir, team } => {
@@ -134,7 +135,9 @@ fn find<'a>(items: &'a [LibraryItem], reference: &str) -> Result<&'a LibraryItem
         .collect();
     match matching.as_slice() {
         [one] => Ok(one),
-        [] => Err(Error::InvalidArgument(format!("no library item {reference}"))),
+        [] => Err(Error::InvalidArgument(format!(
+            "no library item {reference}"
+        ))),
         several => Err(Error::InvalidArgument(format!(
             "{name} is in several teams; name one: {}",
             several
@@ -146,7 +149,12 @@ fn find<'a>(items: &'a [LibraryItem], reference: &str) -> Result<&'a LibraryItem
     }
 }
 
-fn review(client: &LibraryClient, reference: &str, decision: &str, note: Option<String>) -> Result<i32> {
+fn review(
+    client: &LibraryClient,
+    reference: &str,
+    decision: &str,
+    note: Option<String>,
+) -> Result<i32> {
     let (item_ref, version) = reference
         .rsplit_once('@')
         .and_then(|(i, v)| Some((i, v.parse::<i64>().ok()?)))
@@ -195,7 +203,10 @@ fn print_table(items: &[LibraryItem]) {
 /// Claude settings file is reported (exit 1) without stopping the rest.
 fn sync(config_dir: &Path, client: &LibraryClient, args: &SyncArgs) -> Result<i32> {
     let market = client.marketplace()?;
-    let root = args.dir.clone().unwrap_or_else(|| config_dir.join("library"));
+    let root = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| config_dir.join("library"));
     let changed = folder::write(&root, &market.files)?;
     let items: usize = market.plugins.iter().map(|p| p.items.len()).sum();
     println!(
@@ -224,7 +235,9 @@ fn sync(config_dir: &Path, client: &LibraryClient, args: &SyncArgs) -> Result<i3
             Ok(claude::Registered::Updated { backup }) => println!(
                 "Claude Code: registered in {}{}",
                 settings.display(),
-                backup.map(|b| format!(" (backup: {})", b.display())).unwrap_or_default()
+                backup
+                    .map(|b| format!(" (backup: {})", b.display()))
+                    .unwrap_or_default()
             ),
             Err(e) => {
                 eprintln!("Claude Code: {e}");

@@ -123,7 +123,10 @@ pub fn library_usage(input: &LibraryInput<'_>) -> Result<Vec<ItemUsage>> {
         } else {
             skill_uses(item, input)?
         };
-        let in_range: Vec<&Use> = uses.iter().filter(|u| (from..=to).contains(&u.day)).collect();
+        let in_range: Vec<&Use> = uses
+            .iter()
+            .filter(|u| (from..=to).contains(&u.day))
+            .collect();
         let used_sessions: BTreeSet<(i64, &str)> =
             in_range.iter().map(|u| (u.user_id, u.session)).collect();
         let totals: Vec<&SessionRow> = used_sessions
@@ -148,7 +151,12 @@ pub fn library_usage(input: &LibraryInput<'_>) -> Result<Vec<ItemUsage>> {
             ),
             installs_by_version: installs_by_version(item.item_id, input.installs),
             weeks: weeks(&in_range, from, to)?,
-            last_used: in_range.iter().map(|u| u.day).max().map(date_of).transpose()?,
+            last_used: in_range
+                .iter()
+                .map(|u| u.day)
+                .max()
+                .map(date_of)
+                .transpose()?,
             unused: created_day < unused_from
                 && item.withdrawn_ms.is_none()
                 && !uses.iter().any(|u| (unused_from..=to).contains(&u.day)),
@@ -187,7 +195,9 @@ fn hook_uses<'a>(item: &LibraryItemRow, input: &'a LibraryInput<'_>) -> Result<V
         .sessions
         .iter()
         .filter(|s| {
-            first_sync.get(&s.user_id).is_some_and(|first| s.first_ts_ms >= *first)
+            first_sync
+                .get(&s.user_id)
+                .is_some_and(|first| s.first_ts_ms >= *first)
                 && item.withdrawn_ms.is_none_or(|w| s.first_ts_ms < w)
         })
         .map(|s| {

@@ -76,13 +76,29 @@ mod tests {
 
     #[test]
     fn the_diff_names_added_removed_changed_and_unchanged_files() {
-        let old = [file("SKILL.md", "a\nb\n"), file("gone.md", "x\n"), file("same.md", "s\n")];
-        let new = [file("SKILL.md", "a\nc\n"), file("new.md", "y\n"), file("same.md", "s\n")];
+        let old = [
+            file("SKILL.md", "a\nb\n"),
+            file("gone.md", "x\n"),
+            file("same.md", "s\n"),
+        ];
+        let new = [
+            file("SKILL.md", "a\nc\n"),
+            file("new.md", "y\n"),
+            file("same.md", "s\n"),
+        ];
         let changes = diff_versions(Some(&old), &new);
-        let summary: Vec<(&str, &str)> = changes.iter().map(|c| (c.path.as_str(), c.change)).collect();
+        let summary: Vec<(&str, &str)> = changes
+            .iter()
+            .map(|c| (c.path.as_str(), c.change))
+            .collect();
         assert_eq!(
             summary,
-            [("SKILL.md", "changed"), ("gone.md", "removed"), ("new.md", "added"), ("same.md", "same")]
+            [
+                ("SKILL.md", "changed"),
+                ("gone.md", "removed"),
+                ("new.md", "added"),
+                ("same.md", "same")
+            ]
         );
         assert!(changes[0].diff.contains("-b\n+c\n"), "{}", changes[0].diff);
     }

@@ -24,7 +24,9 @@ pub fn parse(file: &str, text: &str) -> Result<FrontMatter, LibraryError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = body.lines();
     if lines.next().map(str::trim_end) != Some("---") {
-        return Err(bad("must start with a `---` line of YAML front matter".into()));
+        return Err(bad(
+            "must start with a `---` line of YAML front matter".into()
+        ));
     }
     let mut name = None;
     let mut description = None;
@@ -70,7 +72,9 @@ pub fn parse(file: &str, text: &str) -> Result<FrontMatter, LibraryError> {
         .filter(|d| !d.trim().is_empty())
         .ok_or_else(|| bad("`description` is missing or empty".into()))?;
     if description.chars().count() > MAX_DESCRIPTION {
-        return Err(bad(format!("`description` is longer than {MAX_DESCRIPTION} characters")));
+        return Err(bad(format!(
+            "`description` is longer than {MAX_DESCRIPTION} characters"
+        )));
     }
     for tag in &tags {
         check_name(tag).map_err(|why| bad(format!("tag {tag:?}: {why}")))?;
@@ -122,7 +126,9 @@ fn inline_list(value: &str) -> Result<Vec<String>, String> {
     let inner = value
         .strip_prefix('[')
         .and_then(|v| v.strip_suffix(']'))
-        .ok_or_else(|| format!("tags: expected [a, b] or a list of `- tag` lines, found {value:?}"))?;
+        .ok_or_else(|| {
+            format!("tags: expected [a, b] or a list of `- tag` lines, found {value:?}")
+        })?;
     inner
         .split(',')
         .map(str::trim)
@@ -142,8 +148,11 @@ mod tests {
         assert_eq!(fm.name, "release-notes");
         assert_eq!(fm.description, "Writes notes: short.");
         assert_eq!(fm.tags, ["docs", "git"]);
-        let block = parse("SKILL.md", "---\nname: a\ndescription: b\ntags:\n  - x\n  - y\n---\n")
-            .expect("valid");
+        let block = parse(
+            "SKILL.md",
+            "---\nname: a\ndescription: b\ntags:\n  - x\n  - y\n---\n",
+        )
+        .expect("valid");
         assert_eq!(block.tags, ["x", "y"]);
     }
 

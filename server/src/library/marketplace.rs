@@ -36,7 +36,11 @@ pub fn plugin_names(teams: &[(i64, String)]) -> HashMap<Option<i64>, String> {
     for (slug, ids) in slugs {
         let shared = ids.len() > 1 || slug == ORG_PLUGIN;
         for id in ids {
-            let name = if shared { format!("{slug}-{id}") } else { slug.clone() };
+            let name = if shared {
+                format!("{slug}-{id}")
+            } else {
+                slug.clone()
+            };
             names.insert(Some(id), name);
         }
     }
@@ -261,8 +265,14 @@ mod tests {
         let hooks = r#"{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "${CLAUDE_PLUGIN_ROOT}/run.sh"}]}]}}"#;
         let market = build(
             &[
-                (version("lint", "skill", Some((1, "Platform"))), vec![file("SKILL.md", "a")]),
-                (version("lint", "skill", Some((2, "Web"))), vec![file("SKILL.md", "b")]),
+                (
+                    version("lint", "skill", Some((1, "Platform"))),
+                    vec![file("SKILL.md", "a")],
+                ),
+                (
+                    version("lint", "skill", Some((2, "Web"))),
+                    vec![file("SKILL.md", "b")],
+                ),
                 (
                     version("notify", "hook", Some((2, "Web"))),
                     vec![file(HOOKS_FILE, hooks), file("run.sh", "#!/bin/sh")],

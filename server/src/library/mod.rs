@@ -3,6 +3,7 @@
 //! No HTTP and no SQL here: routes call these functions, which call `store::library*`.
 
 pub mod archive;
+pub mod demo;
 pub mod diff;
 pub mod frontmatter;
 pub mod limits;

@@ -69,9 +69,8 @@ pub fn validate(uploaded: Vec<UploadedFile>) -> Result<ValidItem, LibraryError> 
         if !seen.insert(file.path.clone()) {
             return Err(LibraryError::Path(format!("{} appears twice", file.path)));
         }
-        let content = String::from_utf8(file.bytes).map_err(|_| {
-            LibraryError::NotText(format!("{} is not UTF-8 text", file.path))
-        })?;
+        let content = String::from_utf8(file.bytes)
+            .map_err(|_| LibraryError::NotText(format!("{} is not UTF-8 text", file.path)))?;
         files.push(FileRecord {
             sha256: hex::encode(Sha256::digest(content.as_bytes())),
             size_bytes: content.len() as i64,
@@ -144,7 +143,9 @@ pub fn check_hooks(text: &str, paths: &BTreeSet<&str>) -> Result<(), LibraryErro
     }
     for (event, groups) in events {
         if !HOOK_EVENTS.contains(&event.as_str()) {
-            return Err(bad(format!("unknown event {event:?}; one of {HOOK_EVENTS:?}")));
+            return Err(bad(format!(
+                "unknown event {event:?}; one of {HOOK_EVENTS:?}"
+            )));
         }
         let groups = groups
             .as_array()
@@ -167,14 +168,18 @@ pub fn check_hooks(text: &str, paths: &BTreeSet<&str>) -> Result<(), LibraryErro
 
 fn check_command(event: &str, hook: &Value, paths: &BTreeSet<&str>) -> Result<(), String> {
     if hook["type"] != "command" {
-        return Err(format!("{event}: only hooks of type \"command\" are supported"));
+        return Err(format!(
+            "{event}: only hooks of type \"command\" are supported"
+        ));
     }
     let command = hook["command"]
         .as_str()
         .filter(|c| !c.trim().is_empty())
         .ok_or_else(|| format!("{event}: a hook needs a command"))?;
     if !(hook["timeout"].is_null() || hook["timeout"].as_u64().is_some_and(|t| t > 0)) {
-        return Err(format!("{event}: timeout must be a positive number of seconds"));
+        return Err(format!(
+            "{event}: timeout must be a positive number of seconds"
+        ));
     }
     for (at, _) in command.match_indices(PLUGIN_ROOT) {
         let rest = &command[at + PLUGIN_ROOT.len()..];
@@ -185,7 +190,9 @@ fn check_command(event: &str, hook: &Value, paths: &BTreeSet<&str>) -> Result<()
             .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ';' | '&' | '|'))
             .collect();
         if !path.is_empty() && !paths.contains(path.as_str()) {
-            return Err(format!("{event}: the command runs {path}, which is not in the folder"));
+            return Err(format!(
+                "{event}: the command runs {path}, which is not in the folder"
+            ));
         }
     }
     Ok(())
@@ -238,8 +245,14 @@ mod tests {
         let cases = [
             (r#"{"hooks": {"OnBoot": []}}"#, "unknown event"),
             (r#"{"hooks": {"Stop": [{"hooks": []}]}}"#, "list of hooks"),
-            (r#"{"hooks": {"Stop": [{"hooks": [{"type": "command"}]}]}}"#, "needs a command"),
-            (r#"{"hooks": {"Stop": [{"hooks": [{"type": "prompt", "command": "x"}]}]}}"#, "command"),
+            (
+                r#"{"hooks": {"Stop": [{"hooks": [{"type": "command"}]}]}}"#,
+                "needs a command",
+            ),
+            (
+                r#"{"hooks": {"Stop": [{"hooks": [{"type": "prompt", "command": "x"}]}]}}"#,
+                "command",
+            ),
             ("not json", "not JSON"),
         ];
         for (hooks, reason) in cases {

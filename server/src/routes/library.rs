@@ -20,11 +20,12 @@ use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::library::usage::{self, ListFilter};
 use crate::library::{self, diff, Decision};
-use crate::pages;
+use crate::routes::middleware::page_errors;
 use crate::state::AppState;
 use crate::store::library as store;
 
 mod html;
+mod view;
 
 /// Every library route, API and pages.
 pub fn routes() -> Router<AppState> {
@@ -38,8 +39,20 @@ pub fn routes() -> Router<AppState> {
         .route("/pending", get(pending))
         .route("/marketplace", get(marketplace))
         .route("/installs", post(installs));
+    let pages = Router::new()
+        .route("/library", get(html::index))
+        .route("/library/upload", post(html::upload))
+        .route("/library/pending", get(html::pending))
+        .route("/library/{id}", get(html::item))
+        .route(
+            "/library/{id}/versions/{version}/{decision}",
+            post(html::review),
+        )
+        .route("/library/{id}/withdraw", post(html::withdraw))
+        .layer(middleware::from_fn(page_errors));
     Router::new()
         .nest("/api/v1/library", api)
+        .merge(pages)
         // Uploads are checked against the library's own limits once unpacked; the body limit
         // only has to let an honest archive through.
         .layer(DefaultBodyLimit::disable())

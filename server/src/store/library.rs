@@ -108,8 +108,8 @@ pub async fn list_items(db: &Db) -> Result<Vec<ItemRecord>> {
         item_select!(),
         " ORDER BY t.name NULLS FIRST, i.name"
     ))
-        .fetch_all(pool)
-        .await?))
+    .fetch_all(pool)
+    .await?))
 }
 
 /// One item by id.
@@ -118,9 +118,9 @@ pub async fn find_item(db: &Db, item_id: i64) -> Result<Option<ItemRecord>> {
         item_select!(),
         " WHERE i.id = $1"
     ))
-        .bind(item_id)
-        .fetch_optional(pool)
-        .await?))
+    .bind(item_id)
+    .fetch_optional(pool)
+    .await?))
 }
 
 /// Every version of an item, newest first.
@@ -129,9 +129,9 @@ pub async fn versions(db: &Db, item_id: i64) -> Result<Vec<VersionRecord>> {
         version_select!(),
         " WHERE v.item_id = $1 ORDER BY v.version DESC"
     ))
-        .bind(item_id)
-        .fetch_all(pool)
-        .await?))
+    .bind(item_id)
+    .fetch_all(pool)
+    .await?))
 }
 
 /// Every pending version, oldest first (the review queue).
@@ -140,8 +140,8 @@ pub async fn pending_versions(db: &Db) -> Result<Vec<VersionRecord>> {
         version_select!(),
         " WHERE v.status = 'pending' ORDER BY v.created_at, v.id"
     ))
-        .fetch_all(pool)
-        .await?))
+    .fetch_all(pool)
+    .await?))
 }
 
 /// The files of a version, by path.
@@ -306,6 +306,35 @@ pub async fn review(
         .rows_affected()
     });
     Ok(done == 1)
+}
+
+/// Dates a version (and its item, for its first version) back into the demo's history.
+pub async fn set_demo_times(
+    db: &Db,
+    item_id: i64,
+    version: i64,
+    created_at: i64,
+    reviewed_at: Option<i64>,
+) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query(
+            "UPDATE library_versions SET created_at = $1, reviewed_at = COALESCE($2, reviewed_at)
+             WHERE item_id = $3 AND version = $4",
+        )
+        .bind(created_at)
+        .bind(reviewed_at)
+        .bind(item_id)
+        .bind(version)
+        .execute(pool)
+        .await?;
+        sqlx::query("UPDATE library_items SET created_at = $1 WHERE id = $2 AND $3 = 1")
+            .bind(created_at)
+            .bind(item_id)
+            .bind(version)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
 }
 
 /// Withdraws an item: it leaves every machine at its next sync. False if already withdrawn.

@@ -99,6 +99,29 @@ pub async fn record_installs(db: &Db, user_id: i64, version_ids: &[i64]) -> Resu
     tx.commit().await
 }
 
+/// Records one install with the given times (the demo's history).
+pub async fn record_install_at(
+    db: &Db,
+    user_id: i64,
+    version_id: i64,
+    first_synced_at: i64,
+    last_synced_at: i64,
+) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO library_installs (user_id, version_id, first_synced_at, last_synced_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, version_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(version_id)
+        .bind(first_synced_at)
+        .bind(last_synced_at)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
 /// Every install, of every item.
 pub async fn installs(db: &Db) -> Result<Vec<InstallRecord>> {
     Ok(with_pool!(db, |pool| {

@@ -21,13 +21,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
+
+mod anthropic;
+mod openai;
 
 /// Token usage of one scripted reply. Anthropic replies carry the four fields as named; OpenAI
 /// replies send `input_tokens` as given (OpenAI counts cached tokens inside it), `cached_tokens` =
@@ -187,9 +190,9 @@ impl ModelStub {
         let addr = listener.local_addr().expect("stub address");
         let (stop, stopped) = oneshot::channel::<()>();
         let app = Router::new()
-            .route("/v1/messages", post(anthropic_messages))
+            .route("/v1/messages", post(anthropic::messages))
             .route("/v1/messages/count_tokens", post(count_tokens))
-            .route("/v1/responses", post(openai_responses))
+            .route("/v1/responses", post(openai::responses))
             .fallback(not_found)
             .layer(DefaultBodyLimit::disable())
             .with_state(Arc::clone(&shared));
@@ -309,112 +312,6 @@ async fn not_found(uri: Uri) -> Response {
 
 async fn count_tokens() -> Json<Value> {
     Json(json!({"input_tokens": 1000}))
-}
-
-async fn anthropic_messages(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Response {
-    let body = match parse(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let k = body["messages"]
-        .as_array()
-        .map_or(0, |m| m.iter().filter(|m| m["role"] == "assistant").count());
-    let stream = body["stream"].as_bool().unwrap_or(false);
-    let (turn, model) = shared.answer(Api::AnthropicMessages, &uri, body, k);
-    let message_id = shared.next_id("msg");
-    let request_id = shared.next_id("req");
-    let (block, stop_reason) = match &turn.reply {
-        Reply::Text(text) => (json!({"type": "text", "text": text}), "end_turn"),
-        Reply::ToolCall { name, input } => (
-            json!({"type": "tool_use", "id": shared.next_id("toolu"), "name": name, "input": input}),
-            "tool_use",
-        ),
-    };
-    let u = turn.usage;
-    let usage = json!({
-        "input_tokens": u.input_tokens, "output_tokens": u.output_tokens,
-        "cache_creation_input_tokens": u.cache_creation_input_tokens,
-        "cache_read_input_tokens": u.cache_read_input_tokens,
-    });
-    if !stream {
-        let message = json!({
-            "id": message_id, "type": "message", "role": "assistant", "model": model,
-            "content": [block], "stop_reason": stop_reason, "stop_sequence": null, "usage": usage,
-        });
-        return ([("request-id", request_id)], Json(message)).into_response();
-    }
-    let mut start_usage = usage.clone();
-    start_usage["output_tokens"] = json!(1);
-    let (start_block, delta) = match &turn.reply {
-        Reply::Text(text) => (
-            json!({"type": "text", "text": ""}),
-            json!({"type": "text_delta", "text": text}),
-        ),
-        Reply::ToolCall { input, .. } => {
-            let mut start = block.clone();
-            start["input"] = json!({});
-            (
-                start,
-                json!({"type": "input_json_delta", "partial_json": input.to_string()}),
-            )
-        }
-    };
-    let events = [
-        json!({"type": "message_start", "message": {
-            "id": message_id, "type": "message", "role": "assistant", "model": model,
-            "content": [], "stop_reason": null, "stop_sequence": null, "usage": start_usage}}),
-        json!({"type": "content_block_start", "index": 0, "content_block": start_block}),
-        json!({"type": "content_block_delta", "index": 0, "delta": delta}),
-        json!({"type": "content_block_stop", "index": 0}),
-        json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null},
-               "usage": {"output_tokens": u.output_tokens}}),
-        json!({"type": "message_stop"}),
-    ];
-    event_stream(&events, Some(request_id))
-}
-
-async fn openai_responses(State(shared): State<Arc<Shared>>, uri: Uri, body: Bytes) -> Response {
-    let body = match parse(&body) {
-        Ok(body) => body,
-        Err(response) => return response,
-    };
-    let k = body["input"].as_array().map_or(0, |items| {
-        items
-            .iter()
-            .filter(|i| i["type"] == "function_call_output")
-            .count()
-    });
-    let (turn, model) = shared.answer(Api::OpenAiResponses, &uri, body, k);
-    let response_id = shared.next_id("resp");
-    let item = match &turn.reply {
-        Reply::Text(text) => json!({
-            "type": "message", "id": shared.next_id("msg"), "role": "assistant",
-            "status": "completed",
-            "content": [{"type": "output_text", "text": text, "annotations": []}],
-        }),
-        Reply::ToolCall { name, input } => json!({
-            "type": "function_call", "id": shared.next_id("fc"), "call_id": shared.next_id("call"),
-            "name": name, "arguments": input.to_string(), "status": "completed",
-        }),
-    };
-    let u = turn.usage;
-    let usage = json!({
-        "input_tokens": u.input_tokens,
-        "input_tokens_details": {"cached_tokens": u.cache_read_input_tokens},
-        "output_tokens": u.output_tokens,
-        "output_tokens_details": {"reasoning_tokens": u.reasoning_output_tokens},
-        "total_tokens": u.input_tokens + u.output_tokens,
-    });
-    let events = [
-        json!({"type": "response.created", "response": {
-            "id": response_id, "object": "response", "status": "in_progress", "model": model}}),
-        json!({"type": "response.output_item.added", "output_index": 0, "item": item}),
-        json!({"type": "response.output_item.done", "output_index": 0, "item": item}),
-        json!({"type": "response.completed", "response": {
-            "id": response_id, "object": "response", "status": "completed", "model": model,
-            "output": [item], "usage": usage}}),
-    ];
-    event_stream(&events, None)
 }
 
 /// A whole server-sent-events reply at once: the CLIs parse it as a stream either way.

@@ -109,8 +109,16 @@ fn skills_count_their_calls_and_hooks_the_sessions_of_machines_that_installed_th
     assert_eq!(
         skill.weeks,
         [
-            WeekUsage { week: day("2026-11-02"), uses: 3, users: 2 },
-            WeekUsage { week: day("2026-11-09"), uses: 1, users: 1 },
+            WeekUsage {
+                week: day("2026-11-02"),
+                uses: 3,
+                users: 2
+            },
+            WeekUsage {
+                week: day("2026-11-09"),
+                uses: 1,
+                users: 1
+            },
         ]
     );
     assert_eq!(skill.last_used, Some(day("2026-11-10")));
@@ -118,16 +126,28 @@ fn skills_count_their_calls_and_hooks_the_sessions_of_machines_that_installed_th
 
     let hook = &report[1];
     assert_eq!(
-        (hook.uses, hook.users, hook.sessions, hook.tokens, hook.installs),
+        (
+            hook.uses,
+            hook.users,
+            hook.sessions,
+            hook.tokens,
+            hook.installs
+        ),
         (2, 2, 2, 350, 2),
         "s5 (user 12, after their sync of 1 Nov) and s4 (user 11, after 5 Nov); s2 came before"
     );
     assert!((hook.cost_usd - 0.6).abs() < 1e-9);
     assert_eq!(hook.installs_by_version, BTreeMap::from([(1, 1), (2, 1)]));
 
-    assert!(report[2].unused, "created in September, no use in the last two weeks");
+    assert!(
+        report[2].unused,
+        "created in September, no use in the last two weeks"
+    );
     assert_eq!(report[2].uses, 0);
-    assert!(!report[3].unused, "created on 10 November: too new to be flagged");
+    assert!(
+        !report[3].unused,
+        "created on 10 November: too new to be flagged"
+    );
 }
 
 #[test]
@@ -153,5 +173,8 @@ fn a_withdrawn_hook_stops_counting_sessions_from_its_withdrawal() {
 
     assert_eq!(input.range.from, day("2026-11-02"));
     assert_eq!(report[0].uses, 1);
-    assert!(!report[0].unused, "a withdrawn item is not flagged as unused");
+    assert!(
+        !report[0].unused,
+        "a withdrawn item is not flagged as unused"
+    );
 }
