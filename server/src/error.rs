@@ -158,24 +158,13 @@ impl Error {
     }
 }
 
-/// Extractor rejections, so that a handler taking `Result<Json<T>, JsonRejection>` can use `?`.
-macro_rules! from_rejection {
-    ($($rejection:ty),*) => {$(
-        impl From<$rejection> for Error {
-            fn from(rejection: $rejection) -> Error {
-                Error::rejected(rejection.status(), rejection.body_text())
-            }
-        }
-    )*};
+/// An over-long or unreadable body, for a handler that answers it in a format of its own (OTLP)
+/// and so takes `Result<Bytes, BytesRejection>` instead of `Bytes`.
+impl From<rejection::BytesRejection> for Error {
+    fn from(rejection: rejection::BytesRejection) -> Error {
+        Error::rejected(rejection.status(), rejection.body_text())
+    }
 }
-
-from_rejection!(
-    rejection::BytesRejection,
-    rejection::FormRejection,
-    rejection::JsonRejection,
-    rejection::PathRejection,
-    rejection::QueryRejection
-);
 
 impl From<agentmeter_metrics::MetricsError> for Error {
     /// The engine's refusal of the request's parameters, or of a date it cannot place on a

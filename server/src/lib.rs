@@ -4,7 +4,7 @@
 
 pub mod admin;
 pub mod analytics;
-pub mod app;
+mod app;
 pub mod auth;
 pub mod cli;
 pub mod db;
@@ -14,11 +14,11 @@ pub mod error;
 pub mod library;
 mod pages;
 pub mod reviews;
-pub mod routes;
+pub(crate) mod routes;
 pub mod settings;
 pub mod state;
 pub mod store;
-pub mod views;
+pub(crate) mod views;
 
 pub use app::Application;
 pub use error::{Error, Result};

@@ -1,6 +1,5 @@
 //! `AppState`: everything a handler may use, shared through axum's `State`.
 
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,16 +18,13 @@ use crate::settings::Settings;
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
-    pub throttle: Arc<LoginThrottle>,
+    pub(crate) throttle: Arc<LoginThrottle>,
     /// The organisation's time zone, parsed once from the settings.
     pub org_tz: Tz,
-    /// Password verifications run by logins; both failure paths (unknown email, wrong password)
-    /// must run one, which the tests check.
-    pub password_checks: Arc<AtomicU64>,
     /// Model prices: the collectors' compiled-in table, plus `prices_file` overrides.
     pub prices: Arc<PriceTable>,
     /// Computed reports, kept until the next write (or their time-to-live).
-    pub reports: Arc<ReportCache>,
+    pub(crate) reports: Arc<ReportCache>,
 }
 
 impl AppState {
@@ -61,7 +57,6 @@ impl AppState {
             settings: Arc::new(settings),
             throttle: Arc::new(throttle),
             org_tz,
-            password_checks: Arc::new(AtomicU64::new(0)),
             prices: Arc::new(prices),
             reports: Arc::new(reports),
         })

@@ -1,10 +1,10 @@
 //! Browser sign-in, CSRF, throttling, sessions and API tokens, on both backends.
 
-use std::sync::atomic::Ordering;
-
 use reqwest::StatusCode;
 
 use crate::support::app::PASSWORD;
+use crate::support::browser::hidden_field;
+use crate::support::serve::start_serve_with;
 use crate::support::{for_each_backend, BrowserSession, TestApp};
 
 #[tokio::test]
@@ -184,35 +184,46 @@ async fn repeated_wrong_passwords_are_throttled_with_retry_after() {
 async fn an_unknown_email_and_a_wrong_password_get_the_same_answer_after_the_same_work() {
     let app = TestApp::spawn(crate::support::Backend::sqlite()).await;
     app.add_user("ada@example.com", "admin", &[]).await;
+    // The real binary on the same database, logging each password check it runs.
+    let log = [(
+        "AGENTMETER_LOG",
+        "warn,agentmeter_server::auth::password=debug",
+    )];
+    let server = start_serve_with(&app.database_url, false, &log);
     let browser = BrowserSession::new();
-    let checks = || app.state.password_checks.load(Ordering::SeqCst);
+    let submit = |email: &'static str| {
+        let (client, url) = (browser.client.clone(), server.url("/login"));
+        async move {
+            let form = client.get(&url).send().await.expect("GET /login");
+            let html = form.text().await.expect("body");
+            let csrf = hidden_field(&html, "csrf_token").expect("csrf_token");
+            let fields = [
+                ("email", email),
+                ("password", "whatever password"),
+                ("csrf_token", csrf.as_str()),
+            ];
+            let answer = client.post(&url).form(&fields).send().await.expect("POST");
+            (answer.status(), answer.text().await.expect("body"))
+        }
+    };
 
-    let before = checks();
-    let unknown = browser
-        .submit_login(&app, "nobody@example.com", "whatever password")
-        .await;
-    let after_unknown = checks();
-    let wrong = browser
-        .submit_login(&app, "ada@example.com", "whatever password")
-        .await;
-    let after_wrong = checks();
+    let unknown = submit("nobody@example.com").await;
+    let checks_after_unknown = server.log_lines_once_there_are("password check", 1);
+    let wrong = submit("ada@example.com").await;
+    let checks_after_wrong = server.log_lines_once_there_are("password check", 2);
 
     assert_eq!(
-        after_unknown - before,
-        1,
+        checks_after_unknown, 1,
         "an unknown email still runs one password verification"
     );
     assert_eq!(
-        after_wrong - after_unknown,
-        1,
+        checks_after_wrong, 2,
         "a wrong password runs one password verification"
     );
-    assert_eq!(unknown.status(), wrong.status());
-    let unknown_body = unknown.text().await.expect("body");
-    let wrong_body = wrong.text().await.expect("body");
+    assert_eq!(unknown.0, wrong.0);
     assert!(
-        unknown_body.contains("Invalid email or password.")
-            && wrong_body.contains("Invalid email or password.")
+        unknown.1.contains("Invalid email or password.")
+            && wrong.1.contains("Invalid email or password.")
     );
 }
 

@@ -9,10 +9,10 @@
 //! - [`dashboards`]: what each dashboard page reads, loaded together.
 //! - [`params`]: query parameters and their defaults (the one `from`/`to` parser).
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod catalog;
-pub mod dashboards;
-pub mod load;
+pub(crate) mod dashboards;
+pub(crate) mod load;
 pub mod params;
 pub mod reports;
-pub mod seats;
+pub(crate) mod seats;

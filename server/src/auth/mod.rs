@@ -1,11 +1,11 @@
 //! Authentication and authorization: passwords, tokens, sessions, the current user, scope.
 
 pub mod current_user;
-pub mod login;
-pub mod password;
+pub(crate) mod login;
+pub(crate) mod password;
 pub mod scope;
-pub mod secret;
-pub mod throttle;
+pub(crate) mod secret;
+pub(crate) mod throttle;
 
 pub use current_user::CurrentUser;
 pub use scope::{Scope, ScopeFilter};

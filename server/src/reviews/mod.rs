@@ -3,16 +3,14 @@
 //! figures in `agentmeter-metrics`; this module combines them with the store (no HTTP: the
 //! handlers are in `routes`).
 
-pub mod apply;
-pub mod classification;
+pub(crate) mod apply;
+pub(crate) mod classification;
 pub mod commit_store;
-pub mod commits;
-pub mod critical_paths;
-pub mod identities;
+pub(crate) mod commits;
+pub(crate) mod critical_paths;
+pub(crate) mod identities;
 pub mod load;
-pub mod pull_requests;
-pub mod repositories;
+pub(crate) mod pull_requests;
+pub(crate) mod repositories;
 pub mod summary;
-pub mod webhooks;
-
-pub use load::{commit_rows, pull_request_rows};
+pub(crate) mod webhooks;

@@ -1,10 +1,8 @@
-//! Collector upload bodies: reading them and decoding their records all or nothing.
+//! Collector upload bodies: their records decoded all or nothing.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
@@ -12,14 +10,9 @@ use agentmeter_ingest::wire::RecordError;
 
 use crate::error::{Error, Result};
 
-/// The request body, with an over-limit body answered 413.
-pub fn body_bytes(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
-    Ok(body?)
-}
-
 /// Decodes `{"<field>": [records…]}`, checking each record with `check`; any bad record rejects
 /// the whole batch with a 422 that names every bad record and why.
-pub fn decode_records<T: DeserializeOwned>(
+pub(crate) fn decode_records<T: DeserializeOwned>(
     body: &[u8],
     field: &str,
     check: impl Fn(&T) -> Option<String>,

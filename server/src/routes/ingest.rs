@@ -18,9 +18,8 @@ use crate::store::usage::{self, PricedEvent};
 pub async fn upload_usage(
     State(state): State<AppState>,
     user: CurrentUser,
-    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+    body: Bytes,
 ) -> Result<Json<UsageBatchReceipt>> {
-    let body = batch::body_bytes(body)?;
     let events = decode_batch(&body, Utc::now())?;
     let priced: Vec<PricedEvent> = events
         .into_iter()

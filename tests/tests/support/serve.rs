@@ -14,6 +14,7 @@ pub struct ServeProcess {
     pub child: Child,
     pub addr: String,
     stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Drop for ServeProcess {
@@ -54,10 +55,16 @@ pub fn start_serve_on(
         .expect("spawn serve");
     let (addr_tx, addr_rx) = mpsc::channel();
     let stderr = child.stderr.take().expect("stderr");
+    let stderr_text = Arc::new(Mutex::new(String::new()));
+    let log = Arc::clone(&stderr_text);
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(rest) = line.split("listening on http://").nth(1) {
                 let _ = addr_tx.send(rest.trim().to_owned());
+            }
+            if let Ok(mut text) = log.lock() {
+                text.push_str(&line);
+                text.push('\n');
             }
         }
     });
@@ -79,6 +86,7 @@ pub fn start_serve_on(
         child,
         addr,
         stdout: stdout_text,
+        stderr: stderr_text,
     }
 }
 
@@ -93,6 +101,22 @@ impl ServeProcess {
             std::thread::sleep(Duration::from_millis(100));
         }
         panic!("serve never printed {needle:?}");
+    }
+
+    /// Waits until the log (stderr) has at least `count` lines containing `needle`, then returns
+    /// how many it has.
+    pub fn log_lines_once_there_are(&self, needle: &str, count: usize) -> usize {
+        let lines = || {
+            let text = self.stderr.lock().map(|t| t.clone()).unwrap_or_default();
+            text.lines().filter(|l| l.contains(needle)).count()
+        };
+        for _ in 0..600 {
+            if lines() >= count {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        lines()
     }
 
     pub fn url(&self, path: &str) -> String {
