@@ -296,21 +296,6 @@ pub async fn developer(
     })
 }
 
-/// The last day a page without `to` ends on: the latest day with usage (never after today), so
-/// a dashboard whose data stopped arriving opens on its data rather than on empty weeks. A
-/// developer's page ends on that developer's own latest day: it must not reveal when anyone else
-/// last worked. `None` without usage.
-pub async fn last_usage_day(
-    state: &AppState,
-    developer_email: Option<&str>,
-) -> Result<Option<chrono::NaiveDate>> {
-    let last = crate::store::reports::last_usage_ms(&state.db, developer_email).await?;
-    let today = crate::analytics::params::today(state.org_tz);
-    Ok(last
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| t.with_timezone(&state.org_tz).date_naive().min(today)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

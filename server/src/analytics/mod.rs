@@ -8,7 +8,9 @@
 //! - [`catalog`], [`seats`]: the dated plan catalog and each developer's current plan.
 //! - [`dashboards`]: what each dashboard page reads, loaded together.
 //! - [`params`]: query parameters and their defaults (the one `from`/`to` parser).
+//! - [`as_of`]: the last day with data of a scope, where a report without `to` ends.
 
+pub mod as_of;
 pub(crate) mod cache;
 pub mod catalog;
 pub(crate) mod dashboards;

@@ -3,13 +3,14 @@
 //!
 //! Every field arrives as text so a bad value becomes a 400 naming the parameter, never axum's
 //! generic rejection. Defaults (docs/metrics.md, "API parameters"; docs/api.md, "Date ranges"):
-//! `to` = today in the org time zone; `from` = the first day of the month two months before
-//! `to`'s month, except for the review reports, whose range is the last 30 days.
+//! `to` = the scope's last day with data ([`super::as_of`], set through
+//! [`MetricsQuery::ending_on`]), else today in the org time zone; `from` = the first day of the
+//! month two months before `to`'s month, for every report and page alike.
 
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::Tool;
 use agentmeter_metrics::spend::SpendGroupBy;
-use chrono::{Datelike, Days, Months, NaiveDate, Utc};
+use chrono::{Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
@@ -20,16 +21,6 @@ use crate::error::{Error, Result};
 pub const DEFAULT_BASELINE_WEEKS: u32 = 12;
 /// Weeks after first use left out as ramp, when `ramp_weeks` is not given.
 pub const DEFAULT_RAMP_WEEKS: u32 = 4;
-
-/// Where a range starts when the request gives no `from`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DefaultStart {
-    /// The first day of the month two months before `to`'s month: the metrics reports and the
-    /// pages (the current month and the two before it, enough for month over month).
-    TwoMonthsBack,
-    /// 29 days before `to`, so the range is the last 30 days: the review reports.
-    LastThirtyDays,
-}
 
 /// The raw query string of a report request.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,26 +104,29 @@ impl MetricsQuery {
         }
     }
 
-    /// `from`..`to`, with the documented defaults of the metrics reports.
-    pub fn range(&self, tz: Tz) -> Result<DateRange> {
-        self.range_starting(tz, DefaultStart::TwoMonthsBack)
+    /// The query with `to` set to `last_day` when it gives none: reports end at the last day
+    /// with data of their scope (`analytics::as_of`).
+    pub fn ending_on(mut self, last_day: Option<NaiveDate>) -> MetricsQuery {
+        if given(&self.to).is_none() {
+            self.to = last_day.map(|d| d.to_string());
+        }
+        self
     }
 
-    /// `from`..`to`; without `to`, today; without `from`, `default`.
-    pub fn range_starting(&self, tz: Tz, default: DefaultStart) -> Result<DateRange> {
+    /// `from`..`to`; without `to`, today; without `from`, the first day of the month two months
+    /// before `to`'s month (the current month and the two before it, enough for month over
+    /// month).
+    pub fn range(&self, tz: Tz) -> Result<DateRange> {
         let to = given(&self.to)
             .map(|v| date("to", v))
             .transpose()?
             .unwrap_or_else(|| today(tz));
         let from = match given(&self.from) {
             Some(v) => date("from", v)?,
-            None => match default {
-                DefaultStart::TwoMonthsBack => to
-                    .with_day(1)
-                    .and_then(|first| first.checked_sub_months(Months::new(2))),
-                DefaultStart::LastThirtyDays => to.checked_sub_days(Days::new(29)),
-            }
-            .ok_or_else(|| Error::BadRequest(format!("to {to} is out of range")))?,
+            None => to
+                .with_day(1)
+                .and_then(|first| first.checked_sub_months(Months::new(2)))
+                .ok_or_else(|| Error::BadRequest(format!("to {to} is out of range")))?,
         };
         if from > to {
             return Err(Error::BadRequest(format!("from {from} is after to {to}")));
@@ -226,14 +220,21 @@ mod tests {
     }
 
     #[test]
-    fn the_review_reports_default_to_the_last_thirty_days() {
-        let range = query(None, Some("2026-03-01"))
-            .range_starting(chrono_tz::UTC, DefaultStart::LastThirtyDays)
+    fn without_to_the_range_ends_on_the_last_day_with_data_and_a_given_to_is_kept() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date");
+        let ended = query(None, None)
+            .ending_on(Some(day("2026-09-30")))
+            .range(chrono_tz::UTC)
             .expect("range");
         assert_eq!(
-            range.from,
-            NaiveDate::from_ymd_opt(2026, 1, 31).expect("date")
+            (ended.from, ended.to),
+            (day("2026-07-01"), day("2026-09-30"))
         );
+        let kept = query(None, Some("2026-11-15"))
+            .ending_on(Some(day("2026-09-30")))
+            .range(chrono_tz::UTC)
+            .expect("range");
+        assert_eq!(kept.to, day("2026-11-15"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use agentmeter_metrics::calendar::DateRange;
@@ -11,8 +12,9 @@ use agentmeter_metrics::reviews::{reviews_report, ReviewsParams, ReviewsReport};
 use agentmeter_metrics::rows::{PullRequestRow, UsageRow};
 
 use super::load::pull_request_rows;
+use crate::analytics::as_of::ending_at_data;
 use crate::analytics::load::{self, Dims, Grain};
-use crate::analytics::params::{DefaultStart, MetricsQuery};
+use crate::analytics::params::MetricsQuery;
 use crate::auth::scope::{resolve, Scope};
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -21,21 +23,23 @@ use crate::state::AppState;
 use crate::store::identities;
 
 /// The parameters of a reviews report: those of every report (`from`, `to`, `team`, `user`),
-/// with a range that defaults to the last 30 days.
+/// with the same defaults (ending at the scope's last day with data).
 pub type ReviewsQuery = MetricsQuery;
 
 /// A reviews report and the pull requests it read.
 pub type ReviewsData = Arc<(ReviewsReport, Vec<PullRequestRow>)>;
 
-/// The scope `caller` may see for `query`'s filters, and its range.
+/// The scope `caller` may see for `query`'s filters, its range, and the scope's last day with
+/// data (where the range ends without `to`).
 pub async fn scope_and_range(
     state: &AppState,
     caller: &CurrentUser,
     query: &ReviewsQuery,
-) -> Result<(Scope, DateRange)> {
+) -> Result<(Scope, DateRange, Option<NaiveDate>)> {
     let scope = resolve(state, caller, &query.scope_filter()).await?;
-    let range = query.range_starting(state.org_tz, DefaultStart::LastThirtyDays)?;
-    Ok((scope, range))
+    let (query, data_as_of) = ending_at_data(state, &scope, query.clone()).await?;
+    let range = query.range(state.org_tz)?;
+    Ok((scope, range, data_as_of))
 }
 
 /// The report for a query as `caller` may see it: PRs merged in the range by authors in scope
@@ -46,7 +50,7 @@ pub async fn report(
     caller: &CurrentUser,
     query: &ReviewsQuery,
 ) -> Result<ReviewsReport> {
-    let (scope, range) = scope_and_range(state, caller, query).await?;
+    let (scope, range, _) = scope_and_range(state, caller, query).await?;
     Ok(report_with_prs(state, scope, range).await?.0.clone())
 }
 

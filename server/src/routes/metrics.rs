@@ -1,4 +1,5 @@
-//! `GET /api/v1/metrics/*`: parse the parameters, resolve the caller's scope, return one report.
+//! `GET /api/v1/metrics/*`: resolve the caller's scope, end a range without `to` at the scope's
+//! last day with data, parse the parameters, return one report with that day (`data_as_of`).
 
 use axum::extract::{Query, State};
 use axum::Json;
@@ -8,6 +9,7 @@ use agentmeter_metrics::plans::PlansReport;
 use agentmeter_metrics::productivity::ProductivityReport;
 use agentmeter_metrics::spend::SpendReport;
 
+use crate::analytics::as_of::{ending_at_data, AsOf};
 use crate::analytics::params::MetricsQuery;
 use crate::analytics::reports;
 use crate::auth::scope::resolve;
@@ -20,10 +22,12 @@ pub(crate) async fn spend(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<MetricsQuery>,
-) -> Result<Json<SpendReport>> {
-    let params = query.spend(state.org_tz)?;
+) -> Result<Json<AsOf<SpendReport>>> {
     let scope = resolve(&state, &user, &query.scope_filter()).await?;
-    Ok(Json(reports::spend(&state, &scope, &params).await?))
+    let (query, data_as_of) = ending_at_data(&state, &scope, query).await?;
+    let params = query.spend(state.org_tz)?;
+    let report = reports::spend(&state, &scope, &params).await?;
+    Ok(Json(AsOf { data_as_of, report }))
 }
 
 /// `GET /api/v1/metrics/plans`
@@ -31,10 +35,11 @@ pub(crate) async fn plans(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<MetricsQuery>,
-) -> Result<Json<PlansReport>> {
-    let range = query.range(state.org_tz)?;
+) -> Result<Json<AsOf<PlansReport>>> {
     let scope = resolve(&state, &user, &query.scope_filter()).await?;
-    Ok(Json(reports::plans(&state, &scope, range).await?))
+    let (query, data_as_of) = ending_at_data(&state, &scope, query).await?;
+    let report = reports::plans(&state, &scope, query.range(state.org_tz)?).await?;
+    Ok(Json(AsOf { data_as_of, report }))
 }
 
 /// `GET /api/v1/metrics/adoption`
@@ -42,10 +47,11 @@ pub(crate) async fn adoption(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<MetricsQuery>,
-) -> Result<Json<AdoptionReport>> {
-    let range = query.range(state.org_tz)?;
+) -> Result<Json<AsOf<AdoptionReport>>> {
     let scope = resolve(&state, &user, &query.scope_filter()).await?;
-    Ok(Json(reports::adoption(&state, &scope, range).await?))
+    let (query, data_as_of) = ending_at_data(&state, &scope, query).await?;
+    let report = reports::adoption(&state, &scope, query.range(state.org_tz)?).await?;
+    Ok(Json(AsOf { data_as_of, report }))
 }
 
 /// `GET /api/v1/metrics/productivity`
@@ -53,8 +59,10 @@ pub(crate) async fn productivity(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<MetricsQuery>,
-) -> Result<Json<ProductivityReport>> {
-    let params = query.productivity(state.org_tz)?;
+) -> Result<Json<AsOf<ProductivityReport>>> {
     let scope = resolve(&state, &user, &query.scope_filter()).await?;
-    Ok(Json(reports::productivity(&state, &scope, &params).await?))
+    let (query, data_as_of) = ending_at_data(&state, &scope, query).await?;
+    let params = query.productivity(state.org_tz)?;
+    let report = reports::productivity(&state, &scope, &params).await?;
+    Ok(Json(AsOf { data_as_of, report }))
 }

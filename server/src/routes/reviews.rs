@@ -1,11 +1,13 @@
 //! `GET /api/v1/reviews/*`: review-skip figures and the classified pull requests of a range,
-//! scoped by role. Without `from` the range is the last 30 days (docs/api.md).
+//! scoped by role. Without dates the range ends at the scope's last day with data and starts on
+//! the first of the month two months before, as every report (docs/api.md).
 
 use axum::extract::{Query, State};
 use axum::Json;
 
 use agentmeter_metrics::reviews::{ReviewsReport, UnreviewedCriticalAlert};
 
+use crate::analytics::as_of::AsOf;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::reviews::pull_requests::{self, PullRequestView};
@@ -17,8 +19,13 @@ pub(crate) async fn summary(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ReviewsQuery>,
-) -> Result<Json<ReviewsReport>> {
-    Ok(Json(summary::report(&state, &user, &query).await?))
+) -> Result<Json<AsOf<ReviewsReport>>> {
+    let (scope, range, data_as_of) = summary::scope_and_range(&state, &user, &query).await?;
+    let report = summary::report_with_prs(&state, scope, range)
+        .await?
+        .0
+        .clone();
+    Ok(Json(AsOf { data_as_of, report }))
 }
 
 /// `GET /api/v1/reviews/alerts`: critical AI-assisted PRs merged unreviewed, newest first.
@@ -36,6 +43,6 @@ pub(crate) async fn pull_requests(
     user: CurrentUser,
     Query(query): Query<ReviewsQuery>,
 ) -> Result<Json<Vec<PullRequestView>>> {
-    let (scope, range) = summary::scope_and_range(&state, &user, &query).await?;
+    let (scope, range, _) = summary::scope_and_range(&state, &user, &query).await?;
     Ok(Json(pull_requests::merged(&state, &scope, range).await?))
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod branch_sessions;
 pub mod commits;
+pub mod data_as_of;
 pub mod identities;
 pub mod library;
 pub mod library_usage;

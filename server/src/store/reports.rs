@@ -328,33 +328,6 @@ pub async fn history_start(db: &Db) -> Result<HistoryStart> {
     }))
 }
 
-/// The time of the latest usage event: everyone's, or only that of the user with this e-mail
-/// address (compared without case).
-pub async fn last_usage_ms(db: &Db, email: Option<&str>) -> Result<Option<i64>> {
-    Ok(with_pool!(db, |pool| {
-        match email {
-            // One seek of the (user_id, ts) index per user: no index orders all events by time.
-            None => {
-                sqlx::query_scalar(
-                    "SELECT MAX((SELECT MAX(e.ts) FROM usage_events e WHERE e.user_id = u.id)) \
-                     FROM users u",
-                )
-                .fetch_one(pool)
-                .await?
-            }
-            Some(email) => {
-                sqlx::query_scalar(
-                    "SELECT MAX(e.ts) FROM usage_events e JOIN users u ON u.id = e.user_id \
-                 WHERE LOWER(u.email) = LOWER($1)",
-                )
-                .bind(email)
-                .fetch_one(pool)
-                .await?
-            }
-        }
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

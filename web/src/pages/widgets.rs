@@ -37,6 +37,9 @@ pub struct FilterBar {
     pub from: String,
     /// End date, `YYYY-MM-DD`.
     pub to: String,
+    /// The last day with data of what the page shows (`Sep 30, 2026`), where it ends without a
+    /// chosen end date; shown as "Data as of …".
+    pub data_as_of: Option<String>,
 }
 
 impl FilterBar {
@@ -185,6 +188,7 @@ mod tests {
             tools: vec![Choice::new("codex", "Codex", None)],
             from: "2025-03-01".into(),
             to: "2025-03-31".into(),
+            data_as_of: None,
         }
     }
 

@@ -2,12 +2,13 @@
 //! into the same typed parameters and scope the JSON API uses, and written back into the form.
 
 use agentmeter_metrics::calendar::DateRange;
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use agentmeter_web::pages::{Choice, FilterBar};
 
 use crate::analytics::params::MetricsQuery;
-use crate::analytics::{dashboards, load};
+use crate::analytics::{as_of, load};
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
@@ -87,12 +88,13 @@ pub(crate) async fn team_view(
             "team pages are for managers and admins; your own usage is under My usage (/me)".into(),
         ));
     }
-    let query = with_default_to(state, query, None).await?;
+    let scope = resolve(state, user, &query.metrics(None).scope_filter()).await?;
+    let (query, data_as_of) = ending_at_data(state, &scope, query).await?;
     let metrics = query.metrics(None);
     let range = metrics.range(state.org_tz)?;
-    let scope = resolve(state, user, &metrics.scope_filter()).await?;
     let teams = team_choices(state, user, query.team()).await?;
-    let filters = views::filter_bar(action, teams, query.tool.as_deref(), with_tools, range);
+    let mut filters = views::filter_bar(action, teams, query.tool.as_deref(), with_tools, range);
+    filters.data_as_of = data_as_of.map(agentmeter_web::format::date);
     Ok(TeamView {
         query,
         range,
@@ -101,8 +103,22 @@ pub(crate) async fn team_view(
     })
 }
 
-/// A page without a `to` ends on the latest day with usage (`dashboards::last_usage_day`); the
-/// filter bar shows the dates used, and the JSON API keeps its own documented default (today).
+/// A page without a `to` ends on the last day with data of what it shows (`analytics::as_of`),
+/// exactly as the JSON API does; the filter bar shows the dates used.
+async fn ending_at_data(
+    state: &AppState,
+    scope: &Scope,
+    mut query: PageQuery,
+) -> Result<(PageQuery, Option<NaiveDate>)> {
+    let data_as_of = as_of::data_as_of(state, scope).await?;
+    if query.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        query.to = data_as_of.map(|d| d.to_string());
+    }
+    Ok((query, data_as_of))
+}
+
+/// A developer's page without a `to` ends on that developer's own last day with data, so it does
+/// not reveal when anyone else last worked.
 pub(crate) async fn with_default_to(
     state: &AppState,
     mut query: PageQuery,
@@ -111,8 +127,10 @@ pub(crate) async fn with_default_to(
     if query.to.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(query);
     }
-    if let Some(day) = dashboards::last_usage_day(state, developer_email).await? {
-        query.to = Some(day.to_string());
+    if let Some(email) = developer_email {
+        query.to = as_of::developer_data_as_of(state, email)
+            .await?
+            .map(|d| d.to_string());
     }
     Ok(query)
 }
