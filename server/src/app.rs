@@ -39,6 +39,8 @@ type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// A server bound to its port, ready to run.
 pub struct Application {
     listener: TcpListener,
+    /// The OTLP/gRPC receiver's listener, when `otlp_grpc_bind` is set.
+    otlp_grpc: Option<TcpListener>,
     router: Router,
     state: AppState,
     shutdown: ShutdownSignal,
@@ -55,10 +57,15 @@ impl Application {
 
     pub async fn build_with_db(settings: Settings, db: Db) -> Result<Application> {
         let listener = TcpListener::bind(settings.bind).await?;
+        let otlp_grpc = match settings.otlp_grpc_bind {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
         let state = AppState::new(db, settings)?;
         let router = router(state.clone());
         Ok(Application {
             listener,
+            otlp_grpc,
             router,
             state,
             shutdown: shutdown_signal()?,
@@ -67,6 +74,15 @@ impl Application {
 
     pub fn local_addr(&self) -> Result<SocketAddr> {
         Ok(self.listener.local_addr()?)
+    }
+
+    /// Where OTLP/gRPC is served, when it is.
+    pub fn otlp_grpc_addr(&self) -> Result<Option<SocketAddr>> {
+        Ok(self
+            .otlp_grpc
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()?)
     }
 
     pub fn state(&self) -> &AppState {
@@ -80,7 +96,15 @@ impl Application {
             header_read_timeout: Duration::from_secs(settings.header_read_timeout_secs),
             max_open: settings.max_open_connections,
         };
-        serve::serve(self.listener, self.router, limits, self.shutdown).await
+        let shutdown: ShutdownSignal = match self.otlp_grpc {
+            Some(grpc) => Box::pin(crate::telemetry::grpc::serve_beside(
+                grpc,
+                self.state.clone(),
+                self.shutdown,
+            )),
+            None => self.shutdown,
+        };
+        serve::serve(self.listener, self.router, limits, shutdown).await
     }
 }
 

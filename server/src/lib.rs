@@ -18,6 +18,7 @@ pub(crate) mod routes;
 pub mod settings;
 pub mod state;
 pub mod store;
+pub mod telemetry;
 pub(crate) mod views;
 
 pub use app::Application;

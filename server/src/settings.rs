@@ -50,6 +50,10 @@ pub struct Settings {
     /// write through this server makes the next read compute afresh; this only bounds how long
     /// writes by another process on the same database (the `user add` CLI…) may go unseen.
     pub report_cache_ttl_secs: u64,
+    /// Address of the OTLP/gRPC receiver (Claude Code's telemetry); none turns it off.
+    pub otlp_grpc_bind: Option<SocketAddr>,
+    /// OTLP exports stored at once, per transport; one more is answered 429 (retry later).
+    pub otlp_max_concurrent_exports: usize,
     /// Largest file of a library item, in bytes.
     pub library_max_file_bytes: u64,
     /// Largest library item (all its files), in bytes.
@@ -83,6 +87,8 @@ impl Default for Settings {
             rubber_stamp_lines: 300,
             prices_file: None,
             report_cache_ttl_secs: 30,
+            otlp_grpc_bind: None,
+            otlp_max_concurrent_exports: 16,
             library_max_file_bytes: 1024 * 1024,
             library_max_item_bytes: 5 * 1024 * 1024,
             library_max_files: 200,
@@ -190,6 +196,16 @@ impl Settings {
             "RUBBER_STAMP_LINES" => {
                 self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?
             }
+            "OTLP_GRPC_BIND" => {
+                self.otlp_grpc_bind = Some(
+                    value
+                        .parse()
+                        .map_err(|_| bad("an address such as 127.0.0.1:4317"))?,
+                )
+            }
+            "OTLP_MAX_CONCURRENT_EXPORTS" => {
+                self.otlp_max_concurrent_exports = value.parse().map_err(|_| bad("a count"))?
+            }
             // Variables read elsewhere (e.g. by tests or the CLI) are not settings.
             _ => {}
         }
@@ -207,6 +223,10 @@ impl Settings {
             ("session_ttl_hours", self.session_ttl_hours),
             ("header_read_timeout_secs", self.header_read_timeout_secs),
             ("max_open_connections", self.max_open_connections as u64),
+            (
+                "otlp_max_concurrent_exports",
+                self.otlp_max_concurrent_exports as u64,
+            ),
         ] {
             if value == 0 {
                 return Err(StartupError::Config(format!("{name} must be at least 1")));

@@ -16,3 +16,4 @@ mod resilience;
 mod reviews;
 mod security;
 mod server_cli;
+mod telemetry;

@@ -23,12 +23,17 @@ pub async fn upload_usage(
     let events = decode_batch(&body, Utc::now())?;
     let priced: Vec<PricedEvent> = events
         .into_iter()
-        .map(|event| PricedEvent {
-            cost_usd: agentmeter_ingest::cost_usd(&state.prices, &event),
-            event,
+        .map(|mut event| {
+            // The key telemetry stores the same request under (see `UsageEvent::stored_key`).
+            event.dedupe_key = event.stored_key().to_owned();
+            PricedEvent {
+                cost_usd: agentmeter_ingest::cost_usd(&state.prices, &event),
+                event,
+            }
         })
         .collect();
     let receipt = usage::upsert_batch(&state.db, user.id, &priced).await?;
+    crate::telemetry::edits::record_uploaded_decisions(&state, user.id, &priced).await?;
     tracing::info!(user = %user.email, received = receipt.received, inserted = receipt.inserted, "usage batch stored");
     Ok(Json(receipt))
 }

@@ -11,6 +11,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 use crate::state::AppState;
 use pages::admin;
 
+pub mod activity;
 pub mod batch;
 mod commits;
 pub(crate) mod extract;
@@ -21,6 +22,7 @@ pub mod library;
 #[cfg(test)]
 mod ingest_fuzz;
 pub mod me;
+pub mod otlp;
 mod metrics;
 pub(crate) mod middleware;
 pub(crate) mod pages;
@@ -42,6 +44,7 @@ pub fn table(state: AppState) -> Router {
         .route("/metrics/plans", get(metrics::plans))
         .route("/metrics/adoption", get(metrics::adoption))
         .route("/metrics/productivity", get(metrics::productivity))
+        .route("/metrics/activity", get(activity::show))
         .route("/plans", get(plans::list).post(plans::create))
         .route("/plans/{id}", put(plans::update))
         .route("/users/{email}/plan", put(plans::assign_seat))
@@ -104,6 +107,7 @@ pub fn table(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .nest("/api/v1", api)
+        .merge(otlp::routes(&state))
         .merge(library::routes())
         .merge(html)
         .with_state(state)

@@ -17,6 +17,7 @@ pub mod reviews;
 mod rollup;
 pub mod sessions;
 mod sql;
+pub mod telemetry;
 pub mod tokens;
 pub mod usage;
 mod usage_rows;

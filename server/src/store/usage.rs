@@ -109,12 +109,12 @@ async fn merge_with_stored(
     received_at: i64,
 ) -> Result<BTreeSet<i64>> {
     let copies = usage_rows::stored_copies(tx, user_id, best).await?;
-    let existing: HashMap<(&str, &str), (i64, i64)> = copies
+    let existing: HashMap<(&str, &str), (i64, i64, bool)> = copies
         .iter()
         .map(|c| {
             (
                 (c.tool.as_str(), c.dedupe_key.as_str()),
-                (c.total_tokens, c.ts),
+                (c.total_tokens, c.ts, c.has_project),
             )
         })
         .collect();
@@ -127,8 +127,14 @@ async fn merge_with_stored(
                 receipt.inserted += 1;
                 new.push(EventRow::of(priced)?);
             }
-            Some((total, old_ts))
-                if *total < to_i64(priced.event.total_tokens(), "total tokens")? =>
+            // At equal tokens a copy that knows its project (an upload) replaces one that does
+            // not (Claude Code's telemetry of the same request): it carries tool calls, lines
+            // and the branch too.
+            Some((total, old_ts, has_project))
+                if *total < to_i64(priced.event.total_tokens(), "total tokens")?
+                    || (*total == to_i64(priced.event.total_tokens(), "total tokens")?
+                        && !has_project
+                        && priced.event.project.is_some()) =>
             {
                 receipt.updated += 1;
                 touched.insert(rollup::hour_of(*old_ts));

@@ -46,7 +46,9 @@ macro_rules! on_conflict_larger_copy_wins {
          edit_calls = excluded.edit_calls, lines_added = excluded.lines_added, \
          lines_removed = excluded.lines_removed, permission_mode = excluded.permission_mode, \
          is_subagent = excluded.is_subagent, received_at = excluded.received_at \
-         WHERE usage_events.total_tokens < excluded.total_tokens"
+         WHERE usage_events.total_tokens < excluded.total_tokens \
+            OR (usage_events.total_tokens = excluded.total_tokens \
+                AND usage_events.project IS NULL AND excluded.project IS NOT NULL)"
     };
 }
 
@@ -164,6 +166,9 @@ pub struct StoredCopy {
     pub dedupe_key: String,
     pub total_tokens: i64,
     pub ts: i64,
+    /// Whether the stored copy knows its project: an uploaded copy does, a telemetry copy of the
+    /// same request does not (and yields to the upload at equal tokens).
+    pub has_project: bool,
 }
 
 /// The stored copies of the user's requests that `events` name.
@@ -177,7 +182,7 @@ pub async fn stored_copies(
             let tools: Vec<&str> = events.iter().map(|p| p.event.tool.as_str()).collect();
             let keys: Vec<&str> = events.iter().map(|p| p.event.dedupe_key.as_str()).collect();
             Ok(sqlx::query_as(
-                "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts
+                "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts, e.project IS NOT NULL AS has_project
                  FROM UNNEST($2::text[], $3::text[]) AS v (tool, dedupe_key)
                  JOIN usage_events e ON e.user_id = $1 AND e.tool = v.tool AND e.dedupe_key = v.dedupe_key",
             )
@@ -192,8 +197,10 @@ pub async fn stored_copies(
             for chunk in events.chunks(ROWS_PER_STATEMENT) {
                 // A join on the listed keys, so each one is a seek of the unique index (SQLite
                 // would answer `(tool, dedupe_key) IN (VALUES ...)` by scanning the table).
-                let mut select =
-                    QueryBuilder::new("SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts FROM (");
+                let mut select = QueryBuilder::new(
+                    "SELECT e.tool, e.dedupe_key, e.total_tokens, e.ts, \
+                     e.project IS NOT NULL AS has_project FROM (",
+                );
                 select.push_values(chunk, |mut key, p| {
                     key.push_bind(p.event.tool.as_str())
                         .push_bind(p.event.dedupe_key.as_str());

@@ -13,6 +13,7 @@ use crate::auth::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
 
+pub(crate) mod activity;
 pub(crate) mod admin;
 pub(crate) mod adoption;
 pub(crate) mod csv;

@@ -32,6 +32,7 @@ pub(crate) fn page(
         ),
         lift_chart: lift_chart(teams),
         teams: teams.iter().map(|(name, lift)| team_row(name, lift)).collect(),
+        activity: Vec::new(),
         developers: overall.per_developer.iter().filter(|d| d.status == DeveloperStatus::Included).map(developer_row).collect(),
     }
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::{EmptyState, FilterBar, PageChrome};
+use super::{EmptyState, FilterBar, KpiCard, PageChrome};
 use crate::figure::Figure;
 
 /// What an interval says about the lift.
@@ -83,4 +83,7 @@ pub struct ProductivityPage {
     pub lift_chart: String,
     pub teams: Vec<LiftRow>,
     pub developers: Vec<LiftRow>,
+    /// What the assistant did in the range: lines of code, edit acceptance, active time, API
+    /// errors (none without such activity).
+    pub activity: Vec<KpiCard>,
 }

@@ -22,11 +22,13 @@ pub(crate) async fn show(
     let view = filters::team_view(&state, &user, query, "/adoption", false).await?;
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
     let data = dashboards::adoption(&state, &view.scope, &team_scopes, view.range).await?;
-    let page = views::adoption::page(
+    let mut page = views::adoption::page(
         chrome(&state, &user, NavSection::Adoption),
         view.filters,
         &data,
     );
+    let activity = crate::telemetry::activity::activity(&state, &view.scope, view.range).await?;
+    page.kpis.extend(views::activity::kpis(&activity.total));
     page_or_csv(
         page,
         view.query.csv_table()?,

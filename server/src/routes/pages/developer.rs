@@ -66,12 +66,14 @@ async fn show(
         NavSection::Elsewhere
     };
     let filters = views::filter_bar(action, Vec::new(), query.tool.as_deref(), true, range);
-    let page = views::developer::page(
+    let mut page = views::developer::page(
         chrome(state, user, section),
         filters,
         &data,
         state.org_tz,
         range,
     );
+    let activity = crate::telemetry::activity::activity(state, &scope, range).await?;
+    page.kpis.extend(views::activity::kpis(&activity.total));
     page_or_csv(page, query.csv_table()?, action, views::developer::tables)
 }

@@ -24,12 +24,14 @@ pub(crate) async fn show(
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
     let (overall, lifts) =
         dashboards::productivity(&state, &view.scope, &team_scopes, &params).await?;
-    let page = views::productivity::page(
+    let mut page = views::productivity::page(
         chrome(&state, &user, NavSection::Productivity),
         view.filters,
         &overall,
         &lifts,
     );
+    let activity = crate::telemetry::activity::activity(&state, &view.scope, view.range).await?;
+    page.activity = views::activity::kpis(&activity.total);
     page_or_csv(
         page,
         view.query.csv_table()?,
