@@ -67,7 +67,31 @@ impl<'a> Interner<'a> {
     }
 }
 
+/// A model id without the release date its vendor may append (`claude-sonnet-4-5-20250929`,
+/// `gpt-4.1-2025-04-14`): logs name one model both ways, and people read them as one model.
+/// Families stay apart (`claude-sonnet-4` is not `claude-sonnet-4-5`).
+pub fn undated_model(id: &str) -> &str {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let bytes = id.as_bytes();
+    let compact = id.len() > 9 && bytes[id.len() - 9] == b'-' && digits(&id[id.len() - 8..]);
+    if compact {
+        return &id[..id.len() - 9];
+    }
+    let dashed = id.len() > 11
+        && bytes[id.len() - 11] == b'-'
+        && digits(&id[id.len() - 10..id.len() - 6])
+        && bytes[id.len() - 6] == b'-'
+        && digits(&id[id.len() - 5..id.len() - 3])
+        && bytes[id.len() - 3] == b'-'
+        && digits(&id[id.len() - 2..]);
+    if dashed {
+        return &id[..id.len() - 11];
+    }
+    id
+}
+
 /// Builds the usage frame, bucketing each row into its local day, week and month in `tz`.
+/// Models are labelled by [`undated_model`].
 pub fn usage_frame(rows: &[UsageRow], tz: Tz) -> Result<UsageFrame> {
     let (mut models, mut projects, mut repos) = (
         Interner::new(None),
@@ -95,7 +119,7 @@ pub fn usage_frame(rows: &[UsageRow], tz: Tz) -> Result<UsageFrame> {
         week.push(week_of(d));
         month.push(month_index(date));
         tool.push(row.tool.code());
-        model.push(models.id(&row.model));
+        model.push(models.id(undated_model(&row.model)));
         project.push(projects.optional_id(row.project.as_deref()));
         repo.push(repos.optional_id(row.repository.as_deref()));
         let next = sessions.len() as u32;

@@ -96,7 +96,7 @@ pub fn spend_report(
         group_by: params.group_by,
         groups: groups(usage, developers, teams, params)?,
         total: total(usage, &params.range)?,
-        months: months(usage, &params.range)?,
+        months: months(usage, params)?,
         forecast: forecast(usage, params)?,
     })
 }
@@ -122,7 +122,7 @@ pub fn spend_reports(
                     p,
                     (
                         total(usage, &p.range)?,
-                        months(usage, &p.range)?,
+                        months(usage, p)?,
                         forecast(usage, p)?,
                     ),
                 ));
@@ -251,8 +251,20 @@ fn empty_group(key: &str) -> SpendGroup {
     }
 }
 
-fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
-    let wanted = range.months();
+/// The smallest previous-month cost a percent change is given against: below it a change reads
+/// as "+1608.6 %" on a few cents of trial use.
+pub const MIN_CHANGE_BASE_USD: f64 = 10.0;
+
+/// `(current / base - 1) * 100` where that says something: the period is over (`ended`) and
+/// the base is at least [`MIN_CHANGE_BASE_USD`]. A month still running, or not started, compared
+/// with a whole one would show a drop that is only the calendar.
+pub fn meaningful_change_pct(current: f64, base: f64, ended: bool) -> Option<f64> {
+    (ended && base >= MIN_CHANGE_BASE_USD).then(|| (current / base - 1.0) * 100.0)
+}
+
+fn months(usage: &UsageFrame, params: &SpendParams) -> Result<Vec<MonthSpend>> {
+    let as_of_month = month_index(local_date(params.as_of.timestamp_millis(), params.tz)?);
+    let wanted = params.range.months();
     let first = wanted.first().copied().unwrap_or_default() - 1;
     let by_month = usage
         .df
@@ -280,8 +292,7 @@ fn months(usage: &UsageFrame, range: &DateRange) -> Result<Vec<MonthSpend>> {
                 cost_usd: cur.cost_usd,
                 tokens: cur.tokens,
                 unknown_cost_events: cur.unknown_cost_events,
-                change_pct: (prev.cost_usd > 0.0)
-                    .then(|| (cur.cost_usd / prev.cost_usd - 1.0) * 100.0),
+                change_pct: meaningful_change_pct(cur.cost_usd, prev.cost_usd, m < as_of_month),
             }
         })
         .collect())

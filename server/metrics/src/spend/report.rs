@@ -73,7 +73,9 @@ pub struct MonthSpend {
     pub tokens: i64,
     /// Events with unknown price.
     pub unknown_cost_events: i64,
-    /// `(cost / previous cost - 1) * 100`; `None` when the previous month cost nothing.
+    /// `(cost / previous cost - 1) * 100`, only where the base is meaningful
+    /// ([`super::meaningful_change_pct`]): `None` for a month not over by `as_of`, or when the
+    /// previous month cost less than [`super::MIN_CHANGE_BASE_USD`].
     pub change_pct: Option<f64>,
 }
 

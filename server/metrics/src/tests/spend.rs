@@ -165,10 +165,45 @@ fn spend_by_developer_model_and_tool_carries_the_names() {
 }
 
 #[test]
+fn a_model_logged_with_and_without_its_release_date_is_one_row() {
+    let dated = |user, when, cost, model: &str| UsageRow {
+        model: model.into(),
+        ..claude(user, when, cost)
+    };
+    let rows = [
+        dated(1, "2026-11-02T10:00:00Z", 1.0, "claude-sonnet-4-5"),
+        dated(1, "2026-11-03T10:00:00Z", 2.0, "claude-sonnet-4-5-20250929"),
+        dated(2, "2026-11-03T10:00:00Z", 4.0, "claude-sonnet-4"),
+        dated(2, "2026-11-04T10:00:00Z", 8.0, "gpt-4.1-2025-04-14"),
+    ];
+    let r = report(
+        &rows,
+        UTC,
+        SpendGroupBy::Model,
+        "2026-11-01",
+        "2026-11-30",
+        "2026-10-01T00:00:00Z",
+    );
+    let got: Vec<(String, f64)> = r
+        .groups
+        .iter()
+        .map(|g| (g.key.clone(), g.cost_usd))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("claude-sonnet-4-5".to_string(), 3.0),
+            ("claude-sonnet-4".to_string(), 4.0),
+            ("gpt-4.1".to_string(), 8.0)
+        ]
+    );
+}
+
+#[test]
 fn month_over_month_compares_whole_months_and_a_month_without_usage_has_no_change() {
     let rows = [
-        claude(1, "2026-10-10T12:00:00Z", 5.0),
-        claude(1, "2026-11-10T12:00:00Z", 7.5),
+        claude(1, "2026-10-10T12:00:00Z", 50.0),
+        claude(1, "2026-11-10T12:00:00Z", 75.0),
     ];
     let r = report(
         &rows,
@@ -176,23 +211,44 @@ fn month_over_month_compares_whole_months_and_a_month_without_usage_has_no_chang
         SpendGroupBy::Month,
         "2026-11-15",
         "2027-01-31",
-        "2026-10-01T00:00:00Z",
+        "2027-02-01T00:00:00Z",
     );
     let months: Vec<(&str, f64, Option<f64>)> = r
         .months
         .iter()
         .map(|m| (m.month.as_str(), m.cost_usd, m.change_pct))
         .collect();
-    // November: 7.5 / 5 - 1 = +50 %; December: 0 / 7.5 - 1 = -100 %; January: previous month empty.
+    // November: 75 / 50 - 1 = +50 %; December, a whole month without usage: 0 / 75 - 1 =
+    // -100 %; January: previous month empty.
     assert_eq!(
         months,
         vec![
-            ("2026-11", 7.5, Some(50.0)),
+            ("2026-11", 75.0, Some(50.0)),
             ("2026-12", 0.0, Some(-100.0)),
             ("2027-01", 0.0, None)
         ]
     );
     assert!(r.groups.is_empty(), "the November event is before the 15th");
+}
+
+#[test]
+fn no_percent_change_on_a_base_under_ten_dollars_or_for_a_month_not_over() {
+    let rows = [
+        claude(1, "2026-09-10T12:00:00Z", 0.6),
+        claude(1, "2026-10-10T12:00:00Z", 2.325),
+        claude(1, "2026-11-03T12:00:00Z", 40.0),
+    ];
+    let r = report(
+        &rows,
+        UTC,
+        SpendGroupBy::Month,
+        "2026-10-01",
+        "2026-12-31",
+        "2026-11-20T00:00:00Z",
+    );
+    let changes: Vec<Option<f64>> = r.months.iter().map(|m| m.change_pct).collect();
+    // October on $0.60 (would read +287.5 %), November still running, December not begun.
+    assert_eq!(changes, vec![None, None, None]);
 }
 
 #[test]
