@@ -26,8 +26,9 @@ use crate::DemoOrg;
 
 /// Developers uploading their logs at the same time.
 const UPLOADERS: usize = 2;
-/// Pull requests whose webhook deliveries are replayed at the same time.
-const REPLAYERS: usize = 8;
+/// Pull requests whose webhook deliveries are replayed at the same time (measured on the 2-core
+/// VM: 1 took 49 s, 4 took 28 s, 8 took 37 s; README, "Demo load").
+const REPLAYERS: usize = 4;
 
 /// What went wrong while loading.
 #[derive(Debug, thiserror::Error)]

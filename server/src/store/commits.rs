@@ -199,10 +199,21 @@ pub async fn mentioning_branch(
         // SQLite folds ASCII letters only and compares bytes, so every spelling of a name lies
         // between its upper-case and its lower-case spelling: the range lets the index narrow
         // the rows first. PostgreSQL's collations order letters otherwise.
+        // Other names may lie in that range too, so its distinct names are stepped through one
+        // seek of the (repository, sha) index each, as `branch_sessions::on_branch` does.
         Pool::Sqlite(pool) => sqlx::query_as(
-            "SELECT sha, committed_at, paths, lines_added, lines_removed, ai_markers, branches \
-                 FROM commits WHERE repository >= UPPER($1) AND repository <= LOWER($1) \
-                 AND LOWER(repository) = LOWER($1) AND branches LIKE $2",
+            "WITH RECURSIVE spellings(name) AS ( \
+                SELECT MIN(repository) FROM commits \
+                    WHERE repository >= UPPER($1) AND repository <= LOWER($1) \
+                UNION ALL \
+                SELECT (SELECT MIN(repository) FROM commits \
+                        WHERE repository > name AND repository <= LOWER($1)) \
+                    FROM spellings WHERE name IS NOT NULL \
+             ) \
+             SELECT sha, committed_at, paths, lines_added, lines_removed, ai_markers, branches \
+                 FROM commits \
+                 WHERE repository IN (SELECT name FROM spellings WHERE LOWER(name) = LOWER($1)) \
+                 AND branches LIKE $2",
         )
         .bind(repository)
         .bind(pattern)
