@@ -43,8 +43,12 @@ pub fn usd(value: f64) -> String {
     )
 }
 
-/// US dollars rounded to whole dollars, for KPI numbers: `1234.5` -> `$1,235`.
+/// US dollars rounded to whole dollars, for KPI numbers: `1234.5` -> `$1,235`; below $10 with
+/// cents, so that a small amount never reads `$0` (`0.24` -> `$0.24`).
 pub fn usd_whole(value: f64) -> String {
+    if value.abs() < 10.0 && (value * 100.0).round() % 100.0 != 0.0 {
+        return usd(value);
+    }
     let dollars = value.abs().round() as u64;
     let sign = if dollars == 0 { "" } else { sign_prefix(value) };
     format!("{sign}${}", group_thousands(&dollars.to_string()))
@@ -70,6 +74,10 @@ fn compact(value: f64) -> String {
     }
     if value.fract() == 0.0 || value >= 100.0 {
         format!("{value:.0}")
+    } else if value < 1.0 {
+        // Two decimals below one, so neighbouring ticks (0.02, 0.04) never print alike.
+        let text = format!("{value:.2}");
+        trim_zero(text.strip_suffix('0').map(str::to_owned).unwrap_or(text))
     } else {
         trim_zero(format!("{value:.1}"))
     }
@@ -144,7 +152,10 @@ mod tests {
         assert_eq!(usd(-3.2), "-$3.20");
         assert_eq!(usd(1_000_000.0), "$1,000,000.00");
         assert_eq!(usd_whole(1234.5), "$1,235");
-        assert_eq!(usd_whole(-0.2), "$0");
+        assert_eq!(usd_whole(-0.2), "-$0.20");
+        assert_eq!(usd_whole(0.24), "$0.24");
+        assert_eq!(usd_whole(0.001), "$0");
+        assert_eq!(usd_whole(7.0), "$7");
     }
 
     #[test]
@@ -153,6 +164,12 @@ mod tests {
         assert_eq!(usd_compact(12_340.0), "$12.3k");
         assert_eq!(usd_compact(2_000_000.0), "$2M");
         assert_eq!(usd_compact(2.5), "$2.5");
+        assert_eq!(usd_compact(0.24), "$0.24");
+        let ticks: Vec<String> = [0.0, 0.02, 0.04, 0.06, 0.1, 0.5]
+            .iter()
+            .map(|v| usd_compact(*v))
+            .collect();
+        assert_eq!(ticks, ["$0", "$0.02", "$0.04", "$0.06", "$0.1", "$0.5"]);
         assert_eq!(tokens_compact(1_200_000.0), "1.2M");
         assert_eq!(tokens_compact(999_960.0), "1M");
         assert_eq!(tokens_compact(4.5e9), "4.5B");
