@@ -30,6 +30,11 @@ mod budget_tests {
         assert_eq!(with_headroom(450.0, 1.25), 600.0);
         assert_eq!(with_headroom(401.0, 1.0), 450.0);
         assert_eq!(with_headroom(0.0, 1.25), 50.0);
-        assert!(450.0 / OVER_BUDGET_USD > 1.0, "the planted team is over");
+        let planted_spend = crate::truths::SPEND_TARGETS_USD[1];
+        assert_eq!(
+            planted_spend / OVER_BUDGET_USD,
+            1.125,
+            "the planted team is over"
+        );
     }
 }

@@ -127,6 +127,8 @@ fn tool_input(call: &ToolCall) -> String {
             r#"{{"file_path":{path},"old_string":"placeholder","new_string":"placeholder"}}"#
         ),
         "Write" => format!(r#"{{"file_path":{path},"content":"placeholder"}}"#),
+        // A Skill call's `path` is the skill's name, as Claude Code names a plugin's skill.
+        "Skill" => format!(r#"{{"skill":{path}}}"#),
         _ => format!(r#"{{"file_path":{path}}}"#),
     }
 }

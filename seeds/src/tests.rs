@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use agentmeter_ingest::pricing::{cost_usd, PriceTable};
 use agentmeter_ingest::merge::collect;
+use agentmeter_ingest::pricing::{cost_usd, PriceTable};
 use agentmeter_ingest::scan::{scan_files, ScanMode, ScanStart};
 use agentmeter_ingest::sources::LogRoots;
 use agentmeter_reviews::{parse_github_event, WebhookEvent};

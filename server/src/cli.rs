@@ -1,5 +1,8 @@
 //! The `agentmeter-server` command line: `serve`, `migrate`, and the admin subcommands used by
-//! scripts (`team add`, `user add`, `token create`, `token revoke`).
+//! scripts (`team add|list`, `user add|list|deactivate|reactivate|set-role`, `token create`,
+//! `token revoke`, `report send`).
+
+mod people;
 
 use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
@@ -47,6 +50,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Monthly cost reports: send a month now, or write them as .eml files.
+    #[command(subcommand)]
+    Report(crate::cost_reports::command::ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +73,11 @@ pub struct ServeArgs {
 pub enum TeamCommand {
     /// Create a team.
     Add { name: String },
+    /// List teams with their head counts and managers.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +101,30 @@ pub enum UserCommand {
         /// Read a password for browser login from standard input (first line).
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// List every user, deactivated ones included.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a user signing in or using their tokens; their history stays.
+    Deactivate {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Let a deactivated user sign in again.
+    Reactivate {
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a user's role (admin, manager or developer).
+    SetRole {
+        email: String,
+        role: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -151,6 +186,17 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             admin::add_team(&db, &name).await?;
             eprintln!("team {name:?} created");
         }
+        Command::Team(TeamCommand::List { json }) => people::list_teams(&db, json).await?,
+        Command::User(UserCommand::List { json }) => people::list_users(&db, json).await?,
+        Command::User(UserCommand::Deactivate { email, json }) => {
+            people::print_user(&db, admin::deactivate_user(&db, &email).await?, json).await?
+        }
+        Command::User(UserCommand::Reactivate { email, json }) => {
+            people::print_user(&db, admin::reactivate_user(&db, &email).await?, json).await?
+        }
+        Command::User(UserCommand::SetRole { email, role, json }) => {
+            people::print_user(&db, admin::set_role(&db, &email, &role).await?, json).await?
+        }
         Command::User(UserCommand::Add {
             email,
             name,
@@ -188,6 +234,9 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             tokens::revoke(&db, id).await?;
             eprintln!("token #{id} revoked");
         }
+        Command::Report(report) => {
+            crate::cost_reports::command::run(db, settings.clone(), report).await?
+        }
         Command::Token(TokenCommand::List) => {
             for t in tokens::list(&db).await? {
                 let state = if t.revoked_at.is_some() {
@@ -211,6 +260,9 @@ async fn serve(
     demo_today: Option<chrono::NaiveDate>,
 ) -> Result<()> {
     let app = Application::build(settings).await?;
+    // Monthly reports and alerts: their jobs are claimed in the database, so several servers
+    // may run it at once.
+    let scheduler = crate::scheduler::Scheduler::new(app.state().clone())?;
     let addr = app.local_addr()?;
     if demo {
         // The demo goes through the server's own ingest paths, so it runs once the server serves.
@@ -232,7 +284,11 @@ async fn serve(
             if let Err(e) = loaded {
                 tracing::error!(error = %e, "demo organisation not loaded");
             }
+            // Only now: the month's reports are of the loaded data.
+            scheduler.start();
         });
+    } else {
+        scheduler.start();
     }
     tracing::info!("listening on http://{addr}");
     eprintln!("agentmeter listening on http://{addr}");

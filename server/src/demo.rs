@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use agentmeter_seeds::load::{load, LoadReport, Stage};
 use agentmeter_seeds::org::{repository_id, CRITICAL_GLOBS, DEVELOPERS, DOMAIN, TEAMS};
 use agentmeter_seeds::DemoOrg;
+use anyhow::{anyhow, Context};
 use secrecy::SecretString;
 
 use crate::admin::{self, AddUser};
@@ -68,8 +69,8 @@ pub async fn load_if_empty_on(
         )
     })
     .await
-    .map_err(|e| Error::Internal(format!("demo loader stopped: {e}")))?
-    .map_err(|e| Error::Internal(format!("demo: {e}")))?;
+    .context("demo loader stopped")?
+    .map_err(|e| anyhow!("demo: {e}"))?;
     eprintln!(
         "demo: loaded {} usage events, {} commits and {} webhook deliveries in {:.1} s",
         report.usage_events,
@@ -77,6 +78,10 @@ pub async fn load_if_empty_on(
         report.deliveries,
         started.elapsed().as_secs_f64()
     );
+    // Budgets (one team over), alert history and the last full month's reports as sent.
+    crate::cost_reports::demo::seed(state, today).await?;
+    // The shared library: versions, reviews (one hook pending) and installs over the months.
+    crate::library::demo::seed(state, today).await?;
     Ok(Some(report))
 }
 
@@ -138,7 +143,7 @@ pub async fn create_accounts(state: &AppState) -> Result<Option<DemoAccounts>> {
             .iter()
             .find(|p| p.terms.name == name)
             .map(|p| p.id)
-            .ok_or_else(|| Error::Internal(format!("demo plan {name:?} is not in the catalog")))
+            .ok_or_else(|| Error::Internal(anyhow!("demo plan {name:?} is not in the catalog")))
     };
     let mut tokens = BTreeMap::new();
     for d in DEVELOPERS {

@@ -59,8 +59,9 @@ pub enum Error {
     /// content type…), with the status and reason axum's extractors gave.
     #[error("{message}")]
     Rejected { status: StatusCode, message: String },
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// A fault of ours, with its cause chain (`anyhow`'s `.context()`), logged once when answered.
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
 }
 
 /// How long a client should wait after the database was too busy to answer.
@@ -139,7 +140,7 @@ impl Error {
             Error::TooManyRequests { retry_after_secs } => Error::TooManyRequests {
                 retry_after_secs: *retry_after_secs,
             },
-            e if e.is_fault() => Error::Internal(e.to_string()),
+            e if e.is_fault() => Error::Internal(anyhow::anyhow!("{e}")),
             e => Error::Rejected {
                 status: e.status(),
                 message: e.public_message(),
@@ -176,7 +177,7 @@ impl From<agentmeter_metrics::MetricsError> for Error {
             MetricsError::InvalidParams(message) => Error::BadRequest(message),
             MetricsError::TimeOutOfRange(_) => Error::BadRequest(err.to_string()),
             MetricsError::Polars(_) | MetricsError::Catalog { .. } => {
-                Error::Internal(format!("metrics engine: {err}"))
+                Error::Internal(anyhow::Error::new(err).context("metrics engine"))
             }
         }
     }

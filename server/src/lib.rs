@@ -3,18 +3,21 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod alerts;
 pub mod analytics;
 mod app;
 pub mod auth;
+pub mod budgets;
 pub mod cli;
+pub mod cost_reports;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod library;
-mod pages;
 pub mod reviews;
 pub(crate) mod routes;
+pub mod scheduler;
 pub mod settings;
 pub mod state;
 pub mod store;

@@ -50,7 +50,9 @@ impl Scheduler {
     /// Runs on the current runtime until the process ends.
     pub fn start(self) -> tokio::task::JoinHandle<()> {
         match &self.mailer {
-            Some(m) => tracing::info!(smtp = %m.endpoint, "monthly cost reports and alert e-mails on"),
+            Some(m) => {
+                tracing::info!(smtp = %m.endpoint, "monthly cost reports and alert e-mails on")
+            }
             None => tracing::info!("no smtp_url: monthly cost reports and alert e-mails are off"),
         }
         let every = Duration::from_secs(self.state.settings.scheduler_tick_secs);
@@ -96,11 +98,17 @@ pub async fn tick(
 ) -> Result<()> {
     if mailer.is_some() {
         let month = Month::at(now, state.org_tz).previous();
-        once(state, MONTHLY_COST_REPORT, &month.to_string(), claimant, || async {
-            let added = cost_reports::enqueue_month(state, month).await?;
-            tracing::info!(%month, recipients = added, "monthly cost reports queued");
-            Ok(())
-        })
+        once(
+            state,
+            MONTHLY_COST_REPORT,
+            &month.to_string(),
+            claimant,
+            || async {
+                let added = cost_reports::enqueue_month(state, month).await?;
+                tracing::info!(%month, recipients = added, "monthly cost reports queued");
+                Ok(())
+            },
+        )
         .await?;
     }
     let interval = state.settings.alert_check_interval_secs.max(1) as i64;
@@ -120,7 +128,11 @@ pub async fn tick(
     if let Some(mailer) = mailer {
         let counts = cost_reports::deliver_due(state, mailer, claimant).await?;
         if counts.sent + counts.failed > 0 {
-            tracing::info!(sent = counts.sent, failed = counts.failed, "monthly cost reports");
+            tracing::info!(
+                sent = counts.sent,
+                failed = counts.failed,
+                "monthly cost reports"
+            );
         }
     }
     alerts::deliver_due(state, mailer, claimant).await?;

@@ -50,10 +50,6 @@ pub struct Settings {
     /// write through this server makes the next read compute afresh; this only bounds how long
     /// writes by another process on the same database (the `user add` CLI…) may go unseen.
     pub report_cache_ttl_secs: u64,
-    /// Address of the OTLP/gRPC receiver (Claude Code's telemetry); none turns it off.
-    pub otlp_grpc_bind: Option<SocketAddr>,
-    /// OTLP exports stored at once, per transport; one more is answered 429 (retry later).
-    pub otlp_max_concurrent_exports: usize,
     /// Largest file of a library item, in bytes.
     pub library_max_file_bytes: u64,
     /// Largest library item (all its files), in bytes.
@@ -64,6 +60,26 @@ pub struct Settings {
     pub library_max_compression_ratio: u64,
     /// Library items nobody used for this many weeks are flagged.
     pub library_unused_weeks: u32,
+    /// Address of the OTLP/gRPC receiver (Claude Code's telemetry); none turns it off.
+    pub otlp_grpc_bind: Option<SocketAddr>,
+    /// OTLP exports stored at once, per transport; one more is answered 429 (retry later).
+    pub otlp_max_concurrent_exports: usize,
+    /// SMTP server for reports and alerts: `smtp://host:port`, `smtp+starttls://user:pass@host:587`
+    /// or `smtps://user:pass@host:465`. Secret: it holds the password. None = no e-mail.
+    pub smtp_url: Option<SecretString>,
+    /// The `From:` of every e-mail, e.g. `agentmeter <reports@example.com>`.
+    pub mail_from: String,
+    /// The address people open the dashboard at, for links in e-mails and alerts
+    /// (default `http://` + `bind`).
+    pub public_url: Option<String>,
+    /// Pause between two e-mails of one run, in milliseconds (SMTP providers' rate limits).
+    pub mail_send_interval_ms: u64,
+    /// First retry of a failed send after this many seconds, doubling on each further failure.
+    pub mail_retry_base_secs: u64,
+    /// How often the in-process scheduler looks for due work, in seconds.
+    pub scheduler_tick_secs: u64,
+    /// How often alerts are checked, in seconds.
+    pub alert_check_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -87,13 +103,20 @@ impl Default for Settings {
             rubber_stamp_lines: 300,
             prices_file: None,
             report_cache_ttl_secs: 30,
-            otlp_grpc_bind: None,
-            otlp_max_concurrent_exports: 16,
             library_max_file_bytes: 1024 * 1024,
             library_max_item_bytes: 5 * 1024 * 1024,
             library_max_files: 200,
             library_max_compression_ratio: 100,
             library_unused_weeks: 4,
+            otlp_grpc_bind: None,
+            otlp_max_concurrent_exports: 16,
+            smtp_url: None,
+            mail_from: "agentmeter <agentmeter@localhost>".to_owned(),
+            public_url: None,
+            mail_send_interval_ms: 0,
+            mail_retry_base_secs: 60,
+            scheduler_tick_secs: 60,
+            alert_check_interval_secs: 15 * 60,
         }
     }
 }
@@ -193,6 +216,21 @@ impl Settings {
             "LIBRARY_UNUSED_WEEKS" => {
                 self.library_unused_weeks = value.parse().map_err(|_| bad("weeks"))?
             }
+            "SMTP_URL" => self.smtp_url = Some(SecretString::from(value.to_owned())),
+            "MAIL_FROM" => self.mail_from = value.to_owned(),
+            "PUBLIC_URL" => self.public_url = Some(value.trim_end_matches('/').to_owned()),
+            "MAIL_SEND_INTERVAL_MS" => {
+                self.mail_send_interval_ms = value.parse().map_err(|_| bad("milliseconds"))?
+            }
+            "MAIL_RETRY_BASE_SECS" => {
+                self.mail_retry_base_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
+            "SCHEDULER_TICK_SECS" => {
+                self.scheduler_tick_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
+            "ALERT_CHECK_INTERVAL_SECS" => {
+                self.alert_check_interval_secs = value.parse().map_err(|_| bad("seconds"))?
+            }
             "RUBBER_STAMP_LINES" => {
                 self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?
             }
@@ -227,6 +265,9 @@ impl Settings {
                 "otlp_max_concurrent_exports",
                 self.otlp_max_concurrent_exports as u64,
             ),
+            ("scheduler_tick_secs", self.scheduler_tick_secs),
+            ("alert_check_interval_secs", self.alert_check_interval_secs),
+            ("mail_retry_base_secs", self.mail_retry_base_secs),
         ] {
             if value == 0 {
                 return Err(StartupError::Config(format!("{name} must be at least 1")));

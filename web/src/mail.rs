@@ -175,6 +175,9 @@ mod tests {
         let text = CostReportText { mail: &mail }.render().expect("renders");
         assert!(text.contains("Paid: $1,234.00"), "{text}");
         assert!(text.contains("Li <script>"), "plain text is not escaped");
-        assert!(text.contains("Platform: $1,200.00 of $1,000.00 (120.0%)"), "{text}");
+        assert!(
+            text.contains("Platform: $1,200.00 of $1,000.00 (120.0%)"),
+            "{text}"
+        );
     }
 }

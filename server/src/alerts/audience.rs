@@ -78,7 +78,11 @@ impl Audience {
                     .any(|m| m.is_manager && teams.contains(&m.team_id)),
                 Role::Developer => false,
             })
-            .filter(|r| !self.declined.contains(&(r.user_id, kind.as_str().to_owned())))
+            .filter(|r| {
+                !self
+                    .declined
+                    .contains(&(r.user_id, kind.as_str().to_owned()))
+            })
             .map(|r| r.email.clone())
             .collect()
     }

@@ -54,7 +54,8 @@ pub async fn run_checks(state: &AppState, now: DateTime<Utc>, email: bool) -> Re
         .collect();
     let mut raised = 0;
     for finding in findings {
-        let Some(id) = alerts::raise(&state.db, &finding.alert, now.timestamp_millis()).await? else {
+        let Some(id) = alerts::raise(&state.db, &finding.alert, now.timestamp_millis()).await?
+        else {
             continue;
         };
         raised += 1;

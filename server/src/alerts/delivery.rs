@@ -33,7 +33,7 @@ pub async fn deliver_due(
         // A receiver answers itself; following redirects would post alerts elsewhere.
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| crate::error::Error::Internal(format!("webhook client: {e}")))?;
+        .map_err(|e| crate::error::Error::Internal(anyhow::anyhow!("webhook client: {e}")))?;
     let mut counts = DeliveryCounts::default();
     loop {
         let now = now_ms();
@@ -52,7 +52,9 @@ pub async fn deliver_due(
                 let base = Duration::from_secs(state.settings.mail_retry_base_secs);
                 let retry = next_attempt_at(now_ms(), claimed.attempts, base);
                 tracing::warn!(
-                    delivery = claimed.id, attempt = claimed.attempts, gave_up = retry.is_none(),
+                    delivery = claimed.id,
+                    attempt = claimed.attempts,
+                    gave_up = retry.is_none(),
                     "alert not delivered: {reason}"
                 );
                 alert_deliveries::mark_failed(&state.db, claimed.id, claimant, &reason, retry)
@@ -78,7 +80,9 @@ async fn send_one(
             let mailer = mailer.ok_or("no SMTP server configured (smtp_url)")?;
             send_email(state, mailer, &alert, email, claimed.id).await
         }
-        (None, Some(webhook_id)) => post_webhook(state, client, &alert, webhook_id, claimed.id).await,
+        (None, Some(webhook_id)) => {
+            post_webhook(state, client, &alert, webhook_id, claimed.id).await
+        }
         (None, None) => Err("a delivery without a target".into()),
     }
 }
@@ -102,13 +106,20 @@ async fn send_email(
             to_name: email,
             to_email: email,
             subject: &format!("agentmeter alert: {}", alert.title),
-            text: AlertText { mail: &mail }.render().map_err(|e| e.to_string())?,
-            html: AlertHtml { mail: &mail }.render().map_err(|e| e.to_string())?,
+            text: AlertText { mail: &mail }
+                .render()
+                .map_err(|e| e.to_string())?,
+            html: AlertHtml { mail: &mail }
+                .render()
+                .map_err(|e| e.to_string())?,
             message_id: format!("<alert.{delivery_id}@{}>", mailer.from_domain()),
         },
     )
     .map_err(|e| e.to_string())?;
-    mailer.send(&message).await.map_err(|e| format!("SMTP: {e}"))
+    mailer
+        .send(&message)
+        .await
+        .map_err(|e| format!("SMTP: {e}"))
 }
 
 async fn post_webhook(
@@ -145,6 +156,9 @@ async fn post_webhook(
     if response.status().is_success() {
         Ok(())
     } else {
-        Err(format!("webhook #{webhook_id} answered {}", response.status()))
+        Err(format!(
+            "webhook #{webhook_id} answered {}",
+            response.status()
+        ))
     }
 }

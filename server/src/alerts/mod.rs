@@ -170,8 +170,8 @@ impl TryFrom<&str> for WebhookFormat {
 /// Adds a webhook with a new random signing secret; returns it (the secret is shown once).
 pub async fn add_webhook(db: &Db, url: &str, format: WebhookFormat) -> Result<AlertWebhook> {
     let url = url.trim();
-    let parsed = url::Url::parse(url)
-        .map_err(|e| Error::BadRequest(format!("webhook url {url:?}: {e}")))?;
+    let parsed =
+        url::Url::parse(url).map_err(|e| Error::BadRequest(format!("webhook url {url:?}: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(Error::BadRequest(format!(
             "webhook url must be http(s)://host/…, got {url:?}"
@@ -183,7 +183,7 @@ pub async fn add_webhook(db: &Db, url: &str, format: WebhookFormat) -> Result<Al
         .await?
         .into_iter()
         .find(|w| w.id == id)
-        .ok_or_else(|| Error::Internal(format!("webhook #{id} vanished")))
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("webhook #{id} vanished")))
 }
 
 /// A webhook's address as shown on pages: scheme and host only, since Slack's URLs carry their

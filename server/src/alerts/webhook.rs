@@ -69,9 +69,12 @@ pub fn slack_body(alert: &AlertRecord) -> serde_json::Value {
 pub fn signature(secret: &str, body: &[u8]) -> Result<String> {
     // HMAC takes keys of any length; the error exists for other MACs.
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .map_err(|e| Error::Internal(format!("webhook signature: {e}")))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("webhook signature: {e}")))?;
     mac.update(body);
-    Ok(format!("sha256={}", hex::encode(mac.finalize().into_bytes())))
+    Ok(format!(
+        "sha256={}",
+        hex::encode(mac.finalize().into_bytes())
+    ))
 }
 
 #[cfg(test)]

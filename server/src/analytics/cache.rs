@@ -94,10 +94,9 @@ impl ReportCache {
             .try_get_with((key, version), computation)
             .await
             .map_err(|shared| Arc::try_unwrap(shared).unwrap_or_else(|e| e.replicate()))?;
-        report
-            .downcast_ref::<T>()
-            .cloned()
-            .ok_or_else(|| Error::Internal("two report kinds share a report cache key".to_owned()))
+        report.downcast_ref::<T>().cloned().ok_or_else(|| {
+            Error::Internal(anyhow::anyhow!("two report kinds share a report cache key"))
+        })
     }
 }
 

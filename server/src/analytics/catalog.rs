@@ -5,6 +5,7 @@
 
 use agentmeter_metrics::catalog::{shipped_catalog, CatalogEntry};
 use agentmeter_metrics::rows::{PlanKind, PlanRow};
+use anyhow::Context;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -78,7 +79,8 @@ fn plan_of(record: PlanRecord) -> Result<CatalogPlan> {
     let date = |column: &str, text: Option<String>| -> Result<Option<NaiveDate>> {
         text.map(|t| {
             NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-                .map_err(|e| Error::Internal(format!("plan_catalog.{column} {t:?}: {e}")))
+                .with_context(|| format!("plan_catalog.{column} {t:?}"))
+                .map_err(Error::from)
         })
         .transpose()
     };
@@ -174,8 +176,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<()> {
     if plans::count(db).await? > 0 {
         return Ok(());
     }
-    let catalog =
-        shipped_catalog().map_err(|e| Error::Internal(format!("shipped plan catalog: {e}")))?;
+    let catalog = shipped_catalog().context("shipped plan catalog")?;
     let terms: Vec<PlanTerms> = catalog
         .into_iter()
         .map(|CatalogEntry { plan: p, notes }| PlanTerms {

@@ -11,6 +11,7 @@ use agentmeter_metrics::productivity::{Lift, ProductivityReport};
 use agentmeter_metrics::reviews::ReviewsReport;
 use agentmeter_metrics::rows::{DeveloperRow, PlanRow, PullRequestRow, TeamRow, Tool, UsageRow};
 use agentmeter_metrics::spend::{SpendGroupBy, SpendReport};
+use anyhow::anyhow;
 use chrono::TimeDelta;
 
 use crate::analytics::load::{self, utc_bounds, Dims, Grain};
@@ -66,11 +67,11 @@ pub async fn spend(state: &AppState, scope: &Scope, base: &SpendQuery) -> Result
     let mut reports = reports.into_iter();
     let by_week = reports
         .next()
-        .ok_or_else(|| Error::Internal("spend: a breakdown is missing".into()))?;
+        .ok_or_else(|| Error::Internal(anyhow!("spend: a breakdown is missing")))?;
     let current: Vec<SpendReport> = reports.by_ref().take(SPEND_BREAKDOWNS.len()).collect();
     let previous: Vec<SpendReport> = reports.collect();
     if current.len() + previous.len() != 2 * SPEND_BREAKDOWNS.len() {
-        return Err(Error::Internal("spend: a breakdown is missing".into()));
+        return Err(Error::Internal(anyhow!("spend: a breakdown is missing")));
     }
     let emails = developers.into_iter().map(|d| (d.name, d.email)).collect();
     Ok(SpendData {

@@ -15,6 +15,7 @@ use agentmeter_metrics::productivity::{
 };
 use agentmeter_metrics::rows::{DeveloperRow, Tool, UsageRow};
 use agentmeter_metrics::spend::{spend_reports, SpendGroupBy, SpendParams, SpendReport};
+use anyhow::{anyhow, Context};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::analytics::catalog;
@@ -38,7 +39,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| Error::Internal(format!("metrics task: {e}")))?
+        .context("metrics task")?
         .map_err(Error::from)
 }
 
@@ -75,7 +76,7 @@ pub fn first_and_rest<T>(reports: Vec<T>, what: &str) -> Result<(T, std::vec::In
     let mut reports = reports.into_iter();
     let first = reports
         .next()
-        .ok_or_else(|| Error::Internal(format!("{what}: no report computed")))?;
+        .ok_or_else(|| Error::Internal(anyhow!("{what}: no report computed")))?;
     Ok((first, reports))
 }
 
@@ -137,7 +138,7 @@ pub async fn spend_breakdowns(
             }
             let mut loads: Vec<(Dims, Vec<UsageRow>)> = Vec::new();
             while let Some(done) = tasks.join_next().await {
-                let (i, usage) = done.map_err(|e| Error::Internal(format!("usage load: {e}")))?;
+                let (i, usage) = done.context("usage load")?;
                 let mut usage = usage?;
                 if let Some(tool) = tool {
                     usage.retain(|row| row.tool == tool);

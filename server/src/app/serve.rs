@@ -9,6 +9,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
 use hyper::server::conn::http1;
@@ -19,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::Layer;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What a connection may cost.
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +49,7 @@ pub async fn serve(
         // A client past the cap waits in the listen backlog, not in a task of ours.
         let slot = tokio::select! {
             slot = slots.clone().acquire_owned() => slot
-                .map_err(|_| Error::Internal("connection slots closed".into()))?,
+                .context("connection slots closed")?,
             () = &mut shutdown => break,
         };
         let (stream, peer) = tokio::select! {

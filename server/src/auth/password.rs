@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
+use anyhow::{anyhow, Context};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -40,22 +41,23 @@ async fn on_hashing_threads<T: Send + 'static>(
 ) -> Result<T> {
     let threads = HASHING_THREADS
         .as_ref()
-        .ok_or_else(|| Error::Internal("cannot start the password hashing threads".into()))?;
+        .context("cannot start the password hashing threads")?;
     let (done, result) = tokio::sync::oneshot::channel();
     threads.spawn(move || {
         let _ = done.send(work());
     });
     result
         .await
-        .map_err(|_| Error::Internal("a password hashing thread stopped".into()))
+        .context("a password hashing thread stopped")
+        .map_err(Error::from)
 }
 
 /// Shortest password accepted when one is set.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
 fn argon2() -> Result<Argon2<'static>> {
-    let params = Params::new(MEMORY_KIB, PASSES, LANES, None)
-        .map_err(|e| Error::Internal(format!("argon2 params: {e}")))?;
+    let params =
+        Params::new(MEMORY_KIB, PASSES, LANES, None).map_err(|e| anyhow!("argon2 params: {e}"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -79,7 +81,7 @@ fn hash_blocking(password: &SecretString) -> Result<String> {
     argon2()?
         .hash_password(password.expose_secret().as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|e| Error::Internal(format!("argon2: {e}")))
+        .map_err(|e| Error::Internal(anyhow!("argon2: {e}")))
 }
 
 /// Verifies `password` against `stored`, or against the dummy hash when there is no stored hash.

@@ -67,7 +67,7 @@ impl LoginThrottle {
         let mut failures = self
             .failures
             .lock()
-            .map_err(|_| Error::Internal("throttle lock poisoned".into()))?;
+            .map_err(|_| Error::Internal(anyhow::anyhow!("throttle lock poisoned")))?;
         let account_wait = wait(
             failures.by_account.get_mut(account),
             self.max_per_account,

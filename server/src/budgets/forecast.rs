@@ -175,7 +175,10 @@ mod tests {
     fn plan_spend_keeps_seat_prices_fixed_and_extends_usage_only() {
         // A flat $25 seat with $40 of use, a usage-based seat ($10 fee + $20 of use = $30), and
         // pay-as-you-go with $15 of use: paid $70 so far, of which $35 grows with usage.
-        let catalog = [plan(1, PlanKind::Flat, 25.0), plan(2, PlanKind::UsageBased, 10.0)];
+        let catalog = [
+            plan(1, PlanKind::Flat, 25.0),
+            plan(2, PlanKind::UsageBased, 10.0),
+        ];
         let lines = [
             line(Some(1), 40.0, 25.0),
             line(Some(2), 20.0, 30.0),

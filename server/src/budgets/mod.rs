@@ -8,6 +8,7 @@
 
 pub mod forecast;
 pub mod month;
+pub mod outlook;
 pub mod status;
 
 use serde::{Deserialize, Serialize};
@@ -114,13 +115,8 @@ async fn team_id(db: &Db, team: Option<&str>) -> Result<Option<i64>> {
 }
 
 /// Sets the monthly budget of a team (by name) or of the organisation (`None`).
-pub async fn set(
-    db: &Db,
-    team: Option<&str>,
-    basis: BudgetBasis,
-    monthly_usd: f64,
-) -> Result<()> {
-    if !monthly_usd.is_finite() || monthly_usd < 0.01 || monthly_usd > 1e12 {
+pub async fn set(db: &Db, team: Option<&str>, basis: BudgetBasis, monthly_usd: f64) -> Result<()> {
+    if !(0.01..=1e12).contains(&monthly_usd) {
         return Err(Error::BadRequest(format!(
             "monthly_usd must be an amount of at least 0.01, got {monthly_usd}"
         )));

@@ -68,7 +68,8 @@ impl TryFrom<&str> for Month {
 
     fn try_from(text: &str) -> Result<Month> {
         let text = text.trim();
-        let bad = || Error::BadRequest(format!("month must be YYYY-MM, like 2026-11, got {text:?}"));
+        let bad =
+            || Error::BadRequest(format!("month must be YYYY-MM, like 2026-11, got {text:?}"));
         let (year, month) = text.split_once('-').ok_or_else(bad)?;
         if year.len() != 4 || month.len() != 2 {
             return Err(bad());
@@ -108,13 +109,27 @@ mod tests {
         assert_eq!(november.range().to.to_string(), "2026-11-30");
         assert_eq!(november.previous().to_string(), "2026-10");
         assert_eq!(november.next().last_day().to_string(), "2026-12-31");
-        assert_eq!(Month::try_from("2024-02").expect("leap").last_day().to_string(), "2024-02-29");
+        assert_eq!(
+            Month::try_from("2024-02")
+                .expect("leap")
+                .last_day()
+                .to_string(),
+            "2024-02-29"
+        );
         assert_eq!(november.name(), "November 2026");
     }
 
     #[test]
     fn anything_but_a_year_and_month_is_refused() {
-        for bad in ["2026-13", "2026-1", "26-11", "2026/11", "november", "2026-11-01", ""] {
+        for bad in [
+            "2026-13",
+            "2026-1",
+            "26-11",
+            "2026/11",
+            "november",
+            "2026-11-01",
+            "",
+        ] {
             assert!(Month::try_from(bad).is_err(), "{bad:?} must be refused");
         }
     }
@@ -125,6 +140,9 @@ mod tests {
             .expect("time")
             .with_timezone(&Utc);
         assert_eq!(Month::at(instant, chrono_tz::UTC).to_string(), "2026-11");
-        assert_eq!(Month::at(instant, chrono_tz::Europe::Berlin).to_string(), "2026-12");
+        assert_eq!(
+            Month::at(instant, chrono_tz::Europe::Berlin).to_string(),
+            "2026-12"
+        );
     }
 }

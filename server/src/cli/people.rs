@@ -106,5 +106,6 @@ pub async fn list_teams(db: &Db, json: bool) -> Result<()> {
 }
 
 fn to_json(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Internal(format!("JSON output: {e}")))
+    serde_json::to_string_pretty(value)
+        .map_err(|e| Error::Internal(anyhow::anyhow!("JSON output: {e}")))
 }

@@ -96,7 +96,10 @@ pub async fn run(db: Db, settings: Settings, command: ReportCommand) -> Result<(
     let counts = deliver_due(&state, &mailer, &claimant_id()).await?;
     let mut failed = 0;
     for send in cost_report_sends::list(&state.db, Some(&month.to_string())).await? {
-        if chosen.as_ref().is_some_and(|one| one.user_id != send.user_id) {
+        if chosen
+            .as_ref()
+            .is_some_and(|one| one.user_id != send.user_id)
+        {
             continue;
         }
         let note = send.last_error.as_deref().unwrap_or("");
@@ -108,7 +111,7 @@ pub async fn run(db: Db, settings: Settings, command: ReportCommand) -> Result<(
         counts.sent, counts.failed, mailer.endpoint
     );
     if failed > 0 {
-        return Err(Error::Internal(format!(
+        return Err(Error::Internal(anyhow::anyhow!(
             "{failed} report(s) for {month} not sent; they are retried by the server's scheduler"
         )));
     }

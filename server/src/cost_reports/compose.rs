@@ -98,7 +98,7 @@ pub struct CostReport {
     pub critical_unreviewed: Vec<CriticalMerge>,
 }
 
-fn month_lines<'a>(plans: &'a PlansReport, month: Month) -> Vec<&'a PlanLine> {
+fn month_lines(plans: &PlansReport, month: Month) -> Vec<&PlanLine> {
     let label = month.to_string();
     plans.lines.iter().filter(|l| l.month == label).collect()
 }

@@ -74,20 +74,25 @@ pub struct DeliveryCounts {
 }
 
 /// Sends every due report, one claimed row at a time, as `claimant`.
-pub async fn deliver_due(state: &AppState, mailer: &Mailer, claimant: &str) -> Result<DeliveryCounts> {
+pub async fn deliver_due(
+    state: &AppState,
+    mailer: &Mailer,
+    claimant: &str,
+) -> Result<DeliveryCounts> {
     let pause = Duration::from_millis(state.settings.mail_send_interval_ms);
     let mut counts = DeliveryCounts::default();
     loop {
-        let now = now_ms();
-        let lease_until = now + CLAIM_LEASE.as_millis() as i64;
-        let Some(claimed) = cost_report_sends::claim_next(&state.db, claimant, now, lease_until)
-            .await?
-        else {
-            return Ok(counts);
-        };
+        // The pause comes before the claim: a server stopped while it waits holds no row.
         if counts.sent + counts.failed > 0 && !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
+        let now = now_ms();
+        let lease_until = now + CLAIM_LEASE.as_millis() as i64;
+        let Some(claimed) =
+            cost_report_sends::claim_next(&state.db, claimant, now, lease_until).await?
+        else {
+            return Ok(counts);
+        };
         match send_one(state, mailer, &claimed).await {
             Ok(message) => {
                 if cost_report_sends::mark_sent(&state.db, claimed.id, claimant, &message).await? {
@@ -165,11 +170,17 @@ pub async fn write_eml_files(
         let safe: String = recipient
             .email
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "@.-_".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "@.-_".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let path = dir.join(format!("{month}-{safe}.eml"));
         std::fs::write(&path, &message.bytes).map_err(|e| {
-            Error::Internal(format!("cannot write {}: {e}", path.display()))
+            Error::Internal(anyhow::anyhow!("cannot write {}: {e}", path.display()))
         })?;
         written.push(path);
     }

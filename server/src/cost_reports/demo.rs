@@ -39,10 +39,16 @@ pub async fn seed(state: &AppState, today: NaiveDate) -> Result<()> {
     if crate::store::budgets::any(&state.db).await? {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     let month = Month::of(today).previous();
     set_budgets(state, month).await?;
     raise_history(state, month).await?;
-    record_sent_reports(state, month).await
+    record_sent_reports(state, month).await?;
+    eprintln!(
+        "demo: budgets, alert history and {month}'s reports as sent ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn set_budgets(state: &AppState, month: Month) -> Result<()> {
@@ -68,7 +74,13 @@ async fn set_budgets(state: &AppState, month: Month) -> Result<()> {
             let spend = reports::spend(state, &members, &query).await?;
             with_headroom(spend.total.cost_usd, TEAM_HEADROOM)
         };
-        budgets::set(&state.db, Some(&team.name), BudgetBasis::ApiEquivalent, amount).await?;
+        budgets::set(
+            &state.db,
+            Some(&team.name),
+            BudgetBasis::ApiEquivalent,
+            amount,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -100,8 +112,14 @@ async fn record_sent_reports(state: &AppState, month: Month) -> Result<()> {
             user_id: recipient.user_id,
             email: recipient.email.clone(),
         };
-        cost_report_sends::record_sent(&state.db, &month.to_string(), &row, &message.bytes, sent_at)
-            .await?;
+        cost_report_sends::record_sent(
+            &state.db,
+            &month.to_string(),
+            &row,
+            &message.bytes,
+            sent_at,
+        )
+        .await?;
     }
     let now = now_ms();
     let job = month.to_string();

@@ -55,9 +55,7 @@ fn parse(url: &SecretString) -> Result<SmtpEndpoint> {
         .to_owned();
     let decode = |part: &str| percent_decode_str(part).decode_utf8_lossy().into_owned();
     let user = Some(decode(parsed.username())).filter(|u| !u.is_empty());
-    let password = parsed
-        .password()
-        .map(|p| SecretString::from(decode(p)));
+    let password = parsed.password().map(|p| SecretString::from(decode(p)));
     Ok(SmtpEndpoint {
         security,
         host,
@@ -112,9 +110,12 @@ impl Mailer {
             Error::Config(format!("smtp_url {}: {e}", describe(url)))
         };
         let builder = match endpoint.security {
-            Security::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&endpoint.host),
+            Security::Plain => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&endpoint.host)
+            }
             Security::StartTls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&endpoint.host).map_err(cannot)?
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&endpoint.host)
+                    .map_err(cannot)?
             }
             Security::Tls => {
                 AsyncSmtpTransport::<Tokio1Executor>::relay(&endpoint.host).map_err(cannot)?
@@ -193,7 +194,7 @@ pub fn compose_message(from: &Mailbox, parts: MessageParts<'_>) -> Result<Outgoi
         .message_id(Some(parts.message_id))
         .date_now()
         .multipart(MultiPart::alternative_plain_html(parts.text, parts.html))
-        .map_err(|e| Error::Internal(format!("e-mail: {e}")))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("e-mail: {e}")))?;
     // RFC 3834: no vacation auto-replies to a machine's message.
     message.headers_mut().insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("Auto-Submitted"),
@@ -228,9 +229,14 @@ mod tests {
         let plain = parse(&secret("smtp://127.0.0.1:2525")).expect("plain");
         assert_eq!((plain.security, plain.port), (Security::Plain, 2525));
         assert!(plain.user.is_none());
-        let starttls = parse(&secret("smtp+starttls://ana%40x.com:p%3Ass@mail.example.com"))
-            .expect("starttls");
-        assert_eq!((starttls.security, starttls.port), (Security::StartTls, 587));
+        let starttls = parse(&secret(
+            "smtp+starttls://ana%40x.com:p%3Ass@mail.example.com",
+        ))
+        .expect("starttls");
+        assert_eq!(
+            (starttls.security, starttls.port),
+            (Security::StartTls, 587)
+        );
         assert_eq!(starttls.user.as_deref(), Some("ana@x.com"));
         assert_eq!(
             starttls.password.map(|p| p.expose_secret().to_owned()),
@@ -247,12 +253,17 @@ mod tests {
         assert_eq!(describe(&url), "smtps://ana@mail.example.com:465");
         let bad = secret("ftp://ana:hunter2@mail.example.com");
         let error = parse(&bad).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.contains("scheme") && !error.contains("hunter2"), "{error}");
+        assert!(
+            error.contains("scheme") && !error.contains("hunter2"),
+            "{error}"
+        );
         let settings = Settings {
             smtp_url: Some(url),
             ..Settings::default()
         };
-        let mailer = Mailer::from_settings(&settings).expect("builds").expect("configured");
+        let mailer = Mailer::from_settings(&settings)
+            .expect("builds")
+            .expect("configured");
         assert!(!format!("{mailer:?}").contains("hunter2"));
         assert!(!format!("{settings:?}").contains("hunter2"));
     }

@@ -29,7 +29,10 @@ fn change(pct: Option<f64>, before: &str) -> String {
 }
 
 fn local_date(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).date_naive().format("%Y-%m-%d").to_string()
+    at.with_timezone(&tz)
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// Formats `report` for the recipient; links point at `base_url` (the dashboard's address).
@@ -64,7 +67,11 @@ pub fn render(report: &CostReport, base_url: &str, tz: Tz) -> Result<RenderedRep
         let over = report.budgets.iter().filter(|b| b.figures.over()).count();
         headline.push(MailFigure {
             label: "Budget".into(),
-            value: format!("{} of {}", format::usd_whole(actual), format::usd_whole(budget)),
+            value: format!(
+                "{} of {}",
+                format::usd_whole(actual),
+                format::usd_whole(budget)
+            ),
             note: if over_budget {
                 format!("{over} of {} over budget", report.budgets.len())
             } else {
@@ -134,7 +141,10 @@ pub fn render(report: &CostReport, base_url: &str, tz: Tz) -> Result<RenderedRep
         .map(|c| MailCriticalMerge {
             reference: format!("{}#{}", c.repository, c.number),
             title: c.title.clone(),
-            author: c.author.clone().unwrap_or_else(|| "(unmatched author)".into()),
+            author: c
+                .author
+                .clone()
+                .unwrap_or_else(|| "(unmatched author)".into()),
             merged: local_date(c.merged_at, tz),
             url: c.url.clone(),
         })
@@ -164,7 +174,7 @@ pub fn render(report: &CostReport, base_url: &str, tz: Tz) -> Result<RenderedRep
         reviews_url: format!("{base_url}/reviews?{dates}"),
         preferences_url: format!("{base_url}/me/notifications"),
     };
-    let template = |e: askama::Error| Error::Internal(format!("cost report e-mail: {e}"));
+    let template = |e: askama::Error| Error::Internal(anyhow::anyhow!("cost report e-mail: {e}"));
     Ok(RenderedReport {
         subject: format!(
             "AI assistants in {}: {} paid, {} API-equivalent ({scope}){}",

@@ -19,7 +19,9 @@ pub fn next_attempt_at(now_ms: i64, attempts: i64, base: Duration) -> Option<i64
     if attempts >= MAX_ATTEMPTS {
         return None;
     }
-    let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(20);
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(20);
     let wait = base.saturating_mul(1 << doublings).min(LONGEST_WAIT);
     Some(now_ms + wait.as_millis() as i64)
 }
@@ -44,6 +46,10 @@ mod tests {
         assert_eq!(next_attempt_at(1_000, 7, base), Some(1_000 + 3_840_000));
         assert_eq!(next_attempt_at(0, MAX_ATTEMPTS, base), None);
         let slow = Duration::from_secs(3600);
-        assert_eq!(next_attempt_at(0, 6, slow), Some(6 * 3_600_000), "capped at six hours");
+        assert_eq!(
+            next_attempt_at(0, 6, slow),
+            Some(6 * 3_600_000),
+            "capped at six hours"
+        );
     }
 }

@@ -33,7 +33,7 @@ async fn caller(state: &AppState, email: &str) -> Result<CurrentUser> {
 }
 
 fn tar_gz(files: &[DemoFile]) -> Result<Vec<u8>> {
-    let fail = |e: std::io::Error| Error::Internal(format!("demo library archive: {e}"));
+    let fail = |e: std::io::Error| Error::Internal(anyhow::anyhow!("demo library archive: {e}"));
     let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut builder = tar::Builder::new(encoder);
     for (path, text, executable) in files {

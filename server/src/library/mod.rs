@@ -108,9 +108,9 @@ pub async fn publish(
         validate::validate(archive::unpack(&archive, &limits)?)
     })
     .await
-    .map_err(|e| Error::Internal(format!("validation task: {e}")))??;
+    .map_err(|e| Error::Internal(anyhow::anyhow!("validation task: {e}")))??;
     let tags = serde_json::to_string(&item.front_matter.tags)
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("{}", e)))?;
     let published = store::publish(
         &state.db,
         &NewVersion {

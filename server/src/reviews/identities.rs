@@ -108,11 +108,7 @@ pub async fn match_to_user(db: &Db, id: i64, user: &str) -> Result<Vec<i64>> {
 }
 
 /// Maps an identity to a user and reclassifies the pull requests that changed hands.
-pub async fn match_and_reclassify(
-    state: &AppState,
-    id: i64,
-    user: &str,
-) -> Result<usize> {
+pub async fn match_and_reclassify(state: &AppState, id: i64, user: &str) -> Result<usize> {
     let touched = match_to_user(&state.db, id, user).await?;
     super::classification::reclassify_all(&state.db, &touched, &state.review_policy()).await
 }

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -90,7 +91,7 @@ async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<Rev
         Ok::<_, Error>(Arc::new((report, prs)))
     })
     .await
-    .map_err(|e| Error::Internal(format!("reviews report task: {e}")))?
+    .context("reviews report task")?
 }
 
 /// AI edits in `[from_ms, to_ms)` of the developers in scope, with those made while per-edit

@@ -116,7 +116,9 @@ pub async fn github(state: &AppState, delivery: GithubDelivery<'_>) -> Result<De
         .event
         .ok_or_else(|| Error::BadRequest("missing X-GitHub-Event header".into()))?
         .to_owned();
-    let delivery_id = delivery.delivery.map_or_else(|| body_key(body), str::to_owned);
+    let delivery_id = delivery
+        .delivery
+        .map_or_else(|| body_key(body), str::to_owned);
     let event =
         parse_github_event(&event_name, body).map_err(|e| Error::BadRequest(e.to_string()))?;
     handle(state, "github", event_name, delivery_id, repository, event).await
@@ -140,7 +142,9 @@ pub async fn gitlab(state: &AppState, delivery: GitlabDelivery<'_>) -> Result<De
     .await?
     .ok_or_else(|| unauthorized(ReviewsError::SignatureMismatch))?;
     verify_gitlab_token(&token, delivery.token).map_err(unauthorized)?;
-    let delivery_id = delivery.delivery.map_or_else(|| body_key(body), str::to_owned);
+    let delivery_id = delivery
+        .delivery
+        .map_or_else(|| body_key(body), str::to_owned);
     let event_name = delivery.event.unwrap_or("gitlab").to_owned();
     let event = parse_gitlab_event(body).map_err(|e| Error::BadRequest(e.to_string()))?;
     handle(state, "gitlab", event_name, delivery_id, repository, event).await

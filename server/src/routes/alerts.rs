@@ -21,11 +21,13 @@ use agentmeter_web::pages::{
 use crate::alerts::{self, AlertKind, Rule, WebhookFormat};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
-use crate::pages::{admin_chrome, render, render_errors, Done};
 use crate::routes::extract::{Admin, AdminForm};
+use crate::routes::middleware::page_errors;
+use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::alert_deliveries::{self, DeliveryRecord};
 use crate::store::alerts::{self as alert_store, AlertRecord};
+use crate::views::admin_chrome;
 
 /// How many alerts and deliveries the history shows.
 const HISTORY_LENGTH: i64 = 100;
@@ -36,14 +38,26 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/alerts", get(page))
         .route("/admin/alerts/rules", post(rules_from_form))
         .route("/admin/alerts/webhooks", post(add_webhook_from_form))
-        .route("/admin/alerts/webhooks/{id}/remove", post(remove_webhook_from_form))
-        .route("/admin/alerts/deliveries/{id}/resend", post(resend_from_form))
-        .layer(middleware::from_fn(render_errors));
+        .route(
+            "/admin/alerts/webhooks/{id}/remove",
+            post(remove_webhook_from_form),
+        )
+        .route(
+            "/admin/alerts/deliveries/{id}/resend",
+            post(resend_from_form),
+        )
+        .layer(middleware::from_fn(page_errors));
     Router::new()
         .route("/api/v1/alerts", get(history))
         .route("/api/v1/alerts/rules", get(list_rules).put(set_rule))
-        .route("/api/v1/alerts/webhooks", get(list_webhooks).post(add_webhook))
-        .route("/api/v1/alerts/webhooks/{id}", axum::routing::delete(remove_webhook))
+        .route(
+            "/api/v1/alerts/webhooks",
+            get(list_webhooks).post(add_webhook),
+        )
+        .route(
+            "/api/v1/alerts/webhooks/{id}",
+            axum::routing::delete(remove_webhook),
+        )
         .route("/api/v1/alerts/deliveries", get(deliveries))
         .route("/api/v1/alerts/deliveries/{id}/resend", put(resend))
         .merge(pages)
@@ -59,7 +73,9 @@ async fn deliveries(
     State(state): State<AppState>,
     Admin(_): Admin,
 ) -> Result<Json<Vec<DeliveryRecord>>> {
-    Ok(Json(alert_deliveries::list(&state.db, HISTORY_LENGTH).await?))
+    Ok(Json(
+        alert_deliveries::list(&state.db, HISTORY_LENGTH).await?,
+    ))
 }
 
 /// `PUT /api/v1/alerts/deliveries/{id}/resend` (admin): a failed delivery goes out again.
@@ -182,7 +198,9 @@ fn delivery_row(state: &AppState, d: DeliveryRecord) -> AlertDeliveryRow {
     let failed = d.status == "failed";
     let note = match (d.status.as_str(), &d.last_error, d.next_attempt_at) {
         ("sent", _, _) => format!("sent {}", when(state, d.sent_at)),
-        (_, Some(error), Some(next)) => format!("{error}; next attempt {}", when(state, Some(next))),
+        (_, Some(error), Some(next)) => {
+            format!("{error}; next attempt {}", when(state, Some(next)))
+        }
         (_, Some(error), None) => format!("{error}; given up"),
         _ => String::new(),
     };
@@ -229,7 +247,12 @@ async fn alerts_page(
             .map(|w| AlertWebhookRow {
                 id: w.id.to_string(),
                 url: alerts::redacted_url(&w.url),
-                format: if w.format == "slack" { "Slack" } else { "Signed JSON" }.to_owned(),
+                format: if w.format == "slack" {
+                    "Slack"
+                } else {
+                    "Signed JSON"
+                }
+                .to_owned(),
                 created: when(state, Some(w.created_at)),
             })
             .collect(),
@@ -243,7 +266,10 @@ async fn alerts_page(
                 link: a.link.unwrap_or_default(),
             })
             .collect(),
-        deliveries: deliveries.into_iter().map(|d| delivery_row(state, d)).collect(),
+        deliveries: deliveries
+            .into_iter()
+            .map(|d| delivery_row(state, d))
+            .collect(),
         error: None,
     })
 }
@@ -293,8 +319,10 @@ async fn add_webhook_from_form(
         url: alerts::redacted_url(&created.url),
         secret: created.secret,
     };
-    Ok(render(alerts_page(&state, &admin, Some("Webhook added"), Some(shown)).await?)?
-        .into_response())
+    Ok(
+        render(alerts_page(&state, &admin, Some("Webhook added"), Some(shown)).await?)?
+            .into_response(),
+    )
 }
 
 /// `POST /admin/alerts/webhooks/{id}/remove`

@@ -15,17 +15,19 @@ use agentmeter_web::{url, Figure};
 use crate::auth::CurrentUser;
 use crate::budgets::{self, BudgetBasis, BudgetStatus, Month};
 use crate::error::{Error, Result};
-use crate::pages::{admin_chrome, render, render_errors, Done};
 use crate::routes::extract::{Admin, AdminForm};
+use crate::routes::middleware::page_errors;
+use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::accounts;
+use crate::views::admin_chrome;
 
 /// The budget routes: JSON API and admin page.
 pub fn routes() -> Router<AppState> {
     let pages = Router::new()
         .route("/admin/budgets", get(page).post(set_from_form))
         .route("/admin/budgets/remove", post(remove_from_form))
-        .layer(middleware::from_fn(render_errors));
+        .layer(middleware::from_fn(page_errors));
     Router::new()
         .route("/api/v1/budgets", get(list).put(set).delete(remove))
         .merge(pages)
@@ -52,7 +54,9 @@ async fn visible_statuses(
 ) -> Result<Vec<BudgetStatus>> {
     let managed = user.managed_team_ids();
     if !user.is_admin() && managed.is_empty() {
-        return Err(Error::Forbidden("budgets are for admins and managers".into()));
+        return Err(Error::Forbidden(
+            "budgets are for admins and managers".into(),
+        ));
     }
     let visible: Vec<_> = budgets::list(&state.db)
         .await?
@@ -111,7 +115,8 @@ async fn remove(
 
 fn row(status: &BudgetStatus) -> BudgetRow {
     let f = &status.figures;
-    let maybe = |value: Option<f64>, figure: fn(f64) -> Figure| value.map_or_else(Figure::missing, figure);
+    let maybe =
+        |value: Option<f64>, figure: fn(f64) -> Figure| value.map_or_else(Figure::missing, figure);
     BudgetRow {
         scope: status.budget.scope_label().to_owned(),
         team: status.budget.team.clone().unwrap_or_default(),
@@ -176,14 +181,21 @@ async fn set_from_form(
     let outcome = async {
         let basis = BudgetBasis::try_from(form.basis.as_str())?;
         let amount: f64 = form.monthly_usd.trim().parse().map_err(|_| {
-            Error::BadRequest(format!("monthly amount must be a number, got {:?}", form.monthly_usd))
+            Error::BadRequest(format!(
+                "monthly amount must be a number, got {:?}",
+                form.monthly_usd
+            ))
         })?;
         budgets::set(&state.db, Some(form.team.as_str()), basis, amount).await
     }
     .await;
     match outcome {
         Ok(()) => {
-            let scope = if form.team.is_empty() { "Organisation" } else { &form.team };
+            let scope = if form.team.is_empty() {
+                "Organisation"
+            } else {
+                &form.team
+            };
             Ok(Redirect::to(&format!(
                 "/admin/budgets?done={}",
                 url::component(&format!("Budget of {scope} set"))

@@ -20,10 +20,12 @@ use crate::budgets::Month;
 use crate::cost_reports::mailer::describe;
 use crate::cost_reports::{compose, recipients, CostReport, ReportRecipient};
 use crate::error::{Error, Result};
-use crate::pages::{admin_chrome, render, render_errors, Done};
 use crate::routes::extract::{Admin, AdminForm};
+use crate::routes::middleware::page_errors;
+use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::cost_report_sends::{self, SendRecord};
+use crate::views::admin_chrome;
 
 /// The cost report routes: JSON API and admin page.
 pub fn routes() -> Router<AppState> {
@@ -31,7 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/outbox", get(page))
         .route("/admin/outbox/{id}/message.eml", get(message))
         .route("/admin/outbox/{id}/resend", post(resend_from_form))
-        .layer(middleware::from_fn(render_errors));
+        .layer(middleware::from_fn(page_errors));
     Router::new()
         .route("/api/v1/cost-reports/preview", get(preview))
         .route("/api/v1/cost-reports/recipients", get(list_recipients))
@@ -100,7 +102,9 @@ async fn sends(
         .map(Month::try_from)
         .transpose()?
         .map(|m| m.to_string());
-    Ok(Json(cost_report_sends::list(&state.db, month.as_deref()).await?))
+    Ok(Json(
+        cost_report_sends::list(&state.db, month.as_deref()).await?,
+    ))
 }
 
 /// `PUT /api/v1/cost-reports/sends/{id}/resend` (admin): a failed send goes out again.

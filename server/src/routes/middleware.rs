@@ -136,7 +136,11 @@ pub(crate) async fn page_errors(request: Request, next: Next) -> Response {
 /// answer 2xx or 3xx, so a success is an authenticated write. A write that failed on the
 /// server's side (5xx) after storing part of its work is not counted either: the time-to-live
 /// bounds how long that part goes unseen.
-pub(crate) async fn note_writes(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn note_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let writes = !request.method().is_safe();
     let response = next.run(request).await;
     let status = response.status();

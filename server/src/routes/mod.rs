@@ -12,19 +12,23 @@ use crate::state::AppState;
 use pages::admin;
 
 pub mod activity;
+mod alerts;
 pub mod batch;
+mod budgets;
 mod commits;
+mod cost_reports;
 pub(crate) mod extract;
 pub mod health;
 mod identities;
 pub mod ingest;
-pub mod library;
 #[cfg(test)]
 mod ingest_fuzz;
+pub mod library;
 pub mod me;
-pub mod otlp;
 mod metrics;
 pub(crate) mod middleware;
+mod notifications;
+pub mod otlp;
 pub(crate) mod pages;
 mod plans;
 mod repositories;
@@ -72,8 +76,14 @@ pub fn table(state: AppState) -> Router {
         .route("/developers/{email}", get(pages::developer::other))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
-        .route("/admin/users", get(admin::users::show).post(admin::users::add))
-        .route("/admin/teams", get(admin::teams::show).post(admin::teams::add))
+        .route(
+            "/admin/users",
+            get(admin::users::show).post(admin::users::add),
+        )
+        .route(
+            "/admin/teams",
+            get(admin::teams::show).post(admin::teams::add),
+        )
         .route(
             "/admin/tokens",
             get(admin::tokens::show).post(admin::tokens::create),
@@ -109,6 +119,10 @@ pub fn table(state: AppState) -> Router {
         .nest("/api/v1", api)
         .merge(otlp::routes(&state))
         .merge(library::routes())
+        .merge(budgets::routes())
+        .merge(alerts::routes())
+        .merge(cost_reports::routes())
+        .merge(notifications::routes())
         .merge(html)
         .with_state(state)
 }

@@ -17,15 +17,17 @@ use crate::auth::CurrentUser;
 use crate::cost_reports::recipients;
 use crate::domain::Role;
 use crate::error::{Error, Result};
-use crate::pages::{chrome, render, render_errors};
+use crate::routes::middleware::page_errors;
+use crate::routes::pages::render;
 use crate::state::AppState;
 use crate::store::notification_preferences;
+use crate::views::chrome;
 
 /// The notification routes: JSON API and page.
 pub fn routes() -> Router<AppState> {
     let pages = Router::new()
         .route("/me/notifications", get(page).post(save_from_form))
-        .layer(middleware::from_fn(render_errors));
+        .layer(middleware::from_fn(page_errors));
     Router::new()
         .route("/api/v1/me/notifications", get(show).put(save))
         .merge(pages)
@@ -64,7 +66,9 @@ async fn settings_of(state: &AppState, user: &CurrentUser) -> Result<Notificatio
 
 async fn apply(state: &AppState, user: &CurrentUser, wanted: &NotificationSettings) -> Result<()> {
     if !wanted.alerts.is_empty() && !receives_alerts(user) {
-        return Err(Error::BadRequest("alerts go to managers and admins only".into()));
+        return Err(Error::BadRequest(
+            "alerts go to managers and admins only".into(),
+        ));
     }
     let kinds = wanted
         .alerts
@@ -80,7 +84,10 @@ async fn apply(state: &AppState, user: &CurrentUser, wanted: &NotificationSettin
 }
 
 /// `GET /api/v1/me/notifications`
-async fn show(State(state): State<AppState>, user: CurrentUser) -> Result<Json<NotificationSettings>> {
+async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<NotificationSettings>> {
     Ok(Json(settings_of(&state, &user).await?))
 }
 

@@ -132,7 +132,7 @@ fn answer<T: Message + Serialize>(format: Format, response: &T) -> Response {
         Format::Protobuf => response.encode_to_vec(),
         Format::Json => match serde_json::to_vec(response) {
             Ok(json) => json,
-            Err(e) => return failure(format, Error::Internal(format!("OTLP answer: {e}"))),
+            Err(e) => return failure(format, Error::Internal(anyhow::anyhow!("OTLP answer: {e}"))),
         },
     };
     encoded(StatusCode::OK, format, body)

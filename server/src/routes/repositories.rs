@@ -1,6 +1,7 @@
 //! Repository administration over the API (admin only): the list, a repository's critical-path
 //! globs, and its write-only webhook secret.
 
+use anyhow::Context;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
@@ -12,10 +13,7 @@ use crate::routes::extract::Admin;
 use crate::state::AppState;
 
 /// `GET /api/v1/repositories`: every repository, with its webhook setup (never the secret).
-pub(crate) async fn list(
-    State(state): State<AppState>,
-    _: Admin,
-) -> Result<Json<Vec<Repository>>> {
+pub(crate) async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Repository>>> {
     Ok(Json(repositories::list(&state.db).await?))
 }
 
@@ -71,7 +69,9 @@ pub(crate) async fn update(
             let body: GlobsBody = serde_json::from_value(body).map_err(bad_body)?;
             let repo = find_or_create(&state.db, key).await?;
             let view = set_critical_paths(&state, &repo, &body.globs).await?;
-            Ok(Json(serde_json::to_value(view).map_err(|e| Error::Internal(e.to_string()))?))
+            Ok(Json(
+                serde_json::to_value(view).context("critical paths as JSON")?,
+            ))
         }
         "webhook-secret" => {
             let body: SecretBody = serde_json::from_value(body).map_err(bad_body)?;

@@ -76,7 +76,7 @@ impl TryFrom<UserRow> for User {
     fn try_from(row: UserRow) -> Result<User> {
         Ok(User {
             role: Role::try_from(row.role.as_str())
-                .map_err(|_| Error::Internal(format!("stored role {:?}", row.role)))?,
+                .map_err(|_| Error::Internal(anyhow::anyhow!("stored role {:?}", row.role)))?,
             id: row.id,
             email: row.email,
             name: row.name,

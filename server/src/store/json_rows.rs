@@ -34,7 +34,7 @@ pub(crate) async fn fetch_json_rows<T: DeserializeOwned>(
     builder.push(") AS q");
     let text: String = builder.build_query_scalar().fetch_one(pool).await?;
     serde_json::from_str(&text)
-        .map_err(|e| Error::Internal(format!("cannot decode query rows: {e}")))
+        .map_err(|e| Error::Internal(anyhow::anyhow!("cannot decode query rows: {e}")))
 }
 
 /// Decodes a `quote()`d float column of [`fetch_json_rows`]: its exact text, or `NULL`.

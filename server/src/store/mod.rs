@@ -1,13 +1,18 @@
 //! Storage: plain async functions over [`Db`](crate::db::Db), one module per resource.
 
 pub mod accounts;
+pub mod alert_deliveries;
+pub mod alerts;
 pub mod branch_sessions;
+pub mod budgets;
 pub mod commits;
+pub mod cost_report_sends;
 pub mod data_as_of;
 pub mod identities;
+mod json_rows;
 pub mod library;
 pub mod library_usage;
-mod json_rows;
+pub mod notification_preferences;
 pub mod plans;
 pub mod pool;
 pub mod pull_requests;
@@ -15,10 +20,12 @@ pub mod reports;
 pub mod repositories;
 pub mod reviews;
 mod rollup;
+pub mod scheduled_jobs;
 pub mod sessions;
 mod sql;
 pub mod telemetry;
 pub mod tokens;
+pub mod uploader_activity;
 pub mod usage;
 mod usage_rows;
 pub mod webhooks;

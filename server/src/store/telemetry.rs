@@ -50,8 +50,9 @@ pub struct Delta {
 pub async fn begin_metrics_export(db: &Db, user_id: i64) -> Result<Transaction> {
     let mut tx = db.typed().begin().await?;
     if let Transaction::Postgres(pg) = &mut tx {
-        let lock_key = i32::try_from(user_id)
-            .map_err(|_| Error::Internal(format!("user id {user_id} out of the lock's range")))?;
+        let lock_key = i32::try_from(user_id).map_err(|_| {
+            Error::Internal(anyhow::anyhow!("user id {user_id} out of the lock's range"))
+        })?;
         sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
             .bind(METRICS_EXPORT_LOCK)
             .bind(lock_key)

@@ -31,8 +31,9 @@ pub async fn upsert_batch(
     // keys and rollup buckets are per user), so their uploads still run in parallel.
     let mut tx = db.typed().begin().await?;
     if let Transaction::Postgres(pg) = &mut tx {
-        let lock_key = i32::try_from(user_id)
-            .map_err(|_| Error::Internal(format!("user id {user_id} out of the lock's range")))?;
+        let lock_key = i32::try_from(user_id).map_err(|_| {
+            Error::Internal(anyhow::anyhow!("user id {user_id} out of the lock's range"))
+        })?;
         sqlx::query("SELECT pg_advisory_xact_lock($1, $2)")
             .bind(USAGE_UPLOAD_LOCK)
             .bind(lock_key)

@@ -149,7 +149,7 @@ impl<'a> EventRow<'a> {
             speed: e.speed.as_deref(),
             cost_usd: priced.cost_usd,
             tool_calls: serde_json::to_string(&e.tool_calls)
-                .map_err(|err| Error::Internal(err.to_string()))?,
+                .map_err(|err| Error::Internal(anyhow::anyhow!("{}", err)))?,
             edit_calls: to_i64(edit_calls, "edit calls")?,
             lines_added: to_i64(e.lines_added, "lines_added")?,
             lines_removed: to_i64(e.lines_removed, "lines_removed")?,

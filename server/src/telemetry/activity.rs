@@ -30,7 +30,7 @@ pub async fn activity(state: &AppState, scope: &Scope, range: DateRange) -> Resu
                 .collect();
             tokio::task::spawn_blocking(move || activity_report(&sums, &developers, &range))
                 .await
-                .map_err(|e| Error::Internal(format!("metrics task: {e}")))?
+                .map_err(|e| Error::Internal(anyhow::anyhow!("metrics task: {e}")))?
                 .map_err(engine_error)
         })
         .await

@@ -144,7 +144,7 @@ pub async fn serve(
             shutdown,
         )
         .await
-        .map_err(|e| Error::Internal(format!("OTLP gRPC server: {e}")))
+        .map_err(|e| Error::Internal(anyhow::anyhow!("OTLP gRPC server: {e}")))
 }
 
 /// Starts OTLP/gRPC on `listener` beside the HTTP server; returns the HTTP server's shutdown

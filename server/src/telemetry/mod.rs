@@ -102,7 +102,7 @@ pub async fn export_metrics(
     let mut deltas = Vec::with_capacity(points.len());
     for point in &points {
         let Some(series) = stored.get(&point.series.series_key) else {
-            return Err(Error::Internal("a series was not stored".into()));
+            return Err(Error::Internal(anyhow::anyhow!("a series was not stored")));
         };
         let counted = match point.temporality {
             Temporality::Delta => Counted::New {

@@ -2,6 +2,7 @@
 //! [`CsvTable`]s, written here as RFC 4180 text (the download itself is `routes::pages::csv`).
 
 use agentmeter_web::Figure;
+use anyhow::{anyhow, Context};
 
 use crate::error::{Error, Result};
 
@@ -39,15 +40,13 @@ impl CsvTable {
                 .write_record(row.iter().map(|c| defuse_formula(c)))
                 .map_err(csv_error)?;
         }
-        let bytes = writer
-            .into_inner()
-            .map_err(|e| Error::Internal(format!("csv: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| Error::Internal(format!("csv: {e}")))
+        let bytes = writer.into_inner().map_err(|e| anyhow!("csv: {e}"))?;
+        Ok(String::from_utf8(bytes).context("csv")?)
     }
 }
 
 fn csv_error(e: csv::Error) -> Error {
-    Error::Internal(format!("csv: {e}"))
+    Error::Internal(anyhow::Error::new(e).context("csv"))
 }
 
 /// The raw value of a figure for a spreadsheet (the number, or the text when there is none).

@@ -9,8 +9,7 @@ use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::{PullRequestRow as PrRow, ReviewOutcome, Tool, UsageRow};
 use agentmeter_web::charts::{bar_chart, BarChart, BarLayout, Series, Unit};
 use agentmeter_web::pages::{
-    DeveloperPage, DeveloperProfile, EmptyState, KpiCard, PullRequestRow, ReviewState,
-    SessionRow,
+    DeveloperPage, DeveloperProfile, EmptyState, KpiCard, PullRequestRow, ReviewState, SessionRow,
 };
 use agentmeter_web::{format, Figure};
 

@@ -71,6 +71,7 @@ fn summary(
     alerts: Vec<ReviewAlertRow>,
 ) -> OverviewSummary {
     OverviewSummary {
+        cost: Vec::new(),
         spend: spend_card(spend),
         active_developers: active_card(adoption),
         lift: lift_card(lift),

@@ -9,8 +9,7 @@ use agentmeter_metrics::reviews::{ReviewsReport, SkipCounts, UnreviewedCriticalA
 use agentmeter_metrics::rows::PullRequestRow;
 use agentmeter_web::charts::{bar_chart, line_chart, BarChart, BarLayout, LineChart, Series, Unit};
 use agentmeter_web::pages::{
-    EmptyState, FilterBar, KpiCard, Link, PageChrome, ReviewAlertRow, ReviewSegmentRow,
-    ReviewsPage,
+    EmptyState, FilterBar, KpiCard, Link, PageChrome, ReviewAlertRow, ReviewSegmentRow, ReviewsPage,
 };
 use agentmeter_web::{format, Figure};
 

@@ -8,8 +8,8 @@ use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    EmptyState, FilterBar, KpiCard, PageChrome, SpendBreakdown, SpendMonthRow,
-    SpendPage, SpendShareRow,
+    EmptyState, FilterBar, KpiCard, PageChrome, SpendBreakdown, SpendMonthRow, SpendPage,
+    SpendShareRow,
 };
 use agentmeter_web::{format, Delta, Figure};
 

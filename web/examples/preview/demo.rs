@@ -38,6 +38,7 @@ pub fn filters(action: &str) -> FilterBar {
         ],
         from: "2025-01-06".into(),
         to: "2025-03-30".into(),
+        data_as_of: Some("2025-03-30".into()),
     }
 }
 
@@ -150,6 +151,7 @@ fn overview(content: OverviewContent) -> OverviewPage {
 
 fn overview_summary() -> OverviewSummary {
     OverviewSummary {
+        cost: Vec::new(),
         spend: KpiCard::new(
             "Spend this month",
             format::usd_whole(14_382.4),

@@ -61,6 +61,8 @@ pub enum NavSection {
     Adoption,
     Productivity,
     Reviews,
+    /// The shared library of skills and hooks.
+    Library,
     /// The signed-in developer's own page (`/me`).
     MyUsage,
     Admin(AdminSection),
@@ -83,13 +85,14 @@ pub enum AdminSection {
     Outbox,
 }
 
-const SECTIONS: [(NavSection, &str, &str); 7] = [
+const SECTIONS: [(NavSection, &str, &str); 8] = [
     (NavSection::Overview, "Overview", "/"),
     (NavSection::Spend, "Spend", "/spend"),
     (NavSection::Plans, "Plans", "/plans"),
     (NavSection::Adoption, "Adoption", "/adoption"),
     (NavSection::Productivity, "Productivity", "/productivity"),
     (NavSection::Reviews, "Reviews", "/reviews"),
+    (NavSection::Library, "Library", "/library"),
     (NavSection::MyUsage, "My usage", "/me"),
 ];
 
@@ -209,7 +212,8 @@ impl PageChrome {
         let mut links: Vec<NavLink> = SECTIONS
             .iter()
             .filter(|(section, _, _)| {
-                user.role != Role::Developer || *section == NavSection::MyUsage
+                user.role != Role::Developer
+                    || matches!(section, NavSection::MyUsage | NavSection::Library)
             })
             .map(|&(section, label, href)| NavLink {
                 label,
@@ -286,7 +290,7 @@ mod tests {
                 .map(|l| l.label)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(labels(Role::Developer), vec!["My usage"]);
+        assert_eq!(labels(Role::Developer), vec!["Library", "My usage"]);
         assert!(
             labels(Role::Manager).contains(&"Spend") && !labels(Role::Manager).contains(&"Admin")
         );

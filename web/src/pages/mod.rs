@@ -13,6 +13,7 @@ mod adoption;
 mod auth;
 mod chrome;
 mod developer;
+mod library;
 mod notifications;
 mod overview;
 mod plans;
@@ -43,6 +44,10 @@ pub use chrome::{
     AdminSection, Flash, FlashKind, NavLink, NavSection, PageChrome, Role, SignedInUser,
 };
 pub use developer::{DeveloperPage, DeveloperProfile, PullRequestRow, ReviewState, SessionRow};
+pub use library::{
+    DiffLine, FileChangeRow, LibraryFilter, LibraryItemPage, LibraryPage, LibraryPendingPage,
+    LibraryRow, PendingRow, ShownVersion, VersionRow,
+};
 pub use notifications::{AlertChoice, NotificationsPage};
 pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
 pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};

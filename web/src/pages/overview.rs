@@ -29,6 +29,9 @@ pub enum OverviewContent {
 /// The numbers on the Overview.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverviewSummary {
+    /// The first row, what it costs and whether it is worth it: paid for plans this month vs
+    /// last, API-equivalent value, possible saving, forecast vs budget.
+    pub cost: Vec<KpiCard>,
     /// Spend this month, change vs last month, forecast in the basis; links to `/spend`.
     pub spend: KpiCard,
     /// Active developers vs seats; links to `/adoption`.

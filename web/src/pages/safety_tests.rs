@@ -45,6 +45,7 @@ fn evil_overview() -> OverviewPage {
         },
         period: format!("March 2025 · {EVIL}"),
         content: OverviewContent::Summary(Box::new(OverviewSummary {
+            cost: Vec::new(),
             spend: card.clone(),
             active_developers: card.clone(),
             lift: card.clone(),

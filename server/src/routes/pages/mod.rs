@@ -1,6 +1,7 @@
 //! The HTML pages: each handler reads the filters, loads through the services, maps with a view
 //! (`crate::views`) and renders the template, or one of the page's tables as CSV.
 
+use anyhow::Context;
 use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -25,9 +26,7 @@ pub(crate) mod spend;
 
 /// Renders a page template, or fails with an internal error.
 pub(crate) fn render<T: Template>(page: T) -> Result<Html<String>> {
-    page.render()
-        .map(Html)
-        .map_err(|e| Error::Internal(format!("template: {e}")))
+    Ok(Html(page.render().context("template")?))
 }
 
 /// The page, or the table `csv_table` of it as a CSV download (`?format=csv&table=NAME`).

@@ -5,12 +5,13 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use agentmeter_web::pages::NavSection;
+use agentmeter_web::pages::{NavSection, OverviewContent};
 
 use super::filters::{self, PageQuery};
 use super::page_or_csv;
 use crate::analytics::dashboards;
 use crate::auth::CurrentUser;
+use crate::budgets::outlook;
 use crate::domain::Role;
 use crate::error::Result;
 use crate::state::AppState;
@@ -28,9 +29,8 @@ pub(crate) async fn show(
     let view = filters::team_view(&state, &user, query, "/", false).await?;
     let params = view.query.metrics(None).productivity(state.org_tz)?;
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
-    let data =
-        dashboards::overview(&state, &view.scope, &team_scopes, view.range, &params).await?;
-    let page = views::overview::page(
+    let data = dashboards::overview(&state, &view.scope, &team_scopes, view.range, &params).await?;
+    let mut page = views::overview::page(
         chrome(&state, &user, NavSection::Overview),
         views::period_label(view.range, view.query.team()),
         view.filters,
@@ -38,6 +38,10 @@ pub(crate) async fn show(
         &server_url(&headers),
         state.org_tz,
     );
+    if let OverviewContent::Summary(summary) = &mut page.content {
+        let outlook = outlook::this_month(&state, &user, &view.scope, view.query.team()).await?;
+        summary.cost = views::cost_outlook::cards(&outlook);
+    }
     page_or_csv(page, view.query.csv_table()?, "/", views::overview::tables)
 }
 

@@ -26,5 +26,10 @@ pub(crate) async fn show(
         view.filters,
         &data,
     );
-    page_or_csv(page, view.query.csv_table()?, "/plans", views::plans::tables)
+    page_or_csv(
+        page,
+        view.query.csv_table()?,
+        "/plans",
+        views::plans::tables,
+    )
 }

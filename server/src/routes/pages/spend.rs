@@ -10,6 +10,7 @@ use super::filters::{self, PageQuery};
 use super::page_or_csv;
 use crate::analytics::dashboards;
 use crate::auth::CurrentUser;
+use crate::budgets::outlook;
 use crate::error::Result;
 use crate::state::AppState;
 use crate::views::{self, chrome};
@@ -22,10 +23,19 @@ pub(crate) async fn show(
     let view = filters::team_view(&state, &user, query, "/spend", true).await?;
     let base = view.query.metrics(None).spend(state.org_tz)?;
     let data = dashboards::spend(&state, &view.scope, &base).await?;
-    let page = views::spend::page(
+    let mut page = views::spend::page(
         chrome(&state, &user, NavSection::Spend),
         view.filters,
         &data,
     );
-    page_or_csv(page, view.query.csv_table()?, "/spend", views::spend::tables)
+    let outlook = outlook::this_month(&state, &user, &view.scope, view.query.team()).await?;
+    if let Some(chart) = views::cost_outlook::spend_chart_with_budget(&data.by_week, &outlook) {
+        page.over_time_chart = chart;
+    }
+    page_or_csv(
+        page,
+        view.query.csv_table()?,
+        "/spend",
+        views::spend::tables,
+    )
 }

@@ -121,4 +121,3 @@ pub(crate) async fn set_globs(
             .into_response()),
     }
 }
-

@@ -15,7 +15,7 @@ use crate::routes::extract::{Admin, AdminForm};
 use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::{accounts, tokens};
-use crate::views::{admin_chrome, admin as rows};
+use crate::views::{admin as rows, admin_chrome};
 
 async fn page(
     state: &AppState,

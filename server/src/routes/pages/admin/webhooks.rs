@@ -123,4 +123,3 @@ pub(crate) async fn set_secret(
             .into_response()),
     }
 }
-
