@@ -40,9 +40,13 @@ pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &AdoptionData) 
     }
 }
 
-/// Weekly actives vs seats, adoption rate, not started, concentration.
+/// Weekly actives vs seats, adoption rate, not started, concentration. "Active last week" is the
+/// last week wholly inside the range: a week cut by the range's ends would read as a drop.
 fn kpis(report: &AdoptionReport) -> Vec<KpiCard> {
-    let last = report.weeks.last();
+    let last =
+        report.weeks.iter().rev().find(|w| {
+            w.week_start >= report.from && w.week_start + chrono::Days::new(6) <= report.to
+        });
     let active = last.map_or(0, |w| w.active_developers);
     let started = report
         .per_developer
@@ -58,7 +62,7 @@ fn kpis(report: &AdoptionReport) -> Vec<KpiCard> {
                 format::integer(report.seats as i64)
             ),
             last.map_or_else(
-                || "no week in range".into(),
+                || "no whole week in range".into(),
                 |w| {
                     format!(
                         "developers active in the week of {} vs seats",
