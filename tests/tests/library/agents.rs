@@ -31,7 +31,7 @@ async fn claude_code_runs_a_scripted_tool_call_against_the_stand_in_model_and_lo
         Turn::tool("Write", json!({"file_path": greeting, "content": "hi\n"})).with_usage(usage),
         Turn::text("Written.")
             .with_usage(usage)
-            .as_model("claude-haiku-4-5"),
+            .by_model("claude-haiku-4-5"),
     ]);
 
     let run = ClaudeCode::new(&home, &stub)
@@ -135,12 +135,12 @@ async fn codex_runs_a_scripted_command_against_the_stand_in_model_and_logs_its_e
     assert_eq!(rollouts.len(), 1, "one session: {rollouts:?}");
     let last_total = lines(&rollouts[0])
         .iter()
-        .filter_map(|l| {
+        .rev()
+        .find_map(|l| {
             l["payload"]["info"]["total_token_usage"]
                 .as_object()
                 .cloned()
         })
-        .last()
         .expect("a token_count event");
     assert_eq!(
         (

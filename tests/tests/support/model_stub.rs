@@ -102,7 +102,7 @@ impl Turn {
         self
     }
 
-    pub fn as_model(mut self, model: &str) -> Turn {
+    pub fn by_model(mut self, model: &str) -> Turn {
         self.model = Some(model.to_owned());
         self
     }
@@ -298,6 +298,7 @@ impl Shared {
     }
 }
 
+#[allow(clippy::result_large_err)] // the refusal is the response itself, built once per bad request
 fn parse(body: &Bytes) -> Result<Value, Response> {
     serde_json::from_slice(body).map_err(|e| {
         let error = json!({"error": {"type": "invalid_request_error", "message": e.to_string()}});
