@@ -7,15 +7,30 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The assistant that produced a usage event.
+/// The assistant that produced a usage event (the one `Tool` of the workspace: the server's
+/// metrics engine uses it too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tool {
+    /// Anthropic's Claude Code: covered by Anthropic (Claude) plans.
     ClaudeCode,
+    /// OpenAI's Codex CLI: covered by OpenAI (ChatGPT) plans.
     Codex,
 }
 
 impl Tool {
+    /// Every tool, in a stable order.
+    pub const ALL: [Tool; 2] = [Tool::ClaudeCode, Tool::Codex];
+
+    /// The plan vendor whose subscriptions cover this tool.
+    pub fn vendor(self) -> &'static str {
+        match self {
+            Tool::ClaudeCode => "Anthropic",
+            Tool::Codex => "OpenAI",
+        }
+    }
+
+    /// The wire name (`claude-code`, `codex`).
     pub fn as_str(self) -> &'static str {
         match self {
             Tool::ClaudeCode => "claude-code",

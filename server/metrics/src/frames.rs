@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use crate::calendar::{day_number, local_date, month_index, week_of};
 use crate::error::Result;
-use crate::rows::{CommitRow, DeveloperRow, PullRequestRow, ReviewOutcome, UsageRow};
+use crate::rows::{tool_code, CommitRow, DeveloperRow, PullRequestRow, ReviewOutcome, UsageRow};
 
 /// Label shown for a missing project or repository.
 pub const NONE_LABEL: &str = "(none)";
@@ -118,7 +118,7 @@ pub fn usage_frame(rows: &[UsageRow], tz: Tz) -> Result<UsageFrame> {
         day.push(d);
         week.push(week_of(d));
         month.push(month_index(date));
-        tool.push(row.tool.code());
+        tool.push(tool_code(row.tool));
         model.push(models.id(undated_model(&row.model)));
         project.push(projects.optional_id(row.project.as_deref()));
         repo.push(repos.optional_id(row.repository.as_deref()));

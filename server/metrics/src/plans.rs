@@ -13,7 +13,7 @@ use crate::blocks::{p90, windows, HOUR_MS};
 use crate::calendar::{date_of, local_date, month_first_day, month_index, month_label, DateRange};
 use crate::error::Result;
 use crate::frames::{f64_values, i64_values, UsageFrame};
-use crate::rows::{DeveloperRow, PlanKind, PlanRow, TeamRow, Tool};
+use crate::rows::{tool_code, DeveloperRow, PlanKind, PlanRow, TeamRow, Tool};
 
 /// Label of the implicit pay-as-you-go option.
 pub const PAY_AS_YOU_GO: &str = "pay-as-you-go";
@@ -236,7 +236,9 @@ pub fn plans_report(
         for dev in developers {
             for tool in Tool::ALL {
                 if current_of(dev, tool).is_some() {
-                    by_key.entry((month, dev.user_id, tool.code())).or_default();
+                    by_key
+                        .entry((month, dev.user_id, tool_code(tool)))
+                        .or_default();
                 }
             }
         }
@@ -245,7 +247,7 @@ pub fn plans_report(
     for ((month, user_id, code), u) in &by_key {
         let (Some(dev), Some(tool)) = (
             developers.iter().find(|d| d.user_id == *user_id),
-            Tool::ALL.into_iter().find(|t| t.code() == *code),
+            Tool::ALL.into_iter().find(|t| tool_code(*t) == *code),
         ) else {
             continue; // usage of a user who is not a listed developer: outside the caller's scope
         };

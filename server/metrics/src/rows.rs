@@ -8,41 +8,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The coding assistant a usage row comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tool {
-    /// Anthropic's Claude Code: covered by Anthropic (Claude) plans.
-    ClaudeCode,
-    /// OpenAI's Codex CLI: covered by OpenAI (ChatGPT) plans.
-    Codex,
-}
+/// The coding assistant a usage row comes from: the wire type the uploader sends.
+pub use agentmeter_ingest::wire::Tool;
 
-impl Tool {
-    /// Every tool, in a stable order.
-    pub const ALL: [Tool; 2] = [Tool::ClaudeCode, Tool::Codex];
-
-    /// The wire name (`claude-code`, `codex`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tool::ClaudeCode => "claude-code",
-            Tool::Codex => "codex",
-        }
-    }
-
-    /// The plan vendor whose subscriptions cover this tool.
-    pub fn vendor(self) -> &'static str {
-        match self {
-            Tool::ClaudeCode => "Anthropic",
-            Tool::Codex => "OpenAI",
-        }
-    }
-
-    pub(crate) fn code(self) -> u32 {
-        match self {
-            Tool::ClaudeCode => 0,
-            Tool::Codex => 1,
-        }
+/// A tool's number in a frame's `tool` column.
+pub(crate) fn tool_code(tool: Tool) -> u32 {
+    match tool {
+        Tool::ClaudeCode => 0,
+        Tool::Codex => 1,
     }
 }
 

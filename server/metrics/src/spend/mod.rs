@@ -9,7 +9,7 @@ use crate::calendar::{
 };
 use crate::error::Result;
 use crate::frames::{f64_values, i64_values, membership_frame, UsageFrame};
-use crate::rows::{DeveloperRow, TeamRow, Tool};
+use crate::rows::{tool_code, DeveloperRow, TeamRow, Tool};
 
 mod report;
 
@@ -214,7 +214,7 @@ fn groups(
             SpendGroupBy::Model => by_index(&usage.labels.models),
             SpendGroupBy::Tool => Tool::ALL
                 .iter()
-                .find(|t| i64::from(t.code()) == k)
+                .find(|t| i64::from(tool_code(**t)) == k)
                 .map_or_else(|| k.to_string(), |t| t.as_str().to_owned()),
             SpendGroupBy::Day | SpendGroupBy::Week => date_of(k as i32)?.to_string(),
             SpendGroupBy::Month => month_label(k as i32),
