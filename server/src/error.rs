@@ -199,15 +199,20 @@ impl From<sqlx::Error> for Error {
 
 /// True for errors that load causes and that a retry a moment later would not meet: no pooled
 /// connection free in time, SQLite's single writer still busy after `busy_timeout`, PostgreSQL
-/// out of connection slots.
+/// out of connection slots, or a connection lost under the request (PostgreSQL restarting or
+/// failing over, a backend terminated, a network cut): the pool opens a fresh one next time.
 fn is_overload(err: &sqlx::Error) -> bool {
     /// SQLITE_BUSY and SQLITE_LOCKED; extended codes keep the primary one in their low byte.
     const SQLITE_BUSY: i32 = 5;
     const SQLITE_LOCKED: i32 = 6;
     /// PostgreSQL's too_many_connections.
     const PG_TOO_MANY_CONNECTIONS: &str = "53300";
+    /// admin_shutdown, crash_shutdown, cannot_connect_now.
+    const PG_SHUTTING_DOWN: [&str; 3] = ["57P01", "57P02", "57P03"];
+    /// Class 08, connection exceptions.
+    const PG_CONNECTION_EXCEPTION: &str = "08";
     match err {
-        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
@@ -215,6 +220,8 @@ fn is_overload(err: &sqlx::Error) -> bool {
                 primary == SQLITE_BUSY || primary == SQLITE_LOCKED
             } else {
                 code == PG_TOO_MANY_CONNECTIONS
+                    || PG_SHUTTING_DOWN.contains(&code.as_ref())
+                    || code.starts_with(PG_CONNECTION_EXCEPTION)
             }
         }
         _ => false,
@@ -316,6 +323,33 @@ mod tests {
         let error = Error::from(refused);
         assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(error.retry_after_secs(), Some(BUSY_RETRY_AFTER_SECS));
+    }
+
+    #[tokio::test]
+    async fn a_postgres_connection_terminated_under_a_query_is_busy_not_a_fault() {
+        let Ok(url) = std::env::var("AGENTMETER_TEST_POSTGRES_URL") else {
+            eprintln!("note: AGENTMETER_TEST_POSTGRES_URL not set; PostgreSQL-only test skipped");
+            return;
+        };
+        let mut victim = sqlx::PgConnection::connect(&url).await.expect("victim");
+        let mut admin = sqlx::PgConnection::connect(&url).await.expect("admin");
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut victim)
+            .await
+            .expect("pid");
+        sqlx::query("SELECT pg_terminate_backend($1)")
+            .bind(pid)
+            .execute(&mut admin)
+            .await
+            .expect("terminate");
+
+        let lost = victim
+            .execute("SELECT 1")
+            .await
+            .expect_err("the connection was terminated");
+
+        let error = Error::from(lost);
+        assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE, "{error}");
     }
 
     #[tokio::test]

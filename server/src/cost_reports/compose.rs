@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use agentmeter_metrics::plans::{PlanLine, PlansReport};
-use agentmeter_metrics::spend::SpendGroupBy;
+use agentmeter_metrics::spend::{meaningful_change_pct, SpendGroupBy};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -78,7 +78,7 @@ pub struct CostReport {
     /// Paid for plans, usage-based plans and pay-as-you-go in the month (Σ `current_cost_usd`).
     pub paid_usd: f64,
     pub paid_previous_month_usd: f64,
-    /// `(paid / previous − 1) × 100`; none when nothing was paid the month before.
+    /// `(paid / previous − 1) × 100`; none below the engine's meaningful base.
     pub paid_change_pct: Option<f64>,
     /// API-equivalent value of the month's usage (spend report, the month's `cost_usd`).
     pub api_equivalent_usd: f64,
@@ -101,10 +101,6 @@ pub struct CostReport {
 fn month_lines(plans: &PlansReport, month: Month) -> Vec<&PlanLine> {
     let label = month.to_string();
     plans.lines.iter().filter(|l| l.month == label).collect()
-}
-
-fn change_pct(now: f64, before: f64) -> Option<f64> {
-    (before > 0.0).then(|| (now / before - 1.0) * 100.0)
 }
 
 /// Composes `recipient`'s report for `month`.
@@ -179,7 +175,8 @@ pub async fn compose(
         recipient: recipient.clone(),
         paid_usd,
         paid_previous_month_usd,
-        paid_change_pct: change_pct(paid_usd, paid_previous_month_usd),
+        // A report is for a month that has ended.
+        paid_change_pct: meaningful_change_pct(paid_usd, paid_previous_month_usd, true),
         api_equivalent_usd: this_month.map_or(0.0, |m| m.cost_usd),
         api_equivalent_change_pct: this_month.and_then(|m| m.change_pct),
         tokens: spend.total.tokens,

@@ -10,6 +10,8 @@ use agentmeter_web::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use agentmeter_metrics::spend::MIN_CHANGE_BASE_USD;
+
 use super::compose::CostReport;
 use crate::error::{Error, Result};
 
@@ -21,10 +23,20 @@ pub struct RenderedReport {
     pub html: String,
 }
 
-fn change(pct: Option<f64>, before: &str) -> String {
-    match pct {
-        Some(pct) => format!("{} on {before}", format::signed_percent(pct / 100.0)),
-        None => format!("nothing in {before}"),
+/// The month-over-month note. A percentage only where the engine finds the base meaningful
+/// (`agentmeter_metrics::spend::meaningful_change_pct`); otherwise the base itself, when known.
+fn change(pct: Option<f64>, previous_usd: Option<f64>, before: &str) -> String {
+    match (pct, previous_usd) {
+        (Some(pct), _) => format!("{} on {before}", format::signed_percent(pct / 100.0)),
+        (None, Some(previous)) if previous > 0.0 => format!(
+            "{before}: {}, too small a base for a percentage",
+            format::usd(previous)
+        ),
+        (None, Some(_)) => format!("nothing in {before}"),
+        (None, None) => format!(
+            "{before} under {}: no percentage",
+            format::usd(MIN_CHANGE_BASE_USD)
+        ),
     }
 }
 
@@ -45,13 +57,17 @@ pub fn render(report: &CostReport, base_url: &str, tz: Tz) -> Result<RenderedRep
         MailFigure {
             label: "Paid for plans".into(),
             value: format::usd(report.paid_usd),
-            note: change(report.paid_change_pct, &before),
+            note: change(
+                report.paid_change_pct,
+                Some(report.paid_previous_month_usd),
+                &before,
+            ),
             alert: false,
         },
         MailFigure {
             label: "API-equivalent value".into(),
             value: format::usd(report.api_equivalent_usd),
-            note: change(report.api_equivalent_change_pct, &before),
+            note: change(report.api_equivalent_change_pct, None, &before),
             alert: false,
         },
         MailFigure {
