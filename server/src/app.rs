@@ -41,6 +41,8 @@ pub struct Application {
     listener: TcpListener,
     /// The OTLP/gRPC receiver's listener, when `otlp_grpc_bind` is set.
     otlp_grpc: Option<TcpListener>,
+    /// The Prometheus metrics' own listener, when `metrics_bind` is set.
+    metrics: Option<TcpListener>,
     router: Router,
     state: AppState,
     shutdown: ShutdownSignal,
@@ -61,11 +63,16 @@ impl Application {
             Some(addr) => Some(TcpListener::bind(addr).await?),
             None => None,
         };
+        let metrics = match settings.metrics_bind {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
         let state = AppState::new(db, settings)?;
         let router = router(state.clone());
         Ok(Application {
             listener,
             otlp_grpc,
+            metrics,
             router,
             state,
             shutdown: shutdown_signal()?,
@@ -80,6 +87,15 @@ impl Application {
     pub fn otlp_grpc_addr(&self) -> Result<Option<SocketAddr>> {
         Ok(self
             .otlp_grpc
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()?)
+    }
+
+    /// Where the metrics are served on an address of their own, when they are.
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>> {
+        Ok(self
+            .metrics
             .as_ref()
             .map(TcpListener::local_addr)
             .transpose()?)
@@ -103,6 +119,16 @@ impl Application {
                 self.shutdown,
             )),
             None => self.shutdown,
+        };
+        let shutdown: ShutdownSignal = match self.metrics {
+            Some(metrics) => {
+                if let Ok(addr) = metrics.local_addr() {
+                    tracing::info!("metrics on http://{addr}/metrics");
+                }
+                let router = routes::metrics_only(self.state.clone());
+                Box::pin(serve::serve_beside(metrics, router, limits, shutdown))
+            }
+            None => shutdown,
         };
         serve::serve(self.listener, self.router, limits, shutdown).await
     }
@@ -132,7 +158,11 @@ pub fn router(state: AppState) -> Router {
     // Outermost, so that it judges a write by the status the client is finally answered.
     let note_writes =
         middleware::from_fn_with_state(state.clone(), routes::middleware::note_writes);
-    routes::table(state).layer(layers).layer(note_writes)
+    let measure = middleware::from_fn_with_state(state.clone(), routes::middleware::measure);
+    routes::table(state)
+        .layer(layers)
+        .layer(note_writes)
+        .layer(measure)
 }
 
 /// Listens for SIGINT and SIGTERM from now on. The handlers are installed at once, not when the

@@ -55,6 +55,21 @@ pub enum Command {
     Report(crate::cost_reports::command::ReportCommand),
 }
 
+impl Command {
+    /// Whether the command may change what reports show: every running server over the
+    /// database is then told to compute afresh (see `analytics::cache`).
+    fn writes_data(&self) -> bool {
+        !matches!(
+            self,
+            Command::Migrate
+                | Command::Team(TeamCommand::List { .. })
+                | Command::User(UserCommand::List { .. })
+                | Command::Token(TokenCommand::List)
+                | Command::Report(_)
+        )
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on (default 127.0.0.1:8080).
@@ -176,6 +191,7 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
     }
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
+    let writes = command.writes_data();
     match command {
         Command::Serve(_) => unreachable!("handled above"),
         Command::Migrate => eprintln!(
@@ -235,7 +251,7 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             eprintln!("token #{id} revoked");
         }
         Command::Report(report) => {
-            crate::cost_reports::command::run(db, settings.clone(), report).await?
+            crate::cost_reports::command::run(db.clone(), settings.clone(), report).await?
         }
         Command::Token(TokenCommand::List) => {
             for t in tokens::list(&db).await? {
@@ -250,6 +266,9 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
                 );
             }
         }
+    }
+    if writes {
+        crate::store::data_version::bump(&db).await?;
     }
     Ok(())
 }

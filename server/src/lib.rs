@@ -15,6 +15,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod library;
+pub(crate) mod observability;
 pub mod reviews;
 pub(crate) mod routes;
 pub mod scheduler;

@@ -9,6 +9,9 @@ use serde::Deserialize;
 
 use crate::error::StartupError;
 
+mod oidc;
+pub use oidc::OidcSettings;
+
 /// Everything the server can be configured with. See README "Configuration".
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -80,6 +83,16 @@ pub struct Settings {
     pub scheduler_tick_secs: u64,
     /// How often alerts are checked, in seconds.
     pub alert_check_interval_secs: u64,
+    /// Bearer token that `GET /metrics` (Prometheus) asks for; with neither this nor
+    /// `metrics_bind` set, `/metrics` is not served (404). Secret.
+    pub metrics_token: Option<SecretString>,
+    /// A separate address serving only `GET /metrics` (e.g. on a private interface), open
+    /// unless `metrics_token` is set too.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Whether the login form takes passwords; off, people sign in through `[oidc]` only.
+    pub password_login: bool,
+    /// Single sign-on through an OpenID Connect provider (`[oidc]`).
+    pub oidc: OidcSettings,
 }
 
 impl Default for Settings {
@@ -117,6 +130,10 @@ impl Default for Settings {
             mail_retry_base_secs: 60,
             scheduler_tick_secs: 60,
             alert_check_interval_secs: 15 * 60,
+            metrics_token: None,
+            metrics_bind: None,
+            password_login: true,
+            oidc: OidcSettings::default(),
         }
     }
 }
@@ -241,21 +258,50 @@ impl Settings {
                         .map_err(|_| bad("an address such as 127.0.0.1:4317"))?,
                 )
             }
+            "METRICS_TOKEN" => self.metrics_token = Some(SecretString::from(value.to_owned())),
+            "METRICS_BIND" => {
+                self.metrics_bind = Some(
+                    value
+                        .parse()
+                        .map_err(|_| bad("an address such as 127.0.0.1:9090"))?,
+                )
+            }
             "OTLP_MAX_CONCURRENT_EXPORTS" => {
                 self.otlp_max_concurrent_exports = value.parse().map_err(|_| bad("a count"))?
             }
+            "PASSWORD_LOGIN" => {
+                self.password_login = parse_bool(value).ok_or_else(|| bad("true or false"))?
+            }
             // Variables read elsewhere (e.g. by tests or the CLI) are not settings.
-            _ => {}
+            _ => {
+                if let Some(name) = name.strip_prefix("OIDC_") {
+                    self.oidc.apply_env(name, value)?;
+                }
+            }
         }
         Ok(())
     }
 
     fn validate(&self) -> Result<(), StartupError> {
+        self.oidc.validate()?;
+        if !self.password_login && !self.oidc.enabled() {
+            return Err(StartupError::Config(
+                "password_login = false needs single sign-on ([oidc] issuer_url)".to_owned(),
+            ));
+        }
         if self.org_timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(StartupError::Config(format!(
                 "org_timezone {:?} is not an IANA time zone name",
                 self.org_timezone
             )));
+        }
+        if let Some(token) = &self.metrics_token {
+            if secrecy::ExposeSecret::expose_secret(token)
+                .trim()
+                .is_empty()
+            {
+                return Err(StartupError::Config("metrics_token is empty".to_owned()));
+            }
         }
         for (name, value) in [
             ("session_ttl_hours", self.session_ttl_hours),

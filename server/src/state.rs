@@ -9,9 +9,11 @@ use agentmeter_ingest::PriceTable;
 use agentmeter_reviews::ReviewPolicy;
 
 use crate::analytics::cache::{self, ReportCache};
+use crate::auth::oidc;
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::observability::Observability;
 use crate::settings::Settings;
 
 #[derive(Clone, Debug)]
@@ -25,6 +27,10 @@ pub struct AppState {
     pub prices: Arc<PriceTable>,
     /// Computed reports, kept until the next write (or their time-to-live).
     pub(crate) reports: Arc<ReportCache>,
+    /// The single sign-on provider, discovered at the first sign-in through it.
+    pub(crate) sso: Arc<oidc::Provider>,
+    /// The Prometheus metrics served at `/metrics`.
+    pub(crate) observability: Arc<Observability>,
 }
 
 impl AppState {
@@ -34,6 +40,7 @@ impl AppState {
             .parse()
             .map_err(|_| Error::Config(format!("unknown time zone {:?}", settings.org_timezone)))?;
         let throttle = LoginThrottle::new(
+            db.clone(),
             Duration::from_secs(settings.login_window_secs),
             settings.login_max_failures_per_account,
             settings.login_max_failures_per_ip,
@@ -48,9 +55,12 @@ impl AppState {
                 .merge_csv(&text)
                 .map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
         }
+        let observability = Observability::new()?;
         let reports = ReportCache::new(
+            db.clone(),
             Duration::from_secs(settings.report_cache_ttl_secs),
             cache::CAPACITY,
+            observability.cache_counters(),
         );
         Ok(AppState {
             db,
@@ -59,6 +69,8 @@ impl AppState {
             org_tz,
             prices: Arc::new(prices),
             reports: Arc::new(reports),
+            sso: Arc::new(oidc::Provider::new()?),
+            observability: Arc::new(observability),
         })
     }
 

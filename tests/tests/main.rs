@@ -18,4 +18,5 @@ mod resilience;
 mod reviews;
 mod security;
 mod server_cli;
+mod sso;
 mod telemetry;

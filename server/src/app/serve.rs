@@ -1,6 +1,10 @@
 //! The accept loop: HTTP/1 connections with a deadline for their request heads and a cap on how
 //! many are open at once, closed gracefully on shutdown.
 //!
+//! Shutdown (SIGTERM or SIGINT) stops accepting at once (the listener is closed, so a load
+//! balancer's next connection goes to another instance) and waits for the requests in flight to
+//! be answered; idle keep-alive connections are closed, busy ones after their response.
+//!
 //! `axum::serve` sets no timer on its connections, so hyper's header read timeout never runs
 //! there and a client that opens connections and never finishes a request line holds each one
 //! open forever.
@@ -74,6 +78,30 @@ pub async fn serve(
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// Serves `router` on `listener` beside another server (the metrics on `metrics_bind`); returns
+/// that server's shutdown signal, which completes with `shutdown` once this one has stopped too.
+pub fn serve_beside(
+    listener: TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> impl Future<Output = ()> + Send + 'static {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let beside = tokio::spawn(serve(listener, router, limits, async {
+        // A dropped sender (the main server gone) stops this one too.
+        let _ = stopped.await;
+    }));
+    async move {
+        shutdown.await;
+        let _ = stop.send(());
+        match beside.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("{e}"),
+            Err(e) => tracing::error!("server task: {e}"),
+        }
+    }
 }
 
 /// A failed accept: the client that gave up before we accepted it is no news; anything else

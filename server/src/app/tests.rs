@@ -265,8 +265,8 @@ async fn a_failed_login_and_an_unsigned_webhook_leave_the_data_version_and_an_up
     let app = serve(|_| {}).await;
     let token = add_admin(&app.state.db, "ada@example.com").await;
     let client = reqwest::Client::new();
-    let version = || app.state.reports.version();
-    let before = version();
+    let version = || async { app.state.reports.version().await.expect("data version") };
+    let before = version().await;
 
     let form = client.get(app.url("/login")).send().await.expect("form");
     let csrf = form
@@ -297,7 +297,7 @@ async fn a_failed_login_and_an_unsigned_webhook_leave_the_data_version_and_an_up
         .await
         .expect("webhook");
     assert_eq!(webhook.status().as_u16(), 401);
-    assert_eq!(version(), before);
+    assert_eq!(version().await, before);
 
     let timestamp = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     let event = json!({
@@ -312,5 +312,5 @@ async fn a_failed_login_and_an_unsigned_webhook_leave_the_data_version_and_an_up
         .await
         .expect("upload");
     assert!(upload.status().is_success(), "{:?}", upload.text().await);
-    assert!(version() > before);
+    assert!(version().await > before);
 }

@@ -27,9 +27,9 @@ pub async fn check_password(
     ip: IpAddr,
 ) -> Result<User> {
     let account = email.trim().to_lowercase();
-    let attempt = state.throttle.begin_attempt(&account, ip)?;
+    let attempt = state.throttle.begin_attempt(&account, ip).await?;
     let Some(_slot) = state.throttle.verification_slot().await else {
-        state.throttle.abandoned(attempt);
+        state.throttle.abandoned(attempt).await?;
         return Err(Error::Busy {
             retry_after_secs: 1,
         });
@@ -40,7 +40,7 @@ pub async fn check_password(
     match user {
         // A deactivated user gets the same answer as a wrong password.
         Some(user) if matches && user.is_active() => {
-            state.throttle.succeeded(attempt);
+            state.throttle.succeeded(attempt).await?;
             Ok(user)
         }
         // The attempt stays counted as a failure.

@@ -2,6 +2,7 @@
 
 pub mod current_user;
 pub(crate) mod login;
+pub mod oidc;
 pub(crate) mod password;
 pub mod scope;
 pub(crate) mod secret;

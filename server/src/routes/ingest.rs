@@ -10,6 +10,7 @@ use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
 
 use crate::auth::CurrentUser;
 use crate::error::Result;
+use crate::observability::IngestedEvents;
 use crate::routes::batch;
 use crate::state::AppState;
 use crate::store::usage::{self, PricedEvent};
@@ -35,6 +36,11 @@ pub async fn upload_usage(
     let receipt = usage::upsert_batch(&state.db, user.id, &priced).await?;
     crate::telemetry::edits::record_uploaded_decisions(&state, user.id, &priced).await?;
     tracing::info!(user = %user.email, received = receipt.received, inserted = receipt.inserted, "usage batch stored");
+    state.observability.ingested(IngestedEvents {
+        inserted: receipt.inserted,
+        updated: receipt.updated,
+        unchanged: receipt.unchanged,
+    });
     Ok(Json(receipt))
 }
 

@@ -1,10 +1,13 @@
 //! Middleware of the whole router: refusals made outside the handlers answered like the
-//! handlers' own errors, errors of page routes shown as pages, and the report cache told about
-//! every write that succeeded.
+//! handlers' own errors, errors of page routes shown as pages, every instance's report cache
+//! told about every write that succeeded, and each request counted and timed by its route.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
@@ -146,7 +149,63 @@ pub(crate) async fn note_writes(
     let status = response.status();
     let succeeded = status.is_success() || status.is_redirection();
     if writes && succeeded {
-        state.reports.data_changed();
+        // Awaited before the answer goes out: once the client has it, every instance's next read
+        // computes afresh. A version that cannot be moved leaves reports stale for up to the
+        // time-to-live, which is no reason to fail a write already stored.
+        if let Err(e) = state.reports.data_changed().await {
+            tracing::error!(error = %e, "the data version could not be moved on");
+        }
     }
     response
+}
+
+/// The route template a request matched, filled in by [`matched_route`] once routing is done
+/// and read by [`measure`] outside the router.
+#[derive(Clone, Default)]
+struct RouteSlot(Arc<OnceLock<String>>);
+
+/// Route middleware: tells [`measure`] which route template the request matched.
+pub(crate) async fn matched_route(request: Request, next: Next) -> Response {
+    if let (Some(slot), Some(path)) = (
+        request.extensions().get::<RouteSlot>(),
+        request.extensions().get::<MatchedPath>(),
+    ) {
+        let _first = slot.0.set(path.as_str().to_owned());
+    }
+    next.run(request).await
+}
+
+/// Middleware: counts and times every request by method, route template and status. Outermost,
+/// so that the time includes every layer and the status is the one the client gets (a timeout's
+/// 408 included).
+pub(crate) async fn measure(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let slot = RouteSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let method = method_label(request.method());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let route = slot.0.get().map_or("unmatched", String::as_str);
+    state
+        .observability
+        .request(method, route, response.status().as_u16(), started.elapsed());
+    response
+}
+
+/// The method as a label: any other than the standard ones is "other", so that made-up methods
+/// cannot add series.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }

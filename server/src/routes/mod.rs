@@ -28,11 +28,13 @@ pub mod me;
 mod metrics;
 pub(crate) mod middleware;
 mod notifications;
+mod oidc;
 pub mod otlp;
 pub(crate) mod pages;
 mod plans;
 mod repositories;
 mod reviews;
+mod scrape;
 mod webhooks;
 
 /// Every route of the server: the JSON API under `/api/v1`, then the HTML pages.
@@ -76,6 +78,8 @@ pub fn table(state: AppState) -> Router {
         .route("/developers/{email}", get(pages::developer::other))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
+        .route("/auth/oidc/start", get(oidc::start))
+        .route("/auth/oidc/callback", get(oidc::callback))
         .route(
             "/admin/users",
             get(admin::users::show).post(admin::users::add),
@@ -116,6 +120,7 @@ pub fn table(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(scrape::on_main_address))
         .nest("/api/v1", api)
         .merge(otlp::routes(&state))
         .merge(library::routes())
@@ -124,5 +129,14 @@ pub fn table(state: AppState) -> Router {
         .merge(cost_reports::routes())
         .merge(notifications::routes())
         .merge(html)
+        // Every matched route names its template for the request metrics.
+        .route_layer(from_fn(middleware::matched_route))
+        .with_state(state)
+}
+
+/// The routes of `metrics_bind`: the Prometheus metrics alone.
+pub fn metrics_only(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(scrape::on_own_address))
         .with_state(state)
 }

@@ -31,6 +31,22 @@ fn answer(receipt: DeliveryReceipt) -> (StatusCode, Json<DeliveryReceipt>) {
     (status, Json(receipt))
 }
 
+/// Counts a delivery for `/metrics`: by what was done with it, or refused (4xx: a bad
+/// signature, a malformed body) or failed (5xx).
+fn count_delivery(state: &AppState, forge: &str, receipt: &Result<DeliveryReceipt>) {
+    let outcome = match receipt {
+        Ok(receipt) => match receipt.status {
+            DeliveryStatus::Processed => "processed",
+            DeliveryStatus::Ignored => "ignored",
+            DeliveryStatus::Pong => "pong",
+            DeliveryStatus::Duplicate => "duplicate",
+        },
+        Err(e) if e.status().is_client_error() => "refused",
+        Err(_) => "failed",
+    };
+    state.observability.webhook_delivery(forge, outcome);
+}
+
 /// `POST /api/v1/webhooks/github`
 pub(crate) async fn github(
     State(state): State<AppState>,
@@ -43,7 +59,9 @@ pub(crate) async fn github(
         delivery: header(&headers, "x-github-delivery"),
         body: &body,
     };
-    Ok(answer(webhooks::github(&state, delivery).await?))
+    let receipt = webhooks::github(&state, delivery).await;
+    count_delivery(&state, "github", &receipt);
+    Ok(answer(receipt?))
 }
 
 /// `POST /api/v1/webhooks/gitlab`
@@ -58,5 +76,7 @@ pub(crate) async fn gitlab(
         delivery: header(&headers, "x-gitlab-event-uuid"),
         body: &body,
     };
-    Ok(answer(webhooks::gitlab(&state, delivery).await?))
+    let receipt = webhooks::gitlab(&state, delivery).await;
+    count_delivery(&state, "gitlab", &receipt);
+    Ok(answer(receipt?))
 }

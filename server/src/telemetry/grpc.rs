@@ -61,7 +61,7 @@ impl MetricsService for GrpcReceiver {
         let rejected = telemetry::export_metrics(&self.state, user_id, request.get_ref())
             .await
             .map_err(status)?;
-        self.state.reports.data_changed();
+        self.state.reports.data_changed().await.map_err(status)?;
         Ok(Response::new(ExportMetricsServiceResponse {
             partial_success: (rejected.count > 0).then(|| ExportMetricsPartialSuccess {
                 rejected_data_points: rejected.count,
@@ -81,7 +81,7 @@ impl LogsService for GrpcReceiver {
         let rejected: Rejections = telemetry::export_logs(&self.state, user_id, request.get_ref())
             .await
             .map_err(status)?;
-        self.state.reports.data_changed();
+        self.state.reports.data_changed().await.map_err(status)?;
         Ok(Response::new(ExportLogsServiceResponse {
             partial_success: (rejected.count > 0).then(|| ExportLogsPartialSuccess {
                 rejected_log_records: rejected.count,

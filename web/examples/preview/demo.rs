@@ -259,6 +259,8 @@ pub fn pages() -> Result<Pages, askama::Error> {
         email: String::new(),
         error: None,
         next: None,
+        sso_provider: Some("Acme ID".into()),
+        password_login: true,
     };
     let error = ErrorPage {
         chrome: chrome(NavSection::Elsewhere),

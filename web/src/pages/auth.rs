@@ -4,7 +4,8 @@ use askama::Template;
 
 use super::PageChrome;
 
-/// The sign-in form. Posts `email`, `password`, `csrf_token` (and `next` when set) to `/login`.
+/// The sign-in form. Posts `email`, `password`, `csrf_token` (and `next` when set) to `/login`;
+/// with single sign-on, also a link to `/auth/oidc/start` (carrying `next`).
 #[derive(Debug, Clone, PartialEq, Template)]
 #[template(path = "login.html")]
 pub struct LoginPage {
@@ -16,6 +17,20 @@ pub struct LoginPage {
     pub error: Option<String>,
     /// Where to go after signing in (a local path the server has checked).
     pub next: Option<String>,
+    /// The identity provider's name when single sign-on is on: "Sign in with {name}".
+    pub sso_provider: Option<String>,
+    /// Whether the password form is shown (and accepted).
+    pub password_login: bool,
+}
+
+impl LoginPage {
+    /// The single sign-on link, carrying `next`.
+    pub fn sso_href(&self) -> String {
+        match &self.next {
+            Some(next) => format!("/auth/oidc/start?next={}", crate::url::path_in_query(next)),
+            None => "/auth/oidc/start".to_owned(),
+        }
+    }
 }
 
 /// Any error shown as a page: status, title, explanation and a way home.
@@ -43,6 +58,8 @@ mod tests {
             email: "ada@example.com".into(),
             error: Some("Invalid email or password.".into()),
             next: Some("/spend?team=1".into()),
+            sso_provider: None,
+            password_login: true,
         };
         let html = page.render().expect("renders");
         for needle in [
@@ -60,6 +77,23 @@ mod tests {
         );
         assert!(html.contains("Invalid email or password."));
         assert!(!html.contains("class=\"topbar\""));
+        assert!(!html.contains("/auth/oidc/start"));
+    }
+
+    #[test]
+    fn single_sign_on_shows_its_button_and_can_hide_the_password_form() {
+        let page = LoginPage {
+            chrome: PageChrome::signed_out("t"),
+            email: String::new(),
+            error: None,
+            next: Some("/spend?team=1&x=2".into()),
+            sso_provider: Some("Acme ID".into()),
+            password_login: false,
+        };
+        let html = page.render().expect("renders");
+        assert!(html.contains("Sign in with Acme ID"));
+        assert!(html.contains("href=\"/auth/oidc/start?next=/spend%3Fteam%3D1%26x%3D2\""));
+        assert!(!html.contains("name=\"password\""));
     }
 
     #[test]

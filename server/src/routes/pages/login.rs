@@ -45,7 +45,7 @@ pub(crate) struct LogoutForm {
 /// no authority, no backslash and no control character. Browsers drop tabs and newlines from a
 /// location, so `/\t/evil.example` would become `//evil.example`; and a CR or LF cannot go into
 /// a header at all.
-fn safe_next(next: Option<&str>) -> Option<String> {
+pub(crate) fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?;
     let local = next.starts_with('/')
         && !next.starts_with("//")
@@ -54,7 +54,7 @@ fn safe_next(next: Option<&str>) -> Option<String> {
     (local && parsed.as_str() == next).then(|| next.to_owned())
 }
 
-fn cookie(
+pub(crate) fn cookie(
     state: &AppState,
     name: &'static str,
     value: String,
@@ -79,11 +79,14 @@ fn login_page(
 ) -> Result<Response> {
     let csrf = secret::random_secret();
     let jar = jar.add(cookie(state, LOGIN_CSRF_COOKIE, csrf.clone(), 3600));
+    let oidc = &state.settings.oidc;
     let page = LoginPage {
         chrome: PageChrome::signed_out(csrf),
         email,
         error,
         next,
+        sso_provider: oidc.enabled().then(|| oidc.provider_name.clone()),
+        password_login: state.settings.password_login,
     };
     Ok((status, jar, render(page)?).into_response())
 }
@@ -111,6 +114,11 @@ pub(crate) async fn submit(
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
+    if !state.settings.password_login {
+        return Err(Error::Forbidden(
+            "Password sign-in is turned off here; sign in with single sign-on.".into(),
+        ));
+    }
     let expected = jar
         .get(LOGIN_CSRF_COOKIE)
         .map(|c| c.value().to_owned())
