@@ -14,6 +14,7 @@
 //! $0.30 cache read, $3.75 cache write (5 min); claude-haiku-4-5 $1 / $5, $0.10, $1.25.
 
 mod claude_code;
+mod crafted_session;
 mod otlp_grpc;
 mod otlp_http;
 pub mod payloads;

@@ -1,18 +1,18 @@
-//! Demo data for Spend, Plans, Adoption, Productivity and the developer page.
+//! Demo data for Spend, Plans, Adoption and Productivity.
 
 use agentmeter_web::charts::{
     bar_chart, line_chart, ranked_bars, BarChart, BarLayout, LineChart, RankedBar, RankedBars,
     Series, Unit,
 };
 use agentmeter_web::pages::{
-    AdoptionPage, AdoptionTeamRow, DeveloperPage, DeveloperProfile, FilterBar, KpiCard, LiftRow,
-    LiftVerdict, NavSection, NotStartedRow, PlanCatalogRow, PlanRecommendationRow,
-    PlanTeamTotalRow, PlanVerdict, PlansPage, ProductivityPage, PullRequestRow, ReviewState,
-    SessionRow, SpendBreakdown, SpendMonthRow, SpendPage, SpendShareRow,
+    AdoptionPage, AdoptionTeamRow, KpiCard, LiftRow, LiftVerdict, NavSection, NotStartedRow,
+    PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage,
+    ProductivityPage, SpendBreakdown, SpendMonthRow, SpendPage, SpendShareRow,
 };
 use agentmeter_web::{format, Delta, Figure, Template};
 
 use crate::demo::{chrome, filters, lift_chart, spend_by_team_chart, weeks, Pages, TEAMS};
+use crate::demo_developer::developer;
 
 pub const DEVELOPERS: [(&str, &str, f64); 8] = [
     ("Li Wei", "Platform", 1_912.4),
@@ -68,6 +68,7 @@ fn spend() -> SpendPage {
             ),
             KpiCard::new("Tokens", "2.4B", "81% cache reads"),
         ],
+        month: None,
         over_time_chart: spend_by_team_chart(),
         by_developer_chart: ranked_bars(&RankedBars {
             title: "Spend per developer".into(),
@@ -359,116 +360,6 @@ fn productivity() -> ProductivityPage {
         teams: vec![lift_row("Platform", "11 developers", 0.18, 0.06, 0.31), lift_row("Payments", "9 developers", 0.09, -0.04, 0.22), lift_row("Mobile", "8 developers", 0.24, 0.11, 0.38), lift_row("Data & ML", "6 developers", -0.05, -0.19, 0.08)],
         developers: DEVELOPERS.iter().take(5).enumerate().map(|(i, d)| lift_row(d.0, d.1, 0.3 - 0.1 * i as f64, 0.05 - 0.1 * i as f64, 0.5 - 0.08 * i as f64)).collect(),
         activity: Vec::new(),
-    }
-}
-
-fn developer() -> DeveloperPage {
-    let pr = |number: u64, title: &str, review: ReviewState, critical: bool| PullRequestRow {
-        repository: "acme/platform".into(),
-        number,
-        title: title.into(),
-        url: format!("https://github.com/acme/platform/pull/{number}"),
-        at: Figure::new(format!("Mar {}, 2025", number % 28 + 1), number as f64),
-        ai_share: Figure::percent(0.6),
-        review,
-        critical,
-    };
-    DeveloperPage {
-        chrome: chrome(NavSection::MyUsage),
-        filters: FilterBar {
-            teams: vec![],
-            ..filters("/me")
-        },
-        profile: DeveloperProfile {
-            name: "Li Wei".into(),
-            email: "li.wei@acme.dev".into(),
-            teams: "Platform".into(),
-            plan: "Claude Max 5x".into(),
-            github: "li-wei".into(),
-            gitlab: String::new(),
-        },
-        empty: None,
-        kpis: vec![
-            KpiCard::new("Spend", "$1,912", "API-equivalent, 12 weeks")
-                .with_delta(Delta::relative(0.08, "vs previous 12 weeks", false)),
-            KpiCard::new("Sessions", "412", "31h 20m in total"),
-            KpiCard::new("Merged PRs", "38", "61% AI-assisted"),
-            KpiCard::new("Plan fit", "Upgrade", "Usage is 2.1× the Max 5x allowance"),
-        ],
-        usage_chart: line_chart(&LineChart {
-            title: "Daily spend by tool".into(),
-            unit: Unit::Usd,
-            periods: (1..=30).map(|d| format!("Mar {d}")).collect(),
-            series: vec![
-                Series::new(
-                    "Claude Code",
-                    (0..30)
-                        .map(|d| {
-                            if d % 7 > 4 {
-                                2.0
-                            } else {
-                                28.0 + (d % 5) as f64 * 6.0
-                            }
-                        })
-                        .collect(),
-                ),
-                Series::new(
-                    "Codex",
-                    (0..30)
-                        .map(|d| {
-                            if d % 7 > 4 {
-                                0.0
-                            } else {
-                                6.0 + (d % 3) as f64 * 3.0
-                            }
-                        })
-                        .collect(),
-                ),
-            ],
-            area: true,
-        }),
-        sessions: (0..6)
-            .map(|i| SessionRow {
-                started: Figure::new(
-                    format!("Mar {}, 2025 09:{:02}", 28 - i, 10 + i * 5),
-                    (100 - i) as f64,
-                ),
-                tool: if i % 3 == 2 {
-                    "Codex".into()
-                } else {
-                    "Claude Code".into()
-                },
-                model: if i % 3 == 2 {
-                    "gpt-5-codex".into()
-                } else {
-                    "claude-sonnet-4".into()
-                },
-                project: "acme/platform".into(),
-                duration: Figure::duration(1_800 + 700 * i as i64),
-                tokens: Figure::tokens(2_400_000 - 200_000 * i as u64),
-                cost: Figure::usd(14.2 - i as f64),
-            })
-            .collect(),
-        pull_requests: vec![
-            pr(
-                981,
-                "Cache team scopes per request",
-                ReviewState::Reviewed,
-                false,
-            ),
-            pr(
-                977,
-                "Rotate session signing keys automatically",
-                ReviewState::MergedWithoutReview,
-                true,
-            ),
-        ],
-        reviews: vec![pr(
-            990,
-            "Add readiness probe for the database",
-            ReviewState::Reviewed,
-            false,
-        )],
     }
 }
 

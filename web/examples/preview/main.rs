@@ -7,6 +7,7 @@
 mod demo;
 mod demo_admin;
 mod demo_analytics;
+mod demo_developer;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,86 @@
+//! The hourly rollup stays equal to the raw events through batches and larger copies.
+
+use serde_json::{json, Value};
+
+use super::{event, org, send};
+use crate::support::{for_each_backend, TestApp};
+use reqwest::StatusCode;
+/// Per UTC hour: events, input tokens, output tokens, micro-dollars of known cost, unpriced events.
+type HourSums = Vec<(i64, i64, i64, i64, i64, i64)>;
+
+async fn hour_sums(app: &TestApp, sql: &str) -> HourSums {
+    let rows: Vec<(i64, i64, i64, i64, f64, i64)> =
+        sqlx::query_as(sql).fetch_all(&app.sql).await.expect("sums");
+    rows.into_iter()
+        .map(|(h, n, i, o, c, u)| (h, n, i, o, (c * 1e6).round() as i64, u))
+        .collect()
+}
+
+#[tokio::test]
+async fn batches_spanning_many_statements_and_their_larger_copies_keep_the_hourly_rollup_exact() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let org = org(&app).await;
+        // 1,001 events over 40 hours, every 7th from an unpriced model: several INSERT statements.
+        let model = |i: u64| match i % 7 {
+            0 => "mystery-model-2",
+            1 | 2 => "claude-opus-4-8",
+            _ => "claude-sonnet-4-5",
+        };
+        let at = |seconds: u64| {
+            (chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z").expect("time")
+                + chrono::Duration::seconds(seconds as i64))
+            .to_rfc3339()
+        };
+        let first: Vec<Value> = (0..1001)
+            .map(|i| event(&format!("k{i}"), &at(i * 144), model(i), 1000 + i, 100 + i % 50))
+            .collect();
+        let (status, receipt) = send(&app, &org.ada, reqwest::Method::POST, "/api/v1/ingest/usage", &json!({"events": first})).await;
+        assert_eq!((status, receipt["inserted"].as_u64()), (StatusCode::OK, Some(1001)), "{receipt}");
+
+        // Larger copies of 0..300 (the first 50 logged 90 minutes later, so their old hours
+        // must lose them), unchanged copies of 300..400, and 200 new events.
+        let second: Vec<Value> = (0..300)
+            .map(|i| {
+                let shift = if i < 50 { 5400 } else { 0 };
+                event(&format!("k{i}"), &at(i * 144 + shift), model(i), 1000 + i, 1100 + i % 50)
+            })
+            .chain((300..400).map(|i| event(&format!("k{i}"), &at(i * 144), model(i), 1000 + i, 100 + i % 50)))
+            .chain((1001..1201).map(|i| event(&format!("k{i}"), &at(i * 144), model(i), 1000 + i, 100 + i % 50)))
+            .collect();
+        let (status, receipt) = send(&app, &org.ada, reqwest::Method::POST, "/api/v1/ingest/usage", &json!({"events": second})).await;
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        assert_eq!(
+            (receipt["inserted"].as_u64(), receipt["updated"].as_u64(), receipt["unchanged"].as_u64()),
+            (Some(200), Some(300), Some(100))
+        );
+
+        let rolled = hour_sums(
+            &app,
+            "SELECT hour, CAST(SUM(events) AS BIGINT), CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT),
+                    CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION),
+                    CAST(SUM(CASE WHEN priced THEN 0 ELSE events END) AS BIGINT)
+             FROM usage_hourly GROUP BY hour ORDER BY hour",
+        )
+        .await;
+        let raw = hour_sums(
+            &app,
+            "SELECT (ts / 3600000) * 3600000 AS h, CAST(COUNT(*) AS BIGINT), CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT),
+                    CAST(COALESCE(SUM(cost_usd), 0) AS DOUBLE PRECISION),
+                    CAST(SUM(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END) AS BIGINT)
+             FROM usage_events GROUP BY (ts / 3600000) * 3600000 ORDER BY h",
+        )
+        .await;
+        assert_eq!(rolled, raw);
+        // By hand: 1,201 events; outputs 100 + i % 50, plus 1,000 for each of the 300 larger copies.
+        let outputs: i64 = (0..1201).map(|i| 100 + i % 50).sum::<i64>() + 300 * 1000;
+        let unpriced = (0..1201).filter(|i| i % 7 == 0).count() as i64;
+        let totals = rolled.iter().fold((0, 0, 0), |t, r| (t.0 + r.1, t.1 + r.3, t.2 + r.5));
+        assert_eq!(totals, (1201, outputs, unpriced));
+        // Hour 00:00 held events 0..25 only; their larger copies moved to 01:30-02:30, so the
+        // refresh of the replaced copies' hour must have emptied it.
+        let one_am = chrono::DateTime::parse_from_rfc3339("2026-10-01T01:00:00Z").expect("time");
+        assert_eq!(rolled[0].0, one_am.timestamp_millis());
+    })
+    .await;
+}
