@@ -3,12 +3,13 @@
 //! saving, and the budgets of the view with their month-end forecast. All from the report
 //! functions the API answers with, for the page's scope.
 
-use agentmeter_metrics::spend::SpendGroupBy;
+use agentmeter_metrics::spend::{SpendGroupBy, SpendReport};
 use chrono::Utc;
 
+use super::forecast::{plan_spend, MonthProgress};
 use super::{list, statuses, Budget, BudgetStatus, Month};
 use crate::analytics::params::SpendQuery;
-use crate::analytics::reports;
+use crate::analytics::{catalog, reports};
 use crate::auth::{CurrentUser, Scope};
 use crate::error::Result;
 use crate::state::AppState;
@@ -20,6 +21,9 @@ pub struct CostOutlook {
     /// Σ `current_cost_usd` of the plans lines of this month, and of last month.
     pub paid_usd: f64,
     pub paid_last_month_usd: f64,
+    /// Month-end forecast of what is paid (the plan-spend forecast, docs/metrics.md); none
+    /// before one full day of the month has passed.
+    pub paid_forecast_usd: Option<f64>,
     /// The spend report's cost of this month so far.
     pub api_equivalent_usd: f64,
     /// Σ `monthly_saving_usd` and Σ `recommended_cost_usd` of this month's lines.
@@ -63,17 +67,23 @@ pub async fn this_month(
         group_by: SpendGroupBy::Month,
         tool: None,
     };
-    let (plans, plans_before, spend, budgets) = tokio::try_join!(
+    let (plans, plans_before, spend, budgets, catalog) = tokio::try_join!(
         reports::plans(state, scope, month.range()),
         reports::plans(state, scope, month.previous().range()),
         reports::spend(state, scope, &query),
         budgets_in_view(state, user, team),
+        catalog::plan_rows(&state.db),
     )?;
     let lines: Vec<_> = plans.lines.iter().filter(|l| l.month == label).collect();
     let before = month.previous().to_string();
+    let paid = plan_spend(&lines, &catalog);
     Ok(CostOutlook {
         month,
         paid_usd: lines.iter().map(|l| l.current_cost_usd).sum(),
+        paid_forecast_usd: spend
+            .forecast
+            .as_ref()
+            .map(|f| paid.month_end_forecast(MonthProgress::from(f))),
         paid_last_month_usd: plans_before
             .lines
             .iter()
@@ -89,4 +99,16 @@ pub async fn this_month(
         recommended_usd: lines.iter().map(|l| l.recommended_cost_usd).sum(),
         budgets: statuses(state, month, &budgets).await?,
     })
+}
+
+/// This month's API-equivalent cost of `scope` per day so far, with the spend report's month-end
+/// forecast: the spend page's month chart.
+pub async fn days_this_month(state: &AppState, scope: &Scope) -> Result<SpendReport> {
+    let month = Month::at(Utc::now(), state.org_tz);
+    let query = SpendQuery {
+        range: month.range(),
+        group_by: SpendGroupBy::Day,
+        tool: None,
+    };
+    reports::spend(state, scope, &query).await
 }

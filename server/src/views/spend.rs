@@ -46,6 +46,7 @@ pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> 
         filters,
         empty,
         kpis: kpis(&data.by_week, previous_total, active),
+        month: None,
         over_time_chart: over_time_chart(&data.by_week),
         by_developer_chart: developer_chart(data.current.get(1)),
         by_model_chart: model_chart(data.current.get(2)),

@@ -19,7 +19,7 @@ use crate::support::{for_each_backend, TestApp, TestUser};
 const CLAUDE_BODY: &str =
     "Adds it.\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)";
 
-async fn send(
+pub(super) async fn send(
     app: &TestApp,
     user: &TestUser,
     method: reqwest::Method,

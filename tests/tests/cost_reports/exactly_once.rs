@@ -29,7 +29,7 @@ async fn postgres() -> Option<Backend> {
 
 /// An admin and `managers` managers of a team each: `managers + 1` recipients. Returns the
 /// admin's API token.
-async fn organisation(url: &str, managers: usize) -> (Db, String) {
+pub(super) async fn organisation(url: &str, managers: usize) -> (Db, String) {
     let db = Db::connect(url).await.expect("connect");
     db.migrate().await.expect("migrate");
     let person = |email: String, role: &str, teams: Vec<String>| admin::AddUser {

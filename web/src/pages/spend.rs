@@ -44,6 +44,17 @@ pub struct SpendBreakdown {
     pub rows: Vec<SpendShareRow>,
 }
 
+/// This month on the Spend page: cumulative spend so far, the month-end forecast and the budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendMonthOutlook {
+    /// e.g. `December 2026`.
+    pub title: String,
+    /// Spent so far, the forecast and how it stands against the budget, in words.
+    pub note: String,
+    /// SVG: cumulative spend per day, the forecast to the month's end (dashed), the budget.
+    pub chart: String,
+}
+
 /// The Spend page.
 #[derive(Debug, Clone, PartialEq, Template)]
 #[template(path = "spend.html")]
@@ -54,6 +65,8 @@ pub struct SpendPage {
     pub empty: Option<EmptyState>,
     /// Total, change, forecast, cost per active developer.
     pub kpis: Vec<KpiCard>,
+    /// This month's forecast against the budget; shown whatever the range.
+    pub month: Option<SpendMonthOutlook>,
     /// SVG: spend per period stacked by team (or tool).
     pub over_time_chart: String,
     /// SVG: ranked spend per developer.

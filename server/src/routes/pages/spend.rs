@@ -1,5 +1,5 @@
 //! `GET /spend`: API-equivalent cost by team, developer, model and tool, this period and the one
-//! before.
+//! before; this month's spend so far with its month-end forecast against the view's budget.
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -28,7 +28,11 @@ pub(crate) async fn show(
         view.filters,
         &data,
     );
-    let outlook = outlook::this_month(&state, &user, &view.scope, view.query.team()).await?;
+    let (outlook, days) = tokio::try_join!(
+        outlook::this_month(&state, &user, &view.scope, view.query.team()),
+        outlook::days_this_month(&state, &view.scope),
+    )?;
+    page.month = Some(views::cost_outlook::month_outlook(&days, &outlook));
     if let Some(chart) = views::cost_outlook::spend_chart_with_budget(&data.by_week, &outlook) {
         page.over_time_chart = chart;
     }
