@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use agentmeter_ingest::api::ApiClient;
@@ -18,17 +17,12 @@ use agentmeter_ingest::upload::BATCH_SIZE;
 use agentmeter_ingest::wire::UsageBatch;
 
 use crate::commits::commit_batches;
-use crate::github::{pull_request_deliveries, Delivery};
 use crate::logs::{log_roots, write_developer_logs};
-use crate::model::PullRequest;
 use crate::org::{checkout_dir, repository_id, DEVELOPERS, TEAMS};
 use crate::DemoOrg;
 
 /// Developers uploading their logs at the same time.
 const UPLOADERS: usize = 2;
-/// Pull requests whose webhook deliveries are replayed at the same time (measured on the 2-core
-/// VM: 1 took 49 s, 4 took 28 s, 8 took 37 s; README, "Demo load").
-const REPLAYERS: usize = 4;
 
 /// What went wrong while loading.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +47,7 @@ pub enum Stage {
     Usage { events: u64 },
     /// Every commit batch sent.
     Commits { commits: u64 },
-    /// Every webhook delivery replayed.
+    /// Every webhook delivery applied (by the server: see the module's comment).
     Webhooks { deliveries: u64 },
 }
 
@@ -62,7 +56,7 @@ impl std::fmt::Display for Stage {
         match self {
             Stage::Usage { events } => write!(f, "{events} usage events uploaded"),
             Stage::Commits { commits } => write!(f, "{commits} commits sent"),
-            Stage::Webhooks { deliveries } => write!(f, "{deliveries} webhook deliveries replayed"),
+            Stage::Webhooks { deliveries } => write!(f, "{deliveries} webhook deliveries applied"),
         }
     }
 }
@@ -75,14 +69,12 @@ pub struct LoadReport {
     pub deliveries: u64,
 }
 
-/// Sends `org` to the server at `base_url`. `tokens` maps GitHub logins to API tokens;
-/// `webhook_secret` is the secret the demo repositories are configured with; `progress` hears of
-/// each stage as it ends.
+/// Sends `org`'s usage logs and commits to the server at `base_url` (the report's `deliveries`
+/// stay 0). `tokens` maps GitHub logins to API tokens; `progress` hears of each stage as it ends.
 pub fn load(
     org: &DemoOrg,
     base_url: &str,
     tokens: &BTreeMap<String, String>,
-    webhook_secret: &str,
     progress: &(dyn Fn(Stage) + Sync),
 ) -> Result<LoadReport, LoadError> {
     let token = |login: &str| {
@@ -156,10 +148,6 @@ pub fn load(
     progress(Stage::Commits {
         commits: report.commits,
     });
-    report.deliveries = replay_all(&http, base_url, webhook_secret, &org.pull_requests)?;
-    progress(Stage::Webhooks {
-        deliveries: report.deliveries,
-    });
     Ok(report)
 }
 
@@ -200,72 +188,6 @@ fn upload_usage(home: &Path, base_url: &str, token: &str) -> Result<u64, agentme
             .received;
     }
     Ok(sent)
-}
-
-/// Replays every pull request's deliveries, [`REPLAYERS`] pull requests at a time, each one's
-/// in order (its push, opening, reviews, merge), as GitHub sends them: one at a time and signed,
-/// through the same endpoint. Stops at the first failure.
-fn replay_all(
-    http: &reqwest::blocking::Client,
-    base_url: &str,
-    secret: &str,
-    prs: &[PullRequest],
-) -> Result<u64, LoadError> {
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let replayer = || -> Result<u64, LoadError> {
-        let mut sent = 0;
-        while !failed.load(Ordering::Relaxed) {
-            let Some(pr) = prs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                break;
-            };
-            for d in pull_request_deliveries(pr) {
-                if let Err(e) = send_delivery(http, base_url, secret, &d) {
-                    failed.store(true, Ordering::Relaxed);
-                    return Err(e);
-                }
-                sent += 1;
-            }
-        }
-        Ok(sent)
-    };
-    let results: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..REPLAYERS).map(|_| scope.spawn(replayer)).collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(LoadError::Http {
-                        what: "webhooks".into(),
-                        message: "replay thread panicked".into(),
-                    })
-                })
-            })
-            .collect()
-    });
-    let mut sent = 0;
-    for result in results {
-        sent += result?;
-    }
-    Ok(sent)
-}
-
-fn send_delivery(
-    http: &reqwest::blocking::Client,
-    base_url: &str,
-    secret: &str,
-    d: &Delivery,
-) -> Result<(), LoadError> {
-    let response = http
-        .post(format!("{base_url}/api/v1/webhooks/github"))
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "GitHub-Hookshot/demo")
-        .header("X-GitHub-Event", d.event)
-        .header("X-GitHub-Delivery", &d.id)
-        .header("X-Hub-Signature-256", d.signature(secret.as_bytes()))
-        .body(d.body.clone())
-        .send();
-    check(response, &format!("{} delivery {}", d.event, d.id))
 }
 
 fn http_error(what: &str, e: reqwest::Error) -> LoadError {

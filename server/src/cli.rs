@@ -284,31 +284,19 @@ async fn serve(
     let scheduler = crate::scheduler::Scheduler::new(app.state().clone())?;
     let addr = app.local_addr()?;
     if demo {
-        // The demo goes through the server's own ingest paths, so it runs once the server serves.
-        let state = app.state().clone();
-        let own = std::net::SocketAddr::new(
-            if addr.ip().is_unspecified() {
-                [127, 0, 0, 1].into()
-            } else {
-                addr.ip()
-            },
-            addr.port(),
-        );
-        tokio::spawn(async move {
-            let base = format!("http://{own}");
-            let loaded = match demo_today {
-                Some(today) => crate::demo::load_if_empty_on(&state, &base, today).await,
-                None => crate::demo::load_if_empty(&state, &base).await,
-            };
-            if let Err(e) = loaded {
-                tracing::error!(error = %e, "demo organisation not loaded");
-            }
-            // Only now: the month's reports are of the loaded data.
-            scheduler.start();
-        });
-    } else {
-        scheduler.start();
+        // Loaded before the address is announced and served: nobody sees it half loaded (the
+        // demo serves its own ingest paths to itself meanwhile, see `demo`).
+        let state = app.state();
+        let loaded = match demo_today {
+            Some(today) => crate::demo::load_if_empty_on(state, today).await,
+            None => crate::demo::load_if_empty(state).await,
+        };
+        if let Err(e) = loaded {
+            tracing::error!(error = %e, "demo organisation not loaded");
+        }
     }
+    // Only now, with the demo: the month's reports are of the loaded data.
+    scheduler.start();
     tracing::info!("listening on http://{addr}");
     eprintln!("agentmeter listening on http://{addr}");
     app.run_until_stopped().await

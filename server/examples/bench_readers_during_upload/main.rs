@@ -206,7 +206,7 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(app.run_until_stopped());
 
     let loading = Instant::now();
-    if let Some(report) = agentmeter_server::demo::load_if_empty(&state, &base).await? {
+    if let Some(report) = agentmeter_server::demo::load_if_empty(&state).await? {
         eprintln!(
             "demo loaded in {:.0} s: {report:?}",
             loading.elapsed().as_secs_f64()

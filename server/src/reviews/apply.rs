@@ -1,14 +1,17 @@
-//! Stores what one webhook event says — a pull request's state, a review, a push — and
-//! reclassifies the pull requests it affects. Every write is an upsert, so applying an event
-//! twice changes nothing.
+//! Stores what one webhook event says — a pull request's state, a review, a push — and names
+//! the pull requests it affects, for the caller to reclassify: at once for a delivery, once at
+//! the end for a batch of them (`super::webhooks`). Every write is an upsert, so applying an
+//! event twice changes nothing.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use agentmeter_reviews::{
-    Forge, PullRequestAction, PullRequestEvent, PushEvent, ReviewAction, ReviewEvent, ReviewPolicy,
+    Forge, PullRequestAction, PullRequestEvent, PushEvent, ReviewAction, ReviewEvent,
 };
 
-use super::classification::{person_key, pull_requests_of, reclassify, reclassify_all};
+use super::classification::{person_key, pull_requests_of};
 use super::identities::{self, Seen};
 use crate::db::{now_ms, Db};
 use crate::error::Result;
@@ -32,22 +35,68 @@ fn forge_id(id: Option<u64>) -> Option<i64> {
     id.and_then(|i| i64::try_from(i).ok())
 }
 
+/// What events applied one after the other have already looked up: the repositories they name
+/// (made known once) and the people matched to users. A delivery names its repository two or
+/// three times, a batch of deliveries the same few repositories and people thousands of times.
+/// Keep one only while no one edits users or identities: for a delivery or a batch.
+#[derive(Debug, Default)]
+pub struct Known {
+    repositories: HashMap<(String, &'static str), i64>,
+    /// By provider, login and email; only those matched (an unmatched one is counted each time).
+    users: HashMap<(&'static str, String, String), i64>,
+}
+
+impl Known {
+    /// The id of repository `name`, made known (`repositories::ensure`) the first time.
+    pub async fn repository(&mut self, db: &Db, name: &str, provider: &'static str) -> Result<i64> {
+        let key = (name.to_owned(), provider);
+        if let Some(id) = self.repositories.get(&key) {
+            return Ok(*id);
+        }
+        let id = repositories::ensure(db, name, provider).await?;
+        self.repositories.insert(key, id);
+        Ok(id)
+    }
+
+    /// [`identities::resolve`], asked once per person matched.
+    async fn user(
+        &mut self,
+        db: &Db,
+        provider: &'static str,
+        login: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Option<i64>> {
+        let key = (
+            provider,
+            login.unwrap_or_default().to_owned(),
+            email.unwrap_or_default().to_owned(),
+        );
+        if let Some(id) = self.users.get(&key) {
+            return Ok(Some(*id));
+        }
+        let seen = Seen {
+            provider,
+            login,
+            email,
+        };
+        let found = identities::resolve(db, seen).await?;
+        if let Some(id) = found {
+            self.users.insert(key, id);
+        }
+        Ok(found)
+    }
+}
+
 /// Upserts the pull request a delivery describes; returns its id.
-pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> {
+async fn upsert_pull_request(db: &Db, known: &mut Known, pr: &PullRequestEvent) -> Result<i64> {
     let provider = provider(pr.forge);
-    let repository_id = repositories::ensure(db, &pr.repository, provider).await?;
+    let repository_id = known.repository(db, &pr.repository, provider).await?;
     let author = pr.author.as_ref();
     let author_user_id = match author {
         Some(a) => {
-            identities::resolve(
-                db,
-                Seen {
-                    provider,
-                    login: Some(&a.login),
-                    email: a.email.as_deref(),
-                },
-            )
-            .await?
+            known
+                .user(db, provider, Some(&a.login), a.email.as_deref())
+                .await?
         }
         None => None,
     };
@@ -86,11 +135,14 @@ pub async fn upsert_pull_request(db: &Db, pr: &PullRequestEvent) -> Result<i64> 
     pull_requests::upsert(db, &upsert).await
 }
 
-/// A pull request event: stores it (a `synchronize` also counts as a push) and reclassifies it.
-pub async fn pull_request(db: &Db, pr: &PullRequestEvent, policy: &ReviewPolicy) -> Result<i64> {
-    let id = upsert_pull_request(db, pr).await?;
+/// A pull request event: stores it (a `synchronize` also counts as a push); returns the pull
+/// request to reclassify.
+pub async fn pull_request(db: &Db, known: &mut Known, pr: &PullRequestEvent) -> Result<Vec<i64>> {
+    let id = upsert_pull_request(db, known, pr).await?;
     if pr.action == PullRequestAction::Synchronize {
-        let repository_id = repositories::ensure(db, &pr.repository, provider(pr.forge)).await?;
+        let repository_id = known
+            .repository(db, &pr.repository, provider(pr.forge))
+            .await?;
         let at = ms(pr.updated_at).unwrap_or_else(now_ms);
         webhooks::record_push(
             db,
@@ -101,24 +153,23 @@ pub async fn pull_request(db: &Db, pr: &PullRequestEvent, policy: &ReviewPolicy)
         )
         .await?;
     }
-    reclassify(db, id, policy).await?;
-    Ok(id)
+    Ok(vec![id])
 }
 
-/// A review submitted, edited or dismissed (GitLab: an approval given or withdrawn).
-pub async fn review(db: &Db, event: &ReviewEvent, policy: &ReviewPolicy) -> Result<i64> {
-    let pr_id = upsert_pull_request(db, &event.pull_request).await?;
+/// A review submitted, edited or dismissed (GitLab: an approval given or withdrawn); returns the
+/// pull request to reclassify.
+pub async fn review(db: &Db, known: &mut Known, event: &ReviewEvent) -> Result<Vec<i64>> {
+    let pr_id = upsert_pull_request(db, known, &event.pull_request).await?;
     let provider = provider(event.forge);
     let reviewer = &event.reviewer;
-    let user_id = identities::resolve(
-        db,
-        Seen {
+    let user_id = known
+        .user(
+            db,
             provider,
-            login: Some(&reviewer.login),
-            email: reviewer.email.as_deref(),
-        },
-    )
-    .await?;
+            Some(&reviewer.login),
+            reviewer.email.as_deref(),
+        )
+        .await?;
     let forge_reviewer_id = forge_id(reviewer.id);
     let submitted_at = ms(event.submitted_at).unwrap_or_else(now_ms);
     let state = serde_json::to_value(event.state)
@@ -150,16 +201,16 @@ pub async fn review(db: &Db, event: &ReviewEvent, policy: &ReviewPolicy) -> Resu
             reviews::upsert(db, &review).await?;
         }
     }
-    reclassify(db, pr_id, policy).await?;
-    Ok(pr_id)
+    Ok(vec![pr_id])
 }
 
-/// A push: its time and its commits' paths, then the PRs whose head is that branch.
-pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<usize> {
+/// A push: its time and its commits' paths; returns the pull requests whose head is that branch,
+/// to reclassify.
+pub async fn push(db: &Db, known: &mut Known, event: &PushEvent) -> Result<Vec<i64>> {
     let provider = provider(event.forge);
-    let repository_id = repositories::ensure(db, &event.repository, provider).await?;
+    let repository_id = known.repository(db, &event.repository, provider).await?;
     let Some(branch) = event.branch.as_deref().filter(|_| !event.deleted) else {
-        return Ok(0);
+        return Ok(Vec::new());
     };
     let pushed_at = ms(event.pushed_at)
         .or_else(|| event.commits.iter().filter_map(|c| ms(c.timestamp)).max())
@@ -174,12 +225,11 @@ pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<u
     .await?;
     let mut pushed = Vec::with_capacity(event.commits.len());
     for commit in &event.commits {
-        let seen = Seen {
-            provider,
-            login: commit.author_username.as_deref(),
-            email: commit.author_email.as_deref(),
-        };
-        identities::resolve(db, seen).await?;
+        let (login, email) = (
+            commit.author_username.as_deref(),
+            commit.author_email.as_deref(),
+        );
+        known.user(db, provider, login, email).await?;
         pushed.push(PushedCommit {
             sha: commit.sha.clone(),
             committed_at: ms(commit.timestamp).unwrap_or(pushed_at),
@@ -190,6 +240,5 @@ pub async fn push(db: &Db, event: &PushEvent, policy: &ReviewPolicy) -> Result<u
         });
     }
     webhooks::record_pushed_commits(db, repository_id, branch, &pushed).await?;
-    let affected = pull_requests_of(db, repository_id, Some(branch)).await?;
-    reclassify_all(db, &affected, policy).await
+    pull_requests_of(db, repository_id, Some(branch)).await
 }

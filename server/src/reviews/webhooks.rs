@@ -1,6 +1,10 @@
 //! GitHub and GitLab webhook deliveries: authenticated by the repository's secret (else the
 //! global one), idempotent on the delivery id, each event stored and its pull request
-//! reclassified ([`super::apply`]).
+//! reclassified ([`super::apply`]). A batch of deliveries ([`github_batch`]) is handled the same
+//! way, delivery by delivery, except that each pull request is reclassified once, at the end.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -12,6 +16,7 @@ use agentmeter_reviews::{
 };
 
 use super::apply;
+use super::classification::reclassify_all;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -94,23 +99,92 @@ fn body_key(body: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(body)))
 }
 
+/// What the deliveries handled together share.
+#[derive(Debug, Default)]
+struct Handling {
+    /// Repositories and people already looked up.
+    known: apply::Known,
+    /// Secrets already found, by the repository a delivery names.
+    secrets: HashMap<Option<String>, String>,
+    /// The pull requests to reclassify once a batch is done; `None`: each delivery's at once.
+    deferred: Option<BTreeSet<i64>>,
+}
+
+/// Pull requests a batch handles at a time: each delivery waits on the database far longer than
+/// it computes, so a few side by side keep the cores busy (SQLite still takes one write at a
+/// time).
+const BATCH_LANES: usize = 4;
+
 /// Authenticates a GitHub delivery, then stores what it says.
 pub async fn github(state: &AppState, delivery: GithubDelivery<'_>) -> Result<DeliveryReceipt> {
+    github_with(state, &delivery, &mut Handling::default()).await
+}
+
+/// Handles groups of GitHub deliveries as [`github`] handles each (the same checks, the same
+/// rows), each group's in order and [`BATCH_LANES`] groups at a time, and reclassifies each pull
+/// request they affect once, after the last delivery: a classification depends only on what is
+/// stored, and a pull request's deliveries (push, opening, reviews, merge) would otherwise
+/// classify it again at each. Groups must not depend on each other's order (the demo's: one per
+/// pull request, each on a head branch of its own). Stops at the first delivery refused; returns
+/// how many were handled.
+pub async fn github_batch(state: &AppState, groups: &[Vec<GithubDelivery<'_>>]) -> Result<u64> {
+    let next = AtomicUsize::new(0);
+    let lane = || async {
+        let mut handling = Handling {
+            deferred: Some(BTreeSet::new()),
+            ..Handling::default()
+        };
+        let mut handled = 0;
+        while let Some(group) = groups.get(next.fetch_add(1, Ordering::Relaxed)) {
+            for delivery in group {
+                github_with(state, delivery, &mut handling).await?;
+                handled += 1;
+            }
+        }
+        Ok::<_, Error>((handled, handling.deferred.unwrap_or_default()))
+    };
+    let lanes = tokio::try_join!(lane(), lane(), lane(), lane())?;
+    let mut handled = 0;
+    let mut affected = BTreeSet::new();
+    for (count, ids) in [lanes.0, lanes.1, lanes.2, lanes.3] {
+        handled += count;
+        affected.extend(ids);
+    }
+    let ids: Vec<i64> = affected.into_iter().collect();
+    let mut parts = ids.chunks(ids.len().div_ceil(BATCH_LANES).max(1));
+    let (db, policy) = (&state.db, state.review_policy());
+    let mut lane = || reclassify_all(db, parts.next().unwrap_or_default(), &policy);
+    tokio::try_join!(lane(), lane(), lane(), lane())?;
+    Ok(handled)
+}
+
+async fn github_with(
+    state: &AppState,
+    delivery: &GithubDelivery<'_>,
+    handling: &mut Handling,
+) -> Result<DeliveryReceipt> {
     let body = delivery.body;
     let repository = repository_of(body, "repository", &["html_url", "clone_url", "url"]);
-    let configured = state
-        .settings
-        .github_webhook_secret
-        .as_ref()
-        .map(|s| s.expose_secret().to_owned());
-    let secret = secret_for(
-        &state.db,
-        "github",
-        repository.as_deref(),
-        configured.as_deref(),
-    )
-    .await?
-    .ok_or_else(|| unauthorized(ReviewsError::SignatureMismatch))?;
+    let secret = match handling.secrets.get(&repository) {
+        Some(secret) => secret.clone(),
+        None => {
+            let configured = state
+                .settings
+                .github_webhook_secret
+                .as_ref()
+                .map(|s| s.expose_secret().to_owned());
+            let secret = secret_for(
+                &state.db,
+                "github",
+                repository.as_deref(),
+                configured.as_deref(),
+            )
+            .await?
+            .ok_or_else(|| unauthorized(ReviewsError::SignatureMismatch))?;
+            handling.secrets.insert(repository.clone(), secret.clone());
+            secret
+        }
+    };
     verify_github_signature(secret.as_bytes(), body, delivery.signature).map_err(unauthorized)?;
     let event_name = delivery
         .event
@@ -121,7 +195,16 @@ pub async fn github(state: &AppState, delivery: GithubDelivery<'_>) -> Result<De
         .map_or_else(|| body_key(body), str::to_owned);
     let event =
         parse_github_event(&event_name, body).map_err(|e| Error::BadRequest(e.to_string()))?;
-    handle(state, "github", event_name, delivery_id, repository, event).await
+    handle(
+        state,
+        "github",
+        event_name,
+        delivery_id,
+        repository,
+        event,
+        handling,
+    )
+    .await
 }
 
 /// Authenticates a GitLab delivery, then stores what it says.
@@ -147,16 +230,26 @@ pub async fn gitlab(state: &AppState, delivery: GitlabDelivery<'_>) -> Result<De
         .map_or_else(|| body_key(body), str::to_owned);
     let event_name = delivery.event.unwrap_or("gitlab").to_owned();
     let event = parse_gitlab_event(body).map_err(|e| Error::BadRequest(e.to_string()))?;
-    handle(state, "gitlab", event_name, delivery_id, repository, event).await
+    handle(
+        state,
+        "gitlab",
+        event_name,
+        delivery_id,
+        repository,
+        event,
+        &mut Handling::default(),
+    )
+    .await
 }
 
 async fn handle(
     state: &AppState,
-    provider: &str,
+    provider: &'static str,
     event_name: String,
     delivery: String,
     repository: Option<String>,
     event: WebhookEvent,
+    handling: &mut Handling,
 ) -> Result<DeliveryReceipt> {
     let db = &state.db;
     let receipt = |status| DeliveryReceipt {
@@ -168,26 +261,31 @@ async fn handle(
     if webhooks::delivery_seen(db, provider, &delivery).await? {
         return Ok(receipt(DeliveryStatus::Duplicate));
     }
-    let policy = state.review_policy();
-    let status = match &event {
-        WebhookEvent::Ping(_) => DeliveryStatus::Pong,
-        WebhookEvent::Ignored(_) => DeliveryStatus::Ignored,
+    let (status, affected) = match &event {
+        WebhookEvent::Ping(_) => (DeliveryStatus::Pong, Vec::new()),
+        WebhookEvent::Ignored(_) => (DeliveryStatus::Ignored, Vec::new()),
         WebhookEvent::PullRequest(pr) => {
-            apply::pull_request(db, pr, &policy).await?;
-            DeliveryStatus::Processed
+            let affected = apply::pull_request(db, &mut handling.known, pr).await?;
+            (DeliveryStatus::Processed, affected)
         }
         WebhookEvent::Review(review) => {
-            apply::review(db, review, &policy).await?;
-            DeliveryStatus::Processed
+            let affected = apply::review(db, &mut handling.known, review).await?;
+            (DeliveryStatus::Processed, affected)
         }
         WebhookEvent::Push(push) => {
-            apply::push(db, push, &policy).await?;
-            DeliveryStatus::Processed
+            let affected = apply::push(db, &mut handling.known, push).await?;
+            (DeliveryStatus::Processed, affected)
         }
     };
+    match &mut handling.deferred {
+        None => {
+            reclassify_all(db, &affected, &state.review_policy()).await?;
+        }
+        Some(deferred) => deferred.extend(affected),
+    }
     let repository_id = match (&event, repository.as_deref()) {
         (WebhookEvent::Ignored(_), _) | (_, None) => None,
-        (_, Some(name)) => Some(repositories::ensure(db, name, provider).await?),
+        (_, Some(name)) => Some(handling.known.repository(db, name, provider).await?),
     };
     if !webhooks::record_delivery(db, provider, &delivery, &event_name, repository_id).await? {
         return Ok(receipt(DeliveryStatus::Duplicate));

@@ -58,9 +58,8 @@ impl TestApp {
         }
     }
 
-    /// Spawns the server and loads the demo organisation through its own HTTP ingest paths, as
-    /// `serve --demo` does on `today` (the demo's data ends the day before); returns the app and
-    /// the demo admin (with an API token).
+    /// Spawns the server and loads the demo organisation as `serve --demo` does on `today` (the
+    /// demo's data ends the day before); returns the app and the demo admin (with an API token).
     pub async fn spawn_demo(backend: Backend, today: chrono::NaiveDate) -> (TestApp, TestUser) {
         let settings = Settings {
             bind: "127.0.0.1:0".parse().expect("addr"),
@@ -71,10 +70,9 @@ impl TestApp {
         let addr = app.local_addr().expect("addr");
         let state = app.state().clone();
         tokio::spawn(app.run_until_stopped());
-        let loaded =
-            agentmeter_server::demo::load_if_empty_on(&state, &format!("http://{addr}"), today)
-                .await
-                .expect("demo loads");
+        let loaded = agentmeter_server::demo::load_if_empty_on(&state, today)
+            .await
+            .expect("demo loads");
         assert!(loaded.is_some(), "an empty database gets the demo");
         let db = state.db.clone();
         let email = agentmeter_server::demo::DEMO_ADMIN_EMAIL;
