@@ -155,6 +155,30 @@ mod tests {
     }
 
     #[test]
+    fn oidc_variables_reach_the_oidc_table_and_password_login_off_needs_it() {
+        let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (format!("AGENTMETER_{k}"), v.to_string()))
+                .collect()
+        };
+        let settings = super::super::Settings::load(
+            None,
+            env(&[
+                ("OIDC_ISSUER_URL", "https://idp.example.com"),
+                ("OIDC_CLIENT_ID", "agentmeter"),
+                ("OIDC_JIT_USERS", "yes"),
+                ("PASSWORD_LOGIN", "false"),
+            ]),
+        )
+        .expect("loads");
+        assert!(settings.oidc.enabled() && settings.oidc.jit_users && !settings.password_login);
+        let err = super::super::Settings::load(None, env(&[("PASSWORD_LOGIN", "off")]))
+            .expect_err("no way to sign in");
+        assert!(err.to_string().contains("password_login"), "{err}");
+    }
+
+    #[test]
     fn an_unknown_role_or_a_missing_client_id_is_refused() {
         let mut oidc = OidcSettings {
             issuer_url: Some("https://idp.example.com".into()),

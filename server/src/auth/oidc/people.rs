@@ -93,6 +93,9 @@ async fn create(state: &AppState, person: &Person) -> Result<User> {
         Ok(_) | Err(Error::Conflict(_)) => {}
         Err(other) => return Err(other),
     }
+    // The callback is a GET, which the write middleware does not count: a new member changes
+    // the teams' reports, so say so here.
+    state.reports.data_changed().await?;
     accounts::user_by_email(&state.db, person.email.as_str())
         .await?
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("user {} just created", person.email)))
