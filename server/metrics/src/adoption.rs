@@ -48,6 +48,17 @@ pub struct DeveloperAdoption {
     pub first_use: Option<NaiveDate>,
 }
 
+/// Developers who had started (first use ever) by the end of one calendar week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartedWeek {
+    /// Its Monday.
+    pub week_start: NaiveDate,
+    /// `to` falls inside it: the count is as of `to`.
+    pub partial: bool,
+    /// Developers whose first use is on or before the week's last day (or `to`).
+    pub developers_started: usize,
+}
+
 /// Usage in the n-th week since each developer's first week (week 0 = the week of first use).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RampWeek {
@@ -89,6 +100,8 @@ pub struct AdoptionReport {
     pub per_developer: Vec<DeveloperAdoption>,
     pub concentration: Concentration,
     pub ramp: Vec<RampWeek>,
+    /// Every week from the earliest first use (or `from`) to `to`.
+    pub started_by_week: Vec<StartedWeek>,
     pub not_started: Vec<NotStarted>,
 }
 
@@ -213,6 +226,7 @@ pub fn adoption_report(
         })
         .collect();
     let ramp = ramp(upto, developers, &first, week_of(to_day))?;
+    let started_by_week = started_by_week(&per_developer, params.range)?;
     Ok(AdoptionReport {
         from: params.range.from,
         to: params.range.to,
@@ -221,9 +235,30 @@ pub fn adoption_report(
         weeks,
         per_developer,
         concentration,
+        started_by_week,
         ramp,
         not_started,
     })
+}
+
+fn started_by_week(
+    per_developer: &[DeveloperAdoption],
+    range: DateRange,
+) -> Result<Vec<StartedWeek>> {
+    let firsts: Vec<NaiveDate> = per_developer.iter().filter_map(|d| d.first_use).collect();
+    let earliest = firsts.iter().copied().min().map_or(range.from, |f| f.min(range.from));
+    Ok(DateRange::new(earliest, range.to)?
+        .weeks()
+        .into_iter()
+        .map(|week| {
+            let last = (week.start + chrono::TimeDelta::days(6)).min(range.to);
+            StartedWeek {
+                week_start: week.start,
+                partial: last < week.start + chrono::TimeDelta::days(6),
+                developers_started: firsts.iter().filter(|f| **f <= last).count(),
+            }
+        })
+        .collect())
 }
 
 fn ramp(

@@ -36,6 +36,21 @@ impl DateRange {
         Ok(Self { from, to })
     }
 
+    /// Every week (Monday to Sunday) the range touches, in order, each with whether the range
+    /// cuts it (a partial first or last week, which charts mark rather than draw as a dip).
+    pub fn weeks(&self) -> Vec<RangeWeek> {
+        let (first, last) = (day_number(self.from), day_number(self.to));
+        (week_of(first)..=week_of(last))
+            .step_by(7)
+            .filter_map(|monday| {
+                Some(RangeWeek {
+                    start: date_of(monday).ok()?,
+                    partial: monday < first || monday + 6 > last,
+                })
+            })
+            .collect()
+    }
+
     /// Month indices of every calendar month the range touches, in order.
     pub(crate) fn months(&self) -> Vec<i32> {
         (month_index(self.from)..=month_index(self.to)).collect()
@@ -51,6 +66,15 @@ impl DateRange {
             local_midnight_utc_ms(last, tz)?,
         ))
     }
+}
+
+/// A week a [`DateRange`] touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeWeek {
+    /// Its Monday.
+    pub start: NaiveDate,
+    /// The range leaves out some of its days.
+    pub partial: bool,
 }
 
 /// Days since 1970-01-01.
@@ -142,6 +166,27 @@ mod tests {
             local_date(ts, chrono_tz::UTC).expect("date"),
             date(2026, 11, 30)
         );
+    }
+
+    #[test]
+    fn a_range_lists_every_week_it_touches_and_marks_the_cut_ones() {
+        // Wed 4 Nov to Sun 22 Nov 2026: the week of 2 Nov is cut, 9 and 16 Nov are whole.
+        let weeks = DateRange::new(date(2026, 11, 4), date(2026, 11, 22))
+            .expect("range")
+            .weeks();
+        let got: Vec<(NaiveDate, bool)> = weeks.iter().map(|w| (w.start, w.partial)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (date(2026, 11, 2), true),
+                (date(2026, 11, 9), false),
+                (date(2026, 11, 16), false)
+            ]
+        );
+        // One Saturday: one week, cut.
+        let one = DateRange::new(date(2026, 11, 7), date(2026, 11, 7)).expect("range");
+        assert_eq!(one.weeks().len(), 1);
+        assert!(one.weeks()[0].partial);
     }
 
     #[test]

@@ -13,6 +13,9 @@ use crate::error::Result;
 use crate::frames::{i64_values, membership_frame, pull_request_frame, UsageFrame};
 use crate::rows::{DeveloperRow, PullRequestRow, ReviewOutcome, TeamRow};
 
+mod times;
+pub use times::{ReviewTime, WeekReviewTime};
+
 /// Parameters of [`reviews_report`].
 #[derive(Debug, Clone)]
 pub struct ReviewsParams {
@@ -58,6 +61,10 @@ pub struct UnreviewedCriticalAlert {
     pub author_user_id: Option<i64>,
     pub author: Option<String>,
     pub merged_at: DateTime<Utc>,
+    /// The changed files that matched a critical-path glob.
+    pub critical_paths: Vec<String>,
+    /// Why it counts as AI-assisted, as [`PullRequestRow::ai_evidence`] says.
+    pub ai_evidence: Vec<String>,
 }
 
 /// AI edits and those made with per-edit review off.
@@ -85,6 +92,10 @@ pub struct ReviewsReport {
     /// Median hours from PR creation to its first review, over merged PRs that had one.
     pub time_to_first_review_median_hours: Option<f64>,
     pub reviewed_prs: usize,
+    /// The same median per split of the merged PRs.
+    pub time_to_first_review_by_split: Vec<ReviewTime>,
+    /// Per week of merge, every week the range touches.
+    pub weeks: Vec<WeekReviewTime>,
     /// Newest first.
     pub alerts: Vec<UnreviewedCriticalAlert>,
     pub edits_by_developer: Vec<EditReview>,
@@ -244,10 +255,7 @@ pub fn reviews_report(
         .collect();
     let review_hours: Vec<f64> = merged_prs
         .iter()
-        .filter_map(|p| {
-            p.first_review_at
-                .map(|r| (r - p.created_at).num_milliseconds() as f64 / 3_600_000.0)
-        })
+        .filter_map(|p| times::hours_to_first_review(p))
         .collect();
     let mut alerts: Vec<UnreviewedCriticalAlert> = merged_prs
         .iter()
@@ -261,6 +269,8 @@ pub fn reviews_report(
                 author_user_id: p.author_user_id,
                 author: p.author_user_id.and_then(name_of),
                 merged_at: p.merged_at?,
+                critical_paths: p.critical_paths.clone(),
+                ai_evidence: p.ai_evidence.clone(),
             })
         })
         .collect();
@@ -306,6 +316,8 @@ pub fn reviews_report(
         )?,
         time_to_first_review_median_hours: median(review_hours.clone()),
         reviewed_prs: review_hours.len(),
+        time_to_first_review_by_split: times::by_split(&merged_prs),
+        weeks: times::by_week(&merged_prs, params.range, params.tz),
         alerts,
         edits_by_developer: edits(
             &usage_in_range,

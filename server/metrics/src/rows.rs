@@ -150,8 +150,13 @@ pub struct PullRequestRow {
     pub outcome: Option<ReviewOutcome>,
     /// AI-assisted (markers or a matching assistant session).
     pub ai_assisted: bool,
+    /// Why it counts as AI-assisted, in words ("commit 1a2b3c4 marked by Claude Code"); empty
+    /// when it does not.
+    pub ai_evidence: Vec<String>,
     /// Touches a critical path.
     pub critical: bool,
+    /// The changed files that matched a critical-path glob.
+    pub critical_paths: Vec<String>,
     /// Lines added.
     pub lines_added: i64,
     /// Lines removed.

@@ -34,6 +34,27 @@ pub enum AiReason {
     SessionBranch { session_id: String },
 }
 
+impl AiReason {
+    /// The reason in words, for pages and e-mails.
+    pub fn describe(&self) -> String {
+        let names = |assistants: &[AiAssistant]| {
+            let names: Vec<&str> = assistants.iter().map(|a| a.as_str()).collect();
+            names.join(", ")
+        };
+        match self {
+            AiReason::CommitMarker { sha, assistants } => format!(
+                "commit {} marked by {}",
+                sha.get(..7).unwrap_or(sha),
+                names(assistants)
+            ),
+            AiReason::BodyMarker { assistants } => {
+                format!("description marked by {}", names(assistants))
+            }
+            AiReason::SessionBranch { .. } => "an assistant session on its branch".to_owned(),
+        }
+    }
+}
+
 /// The classification of one pull request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullRequestClassification {

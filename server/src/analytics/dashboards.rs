@@ -19,7 +19,7 @@ use crate::analytics::params::{ProductivityQuery, SpendQuery};
 use crate::analytics::{catalog, reports};
 use crate::auth::Scope;
 use crate::error::{Error, Result};
-use crate::reviews::{repositories, summary};
+use crate::reviews::summary;
 use crate::state::AppState;
 use crate::store::accounts::{self, User};
 use crate::store::tokens;
@@ -89,7 +89,7 @@ pub struct OverviewData {
     pub adoption: AdoptionReport,
     pub productivity: ProductivityReport,
     pub lifts: Vec<(String, Lift)>,
-    pub reviews: ReviewsPageData,
+    pub reviews: ReviewsReport,
 }
 
 /// All four reports at once: on an empty organisation the three wasted ones cost next to nothing.
@@ -208,37 +208,10 @@ fn view_then_teams(view: &Scope, teams: &[(String, Scope)]) -> Vec<Scope> {
         .collect()
 }
 
-/// The Reviews page: the report, the pull requests merged in the range, and each repository's
-/// critical globs by repository name.
-pub struct ReviewsPageData {
-    pub report: ReviewsReport,
-    pub merged: Vec<PullRequestRow>,
-    pub globs: HashMap<String, String>,
-}
-
-pub async fn reviews(state: &AppState, scope: &Scope, range: DateRange) -> Result<ReviewsPageData> {
+/// The Reviews page's report.
+pub async fn reviews(state: &AppState, scope: &Scope, range: DateRange) -> Result<ReviewsReport> {
     let data = summary::report_with_prs(state, scope.clone(), range).await?;
-    let (report, prs) = &*data;
-    let (from, to) = utc_bounds(range, state.org_tz)?;
-    // The report read the pull requests alive in the range; the page lists those merged in it.
-    let merged = prs
-        .iter()
-        .filter(|p| {
-            p.merged_at
-                .is_some_and(|m| m.timestamp_millis() >= from && m.timestamp_millis() < to)
-        })
-        .cloned()
-        .collect();
-    let globs = repositories::list(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| (r.name, r.critical_globs.join(", ")))
-        .collect();
-    Ok(ReviewsPageData {
-        report: report.clone(),
-        merged,
-        globs,
-    })
+    Ok(data.0.clone())
 }
 
 /// A developer's page: who they are, their usage in hours and their pull requests.

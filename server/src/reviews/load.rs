@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use agentmeter_metrics::rows::{CommitRow, PullRequestRow, ReviewOutcome};
+use agentmeter_reviews::AiReason;
 
 use crate::db::Db;
 use crate::error::Result;
@@ -25,6 +26,10 @@ fn pull_request_row(p: PullRequestSummary) -> PullRequestRow {
         (Some(a), Some(r)) => (a, r),
         _ => (p.change_size, 0),
     };
+    // Stored by the classifier; a row it wrote in an older shape only loses its evidence.
+    let ai_evidence = serde_json::from_value::<Vec<AiReason>>(p.ai_reasons)
+        .map(|reasons| reasons.iter().map(AiReason::describe).collect())
+        .unwrap_or_default();
     PullRequestRow {
         repository: p.repository,
         number: p.number,
@@ -36,7 +41,9 @@ fn pull_request_row(p: PullRequestSummary) -> PullRequestRow {
         first_review_at: p.first_review_at.map(utc),
         outcome: p.outcome.as_deref().and_then(metrics_outcome),
         ai_assisted: p.ai_assisted,
+        ai_evidence,
         critical: p.critical,
+        critical_paths: p.critical_paths,
         lines_added,
         lines_removed,
     }

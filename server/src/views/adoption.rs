@@ -1,11 +1,12 @@
 //! The Adoption page (`/adoption`): weekly active developers against seats, the ramp since
 //! rollout, how concentrated usage is, and who has not started.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::Datelike;
 
 use agentmeter_metrics::adoption::AdoptionReport;
+use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::{DeveloperRow, TeamRow};
 use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
@@ -16,6 +17,7 @@ use agentmeter_web::pages::{
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
+use super::timeline;
 use crate::analytics::dashboards::AdoptionData;
 
 /// The Adoption page from its reports.
@@ -105,13 +107,29 @@ fn kpis(report: &AdoptionReport) -> Vec<KpiCard> {
 }
 
 fn actives_chart(report: &AdoptionReport) -> String {
+    // The engine lists every week of the range; a week the range cuts is marked.
+    let cut: Vec<chrono::NaiveDate> = DateRange {
+        from: report.from,
+        to: report.to,
+    }
+    .weeks()
+    .iter()
+    .filter(|w| w.partial)
+    .map(|w| w.start)
+    .collect();
+    let starts_of_weeks = report.weeks.iter().map(|w| {
+        let monday = w.week_start
+            - chrono::TimeDelta::days(i64::from(w.week_start.weekday().num_days_from_monday()));
+        (monday, cut.contains(&monday))
+    });
     line_chart(&LineChart {
-        title: "Weekly active developers vs seats".into(),
+        title: timeline::title_noting_partial_weeks(
+            "Weekly active developers vs seats",
+            !cut.is_empty(),
+        ),
         unit: Unit::Count,
-        periods: report
-            .weeks
-            .iter()
-            .map(|w| format::short_date(w.week_start))
+        periods: starts_of_weeks
+            .map(|(monday, partial)| timeline::week_label(monday, partial))
             .collect(),
         series: vec![
             Series::new(
@@ -131,25 +149,23 @@ fn actives_chart(report: &AdoptionReport) -> String {
     })
 }
 
-/// Developers who have started by each week (cumulative, from first use).
+/// Developers who have started by each week, every week from the first use on.
 fn ramp_chart(report: &AdoptionReport) -> String {
-    let mut by_week: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
-    for day in report.per_developer.iter().filter_map(|d| d.first_use) {
-        *by_week
-            .entry(day - chrono::TimeDelta::days(i64::from(day.weekday().num_days_from_monday())))
-            .or_default() += 1;
-    }
-    let mut total = 0;
-    let values = by_week.values().map(|n| {
-        total += n;
-        total as f64
-    });
-    let values: Vec<f64> = values.collect();
+    let weeks = &report.started_by_week;
     line_chart(&LineChart {
-        title: "Developers who have started, cumulative".into(),
+        title: timeline::title_noting_partial_weeks(
+            "Developers who have started, cumulative",
+            weeks.iter().any(|w| w.partial),
+        ),
         unit: Unit::Count,
-        periods: by_week.keys().map(|d| format::short_date(*d)).collect(),
-        series: vec![Series::new("Started", values)],
+        periods: weeks
+            .iter()
+            .map(|w| timeline::week_label(w.week_start, w.partial))
+            .collect(),
+        series: vec![Series::new(
+            "Started",
+            weeks.iter().map(|w| w.developers_started as f64).collect(),
+        )],
         area: true,
     })
 }

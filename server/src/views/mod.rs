@@ -20,10 +20,12 @@ pub(crate) mod cost_outlook;
 pub(crate) mod csv;
 pub(crate) mod developer;
 pub(crate) mod overview;
+pub(crate) mod people;
 pub(crate) mod plans;
 pub(crate) mod productivity;
 pub(crate) mod reviews;
 pub(crate) mod spend;
+pub(crate) mod timeline;
 
 /// The frame of a signed-in page.
 pub(crate) fn chrome(state: &AppState, user: &CurrentUser, section: NavSection) -> PageChrome {

@@ -30,17 +30,17 @@ pub(crate) fn page(
         OverviewContent::Empty(EmptyState::install_uploader(server_url))
     } else {
         let review = &data.reviews;
-        let alerts = reviews::newest_first(&review.report)
+        let alerts = reviews::newest_first(review)
             .iter()
             .take(5)
-            .map(|a| reviews::alert_row(a, &review.globs, tz))
+            .map(|a| reviews::alert_row(a, tz))
             .collect();
         OverviewContent::Summary(Box::new(summary(
             spend,
             &data.adoption,
             &data.productivity.merged_prs_per_week,
             &data.lifts,
-            &review.report,
+            review,
             alerts,
         )))
     };
@@ -82,7 +82,8 @@ fn summary(
             "AI-assisted, touched a critical path, merged without review",
         )
         .alerting(!review.alerts.is_empty())
-        .linking_to("/reviews"),
+        .linking_to("/reviews")
+        .measuring("reviews.alerts.length"),
         spend_chart: super::spend::over_time_chart(spend),
         lift_chart: productivity::lift_chart(teams),
         alerts,
@@ -128,6 +129,9 @@ fn spend_card(spend: &SpendReport) -> KpiCard {
         basis,
     )
     .linking_to("/spend");
+    if this.is_some() {
+        card = card.measuring("spend.months[-1].cost_usd");
+    }
     let projected = forecast.map_or(this.map_or(0.0, |m| m.cost_usd), |f| f.forecast_cost_usd);
     if let Some(l) = last.filter(|l| l.cost_usd > 0.0) {
         let basis = if forecast.is_some() {
@@ -154,7 +158,7 @@ fn active_card(adoption: &AdoptionReport) -> KpiCard {
             format::integer(adoption.developers as i64)
         ),
     };
-    KpiCard::new(
+    let card = KpiCard::new(
         "Active developers",
         format!(
             "{} of {}",
@@ -163,7 +167,12 @@ fn active_card(adoption: &AdoptionReport) -> KpiCard {
         ),
         basis,
     )
-    .linking_to("/adoption")
+    .linking_to("/adoption");
+    if week.is_some() {
+        card.measuring("adoption.weeks[-1].active_developers")
+    } else {
+        card
+    }
 }
 
 fn lift_card(lift: &Lift) -> KpiCard {
@@ -189,5 +198,10 @@ fn skip_card(review: &ReviewsReport) -> KpiCard {
         format::integer(ai.unreviewed + ai.rubber_stamped),
         format::integer(ai.classified)
     );
-    KpiCard::new("Review-skip rate, AI-assisted", value, basis).linking_to("/reviews")
+    let card = KpiCard::new("Review-skip rate, AI-assisted", value, basis).linking_to("/reviews");
+    if ai.skip_rate_pct.is_some() {
+        card.measuring("reviews.overall.ai_assisted.skip_rate_pct")
+    } else {
+        card
+    }
 }

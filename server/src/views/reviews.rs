@@ -1,12 +1,7 @@
 //! The Reviews page (`/reviews`): review-skip rates split AI-assisted / critical, time to first
 //! review, and the alert list of critical AI-written code merged without review.
 
-use std::collections::HashMap;
-
-use chrono::Datelike;
-
 use agentmeter_metrics::reviews::{ReviewsReport, SkipCounts, UnreviewedCriticalAlert};
-use agentmeter_metrics::rows::PullRequestRow;
 use agentmeter_web::charts::{bar_chart, line_chart, BarChart, BarLayout, LineChart, Series, Unit};
 use agentmeter_web::pages::{
     EmptyState, FilterBar, KpiCard, Link, PageChrome, ReviewAlertRow, ReviewSegmentRow, ReviewsPage,
@@ -14,27 +9,24 @@ use agentmeter_web::pages::{
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
-use crate::analytics::dashboards::ReviewsPageData;
-
-/// The Reviews page from the report and the pull requests merged in its range.
+/// The Reviews page from the report.
 pub(crate) fn page(
     chrome: PageChrome,
     filters: FilterBar,
-    data: &ReviewsPageData,
+    report: &ReviewsReport,
     tz: chrono_tz::Tz,
 ) -> ReviewsPage {
-    let report = &data.report;
     ReviewsPage {
         chrome,
         filters,
         empty: (report.overall.all.merged == 0).then(empty_state),
         kpis: kpis(report),
         skip_rate_chart: skip_rate_chart(report),
-        time_to_review_chart: time_to_review_chart(&data.merged, tz),
-        segments: segments(report, &data.merged),
+        time_to_review_chart: time_to_review_chart(report),
+        segments: segments(report),
         alerts: newest_first(report)
             .iter()
-            .map(|a| alert_row(a, &data.globs, tz))
+            .map(|a| alert_row(a, tz))
             .collect(),
     }
 }
@@ -132,41 +124,24 @@ fn skip_rate_chart(report: &ReviewsReport) -> String {
     })
 }
 
-fn hours_to_first_review(p: &PullRequestRow) -> Option<f64> {
-    p.first_review_at
-        .map(|r| (r - p.created_at).num_minutes().max(0) as f64 / 60.0)
-}
-
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    (n > 0).then(|| {
-        if n % 2 == 1 {
-            values[n / 2]
-        } else {
-            (values[n / 2 - 1] + values[n / 2]) / 2.0
-        }
-    })
-}
-
-/// Median hours to first review per week of merge.
-fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String {
-    let mut weeks: std::collections::BTreeMap<chrono::NaiveDate, Vec<f64>> = Default::default();
-    for p in prs {
-        if let (Some(merged), Some(hours)) = (p.merged_at, hours_to_first_review(p)) {
-            let day = merged.with_timezone(&tz).date_naive();
-            let monday =
-                day - chrono::TimeDelta::days(i64::from(day.weekday().num_days_from_monday()));
-            weeks.entry(monday).or_default().push(hours);
-        }
-    }
-    let periods = weeks.keys().map(|d| format::short_date(*d)).collect();
-    let values = weeks
-        .into_values()
-        .map(|v| median(v).unwrap_or(f64::NAN))
+/// Median hours to first review per week of merge, every week of the range; a week the range
+/// cuts is marked, a week without a reviewed merge left as a gap.
+fn time_to_review_chart(report: &ReviewsReport) -> String {
+    let periods = report
+        .weeks
+        .iter()
+        .map(|w| super::timeline::week_label(w.week_start, w.partial))
+        .collect();
+    let values = report
+        .weeks
+        .iter()
+        .map(|w| w.median_hours.unwrap_or(f64::NAN))
         .collect();
     line_chart(&LineChart {
-        title: "Median hours to first review, per week of merge".into(),
+        title: super::timeline::title_noting_partial_weeks(
+            "Median hours to first review, per week of merge",
+            report.weeks.iter().any(|w| w.partial),
+        ),
         unit: Unit::Hours,
         periods,
         series: vec![Series::new("Median", values)],
@@ -174,35 +149,31 @@ fn time_to_review_chart(prs: &[PullRequestRow], tz: chrono_tz::Tz) -> String {
     })
 }
 
-/// One row per kind of change, with the median time to first review of that kind.
-fn segments(report: &ReviewsReport, prs: &[PullRequestRow]) -> Vec<ReviewSegmentRow> {
+/// One row per kind of change, with the engine's median time to first review of that kind.
+fn segments(report: &ReviewsReport) -> Vec<ReviewSegmentRow> {
     let o = &report.overall;
-    type Segment<'a> = (&'a str, &'a SkipCounts, fn(&PullRequestRow) -> bool);
-    let kinds: [Segment; 5] = [
-        ("All pull requests", &o.all, |_| true),
-        ("AI-assisted", &o.ai_assisted, |p| p.ai_assisted),
-        ("Not AI-assisted", &o.not_ai_assisted, |p| !p.ai_assisted),
-        ("Touching critical paths", &o.critical, |p| p.critical),
-        ("Not touching critical paths", &o.not_critical, |p| {
-            !p.critical
-        }),
+    let kinds: [(&str, &str, &SkipCounts); 5] = [
+        ("All pull requests", "all", &o.all),
+        ("AI-assisted", "ai", &o.ai_assisted),
+        ("Not AI-assisted", "not_ai", &o.not_ai_assisted),
+        ("Touching critical paths", "critical", &o.critical),
+        ("Not touching critical paths", "not_critical", &o.not_critical),
     ];
     kinds
         .iter()
-        .map(|(name, c, keep)| ReviewSegmentRow {
+        .map(|(name, split, c)| ReviewSegmentRow {
             segment: (*name).into(),
             merged: Figure::count(c.merged),
             skipped: Figure::count(c.unreviewed + c.rubber_stamped),
             skip_rate: c
                 .skip_rate_pct
                 .map_or_else(Figure::missing, |p| Figure::percent(p / 100.0)),
-            median_time_to_first_review: median(
-                prs.iter()
-                    .filter(|p| keep(p))
-                    .filter_map(hours_to_first_review)
-                    .collect(),
-            )
-            .map_or_else(Figure::missing, |h| Figure::duration((h * 3600.0) as i64)),
+            median_time_to_first_review: report
+                .time_to_first_review_by_split
+                .iter()
+                .find(|t| t.split == *split)
+                .and_then(|t| t.median_hours)
+                .map_or_else(Figure::missing, |h| Figure::duration((h * 3600.0) as i64)),
         })
         .collect()
 }
@@ -215,11 +186,7 @@ pub(crate) fn newest_first(report: &ReviewsReport) -> Vec<UnreviewedCriticalAler
 }
 
 /// An alert as a table row; dates in the organisation's time zone.
-pub(crate) fn alert_row(
-    a: &UnreviewedCriticalAlert,
-    globs: &HashMap<String, String>,
-    tz: chrono_tz::Tz,
-) -> ReviewAlertRow {
+pub(crate) fn alert_row(a: &UnreviewedCriticalAlert, tz: chrono_tz::Tz) -> ReviewAlertRow {
     ReviewAlertRow {
         repository: a.repository.clone(),
         number: a.number.max(0) as u64,
@@ -233,8 +200,8 @@ pub(crate) fn alert_row(
             format::date_time(a.merged_at.with_timezone(&tz).naive_local()),
             a.merged_at.timestamp_millis() as f64,
         ),
-        ai_share: Figure::new("AI-assisted", 1.0),
-        critical_paths: globs.get(&a.repository).cloned().unwrap_or_default(),
+        ai_evidence: a.ai_evidence.join("; "),
+        critical_paths: a.critical_paths.join(", "),
     }
 }
 
@@ -274,7 +241,8 @@ pub(crate) fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
                 "url",
                 "author",
                 "merged_at",
-                "critical_paths",
+                "why_ai_assisted",
+                "critical_files",
             ],
         ),
         |t, a| {
@@ -285,6 +253,7 @@ pub(crate) fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
                 a.url.clone(),
                 a.author.clone(),
                 a.merged_at.text.clone(),
+                a.ai_evidence.clone(),
                 a.critical_paths.clone(),
             ])
         },

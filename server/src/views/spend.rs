@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::spend::{SpendGroup, SpendReport};
 use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
@@ -14,7 +15,7 @@ use agentmeter_web::pages::{
 use agentmeter_web::{format, Delta, Figure};
 
 use super::csv::{raw, CsvTable};
-use super::month_name;
+use super::{month_name, timeline};
 use crate::analytics::dashboards::SpendData;
 
 /// Title, dimension and CSV name of each breakdown table, in the order of `SPEND_BREAKDOWNS`.
@@ -75,7 +76,8 @@ fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard
             "{} tokens",
             format::tokens_compact(report.total.tokens as f64)
         ),
-    );
+    )
+    .measuring("spend.total.cost_usd");
     if previous_total > 0.0 {
         spend = spend.with_delta(Delta::relative(
             total / previous_total - 1.0,
@@ -94,7 +96,8 @@ fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard
                 f.elapsed_days,
                 f.days_in_month
             ),
-        ));
+        )
+        .measuring("spend.forecast.forecast_cost_usd"));
     }
     let per_dev = if active > 0 {
         format::usd_whole(total / active as f64)
@@ -109,21 +112,25 @@ fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard
     cards
 }
 
+/// Spend per week over every week of the report's range (the report is grouped by week).
 pub(crate) fn over_time_chart(report: &SpendReport) -> String {
-    let periods = report.groups.iter().map(|g| week_label(&g.key)).collect();
-    let values = report.groups.iter().map(|g| g.cost_usd).collect();
+    let by_week = report
+        .groups
+        .iter()
+        .filter_map(|g| Some((g.key.parse::<chrono::NaiveDate>().ok()?, g.cost_usd)))
+        .collect();
+    let range = DateRange {
+        from: report.from,
+        to: report.to,
+    };
+    let weekly = timeline::every_week(range, by_week);
     line_chart(&LineChart {
-        title: "Spend per week (USD)".into(),
+        title: timeline::title_noting_partial_weeks("Spend per week (USD)", weekly.any_partial),
         unit: Unit::Usd,
-        periods,
-        series: vec![Series::new("Spend", values)],
+        periods: weekly.labels,
+        series: vec![Series::new("Spend", weekly.values)],
         area: true,
     })
-}
-
-fn week_label(key: &str) -> String {
-    chrono::NaiveDate::parse_from_str(key, "%Y-%m-%d")
-        .map_or_else(|_| key.to_owned(), format::short_date)
 }
 
 fn ranked(title: &str, report: Option<&SpendReport>) -> String {

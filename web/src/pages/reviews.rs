@@ -30,9 +30,9 @@ pub struct ReviewAlertRow {
     pub author: String,
     /// Merge time, formatted, with the timestamp for sorting.
     pub merged_at: Figure,
-    /// Share of the change written by an assistant.
-    pub ai_share: Figure,
-    /// The critical-path globs it matched, comma-separated.
+    /// Why it counts as AI-assisted, e.g. "commit 1a2b3c4 marked by claude-code".
+    pub ai_evidence: String,
+    /// The changed files that matched a critical-path glob, comma-separated.
     pub critical_paths: String,
 }
 
@@ -74,8 +74,8 @@ mod tests {
             url: "javascript:alert(1)".into(),
             author: "a".into(),
             merged_at: Figure::new("Mar 3", 0.0),
-            ai_share: Figure::percent(0.9),
-            critical_paths: "src/auth/**".into(),
+            ai_evidence: "description marked by claude-code".into(),
+            critical_paths: "src/auth/login.rs".into(),
         };
         assert_eq!(alert.pr_href(), None);
         alert.url = "https://github.com/acme/api/pull/7".into();

@@ -60,7 +60,7 @@ fn evil_overview() -> OverviewPage {
                 url: "javascript:alert(1)".into(),
                 author: EVIL.into(),
                 merged_at: Figure::new(EVIL, 1.0),
-                ai_share: Figure::percent(0.9),
+                ai_evidence: EVIL.into(),
                 critical_paths: EVIL.into(),
             }],
         })),

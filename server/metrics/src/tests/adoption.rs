@@ -135,6 +135,27 @@ fn the_ramp_indexes_weeks_from_each_developers_first_week() {
 }
 
 #[test]
+fn developers_started_are_counted_for_every_week_from_the_first_use_with_none_skipped() {
+    let r = run(&usage(), &developers());
+    let started: Vec<(String, bool, usize)> = r
+        .started_by_week
+        .iter()
+        .map(|w| (w.week_start.to_string(), w.partial, w.developers_started))
+        .collect();
+    // ada on Tue 20 Oct, bob on Sun 8 Nov, cy on Thu 12 Nov; dan never. The week of 26 Oct had
+    // no new developer and is still there.
+    assert_eq!(
+        started,
+        vec![
+            ("2026-10-19".into(), false, 1),
+            ("2026-10-26".into(), false, 1),
+            ("2026-11-02".into(), false, 2),
+            ("2026-11-09".into(), false, 3),
+        ]
+    );
+}
+
+#[test]
 fn adoption_without_usage_lists_everyone_as_not_started() {
     let r = run(&[], &developers());
     assert_eq!(r.not_started.len(), 4);

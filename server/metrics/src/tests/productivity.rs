@@ -22,7 +22,9 @@ fn pr(author: i64, merged: &str, hours_open: i64, lines_added: i64) -> PullReque
         first_review_at: None,
         outcome: None,
         ai_assisted: false,
+        ai_evidence: Vec::new(),
         critical: false,
+        critical_paths: Vec::new(),
         lines_added,
         lines_removed: 0,
     }

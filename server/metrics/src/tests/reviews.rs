@@ -31,7 +31,9 @@ fn pr(
         first_review_at: review_after_h.map(|h| created_at + TimeDelta::hours(h)),
         outcome,
         ai_assisted: ai,
+        ai_evidence: Vec::new(),
         critical,
+        critical_paths: Vec::new(),
         lines_added: 10,
         lines_removed: 0,
     }
@@ -225,4 +227,50 @@ fn reviews_over_no_prs_have_no_rate() {
         (0, None)
     );
     assert!(r.by_developer.is_empty() && r.alerts.is_empty() && r.edits_by_developer.is_empty());
+}
+
+#[test]
+fn time_to_first_review_is_a_median_per_split_and_per_week_of_merge_with_every_week_listed() {
+    let r = run();
+    // Merged in November, all on Tue 10 Nov: reviews after 2 h (PR 2), 4 h (3) and 6 h (4).
+    let splits: Vec<(String, usize, Option<f64>)> = r
+        .time_to_first_review_by_split
+        .iter()
+        .map(|t| (t.split.clone(), t.reviewed_prs, t.median_hours))
+        .collect();
+    assert_eq!(
+        splits,
+        vec![
+            ("all".into(), 3, Some(4.0)),
+            ("ai".into(), 1, Some(2.0)),
+            ("not_ai".into(), 2, Some(5.0)),
+            ("critical".into(), 1, Some(4.0)),
+            ("not_critical".into(), 2, Some(4.0)),
+        ]
+    );
+    // Sun 1 Nov to Mon 30 Nov: six weeks, the first and last cut by the range.
+    let weeks: Vec<(String, bool, usize, usize, Option<f64>)> = r
+        .weeks
+        .iter()
+        .map(|w| {
+            (
+                w.week_start.to_string(),
+                w.partial,
+                w.merged_prs,
+                w.reviewed_prs,
+                w.median_hours,
+            )
+        })
+        .collect();
+    assert_eq!(
+        weeks,
+        vec![
+            ("2026-10-26".into(), true, 0, 0, None),
+            ("2026-11-02".into(), false, 0, 0, None),
+            ("2026-11-09".into(), false, 6, 3, Some(4.0)),
+            ("2026-11-16".into(), false, 0, 0, None),
+            ("2026-11-23".into(), false, 0, 0, None),
+            ("2026-11-30".into(), true, 0, 0, None),
+        ]
+    );
 }
