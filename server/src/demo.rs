@@ -22,6 +22,7 @@ use tokio::net::TcpListener;
 use crate::admin::{self, AddUser};
 use crate::analytics::{catalog, seats};
 use crate::auth::secret;
+use crate::db::{Backend, Db};
 use crate::error::{Error, Result};
 use crate::reviews::webhooks::{github_batch, GithubDelivery};
 use crate::reviews::{critical_paths, repositories};
@@ -61,13 +62,14 @@ pub async fn load_if_empty_on(
     println!("demo password: {}", accounts.password);
     eprintln!("demo: loading the demo organisation (usage logs, commits, webhooks)…");
     let started = Instant::now();
+    let loader = &loader_state(state).await?;
     let org = tokio::task::spawn_blocking(move || DemoOrg::generate_on(today))
         .await
         .context("demo generator stopped")?;
     progress(started, "organisation generated");
     let org = Arc::new(org);
-    let mut report = upload(state, &org, accounts.tokens, started).await?;
-    report.deliveries = apply_webhooks(state, &org, &accounts.webhook_secret).await?;
+    let mut report = upload(loader, &org, accounts.tokens, started).await?;
+    report.deliveries = apply_webhooks(loader, &org, &accounts.webhook_secret).await?;
     progress(
         started,
         Stage::Webhooks {
@@ -75,9 +77,9 @@ pub async fn load_if_empty_on(
         },
     );
     // Budgets (one team over), alert history and the last full month's reports as sent.
-    crate::cost_reports::demo::seed(state, today).await?;
+    crate::cost_reports::demo::seed(loader, today).await?;
     // The shared library: versions, reviews (one hook pending) and installs over the months.
-    crate::library::demo::seed(state, today).await?;
+    crate::library::demo::seed(loader, today).await?;
     // Writes made here, outside any request, reach the reports only once the version moves.
     state.reports.data_changed().await?;
     eprintln!(
@@ -88,6 +90,21 @@ pub async fn load_if_empty_on(
         started.elapsed().as_secs_f64()
     );
     Ok(Some(report))
+}
+
+/// The state the load writes through: on PostgreSQL, its own connections commit without waiting
+/// for the disk (`synchronous_commit = off`), since thousands of small commits would each wait
+/// for a flush. A crash can lose only the load's last moments, never corrupt anything, and a
+/// demo cut short is loaded again into a fresh database anyway.
+async fn loader_state(state: &AppState) -> Result<AppState> {
+    let url = &state.settings.database_url;
+    let mut loader = state.clone();
+    if state.db.backend == Backend::Postgres {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        loader.db =
+            Db::connect(&format!("{url}{separator}options[synchronous_commit]=off")).await?;
+    }
+    Ok(loader)
 }
 
 /// Sends the usage logs and commits through the HTTP ingest paths, served on a loopback port for

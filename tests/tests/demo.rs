@@ -1,10 +1,12 @@
 //! The demo organisation, loaded through the real ingest paths (uploaded logs, commit batches,
 //! signed webhooks), the metrics engine recovering its planted truths through the HTTP API (for
-//! explicit ranges, and in the default views of a demo loaded on different days), and every
-//! dashboard page showing it in Chromium.
+//! explicit ranges on both backends, and in the default views of a demo loaded on different
+//! days), every dashboard page showing it in Chromium, and `serve --demo` answering only once
+//! the demo is whole.
 
 use std::collections::BTreeSet;
 
+use agentmeter_seeds::github::pull_request_deliveries;
 use agentmeter_seeds::org::{Developer, DEVELOPERS};
 use agentmeter_seeds::truths::PlantedTruths;
 use agentmeter_seeds::DemoOrg;
@@ -15,7 +17,8 @@ use crate::support::app::TestUser;
 use crate::support::app::PASSWORD;
 use crate::support::chromium::{visit_in_chromium, Visit};
 use crate::support::dashboard::{ADMIN_PAGES, TEAM_PAGES};
-use crate::support::{Backend, TestApp};
+use crate::support::serve::start_serve;
+use crate::support::{for_each_backend, Backend, TestApp};
 
 fn f64_at(value: &Value, pointer: &str) -> f64 {
     value
@@ -256,4 +259,62 @@ async fn loaded_on_any_day_the_demo_shows_its_planted_truths_in_the_default_view
             "demo of {today}: the default window ends yesterday, and says so"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_either_backend_the_demo_shows_its_planted_truths() {
+    for_each_backend(|backend| async move {
+        // Arrange
+        let today = day("2026-10-01");
+        let org = DemoOrg::generate_on(today);
+
+        // Act
+        let (app, admin) = TestApp::spawn_demo(backend, today).await;
+
+        // Assert
+        assert_planted_truths(&app, &admin, &org, &Queries::explicit(&org)).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_announces_and_answers_on_its_address_only_once_the_demo_is_whole() {
+    // Arrange
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite:{}", dir.path().join("agentmeter.db").display());
+
+    // Act: returns as soon as the server announces its address.
+    let server = start_serve(&url, true);
+
+    // Assert: by then today's demo is all stored, its last stage (the library) included, and
+    // every pull request classified.
+    let org = DemoOrg::generate_on(chrono::Utc::now().date_naive());
+    let deliveries: usize = org
+        .pull_requests
+        .iter()
+        .map(|pr| pull_request_deliveries(pr).len())
+        .sum();
+    sqlx::any::install_default_drivers();
+    let sql = sqlx::AnyPool::connect(&url).await.expect("the database");
+    let count = |query: &'static str| {
+        let sql = sql.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(query)
+                .fetch_one(&sql)
+                .await
+                .expect(query)
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM webhook_deliveries").await,
+        deliveries as i64
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM pull_requests WHERE outcome IS NOT NULL").await,
+        org.pull_requests.len() as i64,
+        "every merged pull request classified"
+    );
+    assert!(count("SELECT COUNT(*) FROM library_installs").await > 0);
+    let ready = reqwest::get(server.url("/readyz")).await.expect("readyz");
+    assert!(ready.status().is_success());
 }
