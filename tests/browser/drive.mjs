@@ -4,9 +4,12 @@
 // screenshots, and per account the pages to visit, the pages that must answer 403 and the texts
 // that must never appear (another team's people). Signs in through the login form, visits every
 // page at 1280px and 390px, and prints one JSON object: {"visits": n, "screenshots": [...],
-// "failures": [...]}. Any console error, failed request, HTTP error, horizontal overflow or
-// forbidden text is a failure.
+// "figures": n, "failures": [...]}. Any console error, failed request, HTTP error, horizontal
+// overflow, forbidden text, axe-core violation, table column cut off at 1280px, figure that
+// differs from the JSON API's, link that drops the filters (`filters`, checked on the pages
+// visited again with them in the URL) or unknown URL without a 404 page is a failure.
 import { chromium } from 'playwright-core';
+import { accessibility, clippedColumns, figuresMatchApi, linksKeepFilters, notFound } from './checks.mjs';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,6 +18,7 @@ const widths = [1280, 390];
 const failures = [];
 const screenshots = [];
 let visits = 0;
+let figures = 0;
 
 mkdirSync(plan.screenshots, { recursive: true });
 const browser = await chromium.launch({
@@ -30,11 +34,13 @@ for (const account of plan.accounts) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   let current = 'login';
-  let expectForbidden = false;
+  // The status a deliberate visit expects (403 on a forbidden page, 404 on an unknown one).
+  let expectStatus = null;
   const fail = (what) => failures.push(`${account.role} ${current}: ${what}`);
+  const failAll = (problems) => problems.forEach(fail);
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    if (expectForbidden && msg.text().includes('403')) return;
+    if (expectStatus && msg.text().includes(String(expectStatus))) return;
     fail(`console error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => fail(`script error: ${err.message}`));
@@ -46,7 +52,7 @@ for (const account of plan.accounts) {
     fail(`request failed: ${req.url()} ${error}`);
   });
   page.on('response', (res) => {
-    if (res.status() >= 400 && !(expectForbidden && res.status() === 403)) fail(`HTTP ${res.status()} for ${res.url()}`);
+    if (res.status() >= 400 && res.status() !== expectStatus) fail(`HTTP ${res.status()} for ${res.url()}`);
   });
 
   // Sign in through the form, as a person would.
@@ -70,6 +76,14 @@ for (const account of plan.accounts) {
       }
       const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       if (overflow[0] > overflow[1]) fail(`horizontal overflow at ${width}px: scrollWidth ${overflow[0]} > ${overflow[1]}`);
+      failAll((await accessibility(page)).map((p) => `${p} at ${width}px`));
+      if (width === 1280) {
+        failAll(await clippedColumns(page));
+        const shown = await figuresMatchApi(page);
+        figures += shown.checked;
+        failAll(shown.problems);
+        if ((account.pages_with_figures ?? []).includes(path) && shown.checked === 0) fail('no figure marked data-metric to compare with the API');
+      }
       // Sorting must work: click the first sortable heading of the first table, if any.
       const heading = await page.$('table.sortable thead th');
       if (heading) await heading.click();
@@ -79,16 +93,46 @@ for (const account of plan.accounts) {
     }
   }
 
+  // The same pages again with filters in the URL: every link to a data page keeps them, and the
+  // figures still equal the API's for those filters.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  for (const path of account.filtered_pages ?? []) {
+    const query = new URLSearchParams(account.filters).toString();
+    current = `${path}?${query}`;
+    const response = await page.goto(`${plan.base}${current}`, { waitUntil: 'load' });
+    visits += 1;
+    if (!response || response.status() !== 200) fail(`status ${response?.status()}`);
+    failAll(await linksKeepFilters(page, account.filters));
+    const shown = await figuresMatchApi(page);
+    figures += shown.checked;
+    failAll(shown.problems);
+  }
+
+  current = 'unknown page';
+  expectStatus = 404;
+  failAll(await notFound(page, plan.base, true));
+  expectStatus = null;
+
   for (const path of account.forbidden_pages) {
     current = path;
-    expectForbidden = true;
+    expectStatus = 403;
     const response = await page.goto(`${plan.base}${path}`);
     visits += 1;
     if (!response || response.status() !== 403) fail(`expected 403, got ${response?.status()}`);
-    expectForbidden = false;
+    if (!(await page.$('h1'))) fail('the 403 page has no heading');
+    if (!(await page.$('nav.nav a'))) fail('the 403 page lost the navigation');
+    expectStatus = null;
   }
   await context.close();
 }
 
+// Signed out, an unknown URL still answers a 404 page with a heading (and no navigation).
+{
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const problem of await notFound(page, plan.base, false)) failures.push(`signed out: ${problem}`);
+  await context.close();
+}
+
 await browser.close();
-process.stdout.write(JSON.stringify({ visits, screenshots, failures }));
+process.stdout.write(JSON.stringify({ visits, screenshots, figures, failures }));

@@ -222,6 +222,7 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
         pages: and_developer(&[&TEAM_PAGES[..], &ADMIN_PAGES[..]].concat(), theirs[0]),
         forbidden_text: vec![],
         forbidden_pages: vec![],
+        ..Visit::default()
     };
     let manager_visit = Visit {
         role: "manager",
@@ -237,6 +238,7 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
             format!("/spend?team={}", theirs[0].team),
             format!("/developers/{}", theirs[0].email()),
         ],
+        ..Visit::default()
     };
     visit_in_chromium(&app, "demo", &[admin_visit, manager_visit]).await;
 }

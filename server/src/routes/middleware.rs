@@ -10,12 +10,19 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Extension;
 
-use agentmeter_web::pages::{ErrorPage, PageChrome};
+use agentmeter_web::pages::{ErrorPage, NavSection, PageChrome};
+use axum_extra::extract::CookieJar;
+
+use crate::auth::current_user::by_session_cookie;
+use crate::auth::login::SESSION_COOKIE;
+use crate::auth::CurrentUser;
 
 use crate::error::{Error, ErrorForPage, Result};
 use crate::routes::pages::render;
 use crate::state::AppState;
+use crate::views;
 
 /// Longest reason read back from a refusal; axum's are one line.
 const MAX_REASON_BYTES: usize = 4096;
@@ -37,7 +44,7 @@ pub(crate) async fn refusals(request: Request, next: Next) -> Response {
         error.into_response()
     } else {
         let status = error.status();
-        match error_page(status, error.public_message()) {
+        match error_page(status, error.public_message(), None) {
             Ok(html) => (status, html).into_response(),
             Err(e) => e.into_response(),
         }
@@ -78,8 +85,13 @@ async fn reason(status: StatusCode, body: Body) -> String {
     }
 }
 
-/// The error page of a status: a title for it, and the message.
-fn error_page(status: StatusCode, message: String) -> Result<Html<String>> {
+/// The error page of a status: a title for it, and the message; with the navigation when the
+/// reader is signed in (`signed_in`), so that a wrong link is not a dead end.
+fn error_page(
+    status: StatusCode,
+    message: String,
+    signed_in: Option<(&AppState, &CurrentUser)>,
+) -> Result<Html<String>> {
     let title = match status {
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::FORBIDDEN => "Not allowed",
@@ -89,8 +101,12 @@ fn error_page(status: StatusCode, message: String) -> Result<Html<String>> {
         s if s.is_server_error() => "Something went wrong",
         _ => "That did not work",
     };
+    let chrome = match signed_in {
+        Some((state, user)) => views::chrome(state, user, NavSection::Elsewhere),
+        None => PageChrome::signed_out(""),
+    };
     render(ErrorPage {
-        chrome: PageChrome::signed_out(""),
+        chrome,
         status: status.as_u16(),
         title: title.to_owned(),
         message,
@@ -98,17 +114,28 @@ fn error_page(status: StatusCode, message: String) -> Result<Html<String>> {
 }
 
 /// Turns error responses of page routes into pages: sign-in for 401, an error page otherwise.
-pub(crate) async fn page_errors(request: Request, next: Next) -> Response {
+/// The router's fallback (an unknown path) comes here too; under `/api/` it stays JSON. The
+/// state comes as an extension (set once on the whole table) because several routers of their
+/// own share this layer.
+pub(crate) async fn page_errors(
+    Extension(state): Extension<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path_and_query = request
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     let is_get = request.method() == axum::http::Method::GET;
+    let cookies = CookieJar::from_headers(request.headers());
     let response = next.run(request).await;
     let Some(error) = response.extensions().get::<ErrorForPage>().cloned() else {
         return response;
     };
+    if path_and_query.starts_with("/api/") {
+        return response;
+    }
     if error.status == StatusCode::UNAUTHORIZED && is_get {
         let target = format!(
             "/login?next={}",
@@ -117,7 +144,16 @@ pub(crate) async fn page_errors(request: Request, next: Next) -> Response {
         return Redirect::to(&target).into_response();
     }
     let headers = response.headers().clone();
-    match error_page(error.status, error.message) {
+    // Only on an error, so that pages that work do not look their session up twice.
+    let user = match cookies.get(SESSION_COOKIE) {
+        Some(cookie) => by_session_cookie(&state.db, cookie.value()).await.ok(),
+        None => None,
+    };
+    match error_page(
+        error.status,
+        error.message,
+        user.as_ref().map(|u| (&state, u)),
+    ) {
         Ok(html) => {
             let mut rendered = (error.status, html).into_response();
             if let Some(retry) = headers.get(header::RETRY_AFTER) {

@@ -5,7 +5,7 @@
 
 use axum::middleware::from_fn;
 use axum::routing::{get, post, put};
-use axum::Router;
+use axum::{Extension, Router};
 use tower_http::decompression::RequestDecompressionLayer;
 
 use crate::state::AppState;
@@ -115,6 +115,7 @@ pub fn table(state: AppState) -> Router {
             post(admin::identities::match_to_user),
         )
         .route("/static/{*path}", get(pages::static_file))
+        .fallback(pages::not_found)
         .layer(from_fn(middleware::page_errors));
 
     Router::new()
@@ -131,6 +132,8 @@ pub fn table(state: AppState) -> Router {
         .merge(html)
         // Every matched route names its template for the request metrics.
         .route_layer(from_fn(middleware::matched_route))
+        // Error pages look up who is signed in, to keep the navigation.
+        .layer(Extension(state.clone()))
         .with_state(state)
 }
 

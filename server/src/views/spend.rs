@@ -87,17 +87,19 @@ fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard
     }
     let mut cards = vec![spend];
     if let Some(f) = &report.forecast {
-        cards.push(KpiCard::new(
-            format!("Forecast for {}", month_name(&f.month)),
-            format::usd_whole(f.forecast_cost_usd),
-            format!(
-                "{} so far after {:.0} of {} days",
-                format::usd_whole(f.cost_so_far_usd),
-                f.elapsed_days,
-                f.days_in_month
-            ),
-        )
-        .measuring("spend.forecast.forecast_cost_usd"));
+        cards.push(
+            KpiCard::new(
+                format!("Forecast for {}", month_name(&f.month)),
+                format::usd_whole(f.forecast_cost_usd),
+                format!(
+                    "{} so far after {:.0} of {} days",
+                    format::usd_whole(f.cost_so_far_usd),
+                    f.elapsed_days,
+                    f.days_in_month
+                ),
+            )
+            .measuring("spend.forecast.forecast_cost_usd"),
+        );
     }
     let per_dev = if active > 0 {
         format::usd_whole(total / active as f64)

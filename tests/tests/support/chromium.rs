@@ -1,8 +1,10 @@
 //! Headless Chromium (Debian's `chromium`) driven over the DevTools protocol by
 //! `tests/browser/drive.mjs` with `playwright-core` (no browser download; `npm ci --prefix
 //! tests/browser` once, `.ci/run` does). A plan names the accounts, the pages each visits at
-//! 1280px and 390px, the pages that must answer 403 and the texts that must never appear.
-//! Screenshots land in `$CARGO_TARGET_DIR/screenshots/` (or `target/screenshots/`).
+//! 1280px and 390px, the pages that must answer 403 and the texts that must never appear. Every
+//! page is also checked with axe-core, for table columns cut off at 1280px and for figures that
+//! differ from the JSON API's; pages visited again with filters in their URL must keep them in
+//! every link to a data page; an unknown URL must answer a 404 page. Screenshots land in `$CARGO_TARGET_DIR/screenshots/` (or `target/screenshots/`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,6 +14,7 @@ use serde_json::{json, Value};
 use super::TestApp;
 
 /// One account's visit: it signs in through the form and must land on `landing`.
+#[derive(Default)]
 pub struct Visit {
     pub role: &'static str,
     pub email: String,
@@ -20,6 +23,11 @@ pub struct Visit {
     pub pages: Vec<String>,
     pub forbidden_text: Vec<String>,
     pub forbidden_pages: Vec<String>,
+    /// Filters (`team`, `from`, `to`) the `filtered_pages` are opened with again.
+    pub filters: Vec<(&'static str, String)>,
+    pub filtered_pages: Vec<String>,
+    /// Pages that must show at least one figure marked for comparison with the API.
+    pub pages_with_figures: Vec<String>,
 }
 
 fn workspace() -> PathBuf {
@@ -42,7 +50,8 @@ fn chromium() -> String {
 }
 
 /// Runs the visits in Chromium; panics listing every problem (console errors, failed requests,
-/// HTTP errors, horizontal overflow, forbidden text, a forbidden page that opened) and checks
+/// HTTP errors, horizontal overflow, forbidden text, a forbidden page that opened, axe-core
+/// violations, clipped columns, figures unlike the API's, lost filters, no 404 page) and checks
 /// that every page was captured at both widths. Screenshots go to `screenshots/{name}/`.
 pub async fn visit_in_chromium(app: &TestApp, name: &str, visits: &[Visit]) {
     let driver = workspace().join("tests/browser");
@@ -56,6 +65,8 @@ pub async fn visit_in_chromium(app: &TestApp, name: &str, visits: &[Visit]) {
             json!({
                 "role": v.role, "email": v.email, "password": v.password, "landing": v.landing,
                 "pages": v.pages, "forbidden_text": v.forbidden_text, "forbidden_pages": v.forbidden_pages,
+                "filters": v.filters.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+                "filtered_pages": v.filtered_pages, "pages_with_figures": v.pages_with_figures,
             })
         })
         .collect();

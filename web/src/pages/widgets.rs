@@ -92,6 +92,9 @@ pub struct KpiCard {
     pub href: Option<String>,
     /// Draws the card in the alert colour (e.g. critical unreviewed merges above zero).
     pub alert: bool,
+    /// Where the JSON API gives the same figure, e.g. `spend.total.cost_usd` (the API's name,
+    /// then the path in its answer); written as `data-metric` for the browser tests to compare.
+    pub metric: Option<String>,
 }
 
 impl KpiCard {
@@ -108,7 +111,14 @@ impl KpiCard {
             basis: basis.into(),
             href: None,
             alert: false,
+            metric: None,
         }
+    }
+
+    /// Names the API figure this card shows (see [`KpiCard::metric`]).
+    pub fn measuring(mut self, metric: impl Into<String>) -> Self {
+        self.metric = Some(metric.into());
+        self
     }
 
     /// Adds the change badge.

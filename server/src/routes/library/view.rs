@@ -207,14 +207,7 @@ pub fn item_page(
 ) -> LibraryItemPage {
     let item = &detail.item;
     let usage = &item.usage;
-    let kpi = |label: &str, value: String, basis: String| KpiCard {
-        label: label.to_owned(),
-        value,
-        delta: None,
-        basis,
-        href: None,
-        alert: false,
-    };
+    let kpi = |label: &str, value: String, basis: String| KpiCard::new(label, value, basis);
     let kpis = vec![
         kpi(
             "Uses",

@@ -48,6 +48,12 @@ pub(crate) struct Done {
     pub done: Option<String>,
 }
 
+/// The router's fallback: any path no route knows is a 404, a page (with the navigation for a
+/// signed-in reader) or JSON `{"error": …}` under `/api/` (see `middleware::page_errors`).
+pub(crate) async fn not_found(uri: axum::extract::OriginalUri) -> Error {
+    Error::NotFound(uri.path().to_owned())
+}
+
 /// Embedded CSS, JS and icons; versioned URLs, so they may be cached for a year.
 pub(crate) async fn static_file(Path(path): Path<String>, headers: HeaderMap) -> Result<Response> {
     let asset = agentmeter_web::static_asset(&path)
