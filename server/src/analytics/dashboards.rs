@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::reviews::summary;
 use crate::state::AppState;
 use crate::store::accounts::{self, User};
+use crate::store::reviews::ReviewGiven;
 use crate::store::tokens;
 
 /// The range of the same length just before `range`, for "change vs previous period".
@@ -220,6 +221,9 @@ pub struct DeveloperData {
     pub team_names: Vec<String>,
     pub usage: Vec<UsageRow>,
     pub pull_requests: Vec<PullRequestRow>,
+    /// Pull requests by others the person reviewed in the range, each with their last review
+    /// in it; newest first.
+    pub reviews_given: Vec<ReviewGiven>,
 }
 
 /// The page of the user with `email` (already checked to be in `scope`), over `range`, for one
@@ -262,11 +266,18 @@ pub async fn developer(
         .into_iter()
         .filter(|p| p.author_user_id == Some(person.id))
         .collect();
+    let mut last_per_pr: HashMap<i64, ReviewGiven> = HashMap::new();
+    for review in crate::store::reviews::given_by(&state.db, person.id, from, to).await? {
+        last_per_pr.insert(review.pull_request_id, review);
+    }
+    let mut reviews_given: Vec<ReviewGiven> = last_per_pr.into_values().collect();
+    reviews_given.sort_by_key(|r| std::cmp::Reverse(r.submitted_at));
     Ok(DeveloperData {
         person,
         team_names,
         usage,
         pull_requests,
+        reviews_given,
     })
 }
 

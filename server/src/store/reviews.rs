@@ -107,3 +107,42 @@ pub async fn attribute_to_user(db: &Db, reviewer_login: &str, user_id: i64) -> R
         .await?
     }))
 }
+
+/// A review `user` gave on someone else's pull request, with that pull request.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReviewGiven {
+    pub pull_request_id: i64,
+    pub repository: String,
+    pub number: i64,
+    pub title: String,
+    pub url: String,
+    pub ai_assisted: bool,
+    pub critical: bool,
+    /// `approved`, `changes_requested`, `commented`…
+    pub state: String,
+    /// Epoch ms.
+    pub submitted_at: i64,
+    pub dismissed: bool,
+}
+
+/// Reviews `user_id` submitted in `[from_ms, to_ms)` on pull requests they did not author,
+/// oldest first.
+pub async fn given_by(db: &Db, user_id: i64, from_ms: i64, to_ms: i64) -> Result<Vec<ReviewGiven>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT p.id AS pull_request_id, r.name AS repository, p.number, p.title, p.url, \
+                    p.ai_assisted, p.critical, v.state, v.submitted_at, v.dismissed \
+             FROM reviews v \
+             JOIN pull_requests p ON p.id = v.pull_request_id \
+             JOIN repositories r ON r.id = p.repository_id \
+             WHERE v.reviewer_user_id = $1 AND v.submitted_at >= $2 AND v.submitted_at < $3 \
+               AND (p.author_user_id IS NULL OR p.author_user_id <> $1) \
+             ORDER BY v.submitted_at, v.id",
+        )
+        .bind(user_id)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -16,6 +16,7 @@ use agentmeter_web::{format, Figure};
 use super::csv::{raw, CsvTable};
 use super::tool_name;
 use crate::analytics::dashboards::DeveloperData;
+use crate::store::reviews::ReviewGiven;
 
 /// The developer page from their usage rows and pull requests.
 pub(crate) fn page(
@@ -86,7 +87,11 @@ pub(crate) fn page(
         usage_chart: usage_chart(usage, tz, range),
         sessions,
         pull_requests: prs.iter().map(|p| pr_row(p, tz)).collect(),
-        reviews: Vec::new(),
+        reviews: data
+            .reviews_given
+            .iter()
+            .map(|r| review_given_row(r, tz))
+            .collect(),
     }
 }
 
@@ -191,6 +196,32 @@ fn pr_row(p: &PrRow, tz: chrono_tz::Tz) -> PullRequestRow {
             (Some(_), _) => ReviewState::MergedWithoutReview,
         },
         critical: p.critical,
+    }
+}
+
+fn review_given_row(r: &ReviewGiven, tz: chrono_tz::Tz) -> PullRequestRow {
+    let at = DateTime::from_timestamp_millis(r.submitted_at).unwrap_or_default();
+    PullRequestRow {
+        repository: r.repository.clone(),
+        number: r.number.max(0) as u64,
+        title: r.title.clone(),
+        url: r.url.clone(),
+        at: Figure::new(
+            format::date_time(at.with_timezone(&tz).naive_local()),
+            r.submitted_at as f64,
+        ),
+        ai_share: if r.ai_assisted {
+            Figure::new("AI-assisted", 1.0)
+        } else {
+            Figure::new("No", 0.0)
+        },
+        review: match (r.dismissed, r.state.as_str()) {
+            (true, _) | (false, "dismissed") => ReviewState::Dismissed,
+            (false, "approved") => ReviewState::Approved,
+            (false, "changes_requested") => ReviewState::ChangesRequested,
+            _ => ReviewState::Commented,
+        },
+        critical: r.critical,
     }
 }
 

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 
 use super::skip_history::{build_history, developer, upload_usage};
 use super::spawn_with_secrets;
-use crate::support::for_each_backend;
+use crate::support::app::PASSWORD;
+use crate::support::{for_each_backend, BrowserSession};
 
 fn rate(skip: &Value, split: &str) -> f64 {
     skip[split]["skip_rate_pct"]
@@ -82,6 +83,33 @@ async fn review_skip_figures_equal_the_hand_computed_ones() {
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(alerts[0]["number"], 1);
         assert_eq!(alerts[0]["url"], "https://github.com/Codertocat/Hello-World/pull/1");
+        // The alert names the files that matched, not the globs, and why it is AI-assisted.
+        let files = alerts[0]["critical_paths"].as_array().expect("critical paths");
+        assert!(!files.is_empty(), "{}", alerts[0]);
+        for file in files.iter().filter_map(Value::as_str) {
+            assert!(!file.contains('*'), "a file, not a glob: {file}");
+            assert!(["migrations/", "auth/", "billing/"].iter().any(|d| file.contains(d)), "{file}");
+        }
+        assert_eq!(alerts[0]["ai_evidence"], json!(["description marked by claude-code"]));
+        let all_split = &report["time_to_first_review_by_split"][0];
+        assert_eq!((&all_split["split"], &all_split["reviewed_prs"]), (&json!("all"), &json!(6)));
+        close(all_split["median_hours"].as_f64().expect("split median"), median, "the 'all' split");
+        assert!(report["weeks"].as_array().is_some_and(|w| w.len() == 6), "every week of March: {}", report["weeks"]);
+
+        // Carol's page lists the pull requests she reviewed, with her last verdict on each.
+        let session = BrowserSession::sign_in(&app, "admin@example.com", PASSWORD).await;
+        let carol_page = session
+            .client
+            .get(app.url("/developers/carol@example.com?from=2026-03-01&to=2026-03-31"))
+            .send()
+            .await
+            .expect("carol's page");
+        assert_eq!(carol_page.status().as_u16(), 200);
+        let html = carol_page.text().await.expect("body");
+        let given = html.split("Reviews given").nth(1).expect("a Reviews given section");
+        assert!(!given.contains("None in this period."), "{given}");
+        assert!(given.contains(">#1 ") && given.contains("Approved"), "{given}");
+        assert!(given.contains(">#2 ") && given.contains("Dismissed"), "{given}");
         let edits = |key: &str| group(&report, "edits_by_developer", key)["unreviewed_share_pct"].as_f64().expect("share");
         close(edits("alice"), 75.0, "alice's edits with review off");
         close(edits("bob"), 100.0, "bob's edits with review off");

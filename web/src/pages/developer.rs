@@ -42,6 +42,11 @@ pub enum ReviewState {
     Reviewed,
     MergedWithoutReview,
     Open,
+    /// The verdict of a review the developer gave.
+    Approved,
+    ChangesRequested,
+    Commented,
+    Dismissed,
 }
 
 impl ReviewState {
@@ -51,6 +56,10 @@ impl ReviewState {
             ReviewState::Reviewed => "Reviewed",
             ReviewState::MergedWithoutReview => "No review",
             ReviewState::Open => "Open",
+            ReviewState::Approved => "Approved",
+            ReviewState::ChangesRequested => "Changes requested",
+            ReviewState::Commented => "Commented",
+            ReviewState::Dismissed => "Dismissed",
         }
     }
 
@@ -59,7 +68,9 @@ impl ReviewState {
         match self {
             ReviewState::Reviewed => "badge good",
             ReviewState::MergedWithoutReview => "badge bad",
-            ReviewState::Open => "badge",
+            ReviewState::Approved => "badge good",
+            ReviewState::ChangesRequested => "badge warn",
+            ReviewState::Open | ReviewState::Commented | ReviewState::Dismissed => "badge",
         }
     }
 }
