@@ -1,5 +1,6 @@
 //! The `agentmeter-server` command line: `serve`, `migrate`, and the admin subcommands used by
-//! scripts (`team add|list`, `user add|list|deactivate|reactivate|set-role`, `token create`,
+//! scripts (`team add|list`, `user add|list|deactivate|reactivate|set-role|reset-password`,
+//! `token create`,
 //! `token revoke`, `report send`).
 
 mod people;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 
-use crate::admin::{self, AddUser};
+use crate::admin::{self, Actor, AddUser};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::settings::Settings;
@@ -134,6 +135,8 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Print a one-time link (good for 24 hours) where the user sets a new password.
+    ResetPassword { email: String },
     /// Change a user's role (admin, manager or developer).
     SetRole {
         email: String,
@@ -199,19 +202,47 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             crate::db::redact(&settings.database_url)
         ),
         Command::Team(TeamCommand::Add { name }) => {
-            admin::add_team(&db, &name).await?;
+            admin::add_team_as(&db, &Actor::Cli, &name).await?;
             eprintln!("team {name:?} created");
         }
         Command::Team(TeamCommand::List { json }) => people::list_teams(&db, json).await?,
         Command::User(UserCommand::List { json }) => people::list_users(&db, json).await?,
         Command::User(UserCommand::Deactivate { email, json }) => {
-            people::print_user(&db, admin::deactivate_user(&db, &email).await?, json).await?
+            people::print_user(
+                &db,
+                admin::deactivate_user(&db, &Actor::Cli, &email).await?,
+                json,
+            )
+            .await?
         }
         Command::User(UserCommand::Reactivate { email, json }) => {
-            people::print_user(&db, admin::reactivate_user(&db, &email).await?, json).await?
+            people::print_user(
+                &db,
+                admin::reactivate_user(&db, &Actor::Cli, &email).await?,
+                json,
+            )
+            .await?
+        }
+        Command::User(UserCommand::ResetPassword { email }) => {
+            let reset = admin::issue_password_reset(&db, &Actor::Cli, &email).await?;
+            let base = settings
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", settings.bind));
+            println!("{}", reset.link(&base));
+            eprintln!(
+                "one-time link for {}, good for {} hours",
+                reset.email,
+                admin::RESET_LINK_HOURS
+            );
         }
         Command::User(UserCommand::SetRole { email, role, json }) => {
-            people::print_user(&db, admin::set_role(&db, &email, &role).await?, json).await?
+            people::print_user(
+                &db,
+                admin::set_role(&db, &Actor::Cli, &email, &role).await?,
+                json,
+            )
+            .await?
         }
         Command::User(UserCommand::Add {
             email,
@@ -227,8 +258,9 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             } else {
                 None
             };
-            admin::add_user(
+            admin::add_user_as(
                 &db,
+                &Actor::Cli,
                 AddUser {
                     email: email.clone(),
                     name,
@@ -243,11 +275,11 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             eprintln!("user {email} created");
         }
         Command::Token(TokenCommand::Create { email, name }) => {
-            let token = admin::create_token(&db, &email, name.as_deref()).await?;
+            let token = admin::create_token_as(&db, &Actor::Cli, &email, name.as_deref()).await?;
             println!("{token}");
         }
         Command::Token(TokenCommand::Revoke { id }) => {
-            tokens::revoke(&db, id).await?;
+            admin::revoke_token(&db, &Actor::Cli, id).await?;
             eprintln!("token #{id} revoked");
         }
         Command::Report(report) => {

@@ -13,6 +13,7 @@ mod demo;
 mod library;
 mod metrics;
 mod operations;
+mod people;
 mod pages;
 mod resilience;
 mod reviews;

@@ -104,6 +104,17 @@
     else table.parentNode.insertBefore(button, table);
   }
 
+  // A button[data-copy] copies the text of the element whose id it names.
+  function makeCopyable(button) {
+    button.addEventListener("click", function () {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source || !navigator.clipboard) return;
+      navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+  }
+
   // The filters chosen in the URL (team, range, tool) follow the reader from page to page: every
   // link to a data page or a developer's page that does not set a filter itself gets the current
   // one. Links that do (a team's row opening that team) keep theirs.
@@ -127,6 +138,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     keepFilters();
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), makeCopyable);
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-csv-name]"), makeExportable);
   });

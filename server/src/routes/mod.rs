@@ -13,6 +13,7 @@ use pages::admin;
 
 pub mod activity;
 mod alerts;
+mod audit;
 pub mod batch;
 mod budgets;
 mod commits;
@@ -62,6 +63,7 @@ pub fn table(state: AppState) -> Router {
             "/repositories/{*path}",
             get(repositories::show).put(repositories::update),
         )
+        .route("/audit", get(audit::list))
         .route("/identities", get(identities::list))
         .route("/identities/{id}/match", post(identities::match_to_user))
         .route("/webhooks/github", post(webhooks::github))
@@ -78,6 +80,10 @@ pub fn table(state: AppState) -> Router {
         .route("/developers/{email}", get(pages::developer::other))
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
+        .route(
+            "/reset-password/{token}",
+            get(pages::reset_password::form).post(pages::reset_password::submit),
+        )
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route(
@@ -85,9 +91,28 @@ pub fn table(state: AppState) -> Router {
             get(admin::users::show).post(admin::users::add),
         )
         .route(
+            "/admin/users/{email}",
+            get(admin::user::show).post(admin::user::edit),
+        )
+        .route(
+            "/admin/users/{email}/deactivate",
+            post(admin::user::deactivate),
+        )
+        .route(
+            "/admin/users/{email}/reactivate",
+            post(admin::user::reactivate),
+        )
+        .route(
+            "/admin/users/{email}/reset-password",
+            post(admin::user::reset_password),
+        )
+        .route("/admin/users/{email}/seat", post(admin::user::assign_seat))
+        .route(
             "/admin/teams",
             get(admin::teams::show).post(admin::teams::add),
         )
+        .route("/admin/teams/{id}/rename", post(admin::teams::rename))
+        .route("/admin/teams/{id}/delete", post(admin::teams::delete))
         .route(
             "/admin/tokens",
             get(admin::tokens::show).post(admin::tokens::create),
@@ -110,6 +135,7 @@ pub fn table(state: AppState) -> Router {
             get(admin::webhooks::show).post(admin::webhooks::set_secret),
         )
         .route("/admin/identities", get(admin::identities::show))
+        .route("/admin/audit", get(admin::audit::show))
         .route(
             "/admin/identities/{id}/match",
             post(admin::identities::match_to_user),

@@ -5,8 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
+use crate::admin::Actor;
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
-use crate::analytics::seats::{self, Seat, SeatChange};
+use crate::analytics::seats::{Seat, SeatChange};
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::routes::extract::Admin;
@@ -23,10 +24,10 @@ pub(crate) async fn list(
 /// `POST /api/v1/plans` (admin): adds a plan, answers 201 with it.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(admin): Admin,
     Json(terms): Json<PlanTerms>,
 ) -> Result<(StatusCode, Json<CatalogPlan>)> {
-    let id = catalog::create(&state.db, &terms).await?;
+    let id = crate::admin::create_plan(&state.db, &Actor::Admin(admin.email), &terms).await?;
     Ok((
         StatusCode::CREATED,
         Json(catalog::get(&state.db, id).await?),
@@ -36,11 +37,11 @@ pub(crate) async fn create(
 /// `PUT /api/v1/plans/{id}` (admin): replaces a plan's price, limits, dates and notes.
 pub(crate) async fn update(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(admin): Admin,
     Path(id): Path<i64>,
     Json(terms): Json<PlanTerms>,
 ) -> Result<Json<CatalogPlan>> {
-    catalog::update(&state.db, id, &terms).await?;
+    crate::admin::update_plan(&state.db, &Actor::Admin(admin.email), id, &terms).await?;
     Ok(Json(catalog::get(&state.db, id).await?))
 }
 
@@ -48,9 +49,12 @@ pub(crate) async fn update(
 /// `"plan_id": null` for pay-as-you-go.
 pub(crate) async fn assign_seat(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(admin): Admin,
     Path(email): Path<String>,
     Json(change): Json<SeatChange>,
 ) -> Result<Json<Seat>> {
-    Ok(Json(seats::assign(&state.db, &email, &change).await?))
+    let actor = Actor::Admin(admin.email);
+    Ok(Json(
+        crate::admin::assign_seat(&state.db, &actor, &email, &change).await?,
+    ))
 }

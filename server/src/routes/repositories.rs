@@ -6,8 +6,9 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 
+use crate::admin::{set_critical_paths, Actor};
 use crate::error::{Error, Result};
-use crate::reviews::critical_paths::{set_critical_paths, CriticalPathsView};
+use crate::reviews::critical_paths::CriticalPathsView;
 use crate::reviews::repositories::{self, find_or_create, Repository};
 use crate::routes::extract::Admin;
 use crate::state::AppState;
@@ -58,7 +59,7 @@ pub(crate) async fn show(
 /// `PUT /api/v1/repositories/{repo}/critical-paths` or `…/webhook-secret`.
 pub(crate) async fn update(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(admin): Admin,
     Path(path): Path<String>,
     Json(body): Json<serde_json::Value>,
 ) -> Result<Json<serde_json::Value>> {
@@ -68,7 +69,8 @@ pub(crate) async fn update(
         "critical-paths" => {
             let body: GlobsBody = serde_json::from_value(body).map_err(bad_body)?;
             let repo = find_or_create(&state.db, key).await?;
-            let view = set_critical_paths(&state, &repo, &body.globs).await?;
+            let actor = Actor::Admin(admin.email);
+            let view = set_critical_paths(&state, &actor, &repo, &body.globs).await?;
             Ok(Json(
                 serde_json::to_value(view).context("critical paths as JSON")?,
             ))
@@ -77,7 +79,15 @@ pub(crate) async fn update(
             let body: SecretBody = serde_json::from_value(body).map_err(bad_body)?;
             let repo = find_or_create(&state.db, key).await?;
             let secret = Some(body.secret.trim()).filter(|s| !s.is_empty());
-            repositories::set_secret(&state.db, repo.id, secret).await?;
+            let actor = Actor::Admin(admin.email);
+            crate::admin::set_webhook_secret(
+                &state.db,
+                &actor,
+                &repo.provider,
+                Some(&repo),
+                secret,
+            )
+            .await?;
             let reply = serde_json::json!({"repository": repo.name, "webhook_secret_set": secret.is_some()});
             Ok(Json(reply))
         }

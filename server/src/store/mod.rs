@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod alert_deliveries;
 pub mod alerts;
+pub mod audit;
 pub mod branch_sessions;
 pub mod budgets;
 pub mod commits;
@@ -16,6 +17,8 @@ pub mod library_usage;
 pub mod login_failures;
 pub mod notification_preferences;
 pub mod oidc;
+pub mod password_resets;
+pub mod people;
 pub mod plans;
 pub mod pool;
 pub mod pull_requests;

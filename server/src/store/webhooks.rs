@@ -199,3 +199,30 @@ pub async fn pushed_commits_on(
         .await?
     }))
 }
+
+/// A stored (verified, handled) delivery, with its repository's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecentDelivery {
+    pub provider: String,
+    pub event: String,
+    /// `host/owner/name`; None for events naming no repository.
+    pub repository: Option<String>,
+    /// Epoch ms.
+    pub received_at: i64,
+}
+
+/// The last `per_repository` deliveries of each repository (and of none), newest first.
+pub async fn recent_deliveries(db: &Db, per_repository: i64) -> Result<Vec<RecentDelivery>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT provider, event, repository, received_at FROM ( \
+               SELECT d.provider, d.event, r.name AS repository, d.received_at, \
+                 ROW_NUMBER() OVER (PARTITION BY d.repository_id ORDER BY d.received_at DESC, d.id DESC) AS n \
+               FROM webhook_deliveries d LEFT JOIN repositories r ON r.id = d.repository_id \
+             ) AS ranked WHERE n <= $1 ORDER BY received_at DESC",
+        )
+        .bind(per_repository)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -23,7 +23,7 @@ fn when(tz: Tz, at: Option<DateTime<Utc>>, absent: &str) -> String {
         .unwrap_or_else(|| absent.into())
 }
 
-fn when_ms(tz: Tz, millis: Option<i64>, absent: &str) -> String {
+pub(crate) fn when_ms(tz: Tz, millis: Option<i64>, absent: &str) -> String {
     when(tz, millis.and_then(DateTime::from_timestamp_millis), absent)
 }
 
@@ -66,6 +66,7 @@ pub(crate) fn user_row(user: User, teams: &[Membership]) -> UserRow {
 
 pub(crate) fn team_row(team: TeamSummary) -> TeamRow {
     TeamRow {
+        id: team.id.to_string(),
         name: team.name,
         members: Figure::count(team.members),
         managers: team.managers.join(", "),

@@ -21,6 +21,13 @@ pub struct UserRow {
     pub plan: String,
 }
 
+impl UserRow {
+    /// The user's admin page.
+    pub fn href(&self) -> String {
+        format!("/admin/users/{}", crate::url::component(&self.email))
+    }
+}
+
 /// The add-user form, with the values typed before a validation error.
 /// Posts `email`, `name`, `role` (admin/manager/developer), `teams` (comma-separated names),
 /// `github`, `gitlab`, `plan`, `password` and `csrf_token` to `/admin/users`.
@@ -71,13 +78,16 @@ pub struct AdminUsersPage {
 /// One team in the teams list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamRow {
+    /// Used in the rename and delete forms' actions, `/admin/teams/{id}/rename|delete`.
+    pub id: String,
     pub name: String,
     pub members: Figure,
     /// Manager names, comma-separated, or empty.
     pub managers: String,
 }
 
-/// Admin › Teams: every team and a form posting `name` and `csrf_token` to `/admin/teams`.
+/// Admin › Teams: every team and a form posting `name` and `csrf_token` to `/admin/teams`;
+/// each row renames (`name`) or deletes (refused while it has members) its team.
 #[derive(Debug, Clone, PartialEq, Template)]
 #[template(path = "admin/teams.html")]
 pub struct AdminTeamsPage {

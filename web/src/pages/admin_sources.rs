@@ -67,7 +67,24 @@ pub struct WebhookSecretRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEndpoint {
     pub provider: String,
+    /// The absolute payload URL.
     pub url: String,
+    /// The id of the element holding the URL, for its copy button.
+    pub element_id: String,
+}
+
+/// A recent webhook delivery of one repository.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookDeliveryRow {
+    /// `owner/name`, or `No repository` for events naming none (e.g. `ping`).
+    pub repository: String,
+    pub provider: String,
+    /// The forge's event name, e.g. `pull_request`.
+    pub event: String,
+    /// `Accepted`: only deliveries whose signature verified are stored.
+    pub status: String,
+    /// Formatted time received.
+    pub received: String,
 }
 
 /// Admin › Webhook secrets. The form posts `provider` (github/gitlab), `scope` (empty for all
@@ -78,6 +95,8 @@ pub struct AdminWebhooksPage {
     pub chrome: PageChrome,
     pub secrets: Vec<WebhookSecretRow>,
     pub endpoints: Vec<WebhookEndpoint>,
+    /// The last deliveries of each repository, newest first.
+    pub deliveries: Vec<WebhookDeliveryRow>,
     pub error: Option<String>,
 }
 

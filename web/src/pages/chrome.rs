@@ -83,6 +83,7 @@ pub enum AdminSection {
     Budgets,
     Alerts,
     Outbox,
+    Audit,
 }
 
 const SECTIONS: [(NavSection, &str, &str); 8] = [
@@ -96,7 +97,7 @@ const SECTIONS: [(NavSection, &str, &str); 8] = [
     (NavSection::MyUsage, "My usage", "/me"),
 ];
 
-const ADMIN_TABS: [(AdminSection, &str, &str); 10] = [
+const ADMIN_TABS: [(AdminSection, &str, &str); 11] = [
     (AdminSection::Users, "Users", "/admin/users"),
     (AdminSection::Teams, "Teams", "/admin/teams"),
     (AdminSection::Tokens, "API tokens", "/admin/tokens"),
@@ -115,6 +116,7 @@ const ADMIN_TABS: [(AdminSection, &str, &str); 10] = [
     (AdminSection::Budgets, "Budgets", "/admin/budgets"),
     (AdminSection::Alerts, "Alerts", "/admin/alerts"),
     (AdminSection::Outbox, "Outbox", "/admin/outbox"),
+    (AdminSection::Audit, "Audit log", "/admin/audit"),
 ];
 
 /// One navigation entry.

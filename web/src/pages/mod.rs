@@ -5,10 +5,12 @@
 //! Every other string is HTML-escaped by askama, so user-supplied names are safe as they are.
 
 mod admin_alerts;
+mod admin_audit;
 mod admin_budgets;
 mod admin_outbox;
 mod admin_people;
 mod admin_sources;
+mod admin_user;
 mod adoption;
 mod auth;
 mod chrome;
@@ -18,6 +20,7 @@ mod notifications;
 mod overview;
 mod plans;
 mod productivity;
+mod reset_password;
 mod reviews;
 #[cfg(test)]
 mod safety_tests;
@@ -28,6 +31,7 @@ pub use admin_alerts::{
     AdminAlertsPage, AlertDeliveryRow, AlertHistoryRow, AlertRuleRow, AlertWebhookRow,
     NewAlertWebhook,
 };
+pub use admin_audit::{AdminAuditPage, AuditRow};
 pub use admin_budgets::{AdminBudgetsPage, BudgetRow};
 pub use admin_outbox::{AdminOutboxPage, ReportRecipientRow, ReportSendRow};
 pub use admin_people::{
@@ -36,8 +40,9 @@ pub use admin_people::{
 };
 pub use admin_sources::{
     AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminWebhooksPage,
-    RepositoryRow, UnmatchedIdentityRow, WebhookEndpoint, WebhookSecretRow,
+    RepositoryRow, UnmatchedIdentityRow, WebhookDeliveryRow, WebhookEndpoint, WebhookSecretRow,
 };
+pub use admin_user::{AdminUserPage, SeatRow};
 pub use adoption::{AdoptionPage, AdoptionTeamRow, NotStartedRow};
 pub use auth::{ErrorPage, LoginPage};
 pub use chrome::{
@@ -53,5 +58,6 @@ pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
 pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
 pub use productivity::{LiftRow, LiftVerdict, ProductivityPage};
 pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
+pub use reset_password::ResetPasswordPage;
 pub use spend::{SpendBreakdown, SpendMonthOutlook, SpendMonthRow, SpendPage, SpendShareRow};
 pub use widgets::{Choice, EmptyState, FilterBar, KpiCard, Link};

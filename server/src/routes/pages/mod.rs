@@ -21,6 +21,7 @@ pub(crate) mod login;
 pub(crate) mod overview;
 pub(crate) mod plans;
 pub(crate) mod productivity;
+pub(crate) mod reset_password;
 pub(crate) mod reviews;
 pub(crate) mod spend;
 

@@ -109,7 +109,10 @@ pub(crate) async fn add_price(
 ) -> Result<Response> {
     let existing = catalog::list(&state.db).await?;
     let added = match terms_of(&form, &existing) {
-        Ok(terms) => catalog::create(&state.db, &terms).await,
+        Ok(terms) => {
+            let actor = crate::admin::Actor::Admin(user.email.clone());
+            crate::admin::create_plan(&state.db, &actor, &terms).await
+        }
         Err(e) => Err(e),
     };
     match added {

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use agentmeter_web::pages::{AdminRepositoriesPage, AdminSection};
 
 use super::saved;
+use crate::admin::{set_critical_paths, Actor};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
-use crate::reviews::critical_paths::set_critical_paths;
 use crate::reviews::repositories::{self, find_or_create};
 use crate::routes::extract::{Admin, AdminForm};
 use crate::routes::pages::{render, Done};
@@ -90,7 +90,8 @@ pub(crate) async fn add(
             ));
         }
         let repo = find_or_create(&state.db, &full_name(&form.provider, &form.name)).await?;
-        set_critical_paths(&state, &repo, &lines(&form.critical_paths))
+        let actor = Actor::Admin(user.email.clone());
+        set_critical_paths(&state, &actor, &repo, &lines(&form.critical_paths))
             .await
             .map(|_| ())
     };
@@ -110,7 +111,8 @@ pub(crate) async fn set_globs(
 ) -> Result<Response> {
     let action = async {
         let repo = repositories::find(&state.db, &id).await?;
-        set_critical_paths(&state, &repo, &lines(&form.critical_paths))
+        let actor = Actor::Admin(user.email.clone());
+        set_critical_paths(&state, &actor, &repo, &lines(&form.critical_paths))
             .await
             .map(|_| ())
     };

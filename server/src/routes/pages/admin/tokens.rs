@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use agentmeter_web::pages::{AdminSection, AdminTokensPage, NewApiToken};
 
-use crate::admin;
+use crate::admin::{self, Actor};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::routes::extract::{Admin, AdminForm};
@@ -65,7 +65,8 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     AdminForm { admin: user, form }: AdminForm<CreateTokenForm>,
 ) -> Result<Response> {
-    match admin::create_token(&state.db, &form.email, Some(&form.name)).await {
+    let actor = Actor::Admin(user.email.clone());
+    match admin::create_token_as(&state.db, &actor, &form.email, Some(&form.name)).await {
         Ok(secret) => {
             let shown = NewApiToken {
                 name: form.name,
@@ -87,8 +88,8 @@ pub(crate) async fn create(
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    _: AdminForm<IgnoredAny>,
+    AdminForm { admin: user, .. }: AdminForm<IgnoredAny>,
 ) -> Result<Response> {
-    tokens::revoke(&state.db, id).await?;
+    admin::revoke_token(&state.db, &Actor::Admin(user.email), id).await?;
     Ok(Redirect::to(&format!("/admin/tokens?done=Token+%23{id}+revoked")).into_response())
 }

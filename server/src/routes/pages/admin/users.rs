@@ -8,7 +8,7 @@ use serde::Deserialize;
 use agentmeter_web::pages::{AdminSection, AdminUsersPage, NewUserForm};
 use agentmeter_web::url;
 
-use crate::admin::{self, AddUser};
+use crate::admin::{self, Actor, AddUser};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::routes::extract::{Admin, AdminForm};
@@ -89,7 +89,7 @@ pub(crate) async fn add(
             .filter(|p| !p.is_empty())
             .map(SecretString::from),
     };
-    match admin::add_user(&state.db, request).await {
+    match admin::add_user_as(&state.db, &Actor::Admin(user.email.clone()), request).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/admin/users?done=User+{}+added",
             url::component(&form.email)

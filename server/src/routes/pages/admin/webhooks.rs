@@ -1,14 +1,17 @@
 //! Admin › Webhooks: the secrets in force (write-only, never shown) and where to point each
-//! forge's webhook, and a form setting a global or per-repository secret.
+//! forge's webhook (the absolute payload URL, with a copy button), the last deliveries of each
+//! repository, and a form setting a global or per-repository secret.
 
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use agentmeter_web::pages::{AdminSection, AdminWebhooksPage, WebhookEndpoint};
 
 use super::repositories::full_name;
-use super::saved;
+use super::{dashboard_base, saved};
+use crate::admin::{self, Actor};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::reviews::repositories::{self, find_or_create};
@@ -16,10 +19,14 @@ use crate::routes::extract::{Admin, AdminForm};
 use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::webhooks;
-use crate::views::{admin as rows, admin_chrome};
+use crate::views::{admin as rows, admin_chrome, people};
+
+/// How many of each repository's latest deliveries the page lists.
+const DELIVERIES_PER_REPOSITORY: i64 = 5;
 
 async fn page(
     state: &AppState,
+    headers: &HeaderMap,
     user: &CurrentUser,
     done: Option<&str>,
     error: Option<String>,
@@ -51,18 +58,26 @@ async fn page(
     {
         secrets.push(rows::repository_secret_row(&repo, state.org_tz));
     }
+    let base = dashboard_base(state, headers);
     let endpoints = ["github", "gitlab"]
         .into_iter()
         .map(|p| WebhookEndpoint {
             provider: rows::provider_label(p),
-            url: format!("/api/v1/webhooks/{p}"),
+            url: format!("{base}/api/v1/webhooks/{p}"),
+            element_id: format!("payload-url-{p}"),
         })
+        .collect();
+    let deliveries = webhooks::recent_deliveries(&state.db, DELIVERIES_PER_REPOSITORY)
+        .await?
+        .into_iter()
+        .map(|d| people::delivery_row(d, state.org_tz))
         .collect();
     let chrome = admin_chrome(state, user, AdminSection::Webhooks, done);
     render(AdminWebhooksPage {
         chrome,
         secrets,
         endpoints,
+        deliveries,
         error,
     })
 }
@@ -72,8 +87,9 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Admin(user): Admin,
     Query(done): Query<Done>,
+    headers: HeaderMap,
 ) -> Result<Html<String>> {
-    page(&state, &user, done.done.as_deref(), None).await
+    page(&state, &headers, &user, done.done.as_deref(), None).await
 }
 
 /// The set-a-secret form.
@@ -90,6 +106,7 @@ pub(crate) struct SecretForm {
 /// `POST /admin/webhooks`: sets a global or per-repository secret (never shown again).
 pub(crate) async fn set_secret(
     State(state): State<AppState>,
+    headers: HeaderMap,
     AdminForm { admin: user, form }: AdminForm<SecretForm>,
 ) -> Result<Response> {
     let action = async {
@@ -105,8 +122,10 @@ pub(crate) async fn set_secret(
         if secret.is_empty() {
             return Err(Error::BadRequest("the secret is empty".into()));
         }
+        let actor = Actor::Admin(user.email.clone());
         if form.scope.trim().is_empty() {
-            return webhooks::set_global_secret(&state.db, provider, secret).await;
+            return admin::set_webhook_secret(&state.db, &actor, provider, None, Some(secret))
+                .await;
         }
         let repo = match repositories::find(&state.db, &form.scope).await {
             Err(Error::NotFound(_)) => {
@@ -114,11 +133,11 @@ pub(crate) async fn set_secret(
             }
             other => other?,
         };
-        repositories::set_secret(&state.db, repo.id, Some(secret)).await
+        admin::set_webhook_secret(&state.db, &actor, provider, Some(&repo), Some(secret)).await
     };
     match saved(action, "Secret saved", "/admin/webhooks").await? {
         Ok(redirect) => Ok(redirect),
-        Err(message) => Ok(page(&state, &user, None, Some(message))
+        Err(message) => Ok(page(&state, &headers, &user, None, Some(message))
             .await?
             .into_response()),
     }
