@@ -27,7 +27,10 @@ pub use delivery::deliver_due;
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     BudgetForecastOver,
+    // snake_case alone would give `budget_actual80`; the API's name is `as_str`'s.
+    #[serde(rename = "budget_actual_80")]
     BudgetActual80,
+    #[serde(rename = "budget_actual_100")]
     BudgetActual100,
     CriticalPrUnreviewed,
     UploadsStopped,

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::alerts::{self, AlertKind};
 use crate::auth::current_user::Credential;
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -25,6 +26,8 @@ pub struct ReportRecipient {
     memberships: Vec<Membership>,
     /// Opted out: listed for admins to see, never sent.
     pub opted_out: bool,
+    /// The kinds of alert they receive by e-mail (their notification settings).
+    pub alerts_by_email: Vec<AlertKind>,
 }
 
 impl ReportRecipient {
@@ -33,6 +36,20 @@ impl ReportRecipient {
         match self.role {
             Role::Admin => "Whole organisation".to_owned(),
             _ => self.teams.join(", "),
+        }
+    }
+
+    /// The alerts they receive by e-mail, for the admins' list of who gets what.
+    pub fn alerts_label(&self) -> String {
+        match self.alerts_by_email.len() {
+            0 => "None".to_owned(),
+            n if n == AlertKind::ALL.len() => "All".to_owned(),
+            _ => self
+                .alerts_by_email
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 
@@ -63,7 +80,15 @@ async fn recipient_of(db: &Db, user: User, opted_out: bool) -> Result<Option<Rep
         Role::Manager => !teams.is_empty(),
         Role::Developer => false,
     };
-    Ok(receives.then(|| ReportRecipient {
+    if !receives {
+        return Ok(None);
+    }
+    let alerts_by_email = alerts::subscriptions_of(db, user.id)
+        .await?
+        .into_iter()
+        .filter_map(|(kind, on)| on.then_some(kind))
+        .collect();
+    Ok(Some(ReportRecipient {
         user_id: user.id,
         email: user.email,
         name: user.name,
@@ -75,6 +100,7 @@ async fn recipient_of(db: &Db, user: User, opted_out: bool) -> Result<Option<Rep
         },
         memberships,
         opted_out,
+        alerts_by_email,
     }))
 }
 

@@ -173,6 +173,7 @@ async fn page(
                 role: r.role.to_string(),
                 scope: r.scope_label(),
                 opted_out: r.opted_out,
+                alerts: r.alerts_label(),
             })
             .collect(),
         failed: sends.iter().filter(|s| s.failed).count(),

@@ -1,7 +1,7 @@
 //! Alerts by e-mail through a real SMTP server, as each manager chose: Platform's two managers
 //! and the admin may hear of the team going over its budget; one manager turned that kind off at
 //! `/api/v1/me/notifications` and gets nothing, the others one e-mail each however often the
-//! checks run.
+//! checks run. Admins see each person's choice.
 //!
 //! liwei (Platform) used claude-sonnet-4-5 two minutes ago: 300k output at $15 a million =
 //! $4.50, against Platform's $4.00 API-equivalent budget.
@@ -72,6 +72,31 @@ async fn each_manager_gets_the_alert_kinds_they_chose_by_email_once() {
         }
         let page = app.get(&ana, "/me/notifications").await.text().await.expect("html");
         assert!(page.contains("name=\"alert_budget_actual_100\""), "{page}");
+
+        // Admins see who gets what: the report and the alerts by e-mail.
+        let everyone = app.get_json(&root, "/api/v1/cost-reports/recipients").await;
+        let kinds = |email: &str| {
+            everyone
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["email"] == email))
+                .map(|r| r["alerts_by_email"].clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            kinds("carl@example.com"),
+            json!(["budget_forecast_over", "budget_actual_80", "critical_pr_unreviewed", "uploads_stopped"])
+        );
+        assert_eq!(kinds("ana@example.com").as_array().map(Vec::len), Some(5));
+        let outbox = app.get(&root, "/admin/outbox").await.text().await.expect("html");
+        let carl_row = outbox
+            .split("<tr>")
+            .find(|row| row.contains("carl@example.com"))
+            .unwrap_or_else(|| panic!("carl is listed: {outbox}"));
+        assert!(
+            carl_row.contains("Critical AI-assisted PR merged unreviewed")
+                && !carl_row.contains("Budget exceeded"),
+            "{carl_row}"
+        );
     })
     .await;
 }

@@ -14,6 +14,8 @@ pub struct ReportRecipientRow {
     /// `Whole organisation`, or the teams' names.
     pub scope: String,
     pub opted_out: bool,
+    /// The alerts they receive by e-mail: `All`, `None`, or their labels.
+    pub alerts: String,
 }
 
 /// One row of the send ledger.
