@@ -4,7 +4,7 @@ use agentmeter_web::pages::{
     AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminSection, AdminTeamsPage,
     AdminTokensPage, AdminUsersPage, AdminWebhooksPage, ApiTokenRow, Choice, FlashKind, NavSection,
     NewApiToken, NewUserForm, RepositoryRow, Role, TeamRow, UnmatchedIdentityRow, UserRow,
-    WebhookEndpoint, WebhookSecretRow,
+    WebhookDeliveryRow, WebhookEndpoint, WebhookSecretRow,
 };
 use agentmeter_web::{Figure, Template};
 
@@ -77,7 +77,9 @@ fn teams() -> AdminTeamsPage {
         teams: TEAMS
             .iter()
             .zip([12, 11, 9, 8])
-            .map(|(t, n)| TeamRow {
+            .enumerate()
+            .map(|(i, (t, n))| TeamRow {
+                id: (i + 1).to_string(),
                 name: (*t).into(),
                 members: Figure::count(n),
                 managers: "Jonas Berg".into(),
@@ -170,12 +172,21 @@ fn sources() -> Result<Pages, askama::Error> {
             WebhookEndpoint {
                 provider: "GitHub".into(),
                 url: "https://agentmeter.acme.dev/api/v1/webhooks/github".into(),
+                element_id: "payload-url-github".into(),
             },
             WebhookEndpoint {
                 provider: "GitLab".into(),
                 url: "https://agentmeter.acme.dev/api/v1/webhooks/gitlab".into(),
+                element_id: "payload-url-gitlab".into(),
             },
         ],
+        deliveries: vec![WebhookDeliveryRow {
+            repository: "acme/payments-api".into(),
+            provider: "GitHub".into(),
+            event: "pull_request".into(),
+            status: "Accepted".into(),
+            received: "Mar 28, 2025 16:10".into(),
+        }],
         error: None,
     };
     let identities = AdminIdentitiesPage {
