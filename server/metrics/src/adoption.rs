@@ -246,7 +246,11 @@ fn started_by_week(
     range: DateRange,
 ) -> Result<Vec<StartedWeek>> {
     let firsts: Vec<NaiveDate> = per_developer.iter().filter_map(|d| d.first_use).collect();
-    let earliest = firsts.iter().copied().min().map_or(range.from, |f| f.min(range.from));
+    let earliest = firsts
+        .iter()
+        .copied()
+        .min()
+        .map_or(range.from, |f| f.min(range.from));
     Ok(DateRange::new(earliest, range.to)?
         .weeks()
         .into_iter()

@@ -157,7 +157,11 @@ fn segments(report: &ReviewsReport) -> Vec<ReviewSegmentRow> {
         ("AI-assisted", "ai", &o.ai_assisted),
         ("Not AI-assisted", "not_ai", &o.not_ai_assisted),
         ("Touching critical paths", "critical", &o.critical),
-        ("Not touching critical paths", "not_critical", &o.not_critical),
+        (
+            "Not touching critical paths",
+            "not_critical",
+            &o.not_critical,
+        ),
     ];
     kinds
         .iter()

@@ -100,30 +100,30 @@ pub fn alerts() -> Vec<ReviewAlertRow> {
             1842,
             "Refactor card tokenisation retries",
             "dmitri",
-            0.92,
-            "src/billing/**",
+            "commit 3f9c2e1 marked by claude-code",
+            "src/billing/tokenise.rs",
         ),
         (
             "acme/platform",
             977,
             "Rotate session signing keys automatically",
             "li.wei",
-            0.81,
-            "auth/**, infra/secrets/**",
+            "description marked by codex",
+            "auth/keys.rs, infra/secrets/rotate.tf",
         ),
         (
             "acme/payments-api",
             1839,
             "Speed up ledger reconciliation",
             "sara-k",
-            0.74,
-            "src/ledger/**",
+            "an assistant session on its branch",
+            "src/ledger/reconcile.rs",
         ),
     ];
     rows.iter()
         .enumerate()
         .map(
-            |(i, (repo, number, title, author, share, paths))| ReviewAlertRow {
+            |(i, (repo, number, title, author, evidence, paths))| ReviewAlertRow {
                 repository: (*repo).into(),
                 number: *number,
                 title: (*title).into(),
@@ -133,7 +133,7 @@ pub fn alerts() -> Vec<ReviewAlertRow> {
                     format!("Mar {}, 2025 16:{:02}", 28 - i * 3, 10 + i * 7),
                     (100 - i) as f64,
                 ),
-                ai_share: Figure::percent(*share),
+                ai_evidence: (*evidence).into(),
                 critical_paths: (*paths).into(),
             },
         )

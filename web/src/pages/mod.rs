@@ -57,7 +57,7 @@ pub use notifications::{AlertChoice, NotificationsPage};
 pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
 pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
 pub use productivity::{LiftRow, LiftVerdict, ProductivityPage};
-pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
 pub use reset_password::ResetPasswordPage;
+pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
 pub use spend::{SpendBreakdown, SpendMonthOutlook, SpendMonthRow, SpendPage, SpendShareRow};
 pub use widgets::{Choice, EmptyState, FilterBar, KpiCard, Link};
