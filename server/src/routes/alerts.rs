@@ -5,10 +5,8 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +20,6 @@ use crate::alerts::{self, AlertKind, Rule, WebhookFormat};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::routes::extract::{Admin, AdminForm};
-use crate::routes::middleware::page_errors;
 use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::alert_deliveries::{self, DeliveryRecord};
@@ -32,44 +29,16 @@ use crate::views::admin_chrome;
 /// How many alerts and deliveries the history shows.
 const HISTORY_LENGTH: i64 = 100;
 
-/// The alert routes: JSON API and admin page.
-pub fn routes() -> Router<AppState> {
-    let pages = Router::new()
-        .route("/admin/alerts", get(page))
-        .route("/admin/alerts/rules", post(rules_from_form))
-        .route("/admin/alerts/webhooks", post(add_webhook_from_form))
-        .route(
-            "/admin/alerts/webhooks/{id}/remove",
-            post(remove_webhook_from_form),
-        )
-        .route(
-            "/admin/alerts/deliveries/{id}/resend",
-            post(resend_from_form),
-        )
-        .layer(middleware::from_fn(page_errors));
-    Router::new()
-        .route("/api/v1/alerts", get(history))
-        .route("/api/v1/alerts/rules", get(list_rules).put(set_rule))
-        .route(
-            "/api/v1/alerts/webhooks",
-            get(list_webhooks).post(add_webhook),
-        )
-        .route(
-            "/api/v1/alerts/webhooks/{id}",
-            axum::routing::delete(remove_webhook),
-        )
-        .route("/api/v1/alerts/deliveries", get(deliveries))
-        .route("/api/v1/alerts/deliveries/{id}/resend", put(resend))
-        .merge(pages)
-}
-
 /// `GET /api/v1/alerts` (admin): the latest alerts, newest first.
-async fn history(State(state): State<AppState>, Admin(_): Admin) -> Result<Json<Vec<AlertRecord>>> {
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    Admin(_): Admin,
+) -> Result<Json<Vec<AlertRecord>>> {
     Ok(Json(alert_store::history(&state.db, HISTORY_LENGTH).await?))
 }
 
 /// `GET /api/v1/alerts/deliveries` (admin).
-async fn deliveries(
+pub(crate) async fn deliveries(
     State(state): State<AppState>,
     Admin(_): Admin,
 ) -> Result<Json<Vec<DeliveryRecord>>> {
@@ -79,7 +48,7 @@ async fn deliveries(
 }
 
 /// `PUT /api/v1/alerts/deliveries/{id}/resend` (admin): a failed delivery goes out again.
-async fn resend(
+pub(crate) async fn resend(
     State(state): State<AppState>,
     Admin(_): Admin,
     Path(id): Path<i64>,
@@ -92,7 +61,10 @@ async fn resend(
 }
 
 /// `GET /api/v1/alerts/rules` (admin).
-async fn list_rules(State(state): State<AppState>, Admin(_): Admin) -> Result<Json<Vec<Rule>>> {
+pub(crate) async fn list_rules(
+    State(state): State<AppState>,
+    Admin(_): Admin,
+) -> Result<Json<Vec<Rule>>> {
     Ok(Json(alerts::rules(&state.db).await?))
 }
 
@@ -106,7 +78,7 @@ pub struct RuleChange {
 }
 
 /// `PUT /api/v1/alerts/rules` (admin): switches one kind on or off.
-async fn set_rule(
+pub(crate) async fn set_rule(
     State(state): State<AppState>,
     Admin(_): Admin,
     Json(change): Json<RuleChange>,
@@ -126,7 +98,7 @@ pub struct WebhookView {
 }
 
 /// `GET /api/v1/alerts/webhooks` (admin).
-async fn list_webhooks(
+pub(crate) async fn list_webhooks(
     State(state): State<AppState>,
     Admin(_): Admin,
 ) -> Result<Json<Vec<WebhookView>>> {
@@ -161,7 +133,7 @@ pub struct CreatedWebhook {
 }
 
 /// `POST /api/v1/alerts/webhooks` (admin): 201 with the signing secret.
-async fn add_webhook(
+pub(crate) async fn add_webhook(
     State(state): State<AppState>,
     Admin(_): Admin,
     Json(hook): Json<NewWebhook>,
@@ -179,7 +151,7 @@ async fn add_webhook(
 }
 
 /// `DELETE /api/v1/alerts/webhooks/{id}` (admin).
-async fn remove_webhook(
+pub(crate) async fn remove_webhook(
     State(state): State<AppState>,
     Admin(_): Admin,
     Path(id): Path<i64>,
@@ -275,7 +247,7 @@ async fn alerts_page(
 }
 
 /// `GET /admin/alerts`
-async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     Admin(user): Admin,
     Query(done): Query<Done>,
@@ -284,7 +256,7 @@ async fn page(
 }
 
 /// `POST /admin/alerts/rules`: `enabled_<kind>` checkboxes and `uploads_stopped_days`.
-async fn rules_from_form(
+pub(crate) async fn rules_from_form(
     State(state): State<AppState>,
     AdminForm { form, .. }: AdminForm<HashMap<String, String>>,
 ) -> Result<Response> {
@@ -309,7 +281,7 @@ pub struct WebhookForm {
 }
 
 /// `POST /admin/alerts/webhooks`: adds it and shows its secret once.
-async fn add_webhook_from_form(
+pub(crate) async fn add_webhook_from_form(
     State(state): State<AppState>,
     AdminForm { admin, form }: AdminForm<WebhookForm>,
 ) -> Result<Response> {
@@ -326,7 +298,7 @@ async fn add_webhook_from_form(
 }
 
 /// `POST /admin/alerts/webhooks/{id}/remove`
-async fn remove_webhook_from_form(
+pub(crate) async fn remove_webhook_from_form(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     AdminForm { .. }: AdminForm<HashMap<String, String>>,
@@ -336,7 +308,7 @@ async fn remove_webhook_from_form(
 }
 
 /// `POST /admin/alerts/deliveries/{id}/resend`
-async fn resend_from_form(
+pub(crate) async fn resend_from_form(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     AdminForm { .. }: AdminForm<HashMap<String, String>>,

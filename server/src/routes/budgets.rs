@@ -2,10 +2,8 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -16,22 +14,10 @@ use crate::auth::CurrentUser;
 use crate::budgets::{self, BudgetBasis, BudgetStatus, Month};
 use crate::error::{Error, Result};
 use crate::routes::extract::{Admin, AdminForm};
-use crate::routes::middleware::page_errors;
 use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::accounts;
 use crate::views::admin_chrome;
-
-/// The budget routes: JSON API and admin page.
-pub fn routes() -> Router<AppState> {
-    let pages = Router::new()
-        .route("/admin/budgets", get(page).post(set_from_form))
-        .route("/admin/budgets/remove", post(remove_from_form))
-        .layer(middleware::from_fn(page_errors));
-    Router::new()
-        .route("/api/v1/budgets", get(list).put(set).delete(remove))
-        .merge(pages)
-}
 
 /// `?month=YYYY-MM` (default: this month).
 #[derive(Debug, Default, Deserialize)]
@@ -67,7 +53,7 @@ async fn visible_statuses(
 }
 
 /// `GET /api/v1/budgets?month=YYYY-MM`: each visible budget and how the month stands.
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<MonthQuery>,
@@ -87,7 +73,7 @@ pub struct BudgetChange {
 }
 
 /// `PUT /api/v1/budgets` (admin): sets a team's or the organisation's monthly budget.
-async fn set(
+pub(crate) async fn set(
     State(state): State<AppState>,
     Admin(_): Admin,
     Json(change): Json<BudgetChange>,
@@ -104,7 +90,7 @@ pub struct TeamQuery {
 }
 
 /// `DELETE /api/v1/budgets?team=NAME` (admin).
-async fn remove(
+pub(crate) async fn remove(
     State(state): State<AppState>,
     Admin(_): Admin,
     Query(query): Query<TeamQuery>,
@@ -157,7 +143,7 @@ async fn budgets_page(
 }
 
 /// `GET /admin/budgets`
-async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     Admin(user): Admin,
     Query(done): Query<Done>,
@@ -174,7 +160,7 @@ pub struct BudgetForm {
 }
 
 /// `POST /admin/budgets`: sets the budget, or shows the page again with what went wrong.
-async fn set_from_form(
+pub(crate) async fn set_from_form(
     State(state): State<AppState>,
     AdminForm { admin, form }: AdminForm<BudgetForm>,
 ) -> Result<Response> {
@@ -218,7 +204,7 @@ pub struct RemoveForm {
 }
 
 /// `POST /admin/budgets/remove`
-async fn remove_from_form(
+pub(crate) async fn remove_from_form(
     State(state): State<AppState>,
     AdminForm { form, .. }: AdminForm<RemoveForm>,
 ) -> Result<Response> {

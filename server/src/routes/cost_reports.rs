@@ -5,10 +5,8 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -21,26 +19,10 @@ use crate::cost_reports::mailer::describe;
 use crate::cost_reports::{compose, recipients, CostReport, ReportRecipient};
 use crate::error::{Error, Result};
 use crate::routes::extract::{Admin, AdminForm};
-use crate::routes::middleware::page_errors;
 use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::cost_report_sends::{self, SendRecord};
 use crate::views::admin_chrome;
-
-/// The cost report routes: JSON API and admin page.
-pub fn routes() -> Router<AppState> {
-    let pages = Router::new()
-        .route("/admin/outbox", get(page))
-        .route("/admin/outbox/{id}/message.eml", get(message))
-        .route("/admin/outbox/{id}/resend", post(resend_from_form))
-        .layer(middleware::from_fn(page_errors));
-    Router::new()
-        .route("/api/v1/cost-reports/preview", get(preview))
-        .route("/api/v1/cost-reports/recipients", get(list_recipients))
-        .route("/api/v1/cost-reports/sends", get(sends))
-        .route("/api/v1/cost-reports/sends/{id}/resend", put(resend))
-        .merge(pages)
-}
 
 /// `month` (default: the month just ended) and, for admins, `to`: whose report.
 #[derive(Debug, Default, Deserialize)]
@@ -58,7 +40,7 @@ fn month_or_last(state: &AppState, month: Option<&str>) -> Result<Month> {
 
 /// `GET /api/v1/cost-reports/preview?month=YYYY-MM[&to=EMAIL]`: the report the caller (or, for
 /// an admin, the person named) gets for the month, with every figure as the e-mail has it.
-async fn preview(
+pub(crate) async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<PreviewQuery>,
@@ -76,7 +58,7 @@ async fn preview(
 }
 
 /// `GET /api/v1/cost-reports/recipients` (admin): who gets which report.
-async fn list_recipients(
+pub(crate) async fn list_recipients(
     State(state): State<AppState>,
     Admin(_): Admin,
 ) -> Result<Json<Vec<ReportRecipient>>> {
@@ -90,7 +72,7 @@ pub struct SendsQuery {
 }
 
 /// `GET /api/v1/cost-reports/sends[?month=YYYY-MM]` (admin): the ledger.
-async fn sends(
+pub(crate) async fn sends(
     State(state): State<AppState>,
     Admin(_): Admin,
     Query(query): Query<SendsQuery>,
@@ -108,7 +90,7 @@ async fn sends(
 }
 
 /// `PUT /api/v1/cost-reports/sends/{id}/resend` (admin): a failed send goes out again.
-async fn resend(
+pub(crate) async fn resend(
     State(state): State<AppState>,
     Admin(_): Admin,
     Path(id): Path<i64>,
@@ -148,7 +130,7 @@ fn send_row(state: &AppState, s: SendRecord) -> ReportSendRow {
 }
 
 /// `GET /admin/outbox`
-async fn page(
+pub(crate) async fn page(
     State(state): State<AppState>,
     Admin(user): Admin,
     Query(done): Query<Done>,
@@ -183,7 +165,7 @@ async fn page(
 }
 
 /// `GET /admin/outbox/{id}/message.eml`: the message as it went out.
-async fn message(
+pub(crate) async fn message(
     State(state): State<AppState>,
     Admin(_): Admin,
     Path(id): Path<i64>,
@@ -212,7 +194,7 @@ async fn message(
 }
 
 /// `POST /admin/outbox/{id}/resend`
-async fn resend_from_form(
+pub(crate) async fn resend_from_form(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     AdminForm { .. }: AdminForm<HashMap<String, String>>,

@@ -3,12 +3,10 @@
 //! handlers over `crate::library`.
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use agentmeter_ingest::wire_library::{
@@ -20,52 +18,20 @@ use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::library::usage::{self, ListFilter};
 use crate::library::{self, diff, Decision};
-use crate::routes::middleware::page_errors;
 use crate::state::AppState;
 use crate::store::library as store;
 
-mod html;
+pub(crate) mod html;
 mod view;
 
-/// Every library route, API and pages.
-pub fn routes() -> Router<AppState> {
-    let api = Router::new()
-        .route("/items", get(list).post(publish))
-        .route("/items/{id}", get(show))
-        .route("/items/{id}/versions/{version}", get(version_files))
-        .route("/items/{id}/versions/{version}/approve", post(approve))
-        .route("/items/{id}/versions/{version}/reject", post(reject))
-        .route("/items/{id}/withdraw", post(withdraw))
-        .route("/pending", get(pending))
-        .route("/marketplace", get(marketplace))
-        .route("/installs", post(installs));
-    let pages = Router::new()
-        .route("/library", get(html::index))
-        .route("/library/upload", post(html::upload))
-        .route("/library/pending", get(html::pending))
-        .route("/library/{id}", get(html::item))
-        .route(
-            "/library/{id}/versions/{version}/{decision}",
-            post(html::review),
-        )
-        .route("/library/{id}/withdraw", post(html::withdraw))
-        .layer(middleware::from_fn(page_errors));
-    Router::new()
-        .nest("/api/v1/library", api)
-        .merge(pages)
-        // Uploads are checked against the library's own limits once unpacked; the body limit
-        // only has to let an honest archive through.
-        .layer(DefaultBodyLimit::disable())
-}
-
 #[derive(Debug, Deserialize)]
-struct PublishQuery {
+pub(crate) struct PublishQuery {
     team: Option<String>,
 }
 
 /// `POST /api/v1/library/items?team=T`, body: the folder as .tar.gz or .zip. 201 with the new
 /// version, 200 when the latest version already had this content.
-async fn publish(
+pub(crate) async fn publish(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<PublishQuery>,
@@ -81,7 +47,7 @@ async fn publish(
 }
 
 /// `GET /api/v1/library/items?q=&team=&tag=&kind=&status=&from=&to=`
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(filter): Query<ListFilter>,
@@ -90,7 +56,7 @@ async fn list(
 }
 
 /// `GET /api/v1/library/items/{id}`
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
@@ -112,7 +78,7 @@ struct VersionFile {
 }
 
 #[derive(Debug, Serialize)]
-struct VersionFiles {
+pub(crate) struct VersionFiles {
     version: LibraryVersion,
     /// The approved version the diff is against (none: every file is new).
     compared_with: Option<i64>,
@@ -121,7 +87,7 @@ struct VersionFiles {
 
 /// `GET /api/v1/library/items/{id}/versions/{version}`: files, diffed against the latest
 /// approved version before it.
-async fn version_files(
+pub(crate) async fn version_files(
     State(state): State<AppState>,
     _user: CurrentUser,
     Path((id, version)): Path<(i64, i64)>,
@@ -203,7 +169,7 @@ async fn review_json(
 }
 
 /// `POST /api/v1/library/items/{id}/versions/{version}/approve` (optional `{"note": "..."}`)
-async fn approve(
+pub(crate) async fn approve(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(path): Path<(i64, i64)>,
@@ -213,7 +179,7 @@ async fn approve(
 }
 
 /// `POST /api/v1/library/items/{id}/versions/{version}/reject` (optional `{"note": "..."}`)
-async fn reject(
+pub(crate) async fn reject(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(path): Path<(i64, i64)>,
@@ -223,7 +189,7 @@ async fn reject(
 }
 
 /// `POST /api/v1/library/items/{id}/withdraw`
-async fn withdraw(
+pub(crate) async fn withdraw(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
@@ -233,7 +199,7 @@ async fn withdraw(
 }
 
 /// `GET /api/v1/library/pending`: what the caller may review.
-async fn pending(
+pub(crate) async fn pending(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<PendingVersion>>> {
@@ -241,7 +207,7 @@ async fn pending(
 }
 
 /// `GET /api/v1/library/marketplace`: the approved library for the caller's machine.
-async fn marketplace(
+pub(crate) async fn marketplace(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Marketplace>> {
@@ -249,12 +215,12 @@ async fn marketplace(
 }
 
 #[derive(Debug, Serialize)]
-struct InstallsRecorded {
+pub(crate) struct InstallsRecorded {
     recorded: usize,
 }
 
 /// `POST /api/v1/library/installs`: the versions a sync installed.
-async fn installs(
+pub(crate) async fn installs(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(report): Json<InstallReport>,

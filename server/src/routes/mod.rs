@@ -3,12 +3,15 @@
 //! call the services (`analytics`, `reviews`, `auth`, `admin`, …) or the store, and answer; they
 //! compute nothing themselves.
 
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::middleware::from_fn;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
 use tower_http::decompression::RequestDecompressionLayer;
 
 use crate::state::AppState;
+use crate::telemetry::slots::ExportSlots;
 use pages::admin;
 
 pub mod activity;
@@ -41,6 +44,8 @@ mod webhooks;
 /// Every route of the server: the JSON API under `/api/v1`, then the HTML pages.
 pub fn table(state: AppState) -> Router {
     let gzip = || RequestDecompressionLayer::new().gzip(true);
+    // OTLP exports admitted at once, over both signals.
+    let otlp_slots = ExportSlots::new(state.settings.otlp_max_concurrent_exports);
     let api = Router::new()
         .route("/me", get(me::show))
         .route("/teams", get(me::teams))
@@ -67,7 +72,57 @@ pub fn table(state: AppState) -> Router {
         .route("/identities", get(identities::list))
         .route("/identities/{id}/match", post(identities::match_to_user))
         .route("/webhooks/github", post(webhooks::github))
-        .route("/webhooks/gitlab", post(webhooks::gitlab));
+        .route("/webhooks/gitlab", post(webhooks::gitlab))
+        // Library uploads are checked against the library's own limits once unpacked; the body
+        // limit only has to let an honest archive through.
+        .route(
+            "/library/items",
+            get(library::list).post(library::publish.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/library/items/{id}", get(library::show))
+        .route(
+            "/library/items/{id}/versions/{version}",
+            get(library::version_files),
+        )
+        .route(
+            "/library/items/{id}/versions/{version}/approve",
+            post(library::approve),
+        )
+        .route(
+            "/library/items/{id}/versions/{version}/reject",
+            post(library::reject),
+        )
+        .route("/library/items/{id}/withdraw", post(library::withdraw))
+        .route("/library/pending", get(library::pending))
+        .route("/library/marketplace", get(library::marketplace))
+        .route("/library/installs", post(library::installs))
+        .route(
+            "/budgets",
+            get(budgets::list).put(budgets::set).delete(budgets::remove),
+        )
+        .route("/alerts", get(alerts::history))
+        .route(
+            "/alerts/rules",
+            get(alerts::list_rules).put(alerts::set_rule),
+        )
+        .route(
+            "/alerts/webhooks",
+            get(alerts::list_webhooks).post(alerts::add_webhook),
+        )
+        .route("/alerts/webhooks/{id}", delete(alerts::remove_webhook))
+        .route("/alerts/deliveries", get(alerts::deliveries))
+        .route("/alerts/deliveries/{id}/resend", put(alerts::resend))
+        .route("/cost-reports/preview", get(cost_reports::preview))
+        .route(
+            "/cost-reports/recipients",
+            get(cost_reports::list_recipients),
+        )
+        .route("/cost-reports/sends", get(cost_reports::sends))
+        .route("/cost-reports/sends/{id}/resend", put(cost_reports::resend))
+        .route(
+            "/me/notifications",
+            get(notifications::show).put(notifications::save),
+        );
 
     let html = Router::new()
         .route("/", get(pages::overview::show))
@@ -84,6 +139,22 @@ pub fn table(state: AppState) -> Router {
             "/reset-password/{token}",
             get(pages::reset_password::form).post(pages::reset_password::submit),
         )
+        .route(
+            "/me/notifications",
+            get(notifications::page).post(notifications::save_from_form),
+        )
+        .route("/library", get(library::html::index))
+        .route(
+            "/library/upload",
+            post(library::html::upload.layer(DefaultBodyLimit::disable())),
+        )
+        .route("/library/pending", get(library::html::pending))
+        .route("/library/{id}", get(library::html::item))
+        .route(
+            "/library/{id}/versions/{version}/{decision}",
+            post(library::html::review),
+        )
+        .route("/library/{id}/withdraw", post(library::html::withdraw))
         .route("/auth/oidc/start", get(oidc::start))
         .route("/auth/oidc/callback", get(oidc::callback))
         .route(
@@ -137,6 +208,31 @@ pub fn table(state: AppState) -> Router {
         .route("/admin/identities", get(admin::identities::show))
         .route("/admin/audit", get(admin::audit::show))
         .route(
+            "/admin/budgets",
+            get(budgets::page).post(budgets::set_from_form),
+        )
+        .route("/admin/budgets/remove", post(budgets::remove_from_form))
+        .route("/admin/alerts", get(alerts::page))
+        .route("/admin/alerts/rules", post(alerts::rules_from_form))
+        .route(
+            "/admin/alerts/webhooks",
+            post(alerts::add_webhook_from_form),
+        )
+        .route(
+            "/admin/alerts/webhooks/{id}/remove",
+            post(alerts::remove_webhook_from_form),
+        )
+        .route(
+            "/admin/alerts/deliveries/{id}/resend",
+            post(alerts::resend_from_form),
+        )
+        .route("/admin/outbox", get(cost_reports::page))
+        .route("/admin/outbox/{id}/message.eml", get(cost_reports::message))
+        .route(
+            "/admin/outbox/{id}/resend",
+            post(cost_reports::resend_from_form),
+        )
+        .route(
             "/admin/identities/{id}/match",
             post(admin::identities::match_to_user),
         )
@@ -149,12 +245,14 @@ pub fn table(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(scrape::on_main_address))
         .nest("/api/v1", api)
-        .merge(otlp::routes(&state))
-        .merge(library::routes())
-        .merge(budgets::routes())
-        .merge(alerts::routes())
-        .merge(cost_reports::routes())
-        .merge(notifications::routes())
+        .route(
+            "/v1/metrics",
+            post(otlp::export_metrics).layer(Extension(otlp_slots.clone())),
+        )
+        .route(
+            "/v1/logs",
+            post(otlp::export_logs).layer(Extension(otlp_slots)),
+        )
         .merge(html)
         // Every matched route names its template for the request metrics.
         .route_layer(from_fn(middleware::matched_route))

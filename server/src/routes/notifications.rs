@@ -4,10 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::State;
-use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use agentmeter_web::pages::{AlertChoice, NavSection, NotificationsPage};
@@ -17,21 +15,10 @@ use crate::auth::CurrentUser;
 use crate::cost_reports::recipients;
 use crate::domain::Role;
 use crate::error::{Error, Result};
-use crate::routes::middleware::page_errors;
 use crate::routes::pages::render;
 use crate::state::AppState;
 use crate::store::notification_preferences;
 use crate::views::chrome;
-
-/// The notification routes: JSON API and page.
-pub fn routes() -> Router<AppState> {
-    let pages = Router::new()
-        .route("/me/notifications", get(page).post(save_from_form))
-        .layer(middleware::from_fn(page_errors));
-    Router::new()
-        .route("/api/v1/me/notifications", get(show).put(save))
-        .merge(pages)
-}
 
 /// A user's settings as the API shows and takes them.
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,7 +71,7 @@ async fn apply(state: &AppState, user: &CurrentUser, wanted: &NotificationSettin
 }
 
 /// `GET /api/v1/me/notifications`
-async fn show(
+pub(crate) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<NotificationSettings>> {
@@ -92,7 +79,7 @@ async fn show(
 }
 
 /// `PUT /api/v1/me/notifications`: kinds left out keep their setting.
-async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(wanted): Json<NotificationSettings>,
@@ -102,7 +89,7 @@ async fn save(
 }
 
 /// `GET /me/notifications`
-async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
+pub(crate) async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let settings = settings_of(&state, &user).await?;
     let report_scope = match recipients::by_email(&state.db, &user.email).await {
         Ok(recipient) => Some(recipient.scope_label()),
@@ -130,7 +117,7 @@ async fn page(State(state): State<AppState>, user: CurrentUser) -> Result<Respon
 
 /// `POST /me/notifications`: unchecked boxes are absent from the form, so every setting the page
 /// showed is written.
-async fn save_from_form(
+pub(crate) async fn save_from_form(
     State(state): State<AppState>,
     user: CurrentUser,
     axum::Form(form): axum::Form<HashMap<String, String>>,

@@ -9,8 +9,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Extension, Router};
+use axum::Extension;
 use opentelemetry_proto::tonic::collector::logs::v1::{
     ExportLogsPartialSuccess, ExportLogsServiceRequest, ExportLogsServiceResponse,
 };
@@ -25,15 +24,6 @@ use crate::state::AppState;
 use crate::telemetry::decode::{self, Format};
 use crate::telemetry::slots::ExportSlots;
 use crate::telemetry::{self, Rejections};
-
-/// The two OTLP/HTTP routes, with their own export slots.
-pub fn routes(state: &AppState) -> axum::Router<AppState> {
-    let slots = ExportSlots::new(state.settings.otlp_max_concurrent_exports);
-    Router::new()
-        .route("/v1/metrics", post(export_metrics))
-        .route("/v1/logs", post(export_logs))
-        .layer(Extension(slots))
-}
 
 type Body = std::result::Result<Bytes, BytesRejection>;
 
