@@ -328,10 +328,12 @@ async fn serve(
         }
     }
     // Only now, with the demo: the month's reports are of the loaded data.
-    scheduler.start();
+    let scheduler = scheduler.start();
     tracing::info!("listening on http://{addr}");
     eprintln!("agentmeter listening on http://{addr}");
-    app.run_until_stopped().await
+    let served = app.run_until_stopped().await;
+    scheduler.stop().await;
+    served
 }
 
 fn read_password_from_stdin() -> Result<SecretString> {

@@ -8,7 +8,10 @@
 //!    sent, so servers share the work and none sends a row another has sent.
 //!
 //! A server that dies mid-job leaves its claim to expire ([`JOB_LEASE`]); the next server to
-//! tick after that does the job again (enqueueing is idempotent).
+//! tick after that does the job again (enqueueing is idempotent). A server that is stopped
+//! ([`RunningScheduler::stop`]) lets the round under way finish for a moment, then gives its
+//! unfinished job claims back at once. A message row it was sending keeps its own short lease:
+//! whether that message went out is unknown, and an early release would invite a second copy.
 
 use std::time::Duration;
 
@@ -20,6 +23,9 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::store::scheduled_jobs;
 use crate::{alerts, db};
+
+/// How long a stopping server waits for the round under way before it cuts it short.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// How long a claimed job is reserved for the server running it.
 pub const JOB_LEASE: Duration = Duration::from_secs(30 * 60);
@@ -47,8 +53,8 @@ impl Scheduler {
         })
     }
 
-    /// Runs on the current runtime until the process ends.
-    pub fn start(self) -> tokio::task::JoinHandle<()> {
+    /// Runs on the current runtime until [`RunningScheduler::stop`].
+    pub fn start(self) -> RunningScheduler {
         match &self.mailer {
             Some(m) => {
                 tracing::info!(smtp = %m.endpoint, "monthly cost reports and alert e-mails on")
@@ -56,15 +62,59 @@ impl Scheduler {
             None => tracing::info!("no smtp_url: monthly cost reports and alert e-mails are off"),
         }
         let every = Duration::from_secs(self.state.settings.scheduler_tick_secs);
-        tokio::spawn(async move {
-            loop {
+        let (stop, mut stopping) = tokio::sync::watch::channel(false);
+        let (state, claimant) = (self.state.clone(), self.claimant.clone());
+        let task = tokio::spawn(async move {
+            while !*stopping.borrow() {
                 let now = Utc::now();
                 if let Err(e) = tick(&self.state, self.mailer.as_ref(), &self.claimant, now).await {
                     tracing::error!(error = %e, "scheduler tick failed");
                 }
-                tokio::time::sleep(every).await;
+                tokio::select! {
+                    () = tokio::time::sleep(every) => {}
+                    _ = stopping.changed() => {}
+                }
             }
-        })
+        });
+        RunningScheduler {
+            task,
+            stop,
+            state,
+            claimant,
+        }
+    }
+}
+
+/// A started scheduler.
+pub struct RunningScheduler {
+    task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+    state: AppState,
+    claimant: String,
+}
+
+impl RunningScheduler {
+    /// Stops after the round under way (cut short after [`SHUTDOWN_GRACE`]) and gives back the
+    /// job claims this server still holds, so another server takes the jobs on its next tick.
+    pub async fn stop(self) {
+        // The task may already be gone (a panic), in which case there is no one to tell.
+        let _ = self.stop.send(true);
+        let mut task = self.task;
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+            // An aborted task answers a cancellation error: that is the point.
+            let _ = task.await;
+        }
+        match scheduled_jobs::release(&self.state.db, &self.claimant).await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(released, "unfinished scheduler jobs given back"),
+            Err(e) => {
+                tracing::warn!(error = %e, "scheduler jobs not given back; their lease will end")
+            }
+        }
     }
 }
 
@@ -137,4 +187,58 @@ pub async fn tick(
     }
     alerts::deliver_due(state, mailer, claimant).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    async fn state(dir: &tempfile::TempDir) -> AppState {
+        let url = format!("sqlite:{}?mode=rwc", dir.path().join("jobs.db").display());
+        let db = crate::db::Db::connect(&url).await.expect("database");
+        db.migrate().await.expect("migrations");
+        AppState::new(db, Settings::default()).expect("state")
+    }
+
+    #[tokio::test]
+    async fn a_stopped_scheduler_gives_back_its_unfinished_jobs_and_keeps_the_finished() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = state(&dir).await;
+        let scheduler = Scheduler::new(state.clone()).expect("scheduler");
+        let me = scheduler.claimant.clone();
+        let (now, lease) = (db::now_ms(), db::now_ms() + JOB_LEASE.as_millis() as i64);
+        let db = &state.db;
+        assert!(scheduled_jobs::claim(db, "job", "running", &me, now, lease)
+            .await
+            .expect("claim"));
+        assert!(scheduled_jobs::claim(db, "job", "done", &me, now, lease)
+            .await
+            .expect("claim"));
+        scheduled_jobs::finish(db, "job", "done", &me, now)
+            .await
+            .expect("finish");
+        assert!(
+            !scheduled_jobs::claim(db, "job", "running", "other", now, lease)
+                .await
+                .expect("claim"),
+            "held while the server runs"
+        );
+
+        scheduler.start().stop().await;
+
+        let later = db::now_ms();
+        assert!(
+            scheduled_jobs::claim(db, "job", "running", "other", later, lease)
+                .await
+                .expect("claim"),
+            "given back when it stopped"
+        );
+        assert!(
+            !scheduled_jobs::claim(db, "job", "done", "other", later, lease)
+                .await
+                .expect("claim"),
+            "a finished job stays finished"
+        );
+    }
 }

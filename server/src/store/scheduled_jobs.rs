@@ -52,6 +52,21 @@ pub async fn finish(db: &Db, job: &str, period: &str, owner: &str, now: i64) -> 
     Ok(())
 }
 
+/// Gives back the unfinished jobs `owner` holds (a server stopping): their lease ends now, so
+/// the next claim takes them. Returns how many.
+pub async fn release(db: &Db, owner: &str) -> Result<u64> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query(
+            "UPDATE scheduled_jobs SET claimed_until = 0 \
+             WHERE claimed_by = $1 AND finished_at IS NULL",
+        )
+        .bind(owner)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    }))
+}
+
 /// A job run, for the outbox page.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct JobRun {

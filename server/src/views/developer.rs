@@ -40,8 +40,10 @@ pub(crate) fn page(
     let cost: f64 = usage.iter().filter_map(|u| u.cost_usd).sum();
     let tokens: i64 = usage.iter().map(tokens_of).sum();
     let merged = prs.iter().filter(|p| p.merged_at.is_some()).count();
-    let empty = usage.is_empty().then(|| EmptyState {
-        title: format!("No usage from {} in this period", profile.name),
+    // A reviewer who never used an assistant still has pull requests and reviews to show.
+    let nothing = usage.is_empty() && prs.is_empty() && data.reviews_given.is_empty();
+    let empty = nothing.then(|| EmptyState {
+        title: format!("Nothing from {} in this period", profile.name),
         message: "Sessions appear here within minutes once the uploader runs on this developer's machine. \
                   If it is installed, widen the date range."
             .into(),
