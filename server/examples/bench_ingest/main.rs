@@ -71,11 +71,11 @@ fn developer_bodies(dev: usize, events: usize) -> anyhow::Result<Vec<Vec<u8>>> {
     let mut session = 0;
     while all.len() < events {
         let begin = start
-            + chrono::Duration::days(rng.gen_range(0..60))
-            + chrono::Duration::minutes(rng.gen_range(0..600));
-        let project = format!("service-{}", (dev + rng.gen_range(0..3)) % 24);
-        for i in 0..rng.gen_range(20..200).min(events - all.len()) {
-            let at = begin + chrono::Duration::seconds(i as i64 * rng.gen_range(5..90));
+            + chrono::Duration::days(rng.random_range(0..60))
+            + chrono::Duration::minutes(rng.random_range(0..600));
+        let project = format!("service-{}", (dev + rng.random_range(0..3)) % 24);
+        for i in 0..rng.random_range(20..200).min(events - all.len()) {
+            let at = begin + chrono::Duration::seconds(i as i64 * rng.random_range(5..90));
             all.push(synthetic::usage_event(
                 &format!("d{dev}-s{session}-r{i}"),
                 &format!("d{dev}-s{session}"),

@@ -19,7 +19,7 @@ const EVENTS_PER_DEVELOPER: f64 = 31_000.0;
 
 /// Heavy-tailed weight: a motivated minority does most of the work.
 fn weight(rng: &mut StdRng) -> f64 {
-    let u: f64 = rng.gen_range(0.0001..1.0);
+    let u: f64 = rng.random_range(0.0001..1.0);
     (-u.ln()).powf(1.6)
 }
 
@@ -56,46 +56,46 @@ pub async fn generate(
         };
         let user_id = admin::add_user(db, request).await?;
         // 10% never start; the others start within the first four months.
-        let starts = rng.gen_bool(0.9);
-        let first_day = rng.gen_range(0..120);
+        let starts = rng.random_bool(0.9);
+        let first_day = rng.random_range(0..120);
         let per_day = EVENTS_PER_DEVELOPER * developers as f64 * w
             / total_weight
             / (working_days * 0.8)
             / 0.9;
-        let uses_codex = rng.gen_bool(0.3);
+        let uses_codex = rng.random_bool(0.3);
         let mut events = Vec::new();
         let mut commits = Vec::new();
         for d in 0..365 {
             let day = start + Duration::days(d);
-            if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || !rng.gen_bool(0.8) {
+            if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) || !rng.random_bool(0.8) {
                 continue;
             }
             let midnight = day
                 .and_hms_opt(0, 0, 0)
                 .map(|t| t.and_utc())
                 .ok_or_else(|| anyhow::anyhow!("date"))?;
-            for c in 0..rng.gen_range(0..4) {
+            for c in 0..rng.random_range(0..4) {
                 commits.push(commit(
                     &email,
                     dev,
                     d,
                     c,
-                    midnight + Duration::minutes(rng.gen_range(480..1080)),
+                    midnight + Duration::minutes(rng.random_range(480..1080)),
                     &mut rng,
                 ));
             }
             if !starts || d < first_day {
                 continue;
             }
-            let n = (per_day * rng.gen_range(0.5..1.5)).round() as i64;
-            let sessions = rng.gen_range(1..=3);
+            let n = (per_day * rng.random_range(0.5..1.5)).round() as i64;
+            let sessions = rng.random_range(1..=3);
             for s in 0..sessions {
-                let begin = midnight + Duration::minutes(rng.gen_range(420..1020));
+                let begin = midnight + Duration::minutes(rng.random_range(420..1020));
                 // A session works in one project (repository) of the developer's three.
-                let project = format!("service-{}", (dev + rng.gen_range(0..3)) % 24);
-                let length = rng.gen_range(30..180);
+                let project = format!("service-{}", (dev + rng.random_range(0..3)) % 24);
+                let length = rng.random_range(30..180);
                 for e in 0..n / sessions {
-                    let at = begin + Duration::seconds(rng.gen_range(0..length * 60));
+                    let at = begin + Duration::seconds(rng.random_range(0..length * 60));
                     let key = format!("{dev}-{d}-{s}-{e}");
                     events.push(synthetic::usage_event(
                         &key,
@@ -143,7 +143,7 @@ fn commit(
     at: DateTime<Utc>,
     rng: &mut StdRng,
 ) -> CommitRecord {
-    let added = rng.gen_range(1..200);
+    let added = rng.random_range(1..200);
     CommitRecord {
         repository: format!("github.com/acme/service-{}", dev % 24),
         sha: format!("{dev:08x}{day:08x}{n:024x}"),

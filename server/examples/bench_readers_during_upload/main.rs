@@ -82,9 +82,9 @@ fn batch_body(seed: u64) -> anyhow::Result<Vec<u8>> {
     let mut events = Vec::with_capacity(BATCH_SIZE);
     while events.len() < BATCH_SIZE {
         let session = events.len() / 100;
-        let begin = start + chrono::Duration::minutes(rng.gen_range(0..29 * 24 * 60));
+        let begin = start + chrono::Duration::minutes(rng.random_range(0..29 * 24 * 60));
         for i in 0..100 {
-            let at = begin + chrono::Duration::seconds(i * rng.gen_range(5..90));
+            let at = begin + chrono::Duration::seconds(i * rng.random_range(5..90));
             events.push(synthetic::usage_event(
                 &format!("b{seed}-s{session}-r{i}"),
                 &format!("b{seed}-s{session}"),

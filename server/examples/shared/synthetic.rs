@@ -14,15 +14,15 @@ pub fn usage_event(
     uses_codex: bool,
     rng: &mut StdRng,
 ) -> UsageEvent {
-    let roll: f64 = rng.gen();
+    let roll: f64 = rng.random();
     let (tool, model) = match roll {
         r if uses_codex && r < 0.2 => (Tool::Codex, "gpt-5-codex"),
         r if r < 0.35 => (Tool::ClaudeCode, "claude-opus-4-8"),
         _ => (Tool::ClaudeCode, "claude-sonnet-4-5"),
     };
     let mut tool_calls = std::collections::BTreeMap::new();
-    if rng.gen_bool(0.3) {
-        tool_calls.insert("Edit".to_owned(), rng.gen_range(1..4));
+    if rng.random_bool(0.3) {
+        tool_calls.insert("Edit".to_owned(), rng.random_range(1..4));
     }
     UsageEvent {
         tool,
@@ -33,11 +33,11 @@ pub fn usage_event(
         git_branch: None,
         timestamp: at,
         model: model.to_owned(),
-        input_tokens: rng.gen_range(500..20_000),
-        output_tokens: rng.gen_range(100..3_000),
-        cache_write_5m_tokens: rng.gen_range(0..8_000),
+        input_tokens: rng.random_range(500..20_000),
+        output_tokens: rng.random_range(100..3_000),
+        cache_write_5m_tokens: rng.random_range(0..8_000),
         cache_write_1h_tokens: 0,
-        cache_read_tokens: rng.gen_range(5_000..150_000),
+        cache_read_tokens: rng.random_range(5_000..150_000),
         reasoning_tokens: None,
         speed: None,
         inference_geo: None,
@@ -45,7 +45,7 @@ pub fn usage_event(
         lines_added: 0,
         lines_removed: 0,
         permission_mode: Some(
-            if rng.gen_bool(0.2) {
+            if rng.random_bool(0.2) {
                 "acceptEdits"
             } else {
                 "default"

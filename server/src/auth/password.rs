@@ -5,9 +5,7 @@ use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use anyhow::{anyhow, Context};
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, SaltString};
-use argon2::{Algorithm, Argon2, Block, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher as _, Version};
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
@@ -77,9 +75,9 @@ pub fn validate_new_password(password: &SecretString) -> Result<()> {
 }
 
 fn hash_blocking(password: &SecretString) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
+    // The salt comes from the operating system's random source (argon2's `getrandom` feature).
     argon2()?
-        .hash_password(password.expose_secret().as_bytes(), &salt)
+        .hash_password(password.expose_secret().as_bytes())
         .map(|hash| hash.to_string())
         .map_err(|e| Error::Internal(anyhow!("argon2: {e}")))
 }
@@ -113,16 +111,15 @@ thread_local! {
 
 /// The hash of `password` under the algorithm, parameters and salt of `hash`, beside the hash
 /// stored in it; `None` when `hash` is not an argon2 hash this server can check.
-fn recompute(hash: &PasswordHash<'_>, password: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+fn recompute(hash: &PasswordHash, password: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let expected = hash.hash?;
     let params = Params::try_from(hash).ok()?;
-    let algorithm = Algorithm::try_from(hash.algorithm).ok()?;
+    let algorithm = Algorithm::try_from(hash.algorithm.as_str()).ok()?;
     let version = hash
         .version
         .map_or(Ok(Version::V0x13), Version::try_from)
         .ok()?;
-    let mut salt = [0u8; 64];
-    let salt = hash.salt?.decode_b64(&mut salt).ok()?;
+    let salt = hash.salt.as_ref()?;
     let mut computed = vec![0u8; expected.len()];
     let blocks = params.block_count();
     let argon = Argon2::new(algorithm, version, params);

@@ -6,7 +6,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::rngs::OsRng;
-use rand::RngCore;
+use rand::{RngCore as _, TryRngCore as _};
 use sha2::{Digest, Sha256};
 
 /// Prefix of API tokens, so they are recognisable in logs and secret scanners.
@@ -15,7 +15,9 @@ pub const API_TOKEN_PREFIX: &str = "amt_";
 /// 32 random bytes, URL-safe base64.
 pub fn random_secret() -> String {
     let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
+    // Straight from the operating system; should it fail, no secret can be made safely and
+    // `unwrap_err` panics rather than hand out a weak one.
+    OsRng.unwrap_err().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
