@@ -9,7 +9,19 @@ use serde::{Deserialize, Serialize};
 
 /// The assistant that produced a usage event (the one `Tool` of the workspace: the server's
 /// metrics engine uses it too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Tool {
     /// Anthropic's Claude Code: covered by Anthropic (Claude) plans.
@@ -49,7 +61,7 @@ impl Tool {
 
 /// One billed model request, normalized across assistants. Carries no prompt text, code,
 /// file contents, commands or tool inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UsageEvent {
     pub tool: Tool,
     /// Stable identity of the billed request, unique per tool: `message.id:requestId` for Claude
@@ -102,7 +114,7 @@ pub struct UsageEvent {
 }
 
 /// Accepted and rejected calls of one edit tool.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EditDecisions {
     pub accepted: u32,
     pub rejected: u32,
@@ -142,13 +154,13 @@ impl UsageEvent {
 }
 
 /// Body of `POST /api/v1/ingest/usage` (sent gzip-compressed).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UsageBatch {
     pub events: Vec<UsageEvent>,
 }
 
 /// Answer to an accepted usage batch.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct UsageBatchReceipt {
     pub received: u64,
     /// Events new to the server.
@@ -170,7 +182,7 @@ impl std::ops::AddAssign for UsageBatchReceipt {
 }
 
 /// Answer of `GET /api/v1/ingest/status`: what the server holds for the caller.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct IngestStatus {
     pub events: u64,
     pub sessions: u64,
@@ -181,14 +193,14 @@ pub struct IngestStatus {
 }
 
 /// One rejected record in a 422 answer.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct RecordError {
     pub index: usize,
     pub reason: String,
 }
 
 /// The caller, as `GET /api/v1/me` returns it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Me {
     pub email: String,
     pub name: String,

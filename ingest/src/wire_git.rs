@@ -10,7 +10,19 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An AI coding assistant whose marker (commit trailer, message prefix or PR-body line) was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum AiAssistant {
     /// Claude Code: `Co-Authored-By: Claude … <noreply@anthropic.com>`, "Generated with Claude Code".
@@ -64,7 +76,7 @@ impl fmt::Display for AiAssistant {
 /// the part of those totals in files matching the test patterns. Binary files count zero lines. A
 /// merge commit counts zero lines (git prints no numstat for merges by default): its changes are
 /// counted on the commits it merges.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LineCounts {
     pub added: u64,
     pub removed: u64,
@@ -90,7 +102,7 @@ impl LineCounts {
 }
 
 /// One commit of a local repository, as collected from `git log`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CommitRecord {
     /// Normalized remote identity, `host/owner/name` in lower case (see `normalize_remote_url`).
     pub repository: String,
@@ -117,7 +129,7 @@ pub struct CommitRecord {
 }
 
 /// Body of `POST /api/v1/ingest/commits`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CommitBatch {
     pub commits: Vec<CommitRecord>,
 }
@@ -125,7 +137,7 @@ pub struct CommitBatch {
 /// Answer of `POST /api/v1/ingest/commits`: how many commits were new, how many already known
 /// (same repository and sha), and how many were refused: another person's commits in a repository
 /// the uploader does not work in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CommitReceipt {
     pub accepted: u64,
     pub duplicates: u64,

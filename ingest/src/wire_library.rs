@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Answer to a publish (`POST /api/v1/library/items`, body: a .tar.gz or .zip of the folder).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublishReceipt {
     pub item_id: i64,
     pub name: String,
@@ -18,7 +18,7 @@ pub struct PublishReceipt {
 }
 
 /// An item as listed (`GET /api/v1/library/items`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LibraryItem {
     pub id: i64,
     pub kind: String,
@@ -38,7 +38,7 @@ pub struct LibraryItem {
 }
 
 /// Figures of one item (docs/metrics.md, "Library").
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ItemUsage {
     pub from: String,
     pub to: String,
@@ -56,13 +56,13 @@ pub struct ItemUsage {
     pub unused: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VersionInstalls {
     pub version: i64,
     pub users: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WeekUses {
     /// Monday of the week, `YYYY-MM-DD`.
     pub week: String,
@@ -71,7 +71,7 @@ pub struct WeekUses {
 }
 
 /// A version of an item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LibraryVersion {
     pub version: i64,
     pub status: String,
@@ -87,14 +87,14 @@ pub struct LibraryVersion {
 }
 
 /// An item with its versions (`GET /api/v1/library/items/{id}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LibraryItemDetail {
     pub item: LibraryItem,
     pub versions: Vec<LibraryVersion>,
 }
 
 /// A pending version in the review queue (`GET /api/v1/library/pending`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PendingVersion {
     pub item_id: i64,
     pub name: String,
@@ -106,7 +106,7 @@ pub struct PendingVersion {
 }
 
 /// Body of an approval or rejection.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReviewRequest {
     #[serde(default)]
     pub note: Option<String>,
@@ -114,7 +114,7 @@ pub struct ReviewRequest {
 
 /// The approved library for the caller, as a local marketplace folder
 /// (`GET /api/v1/library/marketplace`): every file with its content hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Marketplace {
     /// The marketplace name the assistants know it by (`PLUGIN@NAME`).
     pub name: String,
@@ -122,7 +122,7 @@ pub struct Marketplace {
     pub files: Vec<MarketplaceFile>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MarketplacePlugin {
     pub name: String,
     pub version: String,
@@ -130,7 +130,7 @@ pub struct MarketplacePlugin {
 }
 
 /// An item version a sync installs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MarketplaceItem {
     pub name: String,
     pub kind: String,
@@ -139,7 +139,7 @@ pub struct MarketplaceItem {
 }
 
 /// A file of the marketplace folder, relative to its root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MarketplaceFile {
     pub path: String,
     /// Hex sha256 of `content`.
@@ -149,7 +149,7 @@ pub struct MarketplaceFile {
 }
 
 /// Body of `POST /api/v1/library/installs`: the versions a sync just installed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InstallReport {
     pub version_ids: Vec<i64>,
 }

@@ -228,10 +228,14 @@ fn is_overload(err: &sqlx::Error) -> bool {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The body of every error the JSON API answers.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody<'a> {
+    /// What went wrong, for a person to read.
     error: String,
+    /// On a 422 of an upload: each bad record and why.
     #[serde(skip_serializing_if = "<[RecordError]>::is_empty")]
+    #[schema(value_type = Option<Vec<RecordError>>)]
     records: &'a [RecordError],
 }
 

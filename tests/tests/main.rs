@@ -12,6 +12,7 @@ mod cost_reports;
 mod demo;
 mod library;
 mod metrics;
+mod openapi;
 mod operations;
 mod pages;
 mod people;

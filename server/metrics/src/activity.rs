@@ -18,7 +18,7 @@ use crate::frames::{f64_values, i64_values};
 use crate::rows::DeveloperRow;
 
 /// What a [`SessionActivity`] counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Figure {
     LinesAdded,
@@ -63,7 +63,7 @@ impl Figure {
 }
 
 /// A sum over one session of one developer, from one source, in the report's range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionActivity {
     pub user_id: i64,
     pub session_id: String,
@@ -76,7 +76,7 @@ pub struct SessionActivity {
 }
 
 /// The figures of one developer, or of everyone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ActivityFigures {
     pub lines_added: i64,
     pub lines_removed: i64,
@@ -116,7 +116,7 @@ fn percent(part: i64, whole: i64) -> Option<f64> {
 }
 
 /// One developer's figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeveloperActivity {
     pub user_id: i64,
     pub name: String,
@@ -125,7 +125,7 @@ pub struct DeveloperActivity {
 }
 
 /// Edit decisions of one tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ToolDecisions {
     pub tool: String,
     pub accepted: i64,
@@ -134,7 +134,7 @@ pub struct ToolDecisions {
 }
 
 /// The `/api/v1/metrics/activity` report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ActivityReport {
     pub from: NaiveDate,
     pub to: NaiveDate,

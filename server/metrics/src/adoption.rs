@@ -24,7 +24,7 @@ pub struct AdoptionParams {
 }
 
 /// One local week (Monday to Sunday, clipped to the range).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WeekAdoption {
     pub week_start: NaiveDate,
     /// Developers with at least one plan assigned.
@@ -36,7 +36,7 @@ pub struct WeekAdoption {
 }
 
 /// One developer over the range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeveloperAdoption {
     pub user_id: i64,
     pub name: String,
@@ -49,7 +49,7 @@ pub struct DeveloperAdoption {
 }
 
 /// Developers who had started (first use ever) by the end of one calendar week.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StartedWeek {
     /// Its Monday.
     pub week_start: NaiveDate,
@@ -60,7 +60,7 @@ pub struct StartedWeek {
 }
 
 /// Usage in the n-th week since each developer's first week (week 0 = the week of first use).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RampWeek {
     pub week_index: i64,
     /// Developers whose week `week_index` has begun by `to`.
@@ -70,7 +70,7 @@ pub struct RampWeek {
 }
 
 /// How concentrated usage (API-equivalent cost in the range) is over all listed developers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Concentration {
     /// All listed developers, zero usage included.
     pub developers: usize,
@@ -83,14 +83,14 @@ pub struct Concentration {
 }
 
 /// A developer who has never used an assistant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NotStarted {
     pub user_id: i64,
     pub name: String,
 }
 
 /// The `/api/v1/metrics/adoption` report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AdoptionReport {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -79,7 +79,7 @@ pub struct TeamRow {
 }
 
 /// How a plan is charged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanKind {
     /// A flat seat price with usage limits (5-hour window, week).

@@ -51,7 +51,7 @@ pub(crate) async fn record(
 }
 
 /// A page of the audit log, newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditPage {
     pub entries: Vec<AuditRecord>,
     pub page: i64,
@@ -60,7 +60,7 @@ pub struct AuditPage {
 }
 
 /// One recorded action as pages and the API show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     pub id: i64,
     /// RFC 3339, UTC.

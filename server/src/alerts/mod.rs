@@ -23,7 +23,7 @@ pub use checks::run_checks;
 pub use delivery::deliver_due;
 
 /// A kind of alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     BudgetForecastOver,
@@ -79,7 +79,7 @@ impl TryFrom<&str> for AlertKind {
 }
 
 /// The organisation's switch for one kind, with the quiet days of `uploads_stopped`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Rule {
     pub kind: AlertKind,
     pub enabled: bool,
@@ -138,7 +138,7 @@ pub async fn set_subscription(db: &Db, user_id: i64, kind: AlertKind, email: boo
 }
 
 /// An outgoing webhook's body format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WebhookFormat {
     /// agentmeter's JSON, signed (see README "Alerts").

@@ -14,7 +14,7 @@ use crate::store::accounts;
 use crate::store::data_as_of::last_data_ms;
 
 /// A report with the last day of data its scope had when it was computed.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AsOf<T> {
     /// `None` when the scope has no data at all.
     pub data_as_of: Option<NaiveDate>,

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::store::plans::{self, PlanFields, PlanRecord};
 
 /// A catalog entry as the API shows and accepts it (without `id` on input).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CatalogPlan {
     pub id: i64,
     #[serde(flatten)]
@@ -22,7 +22,7 @@ pub struct CatalogPlan {
 }
 
 /// Everything an admin may set on a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanTerms {
     pub vendor: String,

@@ -23,7 +23,8 @@ pub const DEFAULT_BASELINE_WEEKS: u32 = 12;
 pub const DEFAULT_RAMP_WEEKS: u32 = 4;
 
 /// The raw query string of a report request.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MetricsQuery {
     pub from: Option<String>,
     pub to: Option<String>,

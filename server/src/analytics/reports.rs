@@ -9,6 +9,7 @@
 use agentmeter_metrics::adoption::{adoption_report, AdoptionParams, AdoptionReport};
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::frames::usage_frame;
+use agentmeter_metrics::plan_policy::PlanPolicy;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
 use agentmeter_metrics::productivity::{
     ProductivityInputs, ProductivityParams, ProductivityReport,
@@ -203,6 +204,8 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
                 range,
                 tz,
                 underused_fraction: UNDERUSED_FRACTION,
+                policy: PlanPolicy::default(),
+                in_scope: None,
             };
             blocking(move || {
                 plans_report(

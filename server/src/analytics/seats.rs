@@ -9,7 +9,7 @@ use crate::store::{accounts, plans};
 
 /// Body of `PUT /api/v1/users/{email}/plan`: a catalog plan, or `plan_id: null` for
 /// pay-as-you-go with `vendor`'s tool.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeatChange {
     pub vendor: Option<String>,
@@ -17,7 +17,7 @@ pub struct SeatChange {
 }
 
 /// A developer's plan for one vendor, as the API returns it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Seat {
     pub email: String,
     pub vendor: String,

@@ -73,7 +73,7 @@ pub fn plan_spend(lines: &[&PlanLine], catalog: &[PlanRow]) -> MonthCost {
 }
 
 /// How a month stands against its budget.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BudgetFigures {
     pub budget_usd: f64,
     pub actual_usd: f64,

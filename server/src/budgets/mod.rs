@@ -21,7 +21,7 @@ pub use month::Month;
 pub use status::{statuses, BudgetStatus};
 
 /// What a budget counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetBasis {
     /// The API-equivalent cost of the usage (spend report).
@@ -62,7 +62,7 @@ impl TryFrom<&str> for BudgetBasis {
 }
 
 /// A monthly budget.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Budget {
     /// `None`: the whole organisation.
     pub team_id: Option<i64>,

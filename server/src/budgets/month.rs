@@ -15,6 +15,19 @@ use crate::error::{Error, Result};
 #[serde(try_from = "String", into = "String")]
 pub struct Month(i32);
 
+/// In the API: a `YYYY-MM` string.
+impl utoipa::PartialSchema for Month {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^\d{4}-(0[1-9]|1[0-2])$"))
+            .examples(["2026-11"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Month {}
+
 impl Month {
     /// The month containing a local date.
     pub fn of(date: NaiveDate) -> Month {

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::store::accounts;
 
 /// How one budget stands in one month.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BudgetStatus {
     pub budget: Budget,
     pub month: Month,

@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::store::uploader_activity;
 
 /// One developer's line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DeveloperLine {
     pub user_id: i64,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct DeveloperLine {
 }
 
 /// Adoption in the month (adoption report).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AdoptionHeadline {
     pub developers: usize,
     pub seats: usize,
@@ -50,7 +50,7 @@ pub struct AdoptionHeadline {
 }
 
 /// Review skips among PRs merged in the month (reviews summary).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReviewHeadline {
     pub merged: i64,
     pub unreviewed: i64,
@@ -59,7 +59,7 @@ pub struct ReviewHeadline {
 }
 
 /// A critical AI-assisted PR merged unreviewed in the month.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CriticalMerge {
     pub repository: String,
     pub number: i64,
@@ -71,7 +71,7 @@ pub struct CriticalMerge {
 }
 
 /// A recipient's monthly cost report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CostReport {
     pub month: Month,
     pub recipient: ReportRecipient,

@@ -14,7 +14,7 @@ use crate::store::accounts::{self, Membership, User};
 use crate::store::notification_preferences;
 
 /// A person a monthly report is (or would be) addressed to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReportRecipient {
     pub user_id: i64,
     pub email: String,

@@ -27,7 +27,8 @@ use crate::store::library_usage;
 pub const DEFAULT_WEEKS: u32 = 12;
 
 /// Filters of the library listing.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListFilter {
     /// Words that must all appear in the name, description or tags.
     pub q: Option<String>,

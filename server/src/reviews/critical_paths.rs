@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::state::AppState;
 
 /// A repository's critical paths.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CriticalPathsView {
     pub repository: String,
     pub globs: Vec<String>,

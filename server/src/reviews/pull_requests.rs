@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::store::pull_requests::{self, PullRequestSummary};
 
 /// One classified pull request.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PullRequestView {
     pub repository: String,
     pub number: i64,

@@ -84,7 +84,11 @@ async fn compute(state: &AppState, scope: Scope, range: DateRange) -> Result<Rev
             Scope::Users(_) => p.author_user_id.is_some_and(|id| scope.includes(id)),
         })
         .collect();
-    let params = ReviewsParams { range, tz };
+    let params = ReviewsParams {
+        range,
+        tz,
+        skip_rate_target_pct: state.settings.review_skip_target_pct,
+    };
     tokio::task::spawn_blocking(move || {
         let frame = usage_frame(&usage, tz)?;
         let report = reviews_report(&prs, &frame, &developers, &teams, &params)?;

@@ -41,7 +41,7 @@ pub struct GitlabDelivery<'a> {
 }
 
 /// What the server did with a delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryStatus {
     Processed,
@@ -53,7 +53,7 @@ pub enum DeliveryStatus {
 }
 
 /// The answer to a delivery.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DeliveryReceipt {
     pub status: DeliveryStatus,
     pub event: String,

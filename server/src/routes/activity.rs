@@ -15,6 +15,13 @@ use crate::state::AppState;
 use crate::telemetry::activity;
 
 /// `GET /api/v1/metrics/activity?from&to&team&user`
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/activity",
+    tag = "metrics",
+    params(MetricsQuery),
+    responses((status = 200, description = "OK", body = ActivityReport)),
+)]
 pub async fn show(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -30,6 +30,12 @@ use crate::views::admin_chrome;
 const HISTORY_LENGTH: i64 = 100;
 
 /// `GET /api/v1/alerts` (admin): the latest alerts, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts",
+    tag = "alerts",
+    responses((status = 200, description = "OK", body = Vec<AlertRecord>)),
+)]
 pub(crate) async fn history(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -38,6 +44,12 @@ pub(crate) async fn history(
 }
 
 /// `GET /api/v1/alerts/deliveries` (admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts/deliveries",
+    tag = "alerts",
+    responses((status = 200, description = "OK", body = Vec<DeliveryRecord>)),
+)]
 pub(crate) async fn deliveries(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -48,6 +60,13 @@ pub(crate) async fn deliveries(
 }
 
 /// `PUT /api/v1/alerts/deliveries/{id}/resend` (admin): a failed delivery goes out again.
+#[utoipa::path(
+    put,
+    path = "/api/v1/alerts/deliveries/{id}/resend",
+    tag = "alerts",
+    params(("id" = i64, Path, description = "Its id")),
+    responses((status = 204, description = "Queued again")),
+)]
 pub(crate) async fn resend(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -61,6 +80,12 @@ pub(crate) async fn resend(
 }
 
 /// `GET /api/v1/alerts/rules` (admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts/rules",
+    tag = "alerts",
+    responses((status = 200, description = "OK", body = Vec<Rule>)),
+)]
 pub(crate) async fn list_rules(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -69,7 +94,7 @@ pub(crate) async fn list_rules(
 }
 
 /// The body of `PUT /api/v1/alerts/rules`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RuleChange {
     pub kind: String,
     pub enabled: bool,
@@ -78,6 +103,13 @@ pub struct RuleChange {
 }
 
 /// `PUT /api/v1/alerts/rules` (admin): switches one kind on or off.
+#[utoipa::path(
+    put,
+    path = "/api/v1/alerts/rules",
+    tag = "alerts",
+    request_body = RuleChange,
+    responses((status = 204, description = "Set")),
+)]
 pub(crate) async fn set_rule(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -89,7 +121,7 @@ pub(crate) async fn set_rule(
 }
 
 /// A webhook as the API lists it (never its secret).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WebhookView {
     pub id: i64,
     pub url: String,
@@ -98,6 +130,12 @@ pub struct WebhookView {
 }
 
 /// `GET /api/v1/alerts/webhooks` (admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/alerts/webhooks",
+    tag = "alerts",
+    responses((status = 200, description = "OK", body = Vec<WebhookView>)),
+)]
 pub(crate) async fn list_webhooks(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -117,7 +155,7 @@ pub(crate) async fn list_webhooks(
 }
 
 /// The body of `POST /api/v1/alerts/webhooks`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewWebhook {
     pub url: String,
     #[serde(default)]
@@ -125,7 +163,7 @@ pub struct NewWebhook {
 }
 
 /// The answer to `POST /api/v1/alerts/webhooks`: the signing secret, this once.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedWebhook {
     pub id: i64,
     pub format: String,
@@ -133,6 +171,13 @@ pub struct CreatedWebhook {
 }
 
 /// `POST /api/v1/alerts/webhooks` (admin): 201 with the signing secret.
+#[utoipa::path(
+    post,
+    path = "/api/v1/alerts/webhooks",
+    tag = "alerts",
+    request_body = NewWebhook,
+    responses((status = 201, description = "Created; the secret is shown this once", body = CreatedWebhook)),
+)]
 pub(crate) async fn add_webhook(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -151,6 +196,13 @@ pub(crate) async fn add_webhook(
 }
 
 /// `DELETE /api/v1/alerts/webhooks/{id}` (admin).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/alerts/webhooks/{id}",
+    tag = "alerts",
+    params(("id" = i64, Path, description = "Its id")),
+    responses((status = 204, description = "Removed")),
+)]
 pub(crate) async fn remove_webhook(
     State(state): State<AppState>,
     Admin(_): Admin,

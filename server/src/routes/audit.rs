@@ -10,6 +10,13 @@ use crate::routes::extract::Admin;
 use crate::routes::pages::admin::audit::AuditFilter;
 use crate::state::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "admin",
+    params(AuditFilter),
+    responses((status = 200, description = "OK", body = AuditPage)),
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     _: Admin,

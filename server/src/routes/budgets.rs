@@ -20,7 +20,8 @@ use crate::store::accounts;
 use crate::views::admin_chrome;
 
 /// `?month=YYYY-MM` (default: this month).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthQuery {
     pub month: Option<String>,
 }
@@ -53,6 +54,13 @@ async fn visible_statuses(
 }
 
 /// `GET /api/v1/budgets?month=YYYY-MM`: each visible budget and how the month stands.
+#[utoipa::path(
+    get,
+    path = "/api/v1/budgets",
+    tag = "budgets",
+    params(MonthQuery),
+    responses((status = 200, description = "OK", body = Vec<BudgetStatus>)),
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -63,7 +71,7 @@ pub(crate) async fn list(
 }
 
 /// The body of `PUT /api/v1/budgets`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct BudgetChange {
     /// A team's name; none (or empty) for the organisation.
     #[serde(default)]
@@ -73,6 +81,13 @@ pub struct BudgetChange {
 }
 
 /// `PUT /api/v1/budgets` (admin): sets a team's or the organisation's monthly budget.
+#[utoipa::path(
+    put,
+    path = "/api/v1/budgets",
+    tag = "budgets",
+    request_body = BudgetChange,
+    responses((status = 204, description = "Set")),
+)]
 pub(crate) async fn set(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -84,12 +99,20 @@ pub(crate) async fn set(
 }
 
 /// `?team=NAME` (none: the organisation).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TeamQuery {
     pub team: Option<String>,
 }
 
 /// `DELETE /api/v1/budgets?team=NAME` (admin).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/budgets",
+    tag = "budgets",
+    params(TeamQuery),
+    responses((status = 204, description = "Removed")),
+)]
 pub(crate) async fn remove(
     State(state): State<AppState>,
     Admin(_): Admin,

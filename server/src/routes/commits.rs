@@ -18,6 +18,13 @@ use crate::routes::batch;
 use crate::state::AppState;
 
 /// `POST /api/v1/ingest/commits`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ingest/commits",
+    tag = "ingest",
+    request_body = agentmeter_ingest::wire_git::CommitBatch,
+    responses((status = 200, description = "OK", body = CommitReceipt)),
+)]
 pub(crate) async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -25,7 +25,8 @@ use crate::store::cost_report_sends::{self, SendRecord};
 use crate::views::admin_chrome;
 
 /// `month` (default: the month just ended) and, for admins, `to`: whose report.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PreviewQuery {
     pub month: Option<String>,
     pub to: Option<String>,
@@ -40,6 +41,13 @@ fn month_or_last(state: &AppState, month: Option<&str>) -> Result<Month> {
 
 /// `GET /api/v1/cost-reports/preview?month=YYYY-MM[&to=EMAIL]`: the report the caller (or, for
 /// an admin, the person named) gets for the month, with every figure as the e-mail has it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cost-reports/preview",
+    tag = "cost-reports",
+    params(PreviewQuery),
+    responses((status = 200, description = "OK", body = CostReport)),
+)]
 pub(crate) async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -58,6 +66,12 @@ pub(crate) async fn preview(
 }
 
 /// `GET /api/v1/cost-reports/recipients` (admin): who gets which report.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cost-reports/recipients",
+    tag = "cost-reports",
+    responses((status = 200, description = "OK", body = Vec<ReportRecipient>)),
+)]
 pub(crate) async fn list_recipients(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -66,12 +80,20 @@ pub(crate) async fn list_recipients(
 }
 
 /// `?month=YYYY-MM` (default: every month).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SendsQuery {
     pub month: Option<String>,
 }
 
 /// `GET /api/v1/cost-reports/sends[?month=YYYY-MM]` (admin): the ledger.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cost-reports/sends",
+    tag = "cost-reports",
+    params(SendsQuery),
+    responses((status = 200, description = "OK", body = Vec<SendRecord>)),
+)]
 pub(crate) async fn sends(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -90,6 +112,13 @@ pub(crate) async fn sends(
 }
 
 /// `PUT /api/v1/cost-reports/sends/{id}/resend` (admin): a failed send goes out again.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cost-reports/sends/{id}/resend",
+    tag = "cost-reports",
+    params(("id" = i64, Path, description = "Its id")),
+    responses((status = 204, description = "Queued again")),
+)]
 pub(crate) async fn resend(
     State(state): State<AppState>,
     Admin(_): Admin,

@@ -16,6 +16,13 @@ use crate::state::AppState;
 use crate::store::usage::{self, PricedEvent};
 
 /// `POST /api/v1/ingest/usage`: stores the caller's events; all or nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/ingest/usage",
+    tag = "ingest",
+    request_body = agentmeter_ingest::wire::UsageBatch,
+    responses((status = 200, description = "OK", body = UsageBatchReceipt)),
+)]
 pub async fn upload_usage(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -45,6 +52,12 @@ pub async fn upload_usage(
 }
 
 /// `GET /api/v1/ingest/status`: what the server holds for the caller.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ingest/status",
+    tag = "ingest",
+    responses((status = 200, description = "OK", body = IngestStatus)),
+)]
 pub async fn status(
     State(state): State<AppState>,
     user: CurrentUser,

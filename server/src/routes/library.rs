@@ -24,13 +24,22 @@ use crate::store::library as store;
 pub(crate) mod html;
 mod view;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PublishQuery {
     team: Option<String>,
 }
 
 /// `POST /api/v1/library/items?team=T`, body: the folder as .tar.gz or .zip. 201 with the new
 /// version, 200 when the latest version already had this content.
+#[utoipa::path(
+    post,
+    path = "/api/v1/library/items",
+    tag = "library",
+    params(PublishQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The folder as .tar.gz or .zip"),
+    responses((status = 201, description = "A new version", body = agentmeter_ingest::wire_library::PublishReceipt), (status = 200, description = "The latest version already had this content", body = agentmeter_ingest::wire_library::PublishReceipt)),
+)]
 pub(crate) async fn publish(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -47,6 +56,13 @@ pub(crate) async fn publish(
 }
 
 /// `GET /api/v1/library/items?q=&team=&tag=&kind=&status=&from=&to=`
+#[utoipa::path(
+    get,
+    path = "/api/v1/library/items",
+    tag = "library",
+    params(ListFilter),
+    responses((status = 200, description = "OK", body = Vec<LibraryItem>)),
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -56,6 +72,13 @@ pub(crate) async fn list(
 }
 
 /// `GET /api/v1/library/items/{id}`
+#[utoipa::path(
+    get,
+    path = "/api/v1/library/items/{id}",
+    tag = "library",
+    params(("id" = i64, Path, description = "Its id"), ListFilter),
+    responses((status = 200, description = "OK", body = LibraryItemDetail)),
+)]
 pub(crate) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -66,7 +89,7 @@ pub(crate) async fn show(
 }
 
 /// A file of a version, and what changed in it since the approved version.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct VersionFile {
     path: String,
     sha256: String,
@@ -77,7 +100,7 @@ struct VersionFile {
     diff: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct VersionFiles {
     version: LibraryVersion,
     /// The approved version the diff is against (none: every file is new).
@@ -87,6 +110,13 @@ pub(crate) struct VersionFiles {
 
 /// `GET /api/v1/library/items/{id}/versions/{version}`: files, diffed against the latest
 /// approved version before it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/library/items/{id}/versions/{version}",
+    tag = "library",
+    params(("id" = i64, Path, description = "The item's id"), ("version" = i64, Path, description = "The version number")),
+    responses((status = 200, description = "OK", body = VersionFiles)),
+)]
 pub(crate) async fn version_files(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -169,6 +199,14 @@ async fn review_json(
 }
 
 /// `POST /api/v1/library/items/{id}/versions/{version}/approve` (optional `{"note": "..."}`)
+#[utoipa::path(
+    post,
+    path = "/api/v1/library/items/{id}/versions/{version}/approve",
+    tag = "library",
+    params(("id" = i64, Path, description = "The item's id"), ("version" = i64, Path, description = "The version number")),
+    request_body(content = Option<ReviewRequest>, description = "An optional note"),
+    responses((status = 200, description = "OK", body = LibraryVersion)),
+)]
 pub(crate) async fn approve(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -179,6 +217,14 @@ pub(crate) async fn approve(
 }
 
 /// `POST /api/v1/library/items/{id}/versions/{version}/reject` (optional `{"note": "..."}`)
+#[utoipa::path(
+    post,
+    path = "/api/v1/library/items/{id}/versions/{version}/reject",
+    tag = "library",
+    params(("id" = i64, Path, description = "The item's id"), ("version" = i64, Path, description = "The version number")),
+    request_body(content = Option<ReviewRequest>, description = "An optional note"),
+    responses((status = 200, description = "OK", body = LibraryVersion)),
+)]
 pub(crate) async fn reject(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -189,6 +235,13 @@ pub(crate) async fn reject(
 }
 
 /// `POST /api/v1/library/items/{id}/withdraw`
+#[utoipa::path(
+    post,
+    path = "/api/v1/library/items/{id}/withdraw",
+    tag = "library",
+    params(("id" = i64, Path, description = "Its id")),
+    responses((status = 204, description = "Withdrawn")),
+)]
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -199,6 +252,12 @@ pub(crate) async fn withdraw(
 }
 
 /// `GET /api/v1/library/pending`: what the caller may review.
+#[utoipa::path(
+    get,
+    path = "/api/v1/library/pending",
+    tag = "library",
+    responses((status = 200, description = "OK", body = Vec<PendingVersion>)),
+)]
 pub(crate) async fn pending(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -207,6 +266,12 @@ pub(crate) async fn pending(
 }
 
 /// `GET /api/v1/library/marketplace`: the approved library for the caller's machine.
+#[utoipa::path(
+    get,
+    path = "/api/v1/library/marketplace",
+    tag = "library",
+    responses((status = 200, description = "OK", body = Marketplace)),
+)]
 pub(crate) async fn marketplace(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -214,12 +279,19 @@ pub(crate) async fn marketplace(
     Ok(Json(library::marketplace_for(&state, &user).await?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct InstallsRecorded {
     recorded: usize,
 }
 
 /// `POST /api/v1/library/installs`: the versions a sync installed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/library/installs",
+    tag = "library",
+    request_body = InstallReport,
+    responses((status = 200, description = "OK", body = InstallsRecorded)),
+)]
 pub(crate) async fn installs(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -11,6 +11,12 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::store::accounts;
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "me",
+    responses((status = 200, description = "OK", body = agentmeter_ingest::wire::Me)),
+)]
 pub async fn show(user: CurrentUser) -> Json<Me> {
     Json(Me {
         email: user.email.clone(),
@@ -20,7 +26,7 @@ pub async fn show(user: CurrentUser) -> Json<Me> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TeamView {
     name: String,
     members: i64,
@@ -28,6 +34,12 @@ pub struct TeamView {
 }
 
 /// Teams the caller may see: all for admins, managed and own teams for others.
+#[utoipa::path(
+    get,
+    path = "/api/v1/teams",
+    tag = "me",
+    responses((status = 200, description = "OK", body = Vec<TeamView>)),
+)]
 pub async fn teams(
     State(state): State<AppState>,
     user: CurrentUser,

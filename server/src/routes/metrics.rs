@@ -18,6 +18,13 @@ use crate::error::Result;
 use crate::state::AppState;
 
 /// `GET /api/v1/metrics/spend`
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/spend",
+    tag = "metrics",
+    params(MetricsQuery),
+    responses((status = 200, description = "OK", body = AsOf<SpendReport>)),
+)]
 pub(crate) async fn spend(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -31,6 +38,13 @@ pub(crate) async fn spend(
 }
 
 /// `GET /api/v1/metrics/plans`
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/plans",
+    tag = "metrics",
+    params(MetricsQuery),
+    responses((status = 200, description = "OK", body = AsOf<PlansReport>)),
+)]
 pub(crate) async fn plans(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -43,6 +57,13 @@ pub(crate) async fn plans(
 }
 
 /// `GET /api/v1/metrics/adoption`
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/adoption",
+    tag = "metrics",
+    params(MetricsQuery),
+    responses((status = 200, description = "OK", body = AsOf<AdoptionReport>)),
+)]
 pub(crate) async fn adoption(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -55,6 +76,13 @@ pub(crate) async fn adoption(
 }
 
 /// `GET /api/v1/metrics/productivity`
+#[utoipa::path(
+    get,
+    path = "/api/v1/metrics/productivity",
+    tag = "metrics",
+    params(MetricsQuery),
+    responses((status = 200, description = "OK", body = AsOf<ProductivityReport>)),
+)]
 pub(crate) async fn productivity(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -33,6 +33,7 @@ mod metrics;
 pub(crate) mod middleware;
 mod notifications;
 mod oidc;
+mod openapi;
 pub mod otlp;
 pub(crate) mod pages;
 mod plans;
@@ -47,6 +48,7 @@ pub fn table(state: AppState) -> Router {
     // OTLP exports admitted at once, over both signals.
     let otlp_slots = ExportSlots::new(state.settings.otlp_max_concurrent_exports);
     let api = Router::new()
+        .route("/openapi.json", get(openapi::openapi_json))
         .route("/me", get(me::show))
         .route("/teams", get(me::teams))
         .route("/ingest/usage", post(ingest::upload_usage).layer(gzip()))

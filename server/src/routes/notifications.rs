@@ -21,7 +21,7 @@ use crate::store::notification_preferences;
 use crate::views::chrome;
 
 /// A user's settings as the API shows and takes them.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NotificationSettings {
     pub monthly_cost_report: bool,
     /// Alert kind -> by e-mail (managers and admins only; empty for developers).
@@ -71,6 +71,12 @@ async fn apply(state: &AppState, user: &CurrentUser, wanted: &NotificationSettin
 }
 
 /// `GET /api/v1/me/notifications`
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/notifications",
+    tag = "me",
+    responses((status = 200, description = "OK", body = NotificationSettings)),
+)]
 pub(crate) async fn show(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -79,6 +85,13 @@ pub(crate) async fn show(
 }
 
 /// `PUT /api/v1/me/notifications`: kinds left out keep their setting.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/notifications",
+    tag = "me",
+    request_body = NotificationSettings,
+    responses((status = 200, description = "OK", body = NotificationSettings)),
+)]
 pub(crate) async fn save(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -14,6 +14,12 @@ use crate::routes::extract::Admin;
 use crate::state::AppState;
 
 /// `GET /api/v1/plans`: the catalog.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans",
+    tag = "plans",
+    responses((status = 200, description = "OK", body = Vec<CatalogPlan>)),
+)]
 pub(crate) async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -22,6 +28,13 @@ pub(crate) async fn list(
 }
 
 /// `POST /api/v1/plans` (admin): adds a plan, answers 201 with it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/plans",
+    tag = "plans",
+    request_body = PlanTerms,
+    responses((status = 201, description = "Created", body = CatalogPlan)),
+)]
 pub(crate) async fn create(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -35,6 +48,14 @@ pub(crate) async fn create(
 }
 
 /// `PUT /api/v1/plans/{id}` (admin): replaces a plan's price, limits, dates and notes.
+#[utoipa::path(
+    put,
+    path = "/api/v1/plans/{id}",
+    tag = "plans",
+    params(("id" = i64, Path, description = "Its id")),
+    request_body = PlanTerms,
+    responses((status = 200, description = "OK", body = CatalogPlan)),
+)]
 pub(crate) async fn update(
     State(state): State<AppState>,
     Admin(admin): Admin,
@@ -47,6 +68,14 @@ pub(crate) async fn update(
 
 /// `PUT /api/v1/users/{email}/plan` (admin): `{"vendor": "Anthropic", "plan_id": 3}`, or
 /// `"plan_id": null` for pay-as-you-go.
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{email}/plan",
+    tag = "plans",
+    params(("email" = String, Path, description = "The user's e-mail address")),
+    request_body = SeatChange,
+    responses((status = 200, description = "OK", body = Seat)),
+)]
 pub(crate) async fn assign_seat(
     State(state): State<AppState>,
     Admin(admin): Admin,

@@ -4,9 +4,9 @@
 use anyhow::Context;
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::admin::{set_critical_paths, Actor};
+use crate::admin::Actor;
 use crate::error::{Error, Result};
 use crate::reviews::critical_paths::CriticalPathsView;
 use crate::reviews::repositories::{self, find_or_create, Repository};
@@ -14,20 +14,33 @@ use crate::routes::extract::Admin;
 use crate::state::AppState;
 
 /// `GET /api/v1/repositories`: every repository, with its webhook setup (never the secret).
+#[utoipa::path(
+    get,
+    path = "/api/v1/repositories",
+    tag = "admin",
+    responses((status = 200, description = "OK", body = Vec<Repository>))
+)]
 pub(crate) async fn list(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<Repository>>> {
     Ok(Json(repositories::list(&state.db).await?))
 }
 
 /// Body of `PUT …/critical-paths`.
-#[derive(Debug, Deserialize)]
-struct GlobsBody {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct GlobsBody {
     globs: Vec<String>,
 }
 
 /// Body of `PUT …/webhook-secret`; an empty secret removes it.
-#[derive(Debug, Deserialize)]
-struct SecretBody {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub(crate) struct SecretBody {
     secret: String,
+}
+
+/// The answer to `PUT …/webhook-secret` (never the secret itself).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct WebhookSecretSet {
+    repository: String,
+    webhook_secret_set: bool,
 }
 
 /// Splits `{name or id}/{action}` (the name may contain slashes, encoded or not).
@@ -39,6 +52,13 @@ fn split(path: &str) -> Result<(&str, &str)> {
 }
 
 /// `GET /api/v1/repositories/{repo}/critical-paths`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/repositories/{repository}/critical-paths",
+    tag = "admin",
+    params(("repository" = String, Path, description = "Its name or id")),
+    responses((status = 200, description = "OK", body = CriticalPathsView))
+)]
 pub(crate) async fn show(
     State(state): State<AppState>,
     _: Admin,
@@ -64,35 +84,65 @@ pub(crate) async fn update(
     Json(body): Json<serde_json::Value>,
 ) -> Result<Json<serde_json::Value>> {
     let (key, action) = split(&path)?;
-    let bad_body = |e: serde_json::Error| Error::BadRequest(format!("invalid body: {e}"));
-    match action {
+    let actor = Actor::Admin(admin.email);
+    let reply = match action {
         "critical-paths" => {
-            let body: GlobsBody = serde_json::from_value(body).map_err(bad_body)?;
-            let repo = find_or_create(&state.db, key).await?;
-            let actor = Actor::Admin(admin.email);
-            let view = set_critical_paths(&state, &actor, &repo, &body.globs).await?;
-            Ok(Json(
-                serde_json::to_value(view).context("critical paths as JSON")?,
-            ))
+            serde_json::to_value(set_critical_paths(&state, actor, key, parse(body)?).await?)
         }
         "webhook-secret" => {
-            let body: SecretBody = serde_json::from_value(body).map_err(bad_body)?;
-            let repo = find_or_create(&state.db, key).await?;
-            let secret = Some(body.secret.trim()).filter(|s| !s.is_empty());
-            let actor = Actor::Admin(admin.email);
-            crate::admin::set_webhook_secret(
-                &state.db,
-                &actor,
-                &repo.provider,
-                Some(&repo),
-                secret,
-            )
-            .await?;
-            let reply = serde_json::json!({"repository": repo.name, "webhook_secret_set": secret.is_some()});
-            Ok(Json(reply))
+            serde_json::to_value(set_webhook_secret(&state, actor, key, parse(body)?).await?)
         }
-        _ => Err(Error::NotFound(format!("/repositories/{path}"))),
-    }
+        _ => return Err(Error::NotFound(format!("/repositories/{path}"))),
+    };
+    Ok(Json(reply.context("repository reply as JSON")?))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T> {
+    serde_json::from_value(body).map_err(|e| Error::BadRequest(format!("invalid body: {e}")))
+}
+
+/// `PUT /api/v1/repositories/{repo}/critical-paths`: replaces the globs, reclassifies its PRs.
+#[utoipa::path(
+    put,
+    path = "/api/v1/repositories/{repository}/critical-paths",
+    tag = "admin",
+    params(("repository" = String, Path, description = "Its name or id")),
+    request_body = GlobsBody,
+    responses((status = 200, description = "OK", body = CriticalPathsView))
+)]
+async fn set_critical_paths(
+    state: &AppState,
+    actor: Actor,
+    key: &str,
+    body: GlobsBody,
+) -> Result<CriticalPathsView> {
+    let repo = find_or_create(&state.db, key).await?;
+    crate::admin::set_critical_paths(state, &actor, &repo, &body.globs).await
+}
+
+/// `PUT /api/v1/repositories/{repo}/webhook-secret`: sets (or, empty, removes) its secret.
+#[utoipa::path(
+    put,
+    path = "/api/v1/repositories/{repository}/webhook-secret",
+    tag = "admin",
+    params(("repository" = String, Path, description = "Its name or id")),
+    request_body = SecretBody,
+    responses((status = 200, description = "OK", body = WebhookSecretSet))
+)]
+async fn set_webhook_secret(
+    state: &AppState,
+    actor: Actor,
+    key: &str,
+    body: SecretBody,
+) -> Result<WebhookSecretSet> {
+    let repo = find_or_create(&state.db, key).await?;
+    let secret = Some(body.secret.trim()).filter(|s| !s.is_empty());
+    crate::admin::set_webhook_secret(&state.db, &actor, &repo.provider, Some(&repo), secret)
+        .await?;
+    Ok(WebhookSecretSet {
+        repository: repo.name,
+        webhook_secret_set: secret.is_some(),
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,13 @@ use crate::reviews::summary::{self, ReviewsQuery};
 use crate::state::AppState;
 
 /// `GET /api/v1/reviews/summary`
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews/summary",
+    tag = "reviews",
+    params(ReviewsQuery),
+    responses((status = 200, description = "OK", body = AsOf<ReviewsReport>)),
+)]
 pub(crate) async fn summary(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -29,6 +36,13 @@ pub(crate) async fn summary(
 }
 
 /// `GET /api/v1/reviews/alerts`: critical AI-assisted PRs merged unreviewed, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews/alerts",
+    tag = "reviews",
+    params(ReviewsQuery),
+    responses((status = 200, description = "OK", body = Vec<UnreviewedCriticalAlert>)),
+)]
 pub(crate) async fn alerts(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -38,6 +52,13 @@ pub(crate) async fn alerts(
 }
 
 /// `GET /api/v1/reviews/pull-requests`: the merged pull requests of the range, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reviews/pull-requests",
+    tag = "reviews",
+    params(ReviewsQuery),
+    responses((status = 200, description = "OK", body = Vec<PullRequestView>)),
+)]
 pub(crate) async fn pull_requests(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -48,6 +48,14 @@ fn count_delivery(state: &AppState, forge: &str, receipt: &Result<DeliveryReceip
 }
 
 /// `POST /api/v1/webhooks/github`
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/github",
+    tag = "webhooks",
+    request_body(content = serde_json::Value, description = "The forge's event, signed with `X-Hub-Signature-256`"),
+    responses((status = 200, description = "Stored, or a duplicate or ping", body = DeliveryReceipt), (status = 202, description = "An event kind the server does not use", body = DeliveryReceipt)),
+    security(()),
+)]
 pub(crate) async fn github(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -65,6 +73,14 @@ pub(crate) async fn github(
 }
 
 /// `POST /api/v1/webhooks/gitlab`
+#[utoipa::path(
+    post,
+    path = "/api/v1/webhooks/gitlab",
+    tag = "webhooks",
+    request_body(content = serde_json::Value, description = "The forge's event, with `X-Gitlab-Token`"),
+    responses((status = 200, description = "Stored, or a duplicate", body = DeliveryReceipt), (status = 202, description = "An event kind the server does not use", body = DeliveryReceipt)),
+    security(()),
+)]
 pub(crate) async fn gitlab(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -149,7 +149,7 @@ pub async fn resend(db: &Db, id: i64) -> Result<bool> {
 }
 
 /// A delivery as listed on the outbox page.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DeliveryRecord {
     pub id: i64,
     pub alert_id: i64,

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::store::pool::with_pool;
 
 /// A kind of alert, switched on or off for the whole organisation.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AlertRule {
     pub kind: String,
     pub enabled: bool,
@@ -168,7 +168,7 @@ pub async fn raise(db: &Db, alert: &NewAlert, raised_at: i64) -> Result<Option<i
 }
 
 /// A raised alert.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AlertRecord {
     pub id: i64,
     pub kind: String,

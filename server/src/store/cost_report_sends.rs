@@ -30,7 +30,7 @@ pub struct ClaimedSend {
 }
 
 /// A ledger row as listed on the outbox page (without the message).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct SendRecord {
     pub id: i64,
     pub month: String,

@@ -100,7 +100,7 @@ pub async fn record_unmatched(
 }
 
 /// An identity no user matched yet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnmatchedIdentity {
     pub id: i64,
     pub provider: String,

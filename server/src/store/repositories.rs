@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::store::pool::with_pool;
 
 /// A repository as admins see it (never with its secret).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Repository {
     pub id: i64,
     /// `host/owner/name`.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::DateRange;
 
 /// What spend is grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpendGroupBy {
     Developer,
@@ -35,7 +35,7 @@ pub struct SpendParams {
 }
 
 /// Sums of one group (or of everything).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SpendGroup {
     /// Group label (developer name, team name, model, `2026-11-03`, `2026-11`...).
     pub key: String,
@@ -63,7 +63,7 @@ pub struct SpendGroup {
 }
 
 /// One calendar month and its change from the month before.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MonthSpend {
     /// `2026-11`.
     pub month: String,
@@ -80,7 +80,7 @@ pub struct MonthSpend {
 }
 
 /// Month-end forecast of the month containing `as_of`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SpendForecast {
     /// `2026-11`.
     pub month: String,
@@ -95,7 +95,7 @@ pub struct SpendForecast {
 }
 
 /// The `/api/v1/metrics/spend` report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SpendReport {
     /// First day.
     pub from: NaiveDate,

@@ -16,7 +16,8 @@ use crate::store::audit;
 use crate::views::{admin_chrome, people};
 
 /// The filter and page, from the query string (also `GET /api/v1/audit`'s).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AuditFilter {
     #[serde(default)]
     pub actor: String,
