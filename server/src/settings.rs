@@ -47,6 +47,9 @@ pub struct Settings {
     pub rubber_stamp_minutes: u32,
     /// M of the rubber-stamp rule: only changes of more than this many lines.
     pub rubber_stamp_lines: u64,
+    /// The review-skip rate the organisation aims to stay under, in percent (the Reviews page's
+    /// target line).
+    pub review_skip_target_pct: f64,
     /// A CSV of model prices (same columns as the built-in table) overriding or adding models.
     pub prices_file: Option<PathBuf>,
     /// How long a computed report may be served again, in seconds (0 turns the cache off). Any
@@ -114,6 +117,7 @@ impl Default for Settings {
             gitlab_webhook_token: None,
             rubber_stamp_minutes: 5,
             rubber_stamp_lines: 300,
+            review_skip_target_pct: 10.0,
             prices_file: None,
             report_cache_ttl_secs: 30,
             library_max_file_bytes: 1024 * 1024,
@@ -248,6 +252,9 @@ impl Settings {
             "ALERT_CHECK_INTERVAL_SECS" => {
                 self.alert_check_interval_secs = value.parse().map_err(|_| bad("seconds"))?
             }
+            "REVIEW_SKIP_TARGET_PCT" => {
+                self.review_skip_target_pct = value.parse().map_err(|_| bad("a percentage"))?
+            }
             "RUBBER_STAMP_LINES" => {
                 self.rubber_stamp_lines = value.parse().map_err(|_| bad("a number of lines"))?
             }
@@ -294,6 +301,11 @@ impl Settings {
                 "org_timezone {:?} is not an IANA time zone name",
                 self.org_timezone
             )));
+        }
+        if !(0.0..=100.0).contains(&self.review_skip_target_pct) {
+            return Err(StartupError::Config(
+                "review_skip_target_pct must be between 0 and 100".to_owned(),
+            ));
         }
         if let Some(token) = &self.metrics_token {
             if secrecy::ExposeSecret::expose_secret(token)

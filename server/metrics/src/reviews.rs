@@ -23,10 +23,12 @@ pub struct ReviewsParams {
     pub range: DateRange,
     /// Organisation time zone (the usage frame must have been built with it).
     pub tz: Tz,
+    /// The skip rate the organisation aims to stay under, in percent (a setting).
+    pub skip_rate_target_pct: f64,
 }
 
 /// Counts of merged PRs and their skip rate.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SkipCounts {
     pub merged: i64,
     /// Merged PRs with a review outcome (the rate's denominator).
@@ -38,7 +40,7 @@ pub struct SkipCounts {
 }
 
 /// Skip counts of one group, whole and split.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReviewSkip {
     pub key: String,
     /// The author's user id in `by_developer` (none for `(unmatched)`).
@@ -52,7 +54,7 @@ pub struct ReviewSkip {
 }
 
 /// A critical, AI-assisted PR merged without review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnreviewedCriticalAlert {
     pub repository: String,
     pub number: i64,
@@ -68,7 +70,7 @@ pub struct UnreviewedCriticalAlert {
 }
 
 /// AI edits and those made with per-edit review off.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EditReview {
     pub key: String,
     /// The developer's user id in `edits_by_developer`.
@@ -81,7 +83,7 @@ pub struct EditReview {
 }
 
 /// The `/api/v1/reviews/summary` report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReviewsReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -89,6 +91,8 @@ pub struct ReviewsReport {
     pub by_team: Vec<ReviewSkip>,
     pub by_developer: Vec<ReviewSkip>,
     pub by_repository: Vec<ReviewSkip>,
+    /// The skip rate the organisation aims to stay under, in percent (drawn on the weekly chart).
+    pub skip_rate_target_pct: f64,
     /// Median hours from PR creation to its first review, over merged PRs that had one.
     pub time_to_first_review_median_hours: Option<f64>,
     pub reviewed_prs: usize,
@@ -98,6 +102,9 @@ pub struct ReviewsReport {
     pub weeks: Vec<WeekReviewTime>,
     /// Newest first.
     pub alerts: Vec<UnreviewedCriticalAlert>,
+    /// All edits in scope, keyed `all` (a share of `None` without edits).
+    pub edits_overall: EditReview,
+    pub edits_by_team: Vec<EditReview>,
     pub edits_by_developer: Vec<EditReview>,
     pub edits_by_repository: Vec<EditReview>,
 }
@@ -276,6 +283,27 @@ pub fn reviews_report(
         .collect();
     alerts.sort_by_key(|a| std::cmp::Reverse(a.merged_at));
     let usage_in_range = usage.df.clone().lazy().filter(in_range("day"));
+    let edits_with_teams = usage_in_range.clone().join(
+        membership_frame(developers)?.lazy(),
+        [col("user_id")],
+        [col("user_id")],
+        JoinArgs::new(JoinType::Inner),
+    );
+    let edits_overall = edits(
+        &usage_in_range.clone().with_column(lit(0i64).alias("all")),
+        "all",
+        &|_| "all".to_owned(),
+        false,
+    )?
+    .into_iter()
+    .next()
+    .unwrap_or(EditReview {
+        key: "all".to_owned(),
+        user_id: None,
+        edits: 0,
+        edits_unreviewed: 0,
+        unreviewed_share_pct: None,
+    });
     let repo_label = |id: i64| {
         usage
             .labels
@@ -314,11 +342,19 @@ pub fn reviews_report(
             &|v| v.get_str().unwrap_or_default().to_owned(),
             false,
         )?,
+        skip_rate_target_pct: params.skip_rate_target_pct,
         time_to_first_review_median_hours: median(review_hours.clone()),
         reviewed_prs: review_hours.len(),
         time_to_first_review_by_split: times::by_split(&merged_prs),
         weeks: times::by_week(&merged_prs, params.range, params.tz),
         alerts,
+        edits_overall,
+        edits_by_team: edits(
+            &edits_with_teams,
+            "team_id",
+            &|id| team_name(id).unwrap_or_else(|| format!("team {id}")),
+            false,
+        )?,
         edits_by_developer: edits(
             &usage_in_range,
             "user_id",

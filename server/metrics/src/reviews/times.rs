@@ -1,5 +1,6 @@
 //! Time to first review of merged pull requests: per split (AI-assisted or not, critical or not)
-//! and per week of merge, every week of the range listed (docs/metrics.md, "Reviews").
+//! and per week of merge, every week of the range listed, with the week's skip counts
+//! (docs/metrics.md, "Reviews").
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -7,10 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::blocks::median;
 use crate::calendar::{local_date, DateRange};
-use crate::rows::PullRequestRow;
+use crate::rows::{PullRequestRow, ReviewOutcome};
+
+use super::SkipCounts;
 
 /// The median time to first review of one split's merged PRs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReviewTime {
     /// `all`, `ai`, `not_ai`, `critical` or `not_critical`.
     pub split: String,
@@ -19,8 +22,8 @@ pub struct ReviewTime {
     pub median_hours: Option<f64>,
 }
 
-/// One week of merges: how many, and their median time to first review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One week of merges: how many, their median time to first review and their skip counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WeekReviewTime {
     /// Its Monday.
     pub week_start: NaiveDate,
@@ -30,6 +33,28 @@ pub struct WeekReviewTime {
     pub reviewed_prs: usize,
     /// `None` for a week without a reviewed merge.
     pub median_hours: Option<f64>,
+    /// The week's merged PRs counted as the review-skip rate counts them.
+    pub skips: SkipCounts,
+}
+
+/// Skip counts of a list of merged PRs (the engine's frames give the same for groups).
+fn skip_counts(merged: &[&PullRequestRow]) -> SkipCounts {
+    let count = |outcome: ReviewOutcome| {
+        merged.iter().filter(|p| p.outcome == Some(outcome)).count() as i64
+    };
+    let classified = merged.iter().filter(|p| p.outcome.is_some()).count() as i64;
+    let (unreviewed, rubber_stamped) = (
+        count(ReviewOutcome::Unreviewed),
+        count(ReviewOutcome::RubberStamped),
+    );
+    SkipCounts {
+        merged: merged.len() as i64,
+        classified,
+        unreviewed,
+        rubber_stamped,
+        skip_rate_pct: (classified > 0)
+            .then(|| (unreviewed + rubber_stamped) as f64 / classified as f64 * 100.0),
+    }
 }
 
 /// Hours from opening to the first review by someone other than the author.
@@ -89,6 +114,7 @@ pub(super) fn by_week(merged: &[&PullRequestRow], range: DateRange, tz: Tz) -> V
                 merged_prs: of_week.len(),
                 reviewed_prs: hours.len(),
                 median_hours: median(hours),
+                skips: skip_counts(&of_week),
             }
         })
         .collect()

@@ -92,6 +92,7 @@ fn run() -> ReviewsReport {
     let params = ReviewsParams {
         range: range("2026-11-01", "2026-11-30"),
         tz: UTC,
+        skip_rate_target_pct: 10.0,
     };
     reviews_report(
         &prs,
@@ -213,6 +214,7 @@ fn reviews_over_no_prs_have_no_rate() {
     let params = ReviewsParams {
         range: range("2026-11-01", "2026-11-30"),
         tz: UTC,
+        skip_rate_target_pct: 10.0,
     };
     let r = reviews_report(
         &[],
@@ -271,6 +273,59 @@ fn time_to_first_review_is_a_median_per_split_and_per_week_of_merge_with_every_w
             ("2026-11-16".into(), false, 0, 0, None),
             ("2026-11-23".into(), false, 0, 0, None),
             ("2026-11-30".into(), true, 0, 0, None),
+        ]
+    );
+}
+
+#[test]
+fn the_share_of_edits_made_with_review_off_is_given_per_team_and_overall() {
+    let r = run();
+    // Ada (team core) made 20 edits, 4 + 10 with review off; Bob none.
+    let e = &r.edits_overall;
+    assert_eq!(
+        (
+            e.key.as_str(),
+            e.edits,
+            e.edits_unreviewed,
+            e.unreviewed_share_pct
+        ),
+        ("all", 20, 14, Some(70.0))
+    );
+    let teams: Vec<(String, i64, i64, Option<f64>)> = r
+        .edits_by_team
+        .iter()
+        .map(|e| {
+            (
+                e.key.clone(),
+                e.edits,
+                e.edits_unreviewed,
+                e.unreviewed_share_pct,
+            )
+        })
+        .collect();
+    assert_eq!(teams, vec![("core".into(), 20, 14, Some(70.0))]);
+}
+
+#[test]
+fn each_week_of_merge_has_its_skip_counts_and_the_report_its_target() {
+    let r = run();
+    assert_eq!(r.skip_rate_target_pct, 10.0);
+    let weeks: Vec<(String, (i64, i64, i64, i64, Option<f64>))> = r
+        .weeks
+        .iter()
+        .map(|w| (w.week_start.to_string(), counts(&w.skips)))
+        .collect();
+    // All six November merges fall in the week of 9 Nov: the overall counts; other weeks zero.
+    let zero = (0, 0, 0, 0, None);
+    assert_eq!(
+        weeks,
+        vec![
+            ("2026-10-26".into(), zero),
+            ("2026-11-02".into(), zero),
+            ("2026-11-09".into(), (6, 5, 2, 1, Some(60.0))),
+            ("2026-11-16".into(), zero),
+            ("2026-11-23".into(), zero),
+            ("2026-11-30".into(), zero),
         ]
     );
 }
