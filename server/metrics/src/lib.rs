@@ -15,6 +15,8 @@ pub mod catalog;
 pub mod error;
 pub mod frames;
 pub mod library;
+pub mod plan_policy;
+pub mod plan_totals;
 pub mod plans;
 pub mod productivity;
 pub mod reviews;

@@ -2,7 +2,7 @@
 //! current plan costs, 5-hour windows and weeks, the cheapest covering plan and the saving
 //! (definitions in docs/metrics.md, section "Cost versus subscription").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -13,6 +13,9 @@ use crate::blocks::{p90, windows, HOUR_MS};
 use crate::calendar::{date_of, local_date, month_first_day, month_index, month_label, DateRange};
 use crate::error::Result;
 use crate::frames::{f64_values, i64_values, UsageFrame};
+use crate::plan_policy::{short_of_minimum, PlanPolicy};
+use crate::plan_totals::{month_totals, team_totals};
+pub use crate::plan_totals::{PlanMonthTotal, TeamPlanTotal};
 use crate::rows::{tool_code, DeveloperRow, PlanKind, PlanRow, TeamRow, Tool};
 
 /// Label of the implicit pay-as-you-go option.
@@ -27,10 +30,14 @@ pub struct PlansParams {
     pub tz: Tz,
     /// A seat is underused when the month's API-equivalent cost is below this share of its price.
     pub underused_fraction: f64,
+    /// What the recommendations may propose.
+    pub policy: PlanPolicy,
+    /// The developers whose lines the report keeps (`None`: all); seat minimums count everyone.
+    pub in_scope: Option<Vec<i64>>,
 }
 
 /// One developer, month and tool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanLine {
     pub user_id: i64,
     pub name: String,
@@ -70,19 +77,8 @@ pub struct PlanLine {
     pub seat_underused: bool,
 }
 
-/// A team's month: paid now vs recommended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TeamPlanTotal {
-    pub team_id: i64,
-    pub team: String,
-    pub month: String,
-    pub paid_now_usd: f64,
-    pub recommended_usd: f64,
-    pub monthly_saving_usd: f64,
-}
-
 /// The `/api/v1/metrics/plans` report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlansReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -90,6 +86,8 @@ pub struct PlansReport {
     pub lines: Vec<PlanLine>,
     /// Ordered by month, team id.
     pub teams: Vec<TeamPlanTotal>,
+    /// One per month with lines, oldest first.
+    pub months: Vec<PlanMonthTotal>,
 }
 
 #[derive(Default)]
@@ -216,7 +214,9 @@ fn valid_in(plan: &PlanRow, month: i32) -> Result<bool> {
 /// Cost versus subscription for every developer, month of the range and tool with usage or a plan.
 ///
 /// `usage` must hold the whole months of [`DateRange::load_window_utc_ms`]; windows are assigned
-/// to the month they start in, weeks to the month of their Monday.
+/// to the month they start in, weeks to the month of their Monday. Recommendations only propose
+/// what `params.policy` allows; seat minimums count every developer given, so pass the whole
+/// organisation and narrow the lines with `params.in_scope`.
 pub fn plans_report(
     usage: &UsageFrame,
     developers: &[DeveloperRow],
@@ -243,46 +243,125 @@ pub fn plans_report(
             }
         }
     }
-    let mut lines = Vec::new();
-    for ((month, user_id, code), u) in &by_key {
+    let context = LineContext {
+        developers,
+        plans,
+        params,
+    };
+    // Plans short of their seat minimum in a month are taken out of that month and its
+    // recommendations made again, until every recommended plan has its seats.
+    let mut excluded: BTreeSet<(i32, i64)> = BTreeSet::new();
+    let lines = loop {
+        let mut lines = Vec::new();
+        let mut takers: BTreeMap<i32, BTreeMap<i64, BTreeSet<i64>>> = BTreeMap::new();
+        for (key, u) in &by_key {
+            let Some(line) = context.line(*key, u, &excluded)? else {
+                continue; // usage of a user who is not a listed developer: outside the caller's scope
+            };
+            if let Some(plan_id) = line.recommended_plan_id {
+                takers
+                    .entry(key.0)
+                    .or_default()
+                    .entry(plan_id)
+                    .or_default()
+                    .insert(line.user_id);
+            }
+            lines.push(line);
+        }
+        let short: Vec<(i32, i64)> = takers
+            .iter()
+            .flat_map(|(month, by_plan)| {
+                short_of_minimum(&params.policy, plans, by_plan)
+                    .into_iter()
+                    .map(|id| (*month, id))
+            })
+            .collect();
+        if short.is_empty() {
+            break lines;
+        }
+        excluded.extend(short);
+    };
+    let lines: Vec<PlanLine> = lines
+        .into_iter()
+        .filter(|l| {
+            params
+                .in_scope
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&l.user_id))
+        })
+        .collect();
+    Ok(PlansReport {
+        from: params.range.from,
+        to: params.range.to,
+        teams: team_totals(&lines, developers, teams),
+        months: month_totals(&lines),
+        lines,
+    })
+}
+
+/// What every line of a report is computed against.
+struct LineContext<'a> {
+    developers: &'a [DeveloperRow],
+    plans: &'a [PlanRow],
+    params: &'a PlansParams,
+}
+
+impl LineContext<'_> {
+    /// The line of one developer, month and tool; `excluded` (month, plan id) may not be
+    /// recommended. `None` when the user is not a listed developer.
+    fn line(
+        &self,
+        (month, user_id, code): Key,
+        u: &Usage,
+        excluded: &BTreeSet<(i32, i64)>,
+    ) -> Result<Option<PlanLine>> {
         let (Some(dev), Some(tool)) = (
-            developers.iter().find(|d| d.user_id == *user_id),
-            Tool::ALL.into_iter().find(|t| tool_code(*t) == *code),
+            self.developers.iter().find(|d| d.user_id == user_id),
+            Tool::ALL.into_iter().find(|t| tool_code(*t) == code),
         ) else {
-            continue; // usage of a user who is not a listed developer: outside the caller's scope
+            return Ok(None);
         };
-        let current = current_of(dev, tool);
+        let policy = &self.params.policy;
+        let current = dev
+            .plans
+            .iter()
+            .filter_map(|id| self.plans.iter().find(|p| p.id == *id))
+            .find(|p| p.vendor == tool.vendor());
         let (window_p90, week_p90) = (p90(&u.windows), p90(&u.weeks));
         let current_cost = plan_cost(current, u.cost);
-        let mut best = (current, current_cost);
+        let allowed = |p: Option<&PlanRow>| match p {
+            None => policy.allows_pay_as_you_go(tool.vendor()),
+            Some(p) => policy.allows(p) && !excluded.contains(&(month, p.id)),
+        };
         let mut candidates: Vec<Option<&PlanRow>> = vec![None];
-        for p in plans.iter().filter(|p| p.vendor == tool.vendor()) {
-            if valid_in(p, *month)? {
+        for p in self.plans.iter().filter(|p| p.vendor == tool.vendor()) {
+            if valid_in(p, month)? {
                 candidates.push(Some(p));
             }
         }
-        if !covers(current, window_p90, week_p90) {
-            best = (None, f64::INFINITY);
-        }
+        let mut best = (covers(current, window_p90, week_p90) && allowed(current))
+            .then_some((current, current_cost));
         for c in candidates
             .into_iter()
-            .filter(|c| covers(*c, window_p90, week_p90))
+            .filter(|c| allowed(*c) && covers(*c, window_p90, week_p90))
         {
             let cost = plan_cost(c, u.cost);
-            if cost < best.1 - 1e-9 {
-                best = (c, cost);
+            if best.is_none_or(|b| cost < b.1 - 1e-9) {
+                best = Some((c, cost));
             }
         }
+        // Nothing the policy allows covers the usage: the advice is to keep what they have.
+        let best = best.unwrap_or((current, current_cost));
         let saving = (current_cost - best.1).max(0.0);
         let name =
             |p: Option<&PlanRow>| p.map_or_else(|| PAY_AS_YOU_GO.to_owned(), |p| p.name.clone());
         let flat_price = current
             .filter(|p| p.kind == PlanKind::Flat)
             .and_then(|p| p.usd_per_seat_month);
-        lines.push(PlanLine {
-            user_id: *user_id,
+        Ok(Some(PlanLine {
+            user_id,
             name: dev.name.clone(),
-            month: month_label(*month),
+            month: month_label(month),
             tool,
             vendor: tool.vendor().to_owned(),
             api_cost_usd: u.cost,
@@ -302,48 +381,9 @@ pub fn plans_report(
             current_limit_exceeded: current.is_some_and(|p| p.kind == PlanKind::Flat)
                 && !covers(current, window_p90, week_p90),
             payg_would_save: current.is_none() && best.0.is_some() && saving > 0.0,
-            seat_underused: flat_price
-                .is_some_and(|price| price > 0.0 && u.cost < params.underused_fraction * price),
-        });
+            seat_underused: flat_price.is_some_and(|price| {
+                price > 0.0 && u.cost < self.params.underused_fraction * price
+            }),
+        }))
     }
-    Ok(PlansReport {
-        from: params.range.from,
-        to: params.range.to,
-        teams: team_totals(&lines, developers, teams),
-        lines,
-    })
-}
-
-fn team_totals(
-    lines: &[PlanLine],
-    developers: &[DeveloperRow],
-    teams: &[TeamRow],
-) -> Vec<TeamPlanTotal> {
-    let mut totals: BTreeMap<(String, i64), (f64, f64)> = BTreeMap::new();
-    for line in lines {
-        let member_of = developers
-            .iter()
-            .find(|d| d.user_id == line.user_id)
-            .map(|d| d.teams.as_slice())
-            .unwrap_or_default();
-        for team in member_of {
-            let t = totals.entry((line.month.clone(), *team)).or_default();
-            t.0 += line.current_cost_usd;
-            t.1 += line.recommended_cost_usd;
-        }
-    }
-    totals
-        .into_iter()
-        .map(|((month, team_id), (now, rec))| TeamPlanTotal {
-            team_id,
-            team: teams
-                .iter()
-                .find(|t| t.id == team_id)
-                .map_or_else(|| format!("team {team_id}"), |t| t.name.clone()),
-            month,
-            paid_now_usd: now,
-            recommended_usd: rec,
-            monthly_saving_usd: now - rec,
-        })
-        .collect()
 }

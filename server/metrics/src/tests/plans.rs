@@ -2,6 +2,7 @@ use chrono_tz::{Europe::Berlin, UTC};
 
 use super::fixtures::{claude, date, dev, event, range};
 use crate::frames::usage_frame;
+use crate::plan_policy::{AllowedPlan, PlanPolicy, VendorPolicy};
 use crate::plans::{plans_report, PlanLine, PlansParams, PlansReport};
 use crate::rows::{PlanKind, PlanRow, TeamRow, Tool, UsageRow};
 
@@ -27,6 +28,7 @@ fn catalog() -> Vec<PlanRow> {
     };
     vec![
         plan(1, "Anthropic", "Pro", 20.0, 10.0, 60.0),
+        plan(5, "Anthropic", "Team", 25.0, 12.5, 75.0),
         plan(2, "Anthropic", "Max", 100.0, 50.0, 210.0),
         plan(3, "OpenAI", "Plus", 20.0, 10.0, 60.0),
         old,
@@ -34,6 +36,16 @@ fn catalog() -> Vec<PlanRow> {
 }
 
 fn run(rows: &[UsageRow], tz: chrono_tz::Tz, from: &str, to: &str) -> PlansReport {
+    run_with(rows, tz, (from, to), PlanPolicy::default(), None)
+}
+
+fn run_with(
+    rows: &[UsageRow],
+    tz: chrono_tz::Tz,
+    (from, to): (&str, &str),
+    policy: PlanPolicy,
+    in_scope: Option<Vec<i64>>,
+) -> PlansReport {
     let developers = [
         dev(1, "ada", &[10], &[]),
         dev(2, "bob", &[10], &[1]),
@@ -53,6 +65,8 @@ fn run(rows: &[UsageRow], tz: chrono_tz::Tz, from: &str, to: &str) -> PlansRepor
         range: range(from, to),
         tz,
         underused_fraction: 0.1,
+        policy,
+        in_scope,
     };
     plans_report(
         &usage_frame(rows, tz).expect("frame"),
@@ -223,6 +237,8 @@ fn no_usage_and_no_plans_give_an_empty_report() {
         range: range("2026-11-01", "2026-11-30"),
         tz: UTC,
         underused_fraction: 0.1,
+        policy: PlanPolicy::default(),
+        in_scope: None,
     };
     let r = plans_report(
         &usage_frame(&[], UTC).expect("frame"),
@@ -233,4 +249,116 @@ fn no_usage_and_no_plans_give_an_empty_report() {
     )
     .expect("report");
     assert!(r.lines.is_empty() && r.teams.is_empty());
+}
+
+/// Anthropic restricted to its Team plan (with a seat minimum), no pay-as-you-go.
+fn team_only(min_seats: u32) -> PlanPolicy {
+    PlanPolicy {
+        vendors: vec![VendorPolicy {
+            vendor: "Anthropic".into(),
+            allow_pay_as_you_go: false,
+            plans: vec![AllowedPlan {
+                name: "Team".into(),
+                min_seats,
+            }],
+        }],
+    }
+}
+
+fn recommended(r: &PlansReport, user: i64, tool: Tool) -> (&str, f64) {
+    let l = line(r, user, "2026-11", tool);
+    (l.recommended_plan.as_str(), l.recommended_cost_usd)
+}
+
+#[test]
+fn a_company_plans_only_policy_recommends_the_allowed_plan_even_where_pro_is_cheaper() {
+    let r = run_with(
+        &november(),
+        UTC,
+        ("2026-11-01", "2026-11-30"),
+        team_only(1),
+        None,
+    );
+    // ada (p90 window 9, week 14) fits Pro at 20, but only Team (25; 12.5 / 75) is allowed.
+    assert_eq!(recommended(&r, 1, Tool::ClaudeCode), ("Team", 25.0));
+    assert_eq!(
+        line(&r, 1, "2026-11", Tool::ClaudeCode).monthly_saving_usd,
+        12.0
+    );
+    // cy's unused Max seat: Team covers nothing-used for 25 (pay-as-you-go is not allowed).
+    assert_eq!(recommended(&r, 3, Tool::ClaudeCode), ("Team", 25.0));
+    // bob's 30-dollar window exceeds Team's 12.5 and Max is not allowed: keep Pro.
+    assert_eq!(recommended(&r, 2, Tool::ClaudeCode), ("Pro", 20.0));
+    // OpenAI has no policy: Codex stays pay-as-you-go.
+    assert_eq!(recommended(&r, 3, Tool::Codex), ("pay-as-you-go", 3.0));
+}
+
+#[test]
+fn a_plan_recommended_to_fewer_developers_than_its_seat_minimum_is_not_recommended() {
+    let two = run_with(
+        &november(),
+        UTC,
+        ("2026-11-01", "2026-11-30"),
+        team_only(2),
+        None,
+    );
+    assert_eq!(recommended(&two, 1, Tool::ClaudeCode), ("Team", 25.0));
+    assert_eq!(recommended(&two, 3, Tool::ClaudeCode), ("Team", 25.0));
+    // Only ada and cy would take Team: three seats cannot be filled, so both keep what they have.
+    let three = run_with(
+        &november(),
+        UTC,
+        ("2026-11-01", "2026-11-30"),
+        team_only(3),
+        None,
+    );
+    assert_eq!(
+        recommended(&three, 1, Tool::ClaudeCode),
+        ("pay-as-you-go", 37.0)
+    );
+    assert_eq!(recommended(&three, 3, Tool::ClaudeCode), ("Max", 100.0));
+}
+
+#[test]
+fn seat_minimums_count_the_whole_organisation_when_the_report_shows_one_developer() {
+    let r = run_with(
+        &november(),
+        UTC,
+        ("2026-11-01", "2026-11-30"),
+        team_only(2),
+        Some(vec![1]),
+    );
+    let users: Vec<i64> = r.lines.iter().map(|l| l.user_id).collect();
+    assert_eq!(users, vec![1]);
+    // cy, outside the scope, is the second Team seat.
+    assert_eq!(recommended(&r, 1, Tool::ClaudeCode), ("Team", 25.0));
+}
+
+#[test]
+fn the_month_history_sums_each_months_lines() {
+    let r = run(&november(), UTC, "2026-10-01", "2026-11-30");
+    let months: Vec<(&str, usize, f64, f64, f64, f64, usize)> = r
+        .months
+        .iter()
+        .map(|m| {
+            (
+                m.month.as_str(),
+                m.developers,
+                m.api_cost_usd,
+                m.paid_now_usd,
+                m.recommended_usd,
+                m.monthly_saving_usd,
+                m.plan_changes,
+            )
+        })
+        .collect();
+    // October: bob's Pro (20 -> pay-as-you-go 0) and cy's Max (100 -> 0), no usage.
+    // November: ada 37 -> 20, bob 20 -> 30, cy 100 -> 0, cy's Codex 3 -> 3.
+    assert_eq!(
+        months,
+        vec![
+            ("2026-10", 2, 0.0, 120.0, 0.0, 120.0, 2),
+            ("2026-11", 3, 70.0, 160.0, 53.0, 117.0, 3),
+        ]
+    );
 }
