@@ -56,6 +56,35 @@ pub fn bootstrap_interval(
         sample.iter_mut().for_each(|s| *s = rng.below(n));
         stats.extend(statistic(&sample).filter(|v| v.is_finite()));
     }
+    percentile_interval(stats, level)
+}
+
+/// [`bootstrap_interval`] over two groups resampled apart (`sizes[0]` and `sizes[1]` indices,
+/// each drawn with replacement within its own group), for a statistic comparing them: a group
+/// never borrows the other's members. `None` when a group is empty or nothing could be computed.
+pub fn two_group_bootstrap_interval(
+    sizes: [usize; 2],
+    iterations: usize,
+    seed: u64,
+    level: f64,
+    statistic: impl Fn(&[usize], &[usize]) -> Option<f64>,
+) -> Option<Interval> {
+    if sizes.contains(&0) {
+        return None;
+    }
+    let mut rng = SplitMix64::new(seed);
+    let (mut first, mut second) = (vec![0; sizes[0]], vec![0; sizes[1]]);
+    let mut stats: Vec<f64> = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        first.iter_mut().for_each(|s| *s = rng.below(sizes[0]));
+        second.iter_mut().for_each(|s| *s = rng.below(sizes[1]));
+        stats.extend(statistic(&first, &second).filter(|v| v.is_finite()));
+    }
+    percentile_interval(stats, level)
+}
+
+/// The `(1 - level) / 2` and `(1 + level) / 2` nearest-rank quantiles of resampled statistics.
+fn percentile_interval(mut stats: Vec<f64>, level: f64) -> Option<Interval> {
     stats.sort_by(f64::total_cmp);
     let m = stats.len() as f64;
     let low = ((1.0 - level) / 2.0 * m).floor() as usize;

@@ -2,11 +2,13 @@
 //! after adopting an assistant, per team and per developer, with intervals and sample sizes.
 
 use agentmeter_metrics::productivity::{
-    DeveloperProductivity, DeveloperStatus, Lift, ProductivityReport,
+    BeforeAfter, DeveloperProductivity, DeveloperStatus, Lift, NonAdopterComparison,
+    ProductivityReport,
 };
 use agentmeter_web::charts::{interval_chart, IntervalChart, IntervalEstimate, Unit};
 use agentmeter_web::pages::{
-    EmptyState, FilterBar, LiftRow, LiftVerdict, PageChrome, ProductivityPage,
+    EmptyState, FilterBar, GuardrailRow, KpiCard, LiftRow, LiftVerdict, PageChrome,
+    ProductivityPage,
 };
 use agentmeter_web::{format, Figure};
 
@@ -27,10 +29,16 @@ pub(crate) fn page(
         method: format!(
             "Each developer's weekly rate over the {} weeks before their first assistant session is compared with \
              their rate after a {}-week ramp; the team lift is the change in the mean rate, with a 90% bootstrap interval \
-             over developers. Developers without history before adoption are left out.",
+             over developers. Developers without history before adoption are left out. The net lift subtracts how the \
+             merged pull requests of developers without an assistant moved over the same weeks.",
             overall.baseline_weeks, overall.ramp_weeks
         ),
         lift_chart: lift_chart(teams),
+        headline: vec![
+            lift_card(&overall.merged_prs_per_week),
+            net_lift_card(&overall.non_adopters),
+        ],
+        guardrails: guardrails(overall),
         teams: teams.iter().map(|(name, lift)| team_row(name, lift)).collect(),
         activity: Vec::new(),
         developers: overall.per_developer.iter().filter(|d| d.status == DeveloperStatus::Included).map(developer_row).collect(),
@@ -46,6 +54,111 @@ fn empty(report: &ProductivityReport) -> Option<EmptyState> {
         steps: Vec::new(),
         action: Some(agentmeter_web::pages::Link { label: "Set up webhooks".into(), href: "/admin/webhooks".into() }),
     })
+}
+
+/// The team lift in merged PRs, with its interval.
+fn lift_card(lift: &Lift) -> KpiCard {
+    let basis = format!(
+        "Merged PRs per developer-week · 90% interval {} · {} developers",
+        interval_text(lift),
+        lift.developers
+    );
+    match (lift.sufficient_data, lift.lift_pct) {
+        (true, Some(p)) => KpiCard::new("Lift", format::signed_percent(p / 100.0), basis)
+            .measuring("productivity.merged_prs_per_week.lift_pct"),
+        _ => KpiCard::new("Lift", "Not enough data", basis),
+    }
+}
+
+/// `+12.5 pts`: a difference of two percentages.
+fn signed_points(pp: f64) -> String {
+    format::signed_percent(pp / 100.0).replace('%', " pts")
+}
+
+/// The lift net of what developers without an assistant did over the same weeks.
+fn net_lift_card(c: &NonAdopterComparison) -> KpiCard {
+    let label = "Net of non-adopters";
+    match (c.net_lift_pp, c.ci_low_pp, c.ci_high_pp, c.change_pct) {
+        (Some(net), Some(low), Some(high), Some(change)) => KpiCard::new(
+            label,
+            signed_points(net),
+            format!(
+                "90% interval {} to {} · {} developers without an assistant changed {} over the same weeks",
+                signed_points(low),
+                signed_points(high),
+                c.developers,
+                format::signed_percent(change / 100.0)
+            ),
+        )
+        .measuring("productivity.non_adopters.net_lift_pp"),
+        _ => KpiCard::new(
+            label,
+            "Not enough data",
+            format!(
+                "Needs 2 or more developers without an assistant who merged PRs during the adopters' baselines ({} here)",
+                c.developers
+            ),
+        ),
+    }
+}
+
+/// One guardrail: `value` formats a side, `field` names it in the API's answer.
+fn guardrail(
+    name: &str,
+    detail: &str,
+    field: &str,
+    figures: &BeforeAfter,
+    items: &str,
+    value: fn(f64) -> Figure,
+) -> GuardrailRow {
+    let side = |v: Option<f64>, which: &str| match v {
+        Some(v) => (value(v), Some(format!("productivity.{field}.{which}"))),
+        None => (Figure::missing(), None),
+    };
+    let ((before, before_metric), (after, after_metric)) =
+        (side(figures.before, "before"), side(figures.after, "after"));
+    GuardrailRow {
+        name: name.into(),
+        detail: detail.into(),
+        before,
+        after,
+        before_metric,
+        after_metric,
+        sample: format!(
+            "{} {items} before · {} after",
+            figures.before_n, figures.after_n
+        ),
+    }
+}
+
+/// PR cycle time, PR size and test-line share before and after, as the engine pools them.
+fn guardrails(report: &ProductivityReport) -> Vec<GuardrailRow> {
+    vec![
+        guardrail(
+            "PR cycle time",
+            "median hours from opening to merge",
+            "cycle_time_median_hours",
+            &report.cycle_time_median_hours,
+            "PRs",
+            |h| Figure::new(format!("{h:.1} h"), h),
+        ),
+        guardrail(
+            "PR size",
+            "lines added per merged PR (mean)",
+            "lines_added_per_pr",
+            &report.lines_added_per_pr,
+            "PRs",
+            |n| Figure::new(format!("{n:.0} lines"), n),
+        ),
+        guardrail(
+            "Test-line share",
+            "changed lines in test files, in commits",
+            "test_lines_share_pct",
+            &report.test_lines_share_pct,
+            "commits",
+            |p| Figure::percent(p / 100.0),
+        ),
+    ]
 }
 
 /// `+6.0% to +31.0%`, or a dash when there is no interval.
@@ -183,9 +296,23 @@ fn lift_table(name: &str, rows: &[LiftRow]) -> CsvTable {
     t
 }
 
+fn guardrail_table(rows: &[GuardrailRow]) -> CsvTable {
+    let mut t = CsvTable::new("guardrails", vec!["measure", "before", "after", "sample"]);
+    for r in rows {
+        t = t.row(vec![
+            r.name.clone(),
+            raw(&r.before),
+            raw(&r.after),
+            r.sample.clone(),
+        ]);
+    }
+    t
+}
+
 /// Every table of the page, for CSV export.
 pub(crate) fn tables(page: &ProductivityPage) -> Vec<CsvTable> {
     vec![
+        guardrail_table(&page.guardrails),
         lift_table("lift-by-team", &page.teams),
         lift_table("lift-by-developer", &page.developers),
     ]

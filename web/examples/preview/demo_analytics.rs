@@ -357,6 +357,8 @@ fn productivity() -> ProductivityPage {
         metric: "merged pull requests per developer-week".into(),
         method: "Each developer's weekly merged pull requests in the 12 weeks before their first session are compared with the weeks after; intervals come from a bootstrap over developers.".into(),
         lift_chart: lift_chart(),
+        headline: Vec::new(),
+        guardrails: Vec::new(),
         teams: vec![lift_row("Platform", "11 developers", 0.18, 0.06, 0.31), lift_row("Payments", "9 developers", 0.09, -0.04, 0.22), lift_row("Mobile", "8 developers", 0.24, 0.11, 0.38), lift_row("Data & ML", "6 developers", -0.05, -0.19, 0.08)],
         developers: DEVELOPERS.iter().take(5).enumerate().map(|(i, d)| lift_row(d.0, d.1, 0.3 - 0.1 * i as f64, 0.05 - 0.1 * i as f64, 0.5 - 0.08 * i as f64)).collect(),
         activity: Vec::new(),

@@ -56,7 +56,7 @@ pub use library::{
 pub use notifications::{AlertChoice, NotificationsPage};
 pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
 pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
-pub use productivity::{LiftRow, LiftVerdict, ProductivityPage};
+pub use productivity::{GuardrailRow, LiftRow, LiftVerdict, ProductivityPage};
 pub use reset_password::ResetPasswordPage;
 pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
 pub use spend::{SpendBreakdown, SpendMonthOutlook, SpendMonthRow, SpendPage, SpendShareRow};

@@ -68,6 +68,23 @@ pub struct LiftRow {
     pub verdict: LiftVerdict,
 }
 
+/// A guardrail beside the lift: a figure before and after adoption that a lift bought with
+/// slower reviews, bigger pull requests or fewer tests would move.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuardrailRow {
+    pub name: String,
+    /// What it measures, e.g. `median hours from opening to merge`.
+    pub detail: String,
+    pub before: Figure,
+    pub after: Figure,
+    /// Where the JSON API gives each side (`productivity.cycle_time_median_hours.before`), when
+    /// shown: written as `data-metric` for the browser tests to compare.
+    pub before_metric: Option<String>,
+    pub after_metric: Option<String>,
+    /// What each side rests on, e.g. `212 PRs before · 340 after`.
+    pub sample: String,
+}
+
 /// The Productivity page.
 #[derive(Debug, Clone, PartialEq, Template)]
 #[template(path = "productivity.html")]
@@ -81,6 +98,10 @@ pub struct ProductivityPage {
     pub method: String,
     /// SVG: lift per team with intervals.
     pub lift_chart: String,
+    /// The lift and the lift net of developers who have not adopted, each with its interval.
+    pub headline: Vec<KpiCard>,
+    /// Cycle time, PR size and test-line share before and after.
+    pub guardrails: Vec<GuardrailRow>,
     pub teams: Vec<LiftRow>,
     pub developers: Vec<LiftRow>,
     /// What the assistant did in the range: lines of code, edit acceptance, active time, API

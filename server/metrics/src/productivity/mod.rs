@@ -14,8 +14,10 @@ use crate::error::{MetricsError, Result};
 use crate::frames::{commit_frame, i64_values, pull_request_frame, UsageFrame};
 use crate::rows::{CommitRow, DeveloperRow, PullRequestRow};
 
+mod comparison;
 mod report;
 
+pub use comparison::{against_non_adopters, AdopterWindows, NonAdopterComparison};
 pub use report::{
     BeforeAfter, DeveloperProductivity, DeveloperStatus, Lift, ProductivityParams,
     ProductivityReport,
@@ -137,6 +139,8 @@ pub struct ProductivityInputs {
     first: HashMap<i64, i64>,
     /// Merged pull requests, with `cycle_ms`.
     merged: DataFrame,
+    /// Merge instants (UTC ms) by author, for the comparison with developers who have not adopted.
+    merges_by_author: HashMap<i64, Vec<i64>>,
     commits: DataFrame,
 }
 
@@ -174,12 +178,20 @@ impl ProductivityInputs {
             .filter(col("merged_ms").is_not_null())
             .with_column((col("merged_ms") - col("created_ms")).alias("cycle_ms"))
             .collect()?;
+        let mut merges_by_author: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (author, at) in i64_values(&merged, "author")?
+            .into_iter()
+            .zip(i64_values(&merged, "merged_ms")?)
+        {
+            merges_by_author.entry(author).or_default().push(at);
+        }
         Ok(ProductivityInputs {
             params: params.clone(),
             end,
             history,
             first,
             merged,
+            merges_by_author,
             commits: commit_frame(commits)?,
         })
     }
@@ -317,6 +329,28 @@ impl ProductivityInputs {
         };
         let status_count =
             |s: DeveloperStatus| per_developer.iter().filter(|d| d.status == s).count();
+        let adopters: Vec<AdopterWindows> = included
+            .iter()
+            .filter_map(|d| {
+                let w = windows.get(&d.user_id)?;
+                Some(AdopterWindows {
+                    baseline: (w.baseline_start, w.first),
+                    after: (w.after_start, end),
+                    rate_before: d.merged_prs_before as f64 / d.baseline_weeks,
+                    rate_after: d.merged_prs_after as f64 / d.after_weeks,
+                })
+            })
+            .collect();
+        let non_adopters: Vec<Vec<i64>> = per_developer
+            .iter()
+            .filter(|d| d.status == DeveloperStatus::NotStarted)
+            .map(|d| {
+                self.merges_by_author
+                    .get(&d.user_id)
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
         Ok(ProductivityReport {
             to: params.to,
             baseline_weeks: params.baseline_weeks,
@@ -330,6 +364,7 @@ impl ProductivityInputs {
                 params,
             ),
             commits_per_week: lift(&rates(|d| (d.commits_before, d.commits_after)), params),
+            non_adopters: against_non_adopters(&adopters, &non_adopters, params),
             cycle_time_median_hours: before_after(
                 &|v| median(v.iter().map(|x| x.0 as f64 / 3_600_000.0).collect()),
                 &pr_items,

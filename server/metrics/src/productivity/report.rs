@@ -4,6 +4,8 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::NonAdopterComparison;
+
 /// Parameters of [`productivity_report`](super::productivity_report).
 #[derive(Debug, Clone)]
 pub struct ProductivityParams {
@@ -28,7 +30,7 @@ pub struct ProductivityParams {
 }
 
 /// Why a developer is or is not in the lift.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeveloperStatus {
     Included,
@@ -40,7 +42,7 @@ pub enum DeveloperStatus {
 }
 
 /// One developer's windows and counts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeveloperProductivity {
     pub user_id: i64,
     pub name: String,
@@ -55,7 +57,7 @@ pub struct DeveloperProductivity {
 }
 
 /// A team lift; `lift_pct` is only given together with its interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Lift {
     /// `(Σ after rate / Σ before rate - 1) * 100` over included developers.
     pub lift_pct: Option<f64>,
@@ -72,7 +74,7 @@ pub struct Lift {
 }
 
 /// A figure before and after, with the number of items behind each side.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct BeforeAfter {
     pub before: Option<f64>,
     pub after: Option<f64>,
@@ -81,7 +83,7 @@ pub struct BeforeAfter {
 }
 
 /// The `/api/v1/metrics/productivity` report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProductivityReport {
     pub to: NaiveDate,
     pub baseline_weeks: u32,
@@ -92,6 +94,8 @@ pub struct ProductivityReport {
     pub developers_not_started: usize,
     pub merged_prs_per_week: Lift,
     pub commits_per_week: Lift,
+    /// The merged-PR lift against developers who have not adopted, over the same weeks.
+    pub non_adopters: NonAdopterComparison,
     /// Median hours from PR creation to merge, pooled over included developers.
     pub cycle_time_median_hours: BeforeAfter,
     /// Test lines / all changed lines in commits, percent (n = commits).
