@@ -135,8 +135,26 @@ pub enum UserCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print a one-time link (good for 24 hours) where the user sets a new password.
+    /// Print a one-time link (good for 24 hours) where the user sets a new password; also
+    /// e-mailed to them when `smtp_url` is set.
     ResetPassword { email: String },
+    /// Change a user's name, e-mail, role or teams; what is not given stays as it is.
+    Edit {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// A new e-mail address (their history and tokens follow).
+        #[arg(long = "new-email")]
+        new_email: Option<String>,
+        /// admin, manager or developer.
+        #[arg(long)]
+        role: Option<String>,
+        /// The user's teams, replacing the current ones (repeatable; `--team ""` for none).
+        #[arg(long = "team")]
+        teams: Option<Vec<String>>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Change a user's role (admin, manager or developer).
     SetRole {
         email: String,
@@ -224,17 +242,23 @@ async fn execute(command: Command, mut settings: Settings) -> Result<()> {
             .await?
         }
         Command::User(UserCommand::ResetPassword { email }) => {
-            let reset = admin::issue_password_reset(&db, &Actor::Cli, &email).await?;
-            let base = settings
-                .public_url
-                .clone()
-                .unwrap_or_else(|| format!("http://{}", settings.bind));
-            println!("{}", reset.link(&base));
-            eprintln!(
-                "one-time link for {}, good for {} hours",
-                reset.email,
-                admin::RESET_LINK_HOURS
-            );
+            people::reset_password(&db, &settings, &email).await?
+        }
+        Command::User(UserCommand::Edit {
+            email,
+            name,
+            new_email,
+            role,
+            teams,
+            json,
+        }) => {
+            let change = people::UserChange {
+                name,
+                email: new_email,
+                role,
+                teams,
+            };
+            people::edit_user(&db, &email, change, json).await?
         }
         Command::User(UserCommand::SetRole { email, role, json }) => {
             people::print_user(

@@ -7,7 +7,8 @@
 // "figures": n, "failures": [...]}. Any console error, failed request, HTTP error, horizontal
 // overflow, forbidden text, axe-core violation, table column cut off at 1280px, figure that
 // differs from the JSON API's, link that drops the filters (`filters`, checked on the pages
-// visited again with them in the URL) or unknown URL without a 404 page is a failure.
+// visited again with them in the URL), unknown URL without a 404 page, or axe violation in dark
+// mode (each page visited once more with prefers-color-scheme: dark) is a failure.
 import { chromium } from 'playwright-core';
 import { accessibility, clippedColumns, figuresMatchApi, linksKeepFilters, notFound } from './checks.mjs';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -107,6 +108,22 @@ for (const account of plan.accounts) {
     figures += shown.checked;
     failAll(shown.problems);
   }
+
+  // Dark mode (prefers-color-scheme): every page once more at 1280px, its contrast checked by axe.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const path of account.pages) {
+    current = `${path} (dark)`;
+    const response = await page.goto(`${plan.base}${path}`, { waitUntil: 'load' });
+    visits += 1;
+    if (!response || response.status() !== 200) fail(`status ${response?.status()}`);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    if (background === 'rgb(246, 247, 249)') fail('the light background in dark mode');
+    failAll(await accessibility(page));
+    const file = join(plan.screenshots, `${account.role}-${slug(path)}-1280-dark.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    screenshots.push(file);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 
   current = 'unknown page';
   expectStatus = 404;

@@ -9,5 +9,5 @@ mod exactly_once;
 mod monthly_report;
 mod pages;
 mod smtp_password;
-mod smtp_server;
+pub(crate) mod smtp_server;
 mod webhook_receiver;

@@ -4,6 +4,7 @@
 
 mod admin_pages;
 mod password_reset;
+mod reset_mail;
 mod teams_and_sources;
 
 use reqwest::StatusCode;

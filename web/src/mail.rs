@@ -1,4 +1,4 @@
-//! E-mails: the monthly cost report and alerts, each as a plain-text part and an HTML part.
+//! E-mails: the monthly cost report, alerts and password-reset links, each as a plain-text part and an HTML part.
 //!
 //! The HTML renders in common mail clients: tables for layout and charts, inline styles only
 //! (clients drop `<style>` and external sheets), no images or fonts fetched from anywhere. The
@@ -113,6 +113,28 @@ pub struct AlertHtml<'a> {
 #[template(path = "mail/alert.txt")]
 pub struct AlertText<'a> {
     pub mail: &'a AlertMail,
+}
+
+/// A one-time link to choose a new password, e-mailed when SMTP is configured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PasswordResetMail {
+    pub name: String,
+    pub link: String,
+    pub hours: i64,
+}
+
+/// The HTML part of [`PasswordResetMail`].
+#[derive(Template)]
+#[template(path = "mail/password_reset.html")]
+pub struct PasswordResetHtml<'a> {
+    pub mail: &'a PasswordResetMail,
+}
+
+/// The plain-text part of [`PasswordResetMail`].
+#[derive(Template)]
+#[template(path = "mail/password_reset.txt")]
+pub struct PasswordResetText<'a> {
+    pub mail: &'a PasswordResetMail,
 }
 
 #[cfg(test)]

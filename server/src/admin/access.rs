@@ -70,6 +70,7 @@ pub async fn revoke_token(db: &Db, actor: &Actor, token_id: i64) -> Result<()> {
 #[derive(Debug, Clone)]
 pub struct PasswordReset {
     pub email: String,
+    pub name: String,
     pub token: String,
 }
 
@@ -102,6 +103,7 @@ pub async fn issue_password_reset(db: &Db, actor: &Actor, email: &str) -> Result
     .await?;
     Ok(PasswordReset {
         email: user.email,
+        name: user.name,
         token,
     })
 }

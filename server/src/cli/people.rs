@@ -3,8 +3,10 @@
 
 use serde::Serialize;
 
+use crate::admin::{self, Actor, ResetMail, UserEdit};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::settings::Settings;
 use crate::store::accounts::{self, TeamSummary, User};
 
 /// A user as the CLI prints them.
@@ -77,6 +79,58 @@ pub async fn print_user(db: &Db, user: User, json: bool) -> Result<()> {
         println!("{}", user_line(&listing));
     }
     Ok(())
+}
+
+/// `user reset-password`: the link on stdout (alone, for scripts), how it went on stderr.
+pub async fn reset_password(db: &Db, settings: &Settings, email: &str) -> Result<()> {
+    let reset = admin::issue_password_reset(db, &Actor::Cli, email).await?;
+    let base = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", settings.bind));
+    let link = reset.link(&base);
+    println!("{link}");
+    eprintln!(
+        "one-time link for {}, good for {} hours",
+        reset.email,
+        admin::RESET_LINK_HOURS
+    );
+    match admin::email_password_reset(settings, &reset, &link).await {
+        ResetMail::NotConfigured => eprintln!("no smtp_url set: send the link to them yourself"),
+        ResetMail::Sent => eprintln!("e-mailed to {}", reset.email),
+        ResetMail::Failed(why) => eprintln!(
+            "warning: e-mailing it to {} failed ({why}); send the link yourself",
+            reset.email
+        ),
+    }
+    Ok(())
+}
+
+/// `user edit`'s options: what is `None` stays as it is.
+pub struct UserChange {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub role: Option<String>,
+    pub teams: Option<Vec<String>>,
+}
+
+/// `user edit`: the same service, checks and audit entries as the admin page's form.
+pub async fn edit_user(db: &Db, email: &str, change: UserChange, json: bool) -> Result<()> {
+    let user = accounts::user_by_email(db, email)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("user {email:?}")))?;
+    let current = user_listing(db, user).await?;
+    let edit = UserEdit {
+        email: change.email.unwrap_or(current.email),
+        name: change.name.unwrap_or(current.name),
+        role: change.role.unwrap_or_else(|| current.role.to_owned()),
+        teams: change
+            .teams
+            .map(|teams| teams.into_iter().filter(|t| !t.trim().is_empty()).collect())
+            .unwrap_or(current.teams),
+    };
+    let user = admin::edit_user(db, &Actor::Cli, email, edit).await?;
+    print_user(db, user, json).await
 }
 
 /// `team list`: every team with its head count and managers.

@@ -7,11 +7,23 @@ use serde_json::Value;
 use agentmeter_web::pages::{AuditRow, Choice, SeatRow, WebhookDeliveryRow};
 
 use super::admin::{provider_label, short_name, when_ms};
-use crate::admin::AuditPage;
+use crate::admin::{AuditPage, ResetMail};
 use crate::analytics::catalog::CatalogPlan;
 use crate::store::webhooks::RecentDelivery;
 
 /// The role select's options, `current` selected.
+/// How a reset link reached the user, above the link on the admin page; empty when no SMTP
+/// server is configured (the page then says to send it).
+pub(crate) fn reset_note(mail: &ResetMail, email: &str) -> String {
+    match mail {
+        ResetMail::NotConfigured => String::new(),
+        ResetMail::Sent => format!("Shown only now, and e-mailed to {email}."),
+        ResetMail::Failed(why) => {
+            format!("Shown only now: e-mailing it to {email} failed ({why}), so send it yourself.")
+        }
+    }
+}
+
 pub(crate) fn role_choices(current: &str) -> Vec<Choice> {
     [
         ("developer", "Developer"),

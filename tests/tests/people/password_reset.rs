@@ -7,10 +7,10 @@ use super::{last_entry, people, post_form};
 use crate::support::app::{run, server_binary, PASSWORD};
 use crate::support::{for_each_backend, BrowserSession, TestApp};
 
-const NEW_PASSWORD: &str = "a brand new passphrase";
+pub(super) const NEW_PASSWORD: &str = "a brand new passphrase";
 
 /// The path of the link on the admin page (`…/reset-password/TOKEN`).
-fn link_path(html: &str) -> String {
+pub(super) fn link_path(html: &str) -> String {
     let start = html
         .find("/reset-password/")
         .unwrap_or_else(|| panic!("no link in {html}"));
@@ -18,7 +18,7 @@ fn link_path(html: &str) -> String {
     html[start..end].to_owned()
 }
 
-async fn set_password(
+pub(super) async fn set_password(
     app: &TestApp,
     path: &str,
     password: &str,

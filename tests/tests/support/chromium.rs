@@ -52,7 +52,7 @@ fn chromium() -> String {
 /// Runs the visits in Chromium; panics listing every problem (console errors, failed requests,
 /// HTTP errors, horizontal overflow, forbidden text, a forbidden page that opened, axe-core
 /// violations, clipped columns, figures unlike the API's, lost filters, no 404 page) and checks
-/// that every page was captured at both widths. Screenshots go to `screenshots/{name}/`.
+/// that every page was captured at both widths and in dark mode. Screenshots go to `screenshots/{name}/`.
 pub async fn visit_in_chromium(app: &TestApp, name: &str, visits: &[Visit]) {
     let driver = workspace().join("tests/browser");
     assert!(
@@ -107,6 +107,7 @@ pub async fn visit_in_chromium(app: &TestApp, name: &str, visits: &[Visit]) {
         failures.join("\n")
     );
     let screenshots = result["screenshots"].as_array().map_or(0, Vec::len);
-    let expected = 2 * visits.iter().map(|v| v.pages.len()).sum::<usize>();
-    assert_eq!(screenshots, expected, "one screenshot per page and width");
+    // 1280px and 390px, then 1280px in dark mode.
+    let expected = 3 * visits.iter().map(|v| v.pages.len()).sum::<usize>();
+    assert_eq!(screenshots, expected, "one screenshot per page and width, and in dark mode");
 }

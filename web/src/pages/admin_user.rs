@@ -38,6 +38,8 @@ pub struct AdminUserPage {
     pub seats: Vec<SeatRow>,
     /// A password-reset link just issued: shown on this response only.
     pub reset_link: Option<String>,
+    /// How the link reached the user (e-mailed or not), shown above it.
+    pub reset_note: String,
     pub error: Option<String>,
 }
 
@@ -59,6 +61,7 @@ mod tests {
             deactivated: Some("Deactivated on Dec 1, 2026".into()),
             seats: Vec::new(),
             reset_link: Some("http://x/reset-password/abc".into()),
+            reset_note: String::new(),
             error: None,
         };
         let html = page.render().expect("renders");

@@ -32,7 +32,7 @@ async fn page(
     admin_user: &CurrentUser,
     email: &str,
     done: Option<&str>,
-    reset_link: Option<String>,
+    reset_link: Option<(String, String)>,
     error: Option<String>,
 ) -> Result<Response> {
     let user = accounts::user_by_email(&state.db, email)
@@ -73,7 +73,8 @@ async fn page(
         seats: people::seat_rows(&catalog, &seats),
         email: user.email,
         name: user.name,
-        reset_link,
+        reset_note: reset_link.as_ref().map(|l| l.1.clone()).unwrap_or_default(),
+        reset_link: reset_link.map(|l| l.0),
         error,
     };
     Ok((status, render(page)?).into_response())
@@ -182,7 +183,9 @@ pub(crate) async fn reset_password(
     let actor = Actor::Admin(user.email.clone());
     let reset = admin::issue_password_reset(&state.db, &actor, &email).await?;
     let link = reset.link(&dashboard_base(&state, &headers));
-    page(&state, &user, &email, None, Some(link), None).await
+    let mailed = admin::email_password_reset(&state.settings, &reset, &link).await;
+    let note = people::reset_note(&mailed, &reset.email);
+    page(&state, &user, &email, None, Some((link, note)), None).await
 }
 
 /// The seat form of one vendor.
