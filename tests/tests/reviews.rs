@@ -3,6 +3,7 @@
 
 mod admin_pages;
 mod commits;
+mod page_and_acknowledge;
 mod skip_history;
 mod skip_rates;
 mod webhooks;

@@ -3,6 +3,7 @@
 //! figures in `agentmeter-metrics`; this module combines them with the store (no HTTP: the
 //! handlers are in `routes`).
 
+pub mod acknowledgements;
 pub(crate) mod apply;
 pub(crate) mod classification;
 pub mod commit_store;

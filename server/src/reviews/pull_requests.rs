@@ -71,3 +71,35 @@ impl From<PullRequestSummary> for PullRequestView {
         }
     }
 }
+
+/// The filters of the Reviews page's pull-request list; `None` or empty keeps every value.
+#[derive(Debug, Clone, Default)]
+pub struct PullRequestFilter {
+    /// The repository's name.
+    pub repository: Option<String>,
+    /// As [`author_label`] names the author.
+    pub author: Option<String>,
+    /// `approved`, `unreviewed`, `rubber-stamped` or `unclassified`.
+    pub outcome: Option<String>,
+}
+
+/// The author as the list shows and filters them: the user's name, else the forge login.
+pub fn author_label(p: &PullRequestView) -> String {
+    p.author
+        .clone()
+        .or_else(|| p.author_login.clone())
+        .unwrap_or_else(|| "unknown author".to_owned())
+}
+
+impl PullRequestFilter {
+    /// Whether `p` passes every filter set.
+    pub fn keeps(&self, p: &PullRequestView) -> bool {
+        fn wanted(f: &Option<String>) -> Option<&str> {
+            f.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        wanted(&self.repository).is_none_or(|r| p.repository == r)
+            && wanted(&self.author).is_none_or(|a| author_label(p) == a)
+            && wanted(&self.outcome)
+                .is_none_or(|o| p.outcome.as_deref().unwrap_or("unclassified") == o)
+    }
+}

@@ -64,6 +64,10 @@ pub fn table(state: AppState) -> Router {
         .route("/users/{email}/plan", put(plans::assign_seat))
         .route("/reviews/summary", get(reviews::summary))
         .route("/reviews/alerts", get(reviews::alerts))
+        .route(
+            "/reviews/alerts/{repository}/{number}/acknowledge",
+            post(reviews::acknowledge),
+        )
         .route("/reviews/pull-requests", get(reviews::pull_requests))
         .route("/repositories", get(repositories::list))
         .route(
@@ -133,6 +137,10 @@ pub fn table(state: AppState) -> Router {
         .route("/adoption", get(pages::adoption::show))
         .route("/productivity", get(pages::productivity::show))
         .route("/reviews", get(pages::reviews::show))
+        .route(
+            "/reviews/alerts/acknowledge",
+            post(pages::reviews::acknowledge),
+        )
         .route("/me", get(pages::developer::me))
         .route("/developers/{email}", get(pages::developer::other))
         .route("/login", get(pages::login::form).post(pages::login::submit))

@@ -34,7 +34,7 @@ use super::{
         ingest::upload_usage, ingest::status, commits::upload,
         metrics::spend, metrics::plans, metrics::adoption, metrics::productivity, activity::show,
         plans::list, plans::create, plans::update, plans::assign_seat,
-        reviews::summary, reviews::alerts, reviews::pull_requests,
+        reviews::summary, reviews::alerts, reviews::acknowledge, reviews::pull_requests,
         repositories::list, repositories::show, repositories::set_critical_paths,
         repositories::set_webhook_secret,
         audit::list, identities::list, identities::match_to_user,

@@ -24,6 +24,7 @@ pub mod pool;
 pub mod pull_requests;
 pub mod reports;
 pub mod repositories;
+pub mod review_acknowledgements;
 pub mod reviews;
 mod rollup;
 pub mod scheduled_jobs;

@@ -24,6 +24,7 @@ pub(crate) mod people;
 pub(crate) mod plans;
 pub(crate) mod productivity;
 pub(crate) mod reviews;
+pub(crate) mod reviews_tables;
 pub(crate) mod spend;
 pub(crate) mod timeline;
 

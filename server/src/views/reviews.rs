@@ -4,17 +4,29 @@
 use agentmeter_metrics::reviews::{ReviewsReport, SkipCounts, UnreviewedCriticalAlert};
 use agentmeter_web::charts::{bar_chart, line_chart, BarChart, BarLayout, LineChart, Series, Unit};
 use agentmeter_web::pages::{
-    EmptyState, FilterBar, KpiCard, Link, PageChrome, ReviewAlertRow, ReviewSegmentRow, ReviewsPage,
+    EmptyState, FilterBar, KpiCard, Link, PageChrome, PullRequestList, ReviewAlertEntry,
+    ReviewAlertRow, ReviewSegmentRow, ReviewsPage,
 };
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
+use super::reviews_tables::{edit_rows, skip_rows, weekly_skip_chart};
+
+/// What the Reviews page shows beside the report: the alerts with their acknowledgements (see
+/// `reviews_tables::alert_entries`), the pull-request list, and the filters the acknowledge form
+/// returns to.
+pub(crate) struct ReviewsExtras {
+    pub alerts: Vec<ReviewAlertEntry>,
+    pub pull_requests: PullRequestList,
+    pub return_query: String,
+}
+
 /// The Reviews page from the report.
 pub(crate) fn page(
     chrome: PageChrome,
     filters: FilterBar,
     report: &ReviewsReport,
-    tz: chrono_tz::Tz,
+    extras: ReviewsExtras,
 ) -> ReviewsPage {
     ReviewsPage {
         chrome,
@@ -24,10 +36,13 @@ pub(crate) fn page(
         skip_rate_chart: skip_rate_chart(report),
         time_to_review_chart: time_to_review_chart(report),
         segments: segments(report),
-        alerts: newest_first(report)
-            .iter()
-            .map(|a| alert_row(a, tz))
-            .collect(),
+        alerts: extras.alerts,
+        weekly_skip_chart: weekly_skip_chart(report),
+        developer_skips: skip_rows(&report.by_developer),
+        repository_skips: skip_rows(&report.by_repository),
+        edit_review: edit_rows(report),
+        pull_requests: extras.pull_requests,
+        return_query: extras.return_query,
     }
 }
 
@@ -56,21 +71,59 @@ fn basis(counts: &SkipCounts, what: &str) -> String {
     )
 }
 
-/// Skip rates, time to first review and the alert count.
+/// A card measuring `metric` of the reviews summary, marked only when it has a value (the API
+/// gives `null` where the card shows a dash).
+fn measured(card: KpiCard, metric: &str, value: Option<f64>) -> KpiCard {
+    match value {
+        Some(_) => card.measuring(format!("reviews.{metric}")),
+        None => card,
+    }
+}
+
+/// The share of AI edits accepted without per-edit review, the clearest sign of skipped review.
+fn edits_review_off(report: &ReviewsReport) -> KpiCard {
+    let e = &report.edits_overall;
+    let card = KpiCard::new(
+        "AI edits with review off",
+        e.unreviewed_share_pct
+            .map_or_else(|| "—".into(), |p| format::percent(p / 100.0)),
+        format!(
+            "{} of {} edits in acceptEdits or bypassPermissions mode",
+            format::integer(e.edits_unreviewed),
+            format::integer(e.edits)
+        ),
+    );
+    measured(
+        card,
+        "edits_overall.unreviewed_share_pct",
+        e.unreviewed_share_pct,
+    )
+}
+
+/// Skip rates, the review-off share of edits, time to first review and the alert count.
 fn kpis(report: &ReviewsReport) -> Vec<KpiCard> {
     let o = &report.overall;
     let alerts = report.alerts.len() as i64;
     vec![
-        KpiCard::new(
-            "AI-assisted skip rate",
-            rate(&o.ai_assisted),
-            basis(&o.ai_assisted, "AI-assisted PRs"),
+        measured(
+            KpiCard::new(
+                "AI-assisted skip rate",
+                rate(&o.ai_assisted),
+                basis(&o.ai_assisted, "AI-assisted PRs"),
+            ),
+            "overall.ai_assisted.skip_rate_pct",
+            o.ai_assisted.skip_rate_pct,
         ),
-        KpiCard::new(
-            "Skip rate, other PRs",
-            rate(&o.not_ai_assisted),
-            basis(&o.not_ai_assisted, "other PRs"),
+        measured(
+            KpiCard::new(
+                "Skip rate, other PRs",
+                rate(&o.not_ai_assisted),
+                basis(&o.not_ai_assisted, "other PRs"),
+            ),
+            "overall.not_ai_assisted.skip_rate_pct",
+            o.not_ai_assisted.skip_rate_pct,
         ),
+        edits_review_off(report),
         KpiCard::new(
             "Median time to first review",
             report
@@ -86,7 +139,8 @@ fn kpis(report: &ReviewsReport) -> Vec<KpiCard> {
             format::integer(alerts),
             "critical paths, AI-assisted, no review before merge",
         )
-        .alerting(alerts > 0),
+        .alerting(alerts > 0)
+        .measuring("reviews.alerts.length"),
     ]
 }
 
@@ -230,7 +284,33 @@ pub(crate) fn tables(page: &ReviewsPage) -> Vec<CsvTable> {
             raw(&s.median_time_to_first_review),
         ]);
     }
-    vec![segments, alerts_table(&page.alerts)]
+    let alerts: Vec<ReviewAlertRow> = page.alerts.iter().map(|e| e.alert.clone()).collect();
+    let mut tables = vec![segments, acknowledged_alerts_table(&alerts, &page.alerts)];
+    tables.extend(super::reviews_tables::tables(page));
+    tables
+}
+
+/// The Reviews page's alert list as CSV: the alerts with who acknowledged each, when, and the
+/// assigned post-merge reviewer.
+fn acknowledged_alerts_table(alerts: &[ReviewAlertRow], entries: &[ReviewAlertEntry]) -> CsvTable {
+    let mut table = alerts_table(alerts);
+    table.headers.extend([
+        "acknowledged_by",
+        "acknowledged_at",
+        "post_merge_reviewer",
+        "note",
+    ]);
+    for (row, entry) in table.rows.iter_mut().zip(entries) {
+        let ack = entry.acknowledgement.as_ref();
+        row.extend([
+            ack.map(|a| a.acknowledged_by.clone()).unwrap_or_default(),
+            ack.map(|a| a.acknowledged_at.text.clone())
+                .unwrap_or_default(),
+            ack.map(|a| a.reviewer.clone()).unwrap_or_default(),
+            ack.map(|a| a.note.clone()).unwrap_or_default(),
+        ]);
+    }
+    table
 }
 
 /// The alert list as CSV (also exported from the overview).

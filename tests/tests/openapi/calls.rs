@@ -203,6 +203,13 @@ pub(super) async fn every_operation(app: &TestApp, admin: &TestUser) -> Vec<Call
         call(M::GET, "/reviews/summary", "/reviews/summary", 200),
         call(M::GET, "/reviews/alerts", "/reviews/alerts", 200),
         call(
+            M::POST,
+            "/reviews/alerts/{repository}/{number}/acknowledge",
+            format!("/reviews/alerts/{repository}/{NO_SUCH_ID}/acknowledge"),
+            404,
+        )
+        .json(json!({"reviewer": developer})),
+        call(
             M::GET,
             "/reviews/pull-requests",
             "/reviews/pull-requests",

@@ -6,8 +6,8 @@ use agentmeter_web::charts::{
 };
 use agentmeter_web::pages::{
     Choice, EmptyState, ErrorPage, FilterBar, FlashKind, KpiCard, LoginPage, NavSection,
-    OverviewContent, OverviewPage, OverviewSummary, PageChrome, ReviewAlertRow, ReviewSegmentRow,
-    ReviewsPage, Role, SignedInUser,
+    OverviewContent, OverviewPage, OverviewSummary, PageChrome, PullRequestList, ReviewAlertEntry,
+    ReviewAlertRow, ReviewSegmentRow, ReviewsPage, Role, SignedInUser,
 };
 use agentmeter_web::{format, Delta, Figure, Template};
 
@@ -248,7 +248,16 @@ fn reviews() -> ReviewsPage {
             median_time_to_first_review: Figure::duration((hours * 3600.0) as i64),
         })
         .collect(),
-        alerts: alerts(),
+        alerts: alerts()
+            .into_iter()
+            .map(ReviewAlertEntry::unacknowledged)
+            .collect(),
+        weekly_skip_chart: String::new(),
+        developer_skips: Vec::new(),
+        repository_skips: Vec::new(),
+        edit_review: Vec::new(),
+        pull_requests: PullRequestList::default(),
+        return_query: String::new(),
     }
 }
 

@@ -22,6 +22,7 @@ mod plans;
 mod productivity;
 mod reset_password;
 mod reviews;
+mod reviews_tables;
 #[cfg(test)]
 mod safety_tests;
 mod spend;
@@ -59,5 +60,9 @@ pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVer
 pub use productivity::{GuardrailRow, LiftRow, LiftVerdict, ProductivityPage};
 pub use reset_password::ResetPasswordPage;
 pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
+pub use reviews_tables::{
+    AcknowledgementCell, EditReviewRow, MergedPullRequestRow, PullRequestList, ReviewAlertEntry,
+    ReviewSkipRow,
+};
 pub use spend::{SpendBreakdown, SpendMonthOutlook, SpendMonthRow, SpendPage, SpendShareRow};
 pub use widgets::{Choice, EmptyState, FilterBar, KpiCard, Link};

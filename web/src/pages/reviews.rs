@@ -3,6 +3,7 @@
 
 use askama::Template;
 
+use super::reviews_tables::{EditReviewRow, PullRequestList, ReviewAlertEntry, ReviewSkipRow};
 use super::widgets::web_href;
 use super::{EmptyState, FilterBar, KpiCard, PageChrome};
 use crate::figure::Figure;
@@ -58,7 +59,17 @@ pub struct ReviewsPage {
     /// SVG: median hours to first review over time.
     pub time_to_review_chart: String,
     pub segments: Vec<ReviewSegmentRow>,
-    pub alerts: Vec<ReviewAlertRow>,
+    /// The alerts, each with its acknowledgement and form.
+    pub alerts: Vec<ReviewAlertEntry>,
+    /// SVG: skip rate per week of merge, every week of the range, with the target line.
+    pub weekly_skip_chart: String,
+    pub developer_skips: Vec<ReviewSkipRow>,
+    pub repository_skips: Vec<ReviewSkipRow>,
+    /// Per team, then per developer.
+    pub edit_review: Vec<EditReviewRow>,
+    pub pull_requests: PullRequestList,
+    /// The page's filters as a query string, sent back by the acknowledge form.
+    pub return_query: String,
 }
 
 #[cfg(test)]

@@ -1,0 +1,302 @@
+//! The Reviews page's detail: skip counts per developer and repository, the share of AI edits made
+//! with review off, the weekly skip rate against the target, alerts with their acknowledgement,
+//! and the merged pull-request list with its filters and pages. Figures come from the report.
+
+use std::collections::BTreeSet;
+
+use agentmeter_metrics::reviews::{EditReview, ReviewSkip, ReviewsReport};
+use agentmeter_web::charts::{line_chart, LineChart, Series, Unit};
+use agentmeter_web::pages::{
+    AcknowledgementCell, Choice, EditReviewRow, MergedPullRequestRow, PullRequestList,
+    ReviewAlertEntry, ReviewSkipRow,
+};
+use agentmeter_web::{format, url, Figure};
+
+use super::csv::{raw, CsvTable};
+use crate::reviews::acknowledgements::AcknowledgedAlert;
+use crate::reviews::pull_requests::{author_label, PullRequestFilter, PullRequestView};
+
+/// Pull requests per page of the list.
+pub(crate) const PER_PAGE: usize = 50;
+
+fn share(pct: Option<f64>) -> Figure {
+    pct.map_or_else(Figure::missing, |p| Figure::percent(p / 100.0))
+}
+
+/// One row per developer or repository, in the report's order.
+pub(crate) fn skip_rows(groups: &[ReviewSkip]) -> Vec<ReviewSkipRow> {
+    groups
+        .iter()
+        .map(|g| ReviewSkipRow {
+            name: g.key.clone(),
+            merged: Figure::count(g.all.merged),
+            classified: Figure::count(g.all.classified),
+            unreviewed: Figure::count(g.all.unreviewed),
+            rubber_stamped: Figure::count(g.all.rubber_stamped),
+            skip_rate: share(g.all.skip_rate_pct),
+        })
+        .collect()
+}
+
+/// The review-off share per team, then per developer.
+pub(crate) fn edit_rows(report: &ReviewsReport) -> Vec<EditReviewRow> {
+    let row = |kind: &str, e: &EditReview| EditReviewRow {
+        kind: kind.to_owned(),
+        name: e.key.clone(),
+        edits: Figure::count(e.edits),
+        edits_unreviewed: Figure::count(e.edits_unreviewed),
+        share: share(e.unreviewed_share_pct),
+    };
+    let teams = report.edits_by_team.iter().map(|e| row("Team", e));
+    teams
+        .chain(
+            report
+                .edits_by_developer
+                .iter()
+                .map(|e| row("Developer", e)),
+        )
+        .collect()
+}
+
+/// The skip rate per week of merge, every week of the range (a week without a classified merge
+/// is a gap), cut weeks marked, and the organisation's target as a dashed line.
+pub(crate) fn weekly_skip_chart(report: &ReviewsReport) -> String {
+    let periods = report
+        .weeks
+        .iter()
+        .map(|w| super::timeline::week_label(w.week_start, w.partial))
+        .collect();
+    let rates = report
+        .weeks
+        .iter()
+        .map(|w| w.skips.skip_rate_pct.map_or(f64::NAN, |p| p / 100.0))
+        .collect();
+    let target = vec![report.skip_rate_target_pct / 100.0; report.weeks.len()];
+    line_chart(&LineChart {
+        title: super::timeline::title_noting_partial_weeks(
+            "Review skip rate per week of merge, against the target",
+            report.weeks.iter().any(|w| w.partial),
+        ),
+        unit: Unit::Percent,
+        periods,
+        series: vec![
+            Series::new("Skip rate", rates),
+            Series::reference(
+                format!(
+                    "Target {}",
+                    format::percent(report.skip_rate_target_pct / 100.0)
+                ),
+                target,
+            ),
+        ],
+        area: false,
+    })
+}
+
+/// The alerts as rows, each with its acknowledgement and whether the reader may answer it.
+pub(crate) fn alert_entries(
+    alerts: &[AcknowledgedAlert],
+    may_acknowledge: &[bool],
+    tz: chrono_tz::Tz,
+) -> Vec<ReviewAlertEntry> {
+    alerts
+        .iter()
+        .zip(may_acknowledge)
+        .map(|(a, &can)| ReviewAlertEntry {
+            alert: super::reviews::alert_row(&a.alert, tz),
+            acknowledgement: a.acknowledgement.as_ref().map(|ack| AcknowledgementCell {
+                acknowledged_by: ack
+                    .acknowledged_by_name
+                    .clone()
+                    .or_else(|| ack.acknowledged_by.clone())
+                    .unwrap_or_else(|| "a deleted user".into()),
+                acknowledged_at: Figure::new(
+                    format::date_time(ack.acknowledged_at.with_timezone(&tz).naive_local()),
+                    ack.acknowledged_at.timestamp_millis() as f64,
+                ),
+                reviewer: ack
+                    .reviewer
+                    .clone()
+                    .unwrap_or_else(|| "a deleted user".into()),
+                note: ack.note.clone().unwrap_or_default(),
+            }),
+            can_acknowledge: can,
+        })
+        .collect()
+}
+
+fn outcome_label(outcome: Option<&str>) -> &'static str {
+    match outcome {
+        Some("approved") => "Approved",
+        Some("unreviewed") => "Unreviewed",
+        Some("rubber-stamped") => "Rubber-stamped",
+        _ => "Not classified",
+    }
+}
+
+fn choices(values: BTreeSet<String>, current: Option<&str>) -> Vec<Choice> {
+    values
+        .into_iter()
+        .map(|v| Choice::new(v.clone(), v, current))
+        .collect()
+}
+
+/// The list's query string: the page's filters `kept`, the list's filters and a page number.
+fn list_href(kept: &[(String, String)], filter: &PullRequestFilter, page: usize) -> String {
+    let mut pairs: Vec<(String, String)> = kept.to_vec();
+    for (name, value) in [
+        ("pr_repository", &filter.repository),
+        ("pr_author", &filter.author),
+        ("pr_outcome", &filter.outcome),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+            pairs.push((name.to_owned(), v.to_owned()));
+        }
+    }
+    pairs.push(("pr_page".to_owned(), page.to_string()));
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", url::component(v)))
+        .collect();
+    format!("/reviews?{}#merged-pull-requests", query.join("&"))
+}
+
+/// The merged pull requests of the range that pass `filter`, newest merge first: page `page`
+/// (from 1) of [`PER_PAGE`], or all of them when `paged` is false (the CSV export).
+pub(crate) fn pull_request_list(
+    prs: &[PullRequestView],
+    filter: &PullRequestFilter,
+    page: usize,
+    paged: bool,
+    kept: Vec<(String, String)>,
+    tz: chrono_tz::Tz,
+) -> PullRequestList {
+    let matching: Vec<&PullRequestView> = prs.iter().filter(|p| filter.keeps(p)).collect();
+    let per_page = if paged {
+        PER_PAGE
+    } else {
+        matching.len().max(1)
+    };
+    let pages = matching.len().div_ceil(per_page).max(1);
+    let page = page.clamp(1, pages);
+    let rows = matching
+        .iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|p| MergedPullRequestRow {
+            repository: p.repository.clone(),
+            number: p.number.max(0) as u64,
+            title: p.title.clone(),
+            url: p.url.clone(),
+            author: author_label(p),
+            merged_at: p.merged_at.map_or_else(Figure::missing, |m| {
+                Figure::new(
+                    format::date_time(m.with_timezone(&tz).naive_local()),
+                    m.timestamp_millis() as f64,
+                )
+            }),
+            outcome: outcome_label(p.outcome.as_deref()).to_owned(),
+            ai_assisted: p.ai_assisted,
+            critical: p.critical,
+        })
+        .collect();
+    let outcomes = ["approved", "unreviewed", "rubber-stamped", "unclassified"];
+    PullRequestList {
+        rows,
+        total: matching.len(),
+        page,
+        pages,
+        repositories: choices(
+            prs.iter().map(|p| p.repository.clone()).collect(),
+            filter.repository.as_deref(),
+        ),
+        authors: choices(
+            prs.iter().map(author_label).collect(),
+            filter.author.as_deref(),
+        ),
+        outcomes: outcomes
+            .iter()
+            .map(|o| Choice::new(*o, outcome_label(Some(o)), filter.outcome.as_deref()))
+            .collect(),
+        previous_href: (page > 1).then(|| list_href(&kept, filter, page - 1)),
+        next_href: (page < pages).then(|| list_href(&kept, filter, page + 1)),
+        kept,
+    }
+}
+
+/// The detail tables for CSV export.
+pub(crate) fn tables(page: &agentmeter_web::pages::ReviewsPage) -> Vec<CsvTable> {
+    let skip_headers = || {
+        vec![
+            "name",
+            "merged",
+            "classified",
+            "unreviewed",
+            "rubber_stamped",
+            "skip_rate_ratio",
+        ]
+    };
+    let skips = |name: &str, rows: &[ReviewSkipRow]| {
+        rows.iter()
+            .fold(CsvTable::new(name, skip_headers()), |t, r| {
+                t.row(vec![
+                    r.name.clone(),
+                    raw(&r.merged),
+                    raw(&r.classified),
+                    raw(&r.unreviewed),
+                    raw(&r.rubber_stamped),
+                    raw(&r.skip_rate),
+                ])
+            })
+    };
+    let edits = page.edit_review.iter().fold(
+        CsvTable::new(
+            "edits-with-review-off",
+            vec!["of", "name", "edits", "edits_review_off", "share_ratio"],
+        ),
+        |t, r| {
+            t.row(vec![
+                r.kind.clone(),
+                r.name.clone(),
+                raw(&r.edits),
+                raw(&r.edits_unreviewed),
+                raw(&r.share),
+            ])
+        },
+    );
+    let prs = page.pull_requests.rows.iter().fold(
+        CsvTable::new(
+            "merged-pull-requests",
+            vec![
+                "repository",
+                "number",
+                "title",
+                "url",
+                "author",
+                "merged_at",
+                "outcome",
+                "ai_assisted",
+                "critical",
+            ],
+        ),
+        |t, p| {
+            t.row(vec![
+                p.repository.clone(),
+                p.number.to_string(),
+                p.title.clone(),
+                p.url.clone(),
+                p.author.clone(),
+                p.merged_at.text.clone(),
+                p.outcome.clone(),
+                p.ai_assisted.to_string(),
+                p.critical.to_string(),
+            ])
+        },
+    );
+    vec![
+        skips("review-skips-by-developer", &page.developer_skips),
+        skips("review-skips-by-repository", &page.repository_skips),
+        edits,
+        prs,
+    ]
+}
