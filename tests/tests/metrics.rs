@@ -363,5 +363,6 @@ async fn spend_rejects_an_unknown_grouping_and_a_malformed_date_with_400() {
     .await;
 }
 
+mod plan_policy;
 mod plans;
 mod rollup;

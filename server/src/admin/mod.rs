@@ -3,6 +3,7 @@
 
 mod access;
 mod audit;
+mod plan_policy;
 mod reset_mail;
 mod sources;
 mod teams;
@@ -13,6 +14,7 @@ pub use access::{
     redeem_password_reset, revoke_token, PasswordReset, RESET_LINK_HOURS,
 };
 pub use audit::{Actor, AuditPage};
+pub use plan_policy::set_plan_policy;
 pub use reset_mail::{email_password_reset, ResetMail};
 pub use sources::{assign_seat, create_plan, set_critical_paths, set_webhook_secret, update_plan};
 pub use teams::{add_team, add_team_as, delete_team, rename_team};

@@ -9,7 +9,6 @@
 use agentmeter_metrics::adoption::{adoption_report, AdoptionParams, AdoptionReport};
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::frames::usage_frame;
-use agentmeter_metrics::plan_policy::PlanPolicy;
 use agentmeter_metrics::plans::{plans_report, PlansParams, PlansReport};
 use agentmeter_metrics::productivity::{
     ProductivityInputs, ProductivityParams, ProductivityReport,
@@ -19,9 +18,9 @@ use agentmeter_metrics::spend::{spend_reports, SpendGroupBy, SpendParams, SpendR
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::analytics::catalog;
 use crate::analytics::load::{self, Dims, Grain};
 use crate::analytics::params::{ProductivityQuery, SpendQuery};
+use crate::analytics::{catalog, plan_policy};
 use crate::auth::Scope;
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -177,16 +176,22 @@ pub async fn spend_breakdowns(
         .await
 }
 
-/// Cost versus subscription for every month the range touches.
+/// Cost versus subscription for every month the range touches, recommending only what the
+/// admin's plan policy allows. A seat minimum counts the whole organisation (a company plan is
+/// bought for everyone who would hold it), so every developer's lines are computed and the
+/// scope only narrows which are kept.
 pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<PlansReport> {
     let key = format!("plans {scope:?} {range:?}");
     state
         .reports
         .get_or_compute(key, || async move {
             let tz = state.org_tz;
-            let developers = load::developers(&state.db, scope).await?;
-            let teams = load::teams(&state.db).await?;
-            let catalog = catalog::plan_rows(&state.db).await?;
+            let (developers, teams, catalog, policy) = tokio::try_join!(
+                load::developers(&state.db, &Scope::Everyone),
+                load::teams(&state.db),
+                catalog::plan_rows(&state.db),
+                plan_policy::load(&state.db),
+            )?;
             let ids = user_ids(&developers);
             let (from, to) = range.load_window_utc_ms(tz)?;
             // 5-hour windows need hours.
@@ -204,8 +209,8 @@ pub async fn plans(state: &AppState, scope: &Scope, range: DateRange) -> Result<
                 range,
                 tz,
                 underused_fraction: UNDERUSED_FRACTION,
-                policy: PlanPolicy::default(),
-                in_scope: None,
+                policy,
+                in_scope: scope.user_ids().map(<[i64]>::to_vec),
             };
             blocking(move || {
                 plans_report(

@@ -60,6 +60,7 @@ pub fn table(state: AppState) -> Router {
         .route("/metrics/productivity", get(metrics::productivity))
         .route("/metrics/activity", get(activity::show))
         .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/policy", get(plans::policy).put(plans::set_policy))
         .route("/plans/{id}", put(plans::update))
         .route("/users/{email}/plan", put(plans::assign_seat))
         .route("/reviews/summary", get(reviews::summary))
@@ -203,6 +204,8 @@ pub fn table(state: AppState) -> Router {
             "/admin/plans",
             get(admin::plans::show).post(admin::plans::add_price),
         )
+        .route("/admin/plans/policy", post(admin::plans::set_policy))
+        .route("/admin/plans/{id}/limits", post(admin::plans::set_limits))
         .route(
             "/admin/repositories",
             get(admin::repositories::show).post(admin::repositories::add),

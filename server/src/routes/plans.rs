@@ -1,12 +1,15 @@
-//! The plan catalog and seats over the API: everyone signed in reads the catalog, admins edit it
-//! and assign seats.
+//! The plan catalog, the plan policy and seats over the API: everyone signed in reads the catalog
+//! and the policy, admins edit them and assign seats.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 
 use crate::admin::Actor;
+use agentmeter_metrics::plan_policy::PlanPolicy;
+
 use crate::analytics::catalog::{self, CatalogPlan, PlanTerms};
+use crate::analytics::plan_policy;
 use crate::analytics::seats::{Seat, SeatChange};
 use crate::auth::CurrentUser;
 use crate::error::Result;
@@ -85,5 +88,40 @@ pub(crate) async fn assign_seat(
     let actor = Actor::Admin(admin.email);
     Ok(Json(
         crate::admin::assign_seat(&state.db, &actor, &email, &change).await?,
+    ))
+}
+
+/// `GET /api/v1/plans/policy`: which plans recommendations may propose, per vendor (no vendors:
+/// any plan of the catalog).
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/policy",
+    tag = "plans",
+    responses((status = 200, description = "OK", body = PlanPolicy)),
+)]
+pub(crate) async fn policy(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Json<PlanPolicy>> {
+    Ok(Json(plan_policy::load(&state.db).await?))
+}
+
+/// `PUT /api/v1/plans/policy` (admin): replaces the policy; a vendor or plan name the catalog
+/// does not have is a 422 and nothing changes.
+#[utoipa::path(
+    put,
+    path = "/api/v1/plans/policy",
+    tag = "plans",
+    request_body = PlanPolicy,
+    responses((status = 200, description = "OK", body = PlanPolicy)),
+)]
+pub(crate) async fn set_policy(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    Json(policy): Json<PlanPolicy>,
+) -> Result<Json<PlanPolicy>> {
+    let actor = Actor::Admin(admin.email);
+    Ok(Json(
+        crate::admin::set_plan_policy(&state.db, &actor, &policy).await?,
     ))
 }

@@ -19,6 +19,7 @@ pub mod notification_preferences;
 pub mod oidc;
 pub mod password_resets;
 pub mod people;
+pub mod plan_policy;
 pub mod plans;
 pub mod pool;
 pub mod pull_requests;

@@ -104,7 +104,8 @@ pub(crate) fn catalog_row(plan: &CatalogPlan) -> PlanCatalogRow {
         included: t.notes.clone(),
         valid_from: t.valid_from.map(format::date).unwrap_or_default(),
         valid_to: t.valid_to.map(format::date).unwrap_or_default(),
-        source_url: t.source.clone(),
+        sources: agentmeter_web::pages::source_links(&t.source),
+        source_text: t.source.clone(),
     }
 }
 

@@ -1,36 +1,46 @@
-//! The Plans page (`/plans`): each developer's API-equivalent cost against their subscription,
-//! the recommended plan and the saving; team totals; the plan catalog with dates and sources.
+//! The Plans page (`/plans`): for one month, each developer's API-equivalent cost against their
+//! subscription, the recommended plan and the saving; team totals; the history of months; the
+//! plan policy in effect; the plan catalog with dates and sources.
+
+pub(crate) mod admin;
+pub(crate) mod history;
 
 use std::collections::HashMap;
 
-use agentmeter_metrics::plans::{PlanLine, PlansReport};
+use agentmeter_metrics::plan_policy::PlanPolicy;
+use agentmeter_metrics::plans::PlanLine;
 use agentmeter_metrics::rows::PlanRow;
 use agentmeter_web::charts::{
     bar_chart, ranked_bars, BarChart, BarLayout, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    EmptyState, KpiCard, Link, PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow,
-    PlanVerdict, PlansPage,
+    source_links, EmptyState, KpiCard, Link, PlanCatalogRow, PlanRecommendationRow,
+    PlanTeamTotalRow, PlanVerdict, PlansPage,
 };
 use agentmeter_web::{format, Figure};
+use chrono::NaiveDate;
 
 use super::csv::{raw, CsvTable};
 use super::{month_name, tool_name};
 use crate::analytics::dashboards::PlansData;
 
-/// The latest month of the report (the one recommendations are shown for).
-fn latest_month(report: &PlansReport) -> Option<String> {
-    report.lines.iter().map(|l| l.month.clone()).max()
+/// What the Plans page shows besides the report: the month asked for (`?month=`), the last day
+/// of the range (a month ending by then is full) and the plan policy in effect.
+pub(crate) struct PlansView<'a> {
+    pub requested_month: Option<NaiveDate>,
+    pub last_day: NaiveDate,
+    pub policy: &'a PlanPolicy,
 }
 
-/// The Plans page from the report, for the latest month in range.
+/// The Plans page from the report, for the month asked for or the last full month with data.
 pub(crate) fn page(
     chrome: agentmeter_web::pages::PageChrome,
     filters: agentmeter_web::pages::FilterBar,
     data: &PlansData,
+    view: &PlansView<'_>,
 ) -> PlansPage {
     let (report, developers, teams) = (&data.report, &data.developers, &data.teams);
-    let month = latest_month(report);
+    let month = history::shown_month(report, view.requested_month, view.last_day);
     let lines: Vec<&PlanLine> = report
         .lines
         .iter()
@@ -74,9 +84,7 @@ pub(crate) fn page(
             .collect()
     };
     PlansPage {
-        chrome,
-        filters,
-        empty: lines.is_empty().then(|| EmptyState {
+        empty: report.months.is_empty().then(|| EmptyState {
             title: "No plans to compare yet".into(),
             message: "Plan recommendations need usage in the selected months and a plan catalog with prices. \
                       Add your subscription plans, then assign each developer their current plan."
@@ -84,6 +92,10 @@ pub(crate) fn page(
             steps: vec!["PUT /api/v1/users/{email}/plan  {\"plan_id\": …}".into()],
             action: Some(Link { label: "Open the plan catalog".into(), href: "/admin/plans".into() }),
         }),
+        months: history::month_choices(report, month.as_deref()),
+        history: history::history(report, month.as_deref(), &filters),
+        policy: history::policy_sentences(view.policy),
+        month_key: month.clone().unwrap_or_default(),
         kpis: kpis(&lines, &month_label),
         saving_chart: ranked_bars(&RankedBars {
             title: format!("Monthly saving per developer, {month_label} (USD)"),
@@ -107,6 +119,9 @@ pub(crate) fn page(
             .collect(),
         catalog: data.catalog.iter().map(catalog_row).collect(),
         developers: rows,
+        month: month_label,
+        chrome,
+        filters,
     }
 }
 
@@ -247,7 +262,8 @@ fn catalog_row(p: &PlanRow) -> PlanCatalogRow {
         },
         valid_from: p.valid_from.map_or_else(|| "—".into(), format::date),
         valid_to: p.valid_to.map_or_else(String::new, format::date),
-        source_url: p.source.clone(),
+        sources: source_links(&p.source),
+        source_text: p.source.clone(),
     }
 }
 
@@ -326,9 +342,34 @@ pub(crate) fn tables(page: &PlansPage) -> Vec<CsvTable> {
                 r.included.clone(),
                 r.valid_from.clone(),
                 r.valid_to.clone(),
-                r.source_url.clone(),
+                r.source_text.clone(),
             ])
         },
     );
-    vec![devs, teams, catalog]
+    let months = page.history.iter().fold(
+        CsvTable::new(
+            "plan-months",
+            vec![
+                "month",
+                "developers",
+                "api_cost_usd",
+                "paid_now_usd",
+                "recommended_usd",
+                "saving_usd",
+                "plan_changes",
+            ],
+        ),
+        |t, r| {
+            t.row(vec![
+                r.month.clone(),
+                raw(&r.developers),
+                raw(&r.api_cost),
+                raw(&r.paid_now),
+                raw(&r.recommended),
+                raw(&r.saving),
+                raw(&r.plan_changes),
+            ])
+        },
+    );
+    vec![devs, months, teams, catalog]
 }

@@ -8,7 +8,7 @@ use crate::support::{for_each_backend, TestApp, TestUser};
 
 const OCTOBER: &str = "from=2026-10-01&to=2026-10-31";
 
-async fn plan_id(app: &TestApp, user: &TestUser, name: &str) -> i64 {
+pub(super) async fn plan_id(app: &TestApp, user: &TestUser, name: &str) -> i64 {
     let catalog = app.get_json(user, "/api/v1/plans").await;
     catalog
         .as_array()
@@ -30,7 +30,7 @@ async fn assign(app: &TestApp, admin: &TestUser, email: &str, plan: &str) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-fn line<'a>(report: &'a Value, name: &str) -> &'a Value {
+pub(super) fn line<'a>(report: &'a Value, name: &str) -> &'a Value {
     report["lines"]
         .as_array()
         .and_then(|l| {
@@ -42,7 +42,7 @@ fn line<'a>(report: &'a Value, name: &str) -> &'a Value {
 
 /// ada: pay-as-you-go, nine $5 Opus requests on nine October days ($45; windows $5, weeks <= $25).
 /// bob: Claude Pro, one $15 window (over Pro's $10). cyd: Claude Max 20x, unused.
-async fn plans_org(app: &TestApp) -> Org {
+pub(super) async fn plans_org(app: &TestApp) -> Org {
     let org = org(app).await;
     let days = ["01", "02", "05", "06", "07", "08", "09", "12", "13"];
     let opus = |day: &&str| {

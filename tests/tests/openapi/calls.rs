@@ -193,6 +193,10 @@ pub(super) async fn every_operation(app: &TestApp, admin: &TestUser) -> Vec<Call
         call(M::GET, "/plans", "/plans", 200),
         call(M::POST, "/plans", "/plans", 201).json(plan.clone()),
         call(M::PUT, "/plans/{id}", format!("/plans/{plan_id}"), 200).json(plan),
+        call(M::GET, "/plans/policy", "/plans/policy", 200),
+        call(M::PUT, "/plans/policy", "/plans/policy", 200).json(json!({"vendors": [
+            {"vendor": "Anthropic", "allow_pay_as_you_go": true,
+             "plans": [{"name": "Claude Pro", "min_seats": 1}]}]})),
         call(
             M::PUT,
             "/users/{email}/plan",

@@ -148,6 +148,27 @@ fn sources() -> Result<Pages, askama::Error> {
     let plans = AdminPlanCatalogPage {
         chrome: chrome(NavSection::Admin(AdminSection::PlanCatalog)),
         catalog: catalog(),
+        limits: vec![agentmeter_web::pages::PlanLimitsRow {
+            id: 1,
+            vendor: "Anthropic".into(),
+            plan: "Claude Pro".into(),
+            dates: String::new(),
+            limit_5h_usd: "10".into(),
+            limit_week_usd: "60".into(),
+        }],
+        policy: vec![agentmeter_web::pages::PolicyVendorField {
+            key: "0".into(),
+            vendor: "Anthropic".into(),
+            tools: "Claude Code".into(),
+            restricted: true,
+            allow_pay_as_you_go: false,
+            plans: vec![agentmeter_web::pages::PolicyPlanField {
+                key: "0_0".into(),
+                name: "Claude Team Premium seat (2026 pricing)".into(),
+                allowed: true,
+                min_seats: 5,
+            }],
+        }],
         error: None,
     };
     let webhooks = AdminWebhooksPage {

@@ -174,6 +174,29 @@ fn plans() -> PlansPage {
         chrome: chrome(NavSection::Plans),
         filters: filters("/plans"),
         empty: None,
+        month: "October 2026".into(),
+        month_key: "2026-10".into(),
+        months: vec![
+            agentmeter_web::pages::Choice::new("2026-10", "October 2026", Some("2026-10")),
+            agentmeter_web::pages::Choice::new("2026-09", "September 2026", Some("2026-10")),
+        ],
+        policy: vec![
+            "Anthropic: only Claude Team Premium seat (at least 5 seats), no pay-as-you-go".into(),
+        ],
+        history: ["September 2026", "October 2026"]
+            .iter()
+            .map(|m| agentmeter_web::pages::PlanMonthRow {
+                month: (*m).into(),
+                href: "/plans?month=2026-10".into(),
+                selected: m.starts_with("Oct"),
+                developers: Figure::count(40),
+                api_cost: Figure::usd(12_970.0),
+                paid_now: Figure::usd(4_000.0),
+                recommended: Figure::usd(3_640.0),
+                saving: Figure::usd(360.0),
+                plan_changes: Figure::count(12),
+            })
+            .collect(),
         kpis: vec![
             KpiCard::new("Current plans", "$4,000/mo", "40 seats"),
             KpiCard::new(
@@ -244,7 +267,8 @@ pub fn catalog() -> Vec<PlanCatalogRow> {
         included: "Usage limits reset every five hours".into(),
         valid_from: "Jan 1, 2025".into(),
         valid_to: String::new(),
-        source_url: "https://example.com/pricing".into(),
+        sources: agentmeter_web::pages::source_links("https://example.com/pricing"),
+        source_text: "https://example.com/pricing".into(),
     })
     .collect()
 }

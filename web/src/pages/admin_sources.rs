@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::{Choice, PageChrome, PlanCatalogRow};
+use super::{Choice, PageChrome};
 use crate::figure::Figure;
 
 /// A repository and the globs that mark its critical paths.
@@ -36,16 +36,6 @@ impl RepositoryRow {
 pub struct AdminRepositoriesPage {
     pub chrome: PageChrome,
     pub repositories: Vec<RepositoryRow>,
-    pub error: Option<String>,
-}
-
-/// Admin › Plan catalog. The add form posts `tool`, `name`, `monthly_price_usd`, `included`,
-/// `valid_from`, `valid_to` (optional, `YYYY-MM-DD`), `source_url` and `csrf_token` to `/admin/plans`.
-#[derive(Debug, Clone, PartialEq, Template)]
-#[template(path = "admin/plans.html")]
-pub struct AdminPlanCatalogPage {
-    pub chrome: PageChrome,
-    pub catalog: Vec<PlanCatalogRow>,
     pub error: Option<String>,
 }
 

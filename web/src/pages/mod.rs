@@ -9,6 +9,7 @@ mod admin_audit;
 mod admin_budgets;
 mod admin_outbox;
 mod admin_people;
+mod admin_plans;
 mod admin_sources;
 mod admin_user;
 mod adoption;
@@ -39,9 +40,10 @@ pub use admin_people::{
     AdminTeamsPage, AdminTokensPage, AdminUsersPage, ApiTokenRow, NewApiToken, NewUserForm,
     TeamRow, UserRow,
 };
+pub use admin_plans::{AdminPlanCatalogPage, PlanLimitsRow, PolicyPlanField, PolicyVendorField};
 pub use admin_sources::{
-    AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminWebhooksPage,
-    RepositoryRow, UnmatchedIdentityRow, WebhookDeliveryRow, WebhookEndpoint, WebhookSecretRow,
+    AdminIdentitiesPage, AdminRepositoriesPage, AdminWebhooksPage, RepositoryRow,
+    UnmatchedIdentityRow, WebhookDeliveryRow, WebhookEndpoint, WebhookSecretRow,
 };
 pub use admin_user::{AdminUserPage, SeatRow};
 pub use adoption::{AdoptionPage, AdoptionTeamRow, NotStartedRow};
@@ -56,7 +58,10 @@ pub use library::{
 };
 pub use notifications::{AlertChoice, NotificationsPage};
 pub use overview::{OverviewContent, OverviewPage, OverviewSummary};
-pub use plans::{PlanCatalogRow, PlanRecommendationRow, PlanTeamTotalRow, PlanVerdict, PlansPage};
+pub use plans::{
+    source_links, PlanCatalogRow, PlanMonthRow, PlanRecommendationRow, PlanTeamTotalRow,
+    PlanVerdict, PlansPage,
+};
 pub use productivity::{GuardrailRow, LiftRow, LiftVerdict, ProductivityPage};
 pub use reset_password::ResetPasswordPage;
 pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
