@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod collectors;
 mod cost_reports;
+mod daily_use;
 mod demo;
 mod library;
 mod metrics;

@@ -5,7 +5,16 @@
 //! generic rejection. Defaults (docs/metrics.md, "API parameters"; docs/api.md, "Date ranges"):
 //! `to` = the scope's last day with data ([`super::as_of`], set through
 //! [`MetricsQuery::ending_on`]), else today in the org time zone; `from` = the first day of the
-//! month two months before `to`'s month, for every report and page alike.
+//! month two months before `to`'s month, for every report and page alike. A `preset` (this
+//! month, last month, the last 30 or 90 days, quarter to date; [`presets`]) names a range instead,
+//! resolved against today in the org time zone and ended at the last day with data like the
+//! default; given with `from` or `to` it is a 400, so a URL never means two ranges.
+
+mod listing;
+mod presets;
+
+pub use listing::{Listing, Slice, PAGE_SIZE};
+pub use presets::{Comparison, RangePreset};
 
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::Tool;
@@ -35,6 +44,13 @@ pub struct MetricsQuery {
     pub baseline_weeks: Option<String>,
     pub ramp_weeks: Option<String>,
     pub history_from: Option<String>,
+    /// A named range instead of `from`/`to`: `this-month`, `last-month`, `last-30-days`,
+    /// `last-90-days` or `quarter-to-date`.
+    pub preset: Option<String>,
+    /// The scope's last day with data, set by [`MetricsQuery::ending_on`]; ends a preset.
+    #[serde(skip)]
+    #[param(ignore)]
+    pub last_day: Option<NaiveDate>,
 }
 
 /// Parameters of the spend report.
@@ -108,7 +124,8 @@ impl MetricsQuery {
     /// The query with `to` set to `last_day` when it gives none: reports end at the last day
     /// with data of their scope (`analytics::as_of`).
     pub fn ending_on(mut self, last_day: Option<NaiveDate>) -> MetricsQuery {
-        if given(&self.to).is_none() {
+        self.last_day = last_day;
+        if given(&self.to).is_none() && given(&self.preset).is_none() {
             self.to = last_day.map(|d| d.to_string());
         }
         self
@@ -116,12 +133,27 @@ impl MetricsQuery {
 
     /// `from`..`to`; without `to`, today; without `from`, the first day of the month two months
     /// before `to`'s month (the current month and the two before it, enough for month over
-    /// month).
+    /// month). A `preset` resolves against today and ends at the last day with data
+    /// ([`RangePreset::resolve`]); with `from` or `to` as well it is a 400.
     pub fn range(&self, tz: Tz) -> Result<DateRange> {
+        self.range_on(today(tz))
+    }
+
+    /// [`MetricsQuery::range`] with today given, for tests on a fixed clock.
+    pub fn range_on(&self, today: NaiveDate) -> Result<DateRange> {
+        if let Some(name) = given(&self.preset) {
+            let preset = RangePreset::parse(name)?;
+            if given(&self.from).is_some() || given(&self.to).is_some() {
+                return Err(Error::BadRequest(format!(
+                    "preset={name} names the range itself; leave out from and to, or the preset"
+                )));
+            }
+            return Ok(preset.resolve(today, self.last_day));
+        }
         let to = given(&self.to)
             .map(|v| date("to", v))
             .transpose()?
-            .unwrap_or_else(|| today(tz));
+            .unwrap_or(today);
         let from = match given(&self.from) {
             Some(v) => date("from", v)?,
             None => to
@@ -251,6 +283,31 @@ mod tests {
             .range(chrono_tz::UTC)
             .expect_err("inverted");
         assert!(matches!(err, Error::BadRequest(_)));
+    }
+
+    #[test]
+    fn a_preset_ends_at_the_scopes_last_day_and_refuses_from_or_to_beside_it() {
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date");
+        let preset = MetricsQuery {
+            preset: Some("quarter-to-date".into()),
+            ..MetricsQuery::default()
+        };
+        let range = preset
+            .clone()
+            .ending_on(Some(day("2026-11-30")))
+            .range_on(day("2026-12-03"))
+            .expect("range");
+        assert_eq!(
+            (range.from, range.to),
+            (day("2026-10-01"), day("2026-11-30"))
+        );
+        let both = MetricsQuery {
+            to: Some("2026-11-15".into()),
+            ..preset
+        };
+        assert!(
+            matches!(both.range_on(day("2026-12-03")), Err(Error::BadRequest(m)) if m.contains("preset"))
+        );
     }
 
     #[test]

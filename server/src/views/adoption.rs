@@ -12,13 +12,14 @@ use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    AdoptionPage, AdoptionTeamRow, EmptyState, FilterBar, KpiCard, NotStartedRow, PageChrome,
+    AdoptionPage, AdoptionTeamRow, EmptyState, FilterBar, KpiCard, NotStartedRow, PageChrome, Pager,
 };
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
 use super::timeline;
 use crate::analytics::dashboards::AdoptionData;
+use crate::analytics::params::{Listing, PAGE_SIZE};
 
 /// The Adoption page from its reports.
 pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &AdoptionData) -> AdoptionPage {
@@ -39,7 +40,35 @@ pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &AdoptionData) 
             .map(|(name, report)| team_row(name, report))
             .collect(),
         not_started: not_started(report, &data.developers, &data.teams, &data.with_token),
+        not_started_pager: None,
     }
+}
+
+/// Cuts the seats-without-usage list to the search (`q`: name, e-mail or team) and, unless
+/// `paged` is false (CSV: every match), to its page (`page`), with the pager under it.
+pub(crate) fn list_not_started(
+    mut page: AdoptionPage,
+    listing: &Listing,
+    paged: bool,
+) -> AdoptionPage {
+    let rows = std::mem::take(&mut page.not_started);
+    let fields = |r: &NotStartedRow| vec![r.name.clone(), r.email.clone(), r.team.clone()];
+    if !paged {
+        page.not_started = listing.filter(rows, fields);
+        return page;
+    }
+    let slice = listing.slice(rows, fields);
+    page.not_started_pager = Some(Pager::new(
+        &page.filters,
+        "page",
+        slice.page,
+        slice.offset,
+        slice.rows.len(),
+        slice.matching,
+        PAGE_SIZE,
+    ));
+    page.not_started = slice.rows;
+    page
 }
 
 /// Weekly actives vs seats, adoption rate, not started, concentration. "Active last week" is the

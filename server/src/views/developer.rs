@@ -9,22 +9,58 @@ use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::{PullRequestRow as PrRow, ReviewOutcome, Tool, UsageRow};
 use agentmeter_web::charts::{bar_chart, BarChart, BarLayout, Series, Unit};
 use agentmeter_web::pages::{
-    DeveloperPage, DeveloperProfile, EmptyState, KpiCard, PullRequestRow, ReviewState, SessionRow,
+    DeveloperPage, DeveloperProfile, EmptyState, FilterBar, KpiCard, Pager, PullRequestRow,
+    ReviewState, SessionRow,
 };
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
 use super::tool_name;
 use crate::analytics::dashboards::DeveloperData;
+use crate::analytics::params::{Listing, PAGE_SIZE};
 use crate::store::reviews::ReviewGiven;
+
+/// How the page's lists are cut: the search and page of the sessions (`page`) and of the pull
+/// requests (`pr_page`); `paged` false for a CSV download, which takes every matching row.
+pub(crate) struct DeveloperLists {
+    pub sessions: Listing,
+    pub pull_requests: Listing,
+    pub paged: bool,
+}
+
+/// The rows of one list under `listing`: one page with its pager (links under `param`), or
+/// every match for CSV.
+fn cut<T>(
+    rows: Vec<T>,
+    listing: &Listing,
+    paged: bool,
+    (filters, param): (&FilterBar, &str),
+    fields: impl Fn(&T) -> Vec<String>,
+) -> (Vec<T>, Option<Pager>) {
+    if !paged {
+        return (listing.filter(rows, fields), None);
+    }
+    let slice = listing.slice(rows, fields);
+    let pager = Pager::new(
+        filters,
+        param,
+        slice.page,
+        slice.offset,
+        slice.rows.len(),
+        slice.matching,
+        PAGE_SIZE,
+    );
+    (slice.rows, Some(pager))
+}
 
 /// The developer page from their usage rows and pull requests.
 pub(crate) fn page(
     chrome: agentmeter_web::pages::PageChrome,
-    filters: agentmeter_web::pages::FilterBar,
+    filters: FilterBar,
     data: &DeveloperData,
     tz: chrono_tz::Tz,
     range: DateRange,
+    lists: &DeveloperLists,
 ) -> DeveloperPage {
     let person = &data.person;
     let profile = DeveloperProfile {
@@ -80,6 +116,29 @@ pub(crate) fn page(
             ),
         ),
     ];
+    let session_fields = |s: &SessionRow| vec![s.project.clone(), s.model.clone(), s.tool.clone()];
+    let pr_fields = |p: &PullRequestRow| vec![p.title.clone(), p.repository.clone()];
+    let (sessions, sessions_pager) = cut(
+        sessions,
+        &lists.sessions,
+        lists.paged,
+        (&filters, "page"),
+        session_fields,
+    );
+    let (pull_requests, pull_requests_pager) = cut(
+        prs.iter().map(|p| pr_row(p, tz)).collect(),
+        &lists.pull_requests,
+        lists.paged,
+        (&filters, "pr_page"),
+        pr_fields,
+    );
+    let reviews = lists.pull_requests.filter(
+        data.reviews_given
+            .iter()
+            .map(|r| review_given_row(r, tz))
+            .collect(),
+        pr_fields,
+    );
     DeveloperPage {
         chrome,
         filters,
@@ -88,12 +147,10 @@ pub(crate) fn page(
         kpis,
         usage_chart: usage_chart(usage, tz, range),
         sessions,
-        pull_requests: prs.iter().map(|p| pr_row(p, tz)).collect(),
-        reviews: data
-            .reviews_given
-            .iter()
-            .map(|r| review_given_row(r, tz))
-            .collect(),
+        sessions_pager,
+        pull_requests,
+        pull_requests_pager,
+        reviews,
     }
 }
 
@@ -105,7 +162,7 @@ fn local(ms: i64, tz: chrono_tz::Tz) -> Option<chrono::NaiveDateTime> {
     DateTime::from_timestamp_millis(ms).map(|t| t.with_timezone(&tz).naive_local())
 }
 
-/// One row per session, newest first (at most 100).
+/// One row per session, newest first.
 fn sessions(usage: &[UsageRow], tz: chrono_tz::Tz) -> Vec<SessionRow> {
     let mut by_session: BTreeMap<&str, Vec<&UsageRow>> = BTreeMap::new();
     for u in usage {
@@ -141,7 +198,6 @@ fn sessions(usage: &[UsageRow], tz: chrono_tz::Tz) -> Vec<SessionRow> {
             })
             .collect();
     rows.sort_by(|a, b| b.started.sort.total_cmp(&a.started.sort));
-    rows.truncate(100);
     rows
 }
 

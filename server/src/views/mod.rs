@@ -96,7 +96,7 @@ pub(crate) fn filter_bar(
         tools,
         from: range.from.to_string(),
         to: range.to.to_string(),
-        data_as_of: None,
+        ..FilterBar::default()
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use agentmeter_metrics::calendar::DateRange;
-use agentmeter_metrics::spend::{SpendGroup, SpendReport};
+use agentmeter_metrics::spend::{meaningful_change_pct, SpendGroup, SpendReport};
 use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
@@ -16,7 +16,8 @@ use agentmeter_web::{format, Delta, Figure};
 
 use super::csv::{raw, CsvTable};
 use super::{month_name, timeline};
-use crate::analytics::dashboards::SpendData;
+use crate::analytics::dashboards::{previous, SpendData};
+use crate::analytics::params::Comparison;
 
 /// Title, dimension and CSV name of each breakdown table, in the order of `SPEND_BREAKDOWNS`.
 const BREAKDOWNS: [(&str, &str, &str); 4] = [
@@ -26,8 +27,14 @@ const BREAKDOWNS: [(&str, &str, &str); 4] = [
     ("By tool", "Tool", "spend-by-tool"),
 ];
 
-/// The Spend page from its reports.
-pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> SpendPage {
+/// The Spend page from its reports; with a comparison, the KPI cards give the previous period's
+/// figure and the change against it.
+pub(crate) fn page(
+    chrome: PageChrome,
+    filters: FilterBar,
+    data: &SpendData,
+    comparison: Option<Comparison>,
+) -> SpendPage {
     let total = &data.by_week.total;
     let empty = (total.events == 0).then(|| EmptyState {
         title: "No spend in this period".into(),
@@ -38,15 +45,27 @@ pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> 
         action: None,
     });
     let previous_total: f64 = data.previous.first().map_or(0.0, |r| r.total.cost_usd);
-    let active = data
-        .current
-        .get(1)
-        .map_or(0, |r| r.groups.iter().filter(|g| g.events > 0).count());
+    let active_in = |reports: &[SpendReport]| {
+        reports
+            .get(1)
+            .map_or(0, |r| r.groups.iter().filter(|g| g.events > 0).count())
+    };
+    let active = active_in(&data.current);
+    let compared = comparison.map(|_| Compared {
+        range: previous(DateRange {
+            from: data.by_week.from,
+            to: data.by_week.to,
+        }),
+        total: previous_total,
+        active: active_in(&data.previous),
+    });
+    // A developer's page opens on the same range and tool (it has no team filter).
+    let developer_query = filters.query();
     SpendPage {
         chrome,
         filters,
         empty,
-        kpis: kpis(&data.by_week, previous_total, active),
+        kpis: kpis(&data.by_week, previous_total, active, compared.as_ref()),
         month: None,
         over_time_chart: over_time_chart(&data.by_week),
         by_developer_chart: developer_chart(data.current.get(1)),
@@ -60,25 +79,55 @@ pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &SpendData) -> 
                 dimension: (*dimension).into(),
                 csv_name: (*csv_name).into(),
                 rows: data.current.get(i).map_or_else(Vec::new, |r| {
-                    share_rows(r, data.previous.get(i), i == 1, &data.emails)
+                    let links = (i == 1).then_some((&data.emails, developer_query.as_str()));
+                    share_rows(r, data.previous.get(i), links)
                 }),
             })
             .collect(),
     }
 }
 
-fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard> {
-    let total = report.total.cost_usd;
-    let mut spend = KpiCard::new(
-        "Spend in range",
-        format::usd_whole(total),
+/// The previous period's figures beside the range's (`compare=previous-period`).
+struct Compared {
+    range: DateRange,
+    total: f64,
+    active: usize,
+}
+
+impl Compared {
+    fn label(&self) -> String {
         format!(
-            "{} tokens",
-            format::tokens_compact(report.total.tokens as f64)
-        ),
-    )
-    .measuring("spend.total.cost_usd");
-    if previous_total > 0.0 {
+            "{} – {}",
+            format::date(self.range.from),
+            format::date(self.range.to)
+        )
+    }
+
+    /// The change badge, only where the engine finds the base meaningful (the previous period
+    /// is over; its figure at least `MIN_CHANGE_BASE_USD`).
+    fn delta(&self, current: f64, base: f64) -> Option<Delta> {
+        meaningful_change_pct(current, base, true)
+            .map(|pct| Delta::relative(pct / 100.0, "vs previous period", false))
+    }
+}
+
+fn kpis(
+    report: &SpendReport,
+    previous_total: f64,
+    active: usize,
+    compared: Option<&Compared>,
+) -> Vec<KpiCard> {
+    let total = report.total.cost_usd;
+    let tokens = format!(
+        "{} tokens",
+        format::tokens_compact(report.total.tokens as f64)
+    );
+    let mut spend = KpiCard::new("Spend in range", format::usd_whole(total), tokens.clone())
+        .measuring("spend.total.cost_usd");
+    if let Some(c) = compared {
+        spend.basis = format!("{tokens} · {} in {}", format::usd_whole(c.total), c.label());
+        spend.delta = c.delta(total, c.total);
+    } else if previous_total > 0.0 {
         spend = spend.with_delta(Delta::relative(
             total / previous_total - 1.0,
             "vs previous period",
@@ -106,11 +155,24 @@ fn kpis(report: &SpendReport, previous_total: f64, active: usize) -> Vec<KpiCard
     } else {
         "—".into()
     };
-    cards.push(KpiCard::new(
+    let mut per_developer = KpiCard::new(
         "Per active developer",
         per_dev,
         format!("{} developers with usage", format::integer(active as i64)),
-    ));
+    );
+    if let Some(c) = compared.filter(|c| c.active > 0) {
+        let before = c.total / c.active as f64;
+        per_developer.basis = format!(
+            "{} · {} per developer in {}",
+            per_developer.basis,
+            format::usd_whole(before),
+            c.label()
+        );
+        if active > 0 {
+            per_developer.delta = c.delta(total / active as f64, before);
+        }
+    }
+    cards.push(per_developer);
     cards
 }
 
@@ -187,11 +249,12 @@ fn months(report: &SpendReport) -> Vec<SpendMonthRow> {
         .collect()
 }
 
+/// The rows of one breakdown; `developer_links` (name -> e-mail, and the query to open their
+/// pages with) makes each developer a link.
 fn share_rows(
     report: &SpendReport,
     previous: Option<&SpendReport>,
-    developers: bool,
-    emails: &HashMap<String, String>,
+    developer_links: Option<(&HashMap<String, String>, &str)>,
 ) -> Vec<SpendShareRow> {
     let total = report.total.cost_usd;
     let before = |key: &str| {
@@ -204,13 +267,17 @@ fn share_rows(
         .iter()
         .map(|g| SpendShareRow {
             name: g.key.clone(),
-            href: if developers {
-                emails
-                    .get(&g.key)
-                    .map(|e| format!("/developers/{}", agentmeter_web::url::email_segment(e)))
-            } else {
-                None
-            },
+            href: developer_links.and_then(|(emails, query)| {
+                let path = format!(
+                    "/developers/{}",
+                    agentmeter_web::url::email_segment(emails.get(&g.key)?)
+                );
+                Some(if query.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{query}")
+                })
+            }),
             spend: Figure::usd(g.cost_usd),
             share: if total > 0.0 {
                 Figure::percent(g.cost_usd / total)

@@ -39,6 +39,7 @@ pub fn filters(action: &str) -> FilterBar {
         from: "2025-01-06".into(),
         to: "2025-03-30".into(),
         data_as_of: Some("2025-03-30".into()),
+        ..FilterBar::default()
     }
 }
 

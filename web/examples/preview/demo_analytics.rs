@@ -338,6 +338,7 @@ fn adoption() -> AdoptionPage {
                 top_share: Figure::percent(0.41),
             })
             .collect(),
+        not_started_pager: None,
         not_started: vec![
             NotStartedRow {
                 name: "Ola Nordmann".into(),

@@ -74,6 +74,8 @@ pub fn developer() -> DeveloperPage {
             ],
             area: true,
         }),
+        sessions_pager: None,
+        pull_requests_pager: None,
         sessions: (0..6)
             .map(|i| SessionRow {
                 started: Figure::new(

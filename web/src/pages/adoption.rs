@@ -3,7 +3,7 @@
 
 use askama::Template;
 
-use super::{EmptyState, FilterBar, KpiCard, PageChrome};
+use super::{EmptyState, FilterBar, KpiCard, PageChrome, Pager};
 use crate::figure::Figure;
 
 /// One team's adoption.
@@ -49,5 +49,8 @@ pub struct AdoptionPage {
     /// One sentence on concentration, e.g. `The top 5 developers account for 48% of spend.`
     pub concentration_note: String,
     pub teams: Vec<AdoptionTeamRow>,
+    /// The page of seat holders without usage shown (every match of the search, for CSV).
     pub not_started: Vec<NotStartedRow>,
+    /// Where `not_started` stands in the list; `None` for CSV.
+    pub not_started_pager: Option<Pager>,
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::widgets::web_href;
-use super::{EmptyState, FilterBar, KpiCard, PageChrome};
+use super::{EmptyState, FilterBar, KpiCard, PageChrome, Pager};
 use crate::figure::Figure;
 
 /// Who the page is about.
@@ -112,8 +112,12 @@ pub struct DeveloperPage {
     pub kpis: Vec<KpiCard>,
     /// SVG: daily spend or tokens by tool.
     pub usage_chart: String,
+    /// The page of sessions shown (every session matching the search, for CSV).
     pub sessions: Vec<SessionRow>,
+    /// Where `sessions` stands in the list; `None` for CSV.
+    pub sessions_pager: Option<Pager>,
     pub pull_requests: Vec<PullRequestRow>,
+    pub pull_requests_pager: Option<Pager>,
     /// Pull requests by others that this developer reviewed.
     pub reviews: Vec<PullRequestRow>,
 }

@@ -70,4 +70,4 @@ pub use reviews_tables::{
     ReviewSkipRow,
 };
 pub use spend::{SpendBreakdown, SpendMonthOutlook, SpendMonthRow, SpendPage, SpendShareRow};
-pub use widgets::{Choice, EmptyState, FilterBar, KpiCard, Link};
+pub use widgets::{Choice, EmptyState, FilterBar, KpiCard, Link, Pager};

@@ -42,6 +42,7 @@ fn evil_overview() -> OverviewPage {
             from: "2025-03-01".into(),
             to: "2025-03-31".into(),
             data_as_of: Some(EVIL.into()),
+            ..FilterBar::default()
         },
         period: format!("March 2025 · {EVIL}"),
         content: OverviewContent::Summary(Box::new(OverviewSummary {

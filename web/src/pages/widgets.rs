@@ -24,8 +24,9 @@ impl Choice {
     }
 }
 
-/// The GET form above data pages: team, date range and tool, kept in the URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The GET form above data pages: team, date range (or a named preset) and tool, kept in the URL
+/// with the page's search, list pages and comparison, so every link keeps every filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterBar {
     /// The page's path, e.g. `/spend`; the form submits here.
     pub action: String,
@@ -40,40 +41,159 @@ pub struct FilterBar {
     /// The last day with data of what the page shows (`Sep 30, 2026`), where it ends without a
     /// chosen end date; shown as "Data as of …".
     pub data_as_of: Option<String>,
+    /// Named ranges (`this-month`, …) shown as links; the selected one is the page's range and
+    /// is kept in links instead of `from`/`to`. Empty hides them.
+    pub presets: Vec<Choice>,
+    /// `compare=` in force (e.g. `previous-period`), kept in links.
+    pub compare: Option<String>,
+    /// The search text (`q=`) of the page's lists, kept in links and CSV downloads.
+    pub q: String,
+    /// The page number of each paginated list past its first page, e.g. `("page", 2)`.
+    pub pages: Vec<(String, usize)>,
 }
 
 impl FilterBar {
-    /// The current filters as a query string: `team=…&from=…&to=…&tool=…` (empty values left out).
-    pub fn query(&self) -> String {
+    /// The selected preset's value, if any.
+    pub fn preset(&self) -> Option<&str> {
+        self.presets
+            .iter()
+            .find(|c| c.selected)
+            .map(|c| c.value.as_str())
+    }
+
+    /// The filters as query pairs: team, the preset or from/to, tool, compare, search.
+    fn pairs(&self) -> Vec<(String, String)> {
         let selected =
             |choices: &[Choice]| choices.iter().find(|c| c.selected).map(|c| c.value.clone());
-        let pairs = [
-            ("team", selected(&self.teams)),
-            ("from", Some(self.from.clone())),
-            ("to", Some(self.to.clone())),
-            ("tool", selected(&self.tools)),
-        ];
+        let mut pairs = vec![("team", selected(&self.teams))];
+        match self.preset() {
+            Some(preset) => pairs.push(("preset", Some(preset.to_owned()))),
+            None => {
+                pairs.push(("from", Some(self.from.clone())));
+                pairs.push(("to", Some(self.to.clone())));
+            }
+        }
+        pairs.push(("tool", selected(&self.tools)));
+        pairs.push(("compare", self.compare.clone()));
+        pairs.push(("q", Some(self.q.clone())));
+        pairs
+            .into_iter()
+            .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| (key.to_owned(), v)))
+            .collect()
+    }
+
+    fn encode(pairs: &[(String, String)]) -> String {
         pairs
             .iter()
-            .filter_map(|(key, value)| {
-                value
-                    .as_ref()
-                    .filter(|v| !v.is_empty())
-                    .map(|v| format!("{key}={}", url::component(v)))
-            })
+            .map(|(key, value)| format!("{key}={}", url::component(value)))
             .collect::<Vec<_>>()
             .join("&")
     }
 
-    /// The server-side CSV export of one table under the current filters.
+    fn href(&self, pairs: &[(String, String)]) -> String {
+        if pairs.is_empty() {
+            self.action.clone()
+        } else {
+            format!("{}?{}", self.action, Self::encode(pairs))
+        }
+    }
+
+    /// The current filters as a query string: `team=…&from=…&to=…&tool=…` (empty values left
+    /// out; `preset=…` instead of the dates when one is chosen), with the lists' pages.
+    pub fn query(&self) -> String {
+        let mut pairs = self.pairs();
+        pairs.extend(self.pages.iter().map(|(k, n)| (k.clone(), n.to_string())));
+        Self::encode(&pairs)
+    }
+
+    /// The server-side CSV export of one table under the current filters: every row matching
+    /// the search, whatever page is shown.
     pub fn csv_href(&self, table: &str) -> String {
-        let query = self.query();
+        let query = Self::encode(&self.pairs());
         let joiner = if query.is_empty() { "" } else { "&" };
         format!(
             "{}?{query}{joiner}format=csv&table={}",
             self.action,
             url::component(table)
         )
+    }
+
+    /// This page under a named range, keeping team, tool, comparison and search (lists restart
+    /// at their first page).
+    pub fn preset_href(&self, preset: &str) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .pairs()
+            .into_iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "preset" | "from" | "to"))
+            .collect();
+        pairs.insert(
+            pairs.iter().take_while(|(k, _)| k == "team").count(),
+            ("preset".to_owned(), preset.to_owned()),
+        );
+        self.href(&pairs)
+    }
+
+    /// This page with the comparison set (`Some`) or cleared, every other filter kept.
+    pub fn compare_href(&self, compare: Option<&str>) -> String {
+        let bar = FilterBar {
+            compare: compare.map(str::to_owned),
+            ..self.clone()
+        };
+        bar.href(&bar.pairs())
+    }
+
+    /// Page `number` of the list whose page parameter is `param`, every other filter and list
+    /// page kept.
+    pub fn page_href(&self, param: &str, number: usize) -> String {
+        let mut pairs = self.pairs();
+        for (key, n) in &self.pages {
+            if key != param {
+                pairs.push((key.clone(), n.to_string()));
+            }
+        }
+        if number > 1 {
+            pairs.push((param.to_owned(), number.to_string()));
+        }
+        self.href(&pairs)
+    }
+
+    /// The filters other than the search, as hidden fields of a list's search form.
+    pub fn hidden_without_search(&self) -> Vec<(String, String)> {
+        self.pairs().into_iter().filter(|(k, _)| k != "q").collect()
+    }
+}
+
+/// Where a paginated list stands: "Showing 51–100 of 312" and links to its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    pub showing: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// The pager of a list showing `shown` rows from `offset` (0-based) of `matching`, on page
+    /// `page` of `page_size` rows; links through `filters` under `param`.
+    pub fn new(
+        filters: &FilterBar,
+        param: &str,
+        page: usize,
+        offset: usize,
+        shown: usize,
+        matching: usize,
+        page_size: usize,
+    ) -> Pager {
+        let showing = if shown == 0 {
+            format!("Showing 0 of {matching}")
+        } else {
+            format!("Showing {}–{} of {matching}", offset + 1, offset + shown)
+        };
+        Pager {
+            showing,
+            prev: (page > 1).then(|| filters.page_href(param, page - 1)),
+            next: (offset + shown < matching && page_size > 0)
+                .then(|| filters.page_href(param, page + 1)),
+        }
     }
 }
 
@@ -198,7 +318,7 @@ mod tests {
             tools: vec![Choice::new("codex", "Codex", None)],
             from: "2025-03-01".into(),
             to: "2025-03-31".into(),
-            data_as_of: None,
+            ..FilterBar::default()
         }
     }
 
@@ -220,5 +340,58 @@ mod tests {
             ..bar()
         };
         assert_eq!(bare.csv_href("x"), "/spend?format=csv&table=x");
+    }
+
+    #[test]
+    fn a_preset_replaces_the_dates_in_links_and_keeps_team_tool_and_search() {
+        let with_preset = FilterBar {
+            presets: vec![
+                Choice::new("this-month", "This month", Some("last-month")),
+                Choice::new("last-month", "Last month", Some("last-month")),
+            ],
+            tools: vec![Choice::new("codex", "Codex", Some("codex"))],
+            q: "Ada L".into(),
+            ..bar()
+        };
+        assert_eq!(
+            with_preset.query(),
+            "team=7&preset=last-month&tool=codex&q=Ada%20L"
+        );
+        assert_eq!(
+            bar().preset_href("this-month"),
+            "/spend?team=7&preset=this-month"
+        );
+        assert_eq!(
+            bar().compare_href(Some("previous-period")),
+            "/spend?team=7&from=2025-03-01&to=2025-03-31&compare=previous-period"
+        );
+    }
+
+    #[test]
+    fn pager_links_keep_the_filters_and_the_other_lists_pages() {
+        let paged = FilterBar {
+            q: "x".into(),
+            pages: vec![("pr_page".into(), 3)],
+            ..bar()
+        };
+        let pager = Pager::new(&paged, "page", 2, 50, 50, 312, 50);
+        assert_eq!(pager.showing, "Showing 51–100 of 312");
+        assert_eq!(
+            pager.prev.as_deref(),
+            Some("/spend?team=7&from=2025-03-01&to=2025-03-31&q=x&pr_page=3")
+        );
+        assert_eq!(
+            pager.next.as_deref(),
+            Some("/spend?team=7&from=2025-03-01&to=2025-03-31&q=x&pr_page=3&page=3")
+        );
+        assert_eq!(
+            paged.csv_href("t"),
+            "/spend?team=7&from=2025-03-01&to=2025-03-31&q=x&format=csv&table=t"
+        );
+        let last = Pager::new(&paged, "page", 7, 300, 12, 312, 50);
+        assert_eq!(
+            (last.showing.as_str(), last.next),
+            ("Showing 301–312 of 312", None)
+        );
     }
 }

@@ -22,17 +22,17 @@ pub(crate) async fn show(
     let view = filters::team_view(&state, &user, query, "/adoption", false).await?;
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
     let data = dashboards::adoption(&state, &view.scope, &team_scopes, view.range).await?;
-    let mut page = views::adoption::page(
-        chrome(&state, &user, NavSection::Adoption),
-        view.filters,
-        &data,
+    let csv_table = view.query.csv_table()?;
+    let mut page = views::adoption::list_not_started(
+        views::adoption::page(
+            chrome(&state, &user, NavSection::Adoption),
+            view.filters,
+            &data,
+        ),
+        &view.query.listing()?,
+        csv_table.is_none(),
     );
     let activity = crate::telemetry::activity::activity(&state, &view.scope, view.range).await?;
     page.kpis.extend(views::activity::kpis(&activity.total));
-    page_or_csv(
-        page,
-        view.query.csv_table()?,
-        "/adoption",
-        views::adoption::tables,
-    )
+    page_or_csv(page, csv_table, "/adoption", views::adoption::tables)
 }

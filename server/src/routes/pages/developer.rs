@@ -50,9 +50,8 @@ async fn show(
     query: PageQuery,
     action: &str,
 ) -> Result<Response> {
-    let query = filters::with_default_to(state, query, Some(email)).await?;
+    let (query, range) = filters::developer_range(state, query, email).await?;
     let metrics = query.metrics(Some(email));
-    let range = metrics.range(state.org_tz)?;
     let tool = metrics.spend(state.org_tz)?.tool;
     let only_them = ScopeFilter {
         team: None,
@@ -65,15 +64,22 @@ async fn show(
     } else {
         NavSection::Elsewhere
     };
-    let filters = views::filter_bar(action, Vec::new(), query.tool.as_deref(), true, range);
+    let filters = filters::bar(action, Vec::new(), &query, true, range)?;
+    let csv_table = query.csv_table()?;
+    let lists = views::developer::DeveloperLists {
+        sessions: query.listing()?,
+        pull_requests: query.pr_listing()?,
+        paged: csv_table.is_none(),
+    };
     let mut page = views::developer::page(
         chrome(state, user, section),
         filters,
         &data,
         state.org_tz,
         range,
+        &lists,
     );
     let activity = crate::telemetry::activity::activity(state, &scope, range).await?;
     page.kpis.extend(views::activity::kpis(&activity.total));
-    page_or_csv(page, query.csv_table()?, action, views::developer::tables)
+    page_or_csv(page, csv_table, action, views::developer::tables)
 }

@@ -1,5 +1,6 @@
-//! The filter bar of the data pages: `team`, `from`, `to` and `tool` read from the URL, turned
-//! into the same typed parameters and scope the JSON API uses, and written back into the form.
+//! The filter bar of the data pages: `team`, `from`, `to` (or a `preset`) and `tool` read from
+//! the URL, turned into the same typed parameters and scope the JSON API uses, and written back
+//! into the form; with the page's comparison (`compare`), list search (`q`) and list pages.
 
 use agentmeter_metrics::calendar::DateRange;
 use chrono::NaiveDate;
@@ -7,7 +8,7 @@ use serde::Deserialize;
 
 use agentmeter_web::pages::{Choice, FilterBar};
 
-use crate::analytics::params::MetricsQuery;
+use crate::analytics::params::{Comparison, Listing, MetricsQuery, RangePreset};
 use crate::analytics::{as_of, load};
 use crate::auth::scope::{resolve, Scope, ScopeFilter};
 use crate::auth::CurrentUser;
@@ -23,10 +24,23 @@ pub(crate) struct PageQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub tool: Option<String>,
+    /// A named range instead of `from`/`to` (`this-month`, `last-30-days`, …).
+    pub preset: Option<String>,
+    /// `previous-period` shows the same number of days just before beside the figures.
+    pub compare: Option<String>,
+    /// Search of the page's lists (names, e-mails, titles), case-insensitive.
+    pub q: Option<String>,
+    /// Page of the page's main list (1-based).
+    pub page: Option<String>,
+    /// Page of the page's pull-request list, where it has one beside another list.
+    pub pr_page: Option<String>,
     /// `csv` asks for one table as CSV instead of the page.
     pub format: Option<String>,
     /// Which table to export (its `data-csv-name`).
     pub table: Option<String>,
+    /// The preset [`PageQuery::resolved`] turned into `from`/`to`, for the filter bar.
+    #[serde(skip)]
+    pub preset_used: Option<String>,
 }
 
 impl PageQuery {
@@ -54,6 +68,40 @@ impl PageQuery {
         }
     }
 
+    /// The comparison asked for (`compare=`).
+    pub(crate) fn comparison(&self) -> Result<Option<Comparison>> {
+        Comparison::parse(self.compare.as_deref())
+    }
+
+    /// The search and page of the page's main list (`q`, `page`).
+    pub(crate) fn listing(&self) -> Result<Listing> {
+        Listing::parse(self.q.as_deref(), self.page.as_deref())
+    }
+
+    /// The search and page of the page's pull-request list (`q`, `pr_page`).
+    pub(crate) fn pr_listing(&self) -> Result<Listing> {
+        Listing::parse(self.q.as_deref(), self.pr_page.as_deref())
+    }
+
+    /// The range of this query ending at `last_day` when it gives none (the scope's last day
+    /// with data), and the query with that range written out as `from`/`to`, so code further on
+    /// reads the same dates whatever the preset.
+    pub(crate) fn resolved(
+        mut self,
+        state: &AppState,
+        last_day: Option<NaiveDate>,
+    ) -> Result<(PageQuery, DateRange)> {
+        let range = self.metrics(None).ending_on(last_day).range(state.org_tz)?;
+        self.from = Some(range.from.to_string());
+        self.to = Some(range.to.to_string());
+        self.preset_used = self
+            .preset
+            .take()
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty());
+        Ok((self, range))
+    }
+
     /// The same filters as the metrics API reads them, optionally for one developer.
     pub(crate) fn metrics(&self, user: Option<&str>) -> MetricsQuery {
         MetricsQuery {
@@ -62,6 +110,7 @@ impl PageQuery {
             team: self.team().map(str::to_owned),
             user: user.map(str::to_owned),
             tool: self.tool.clone().filter(|t| !t.trim().is_empty()),
+            preset: self.preset.clone(),
             ..MetricsQuery::default()
         }
     }
@@ -89,11 +138,10 @@ pub(crate) async fn team_view(
         ));
     }
     let scope = resolve(state, user, &query.metrics(None).scope_filter()).await?;
-    let (query, data_as_of) = ending_at_data(state, &scope, query).await?;
-    let metrics = query.metrics(None);
-    let range = metrics.range(state.org_tz)?;
+    let data_as_of = as_of::data_as_of(state, &scope).await?;
+    let (query, range) = query.resolved(state, data_as_of)?;
     let teams = team_choices(state, user, query.team()).await?;
-    let mut filters = views::filter_bar(action, teams, query.tool.as_deref(), with_tools, range);
+    let mut filters = bar(action, teams, &query, with_tools, range)?;
     filters.data_as_of = data_as_of.map(agentmeter_web::format::date);
     Ok(TeamView {
         query,
@@ -103,36 +151,45 @@ pub(crate) async fn team_view(
     })
 }
 
-/// A page without a `to` ends on the last day with data of what it shows (`analytics::as_of`),
-/// exactly as the JSON API does; the filter bar shows the dates used.
-async fn ending_at_data(
-    state: &AppState,
-    scope: &Scope,
-    mut query: PageQuery,
-) -> Result<(PageQuery, Option<NaiveDate>)> {
-    let data_as_of = as_of::data_as_of(state, scope).await?;
-    if query.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        query.to = data_as_of.map(|d| d.to_string());
+/// The filter bar of a resolved query: the dates used, the presets (the chosen one marked), and
+/// the comparison, search and list pages to keep in links.
+pub(crate) fn bar(
+    action: &str,
+    teams: Vec<Choice>,
+    query: &PageQuery,
+    with_tools: bool,
+    range: DateRange,
+) -> Result<FilterBar> {
+    let mut filters = views::filter_bar(action, teams, query.tool.as_deref(), with_tools, range);
+    let chosen = query.preset_used.as_deref();
+    filters.presets = RangePreset::ALL
+        .iter()
+        .map(|p| Choice::new(p.as_str(), p.label(), chosen))
+        .collect();
+    filters.compare = query.comparison()?.map(|c| c.as_str().to_owned());
+    filters.q = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    for (param, listing) in [("page", query.listing()?), ("pr_page", query.pr_listing()?)] {
+        if listing.page > 1 {
+            filters.pages.push((param.to_owned(), listing.page));
+        }
     }
-    Ok((query, data_as_of))
+    Ok(filters)
 }
 
 /// A developer's page without a `to` ends on that developer's own last day with data, so it does
-/// not reveal when anyone else last worked.
-pub(crate) async fn with_default_to(
+/// not reveal when anyone else last worked; the query comes back with its dates written out.
+pub(crate) async fn developer_range(
     state: &AppState,
-    mut query: PageQuery,
-    developer_email: Option<&str>,
-) -> Result<PageQuery> {
-    if query.to.as_deref().is_some_and(|t| !t.trim().is_empty()) {
-        return Ok(query);
-    }
-    if let Some(email) = developer_email {
-        query.to = as_of::developer_data_as_of(state, email)
-            .await?
-            .map(|d| d.to_string());
-    }
-    Ok(query)
+    query: PageQuery,
+    developer_email: &str,
+) -> Result<(PageQuery, DateRange)> {
+    let last_day = as_of::developer_data_as_of(state, developer_email).await?;
+    query.resolved(state, last_day)
 }
 
 /// The teams this caller may pick: every team for an admin, the managed ones for a manager.

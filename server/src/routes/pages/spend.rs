@@ -27,6 +27,7 @@ pub(crate) async fn show(
         chrome(&state, &user, NavSection::Spend),
         view.filters,
         &data,
+        view.query.comparison()?,
     );
     let (outlook, days) = tokio::try_join!(
         outlook::this_month(&state, &user, &view.scope, view.query.team()),
