@@ -4,6 +4,7 @@
 mod admin_pages;
 mod commits;
 mod page_and_acknowledge;
+mod self_view;
 mod skip_history;
 mod skip_rates;
 mod webhooks;

@@ -13,7 +13,9 @@ use crate::error::Result;
 use crate::frames::{i64_values, membership_frame, pull_request_frame, UsageFrame};
 use crate::rows::{DeveloperRow, PullRequestRow, ReviewOutcome, TeamRow};
 
+mod peers;
 mod times;
+pub use peers::{peer_medians, PeerMedians, MIN_PEERS};
 pub use times::{ReviewTime, WeekReviewTime};
 
 /// Parameters of [`reviews_report`].

@@ -13,5 +13,6 @@ pub(crate) mod identities;
 pub mod load;
 pub(crate) mod pull_requests;
 pub(crate) mod repositories;
+pub mod self_view;
 pub mod summary;
 pub(crate) mod webhooks;

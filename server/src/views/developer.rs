@@ -151,6 +151,7 @@ pub(crate) fn page(
         pull_requests,
         pull_requests_pager,
         reviews,
+        review_self: None,
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) mod overview;
 pub(crate) mod people;
 pub(crate) mod plans;
 pub(crate) mod productivity;
+pub(crate) mod review_self;
 pub(crate) mod reviews;
 pub(crate) mod reviews_tables;
 pub(crate) mod spend;

@@ -118,5 +118,6 @@ pub fn developer() -> DeveloperPage {
             ReviewState::Reviewed,
             false,
         )],
+        review_self: None,
     }
 }

@@ -5,6 +5,7 @@ use askama::Template;
 
 use super::widgets::web_href;
 use super::{EmptyState, FilterBar, KpiCard, PageChrome, Pager};
+use super::review_self::ReviewSelfView;
 use crate::figure::Figure;
 
 /// Who the page is about.
@@ -120,4 +121,6 @@ pub struct DeveloperPage {
     pub pull_requests_pager: Option<Pager>,
     /// Pull requests by others that this developer reviewed.
     pub reviews: Vec<PullRequestRow>,
+    /// Their review figures beside their teams' medians, and their flagged pull requests.
+    pub review_self: Option<ReviewSelfView>,
 }

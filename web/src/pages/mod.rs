@@ -22,6 +22,7 @@ mod overview;
 mod plans;
 mod productivity;
 mod reset_password;
+mod review_self;
 mod reviews;
 mod reviews_tables;
 #[cfg(test)]
@@ -64,6 +65,7 @@ pub use plans::{
 };
 pub use productivity::{GuardrailRow, LiftRow, LiftVerdict, ProductivityPage};
 pub use reset_password::ResetPasswordPage;
+pub use review_self::{FlaggedPullRequestRow, ReviewSelfRow, ReviewSelfView};
 pub use reviews::{ReviewAlertRow, ReviewSegmentRow, ReviewsPage};
 pub use reviews_tables::{
     AcknowledgementCell, EditReviewRow, MergedPullRequestRow, PullRequestList, ReviewAlertEntry,

@@ -329,3 +329,31 @@ fn each_week_of_merge_has_its_skip_counts_and_the_report_its_target() {
         ]
     );
 }
+
+#[test]
+fn the_team_medians_leave_out_unmatched_authors_and_are_withheld_under_three_developers() {
+    use crate::reviews::{peer_medians, EditReview};
+    let mut r = run();
+    // Ada 100 %, Bob 0 %; the unmatched author's 100 % is nobody's.
+    let two = peer_medians(&r);
+    assert_eq!((two.developers_with_skip_rate, two.skip_rate_pct), (2, None));
+    assert_eq!((two.developers_with_edits, two.review_off_share_pct), (1, None));
+
+    let mut carl = r.by_developer[2].clone();
+    carl.user_id = Some(3);
+    carl.all.skip_rate_pct = Some(50.0);
+    r.by_developer.push(carl);
+    let edits = |id: i64, share: f64| EditReview {
+        key: format!("user {id}"),
+        user_id: Some(id),
+        edits: 10,
+        edits_unreviewed: (share / 10.0) as i64,
+        unreviewed_share_pct: Some(share),
+    };
+    r.edits_by_developer.extend([edits(2, 10.0), edits(3, 20.0), edits(4, 90.0)]);
+    let three = peer_medians(&r);
+    assert_eq!((three.developers_with_skip_rate, three.skip_rate_pct), (3, Some(50.0)));
+    // Ada 70 %, then 10, 20, 90: the median of four is the mean of the middle two.
+    assert_eq!(three.developers_with_edits, 4);
+    assert_eq!(three.review_off_share_pct, Some(45.0));
+}

@@ -81,5 +81,7 @@ async fn show(
     );
     let activity = crate::telemetry::activity::activity(state, &scope, range).await?;
     page.kpis.extend(views::activity::kpis(&activity.total));
+    let reviews = crate::reviews::self_view::of_person(state, data.person.id, range).await?;
+    page.review_self = Some(views::review_self::view(&reviews, state.org_tz));
     page_or_csv(page, csv_table, action, views::developer::tables)
 }
