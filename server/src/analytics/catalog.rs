@@ -14,24 +14,61 @@ use crate::error::{Error, Result};
 use crate::store::plans::{self, PlanFields, PlanRecord};
 
 /// A catalog entry as the API shows and accepts it (without `id` on input).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CatalogPlan {
     pub id: i64,
     #[serde(flatten)]
     pub terms: PlanTerms,
 }
 
+/// The schema of [`PlanTerms`] with `id` among its properties. Written out because the derived
+/// one would be `allOf: [PlanTerms, {id}]`, and `PlanTerms` allows no other property
+/// (`deny_unknown_fields`), so no entry with its `id` could match it.
+impl utoipa::PartialSchema for CatalogPlan {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+        use utoipa::openapi::RefOr;
+        let RefOr::T(Schema::Object(mut plan)) = <PlanTerms as utoipa::PartialSchema>::schema()
+        else {
+            unreachable!("PlanTerms derives an object schema")
+        };
+        let id = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)));
+        plan.properties.insert("id".to_owned(), id.into());
+        plan.required.insert(0, "id".to_owned());
+        plan.description = Some("A plan of the catalog: its id and its terms.".to_owned());
+        RefOr::T(Schema::Object(plan))
+    }
+}
+
+impl utoipa::ToSchema for CatalogPlan {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <PlanTerms as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
 /// Everything an admin may set on a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanTerms {
+    #[schema(pattern = r"\S")]
     pub vendor: String,
+    #[schema(pattern = r"\S")]
     pub name: String,
     pub kind: PlanKind,
+    #[schema(minimum = 0.0)]
     pub usd_per_seat_month: Option<f64>,
     /// Estimated API-equivalent dollars one 5-hour window allows.
+    #[schema(minimum = 0.0)]
     pub limit_5h_usd: Option<f64>,
     /// Estimated API-equivalent dollars one week allows.
+    #[schema(minimum = 0.0)]
     pub limit_week_usd: Option<f64>,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,

@@ -30,6 +30,9 @@ use crate::error::{Error, Result};
 pub const DEFAULT_BASELINE_WEEKS: u32 = 12;
 /// Weeks after first use left out as ramp, when `ramp_weeks` is not given.
 pub const DEFAULT_RAMP_WEEKS: u32 = 4;
+/// The longest range a report covers, in days (ten years): its series grow with the range, so
+/// a `from` or `to` centuries away would hold the request for minutes instead of answering it.
+pub const MAX_RANGE_DAYS: i64 = 3653;
 
 /// The raw query string of a report request.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -164,6 +167,11 @@ impl MetricsQuery {
         if from > to {
             return Err(Error::BadRequest(format!("from {from} is after to {to}")));
         }
+        if (to - from).num_days() >= MAX_RANGE_DAYS {
+            return Err(Error::BadRequest(format!(
+                "from {from} to {to} is longer than {MAX_RANGE_DAYS} days (ten years)"
+            )));
+        }
         Ok(DateRange::new(from, to)?)
     }
 
@@ -249,6 +257,19 @@ mod tests {
         assert_eq!(
             range.to,
             NaiveDate::from_ymd_opt(2026, 1, 15).expect("date")
+        );
+    }
+
+    #[test]
+    fn a_range_of_ten_years_or_more_is_a_bad_request() {
+        let longest = query(Some("2016-01-01"), Some("2025-12-31"));
+        assert!(longest.range(chrono_tz::UTC).is_ok());
+        let err = query(Some("2026-06-29"), Some("7711-09-29"))
+            .range(chrono_tz::UTC)
+            .expect_err("centuries");
+        assert!(
+            matches!(&err, Error::BadRequest(m) if m.contains("ten years")),
+            "{err}"
         );
     }
 

@@ -96,9 +96,12 @@ pub(crate) async fn list_rules(
 /// The body of `PUT /api/v1/alerts/rules`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RuleChange {
+    #[schema(value_type = AlertKind)]
     pub kind: String,
     pub enabled: bool,
+    /// Quiet days before `uploads_stopped` fires (default 7); ignored for the other kinds.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 365)]
     pub days: Option<i64>,
 }
 
@@ -125,6 +128,7 @@ pub(crate) async fn set_rule(
 pub struct WebhookView {
     pub id: i64,
     pub url: String,
+    #[schema(value_type = WebhookFormat)]
     pub format: String,
     pub enabled: bool,
 }
@@ -158,7 +162,9 @@ pub(crate) async fn list_webhooks(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewWebhook {
     pub url: String,
+    /// `json` when absent.
     #[serde(default)]
+    #[schema(value_type = Option<WebhookFormat>)]
     pub format: Option<String>,
 }
 
@@ -166,6 +172,7 @@ pub struct NewWebhook {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedWebhook {
     pub id: i64,
+    #[schema(value_type = WebhookFormat)]
     pub format: String,
     pub secret: String,
 }

@@ -76,7 +76,9 @@ pub struct BudgetChange {
     /// A team's name; none (or empty) for the organisation.
     #[serde(default)]
     pub team: Option<String>,
+    #[schema(value_type = BudgetBasis)]
     pub basis: String,
+    #[schema(minimum = 0.01, maximum = 1e12)]
     pub monthly_usd: f64,
 }
 

@@ -37,7 +37,7 @@ pub(crate) struct PublishQuery {
     path = "/api/v1/library/items",
     tag = "library",
     params(PublishQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The folder as .tar.gz or .zip"),
+    request_body(content = inline(super::openapi::Binary), content_type = "application/octet-stream", description = "The folder as .tar.gz or .zip"),
     responses((status = 201, description = "A new version", body = agentmeter_ingest::wire_library::PublishReceipt), (status = 200, description = "The latest version already had this content", body = agentmeter_ingest::wire_library::PublishReceipt)),
 )]
 pub(crate) async fn publish(

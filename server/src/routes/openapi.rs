@@ -70,6 +70,21 @@ pub(crate) async fn openapi_json() -> Json<&'static Document> {
     Json(&DOCUMENT)
 }
 
+/// A request body of raw bytes (a library upload's .tar.gz or .zip): a string of bytes in JSON
+/// Schema's terms, where `Vec<u8>` would be documented as a JSON array of numbers.
+pub(crate) struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_media_type("application/octet-stream")
+            .into()
+    }
+}
+
+impl ToSchema for Binary {}
+
 /// The two ways in: an API token (`agentmeter login`, Admin › Tokens) or the session cookie.
 struct Authentication;
 
@@ -97,21 +112,22 @@ impl Modify for Authentication {
 
 /// Every refusal and failure of the API goes through the one error type (handlers' errors and
 /// axum's own refusals alike, see `middleware::refusals`), so each operation answers any other
-/// status with the same body.
+/// status with the same body, and so does every 4xx or 5xx a handler's annotation names with only
+/// a description.
 struct ErrorResponses;
 
 impl Modify for ErrorResponses {
     fn modify(&self, document: &mut Document) {
+        let body = || {
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                    ErrorBody::name(),
+                ))))
+                .build()
+        };
         let error: RefOr<Response> = ResponseBuilder::new()
             .description("Refused or failed: `{\"error\": \"…\"}`, with `records` on a 422")
-            .content(
-                "application/json",
-                utoipa::openapi::ContentBuilder::new()
-                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                        ErrorBody::name(),
-                    ))))
-                    .build(),
-            )
+            .content("application/json", body())
             .build()
             .into();
         for item in document.paths.paths.values_mut() {
@@ -124,9 +140,18 @@ impl Modify for ErrorResponses {
             .into_iter()
             .flatten()
             {
-                operation
-                    .responses
-                    .responses
+                let responses = &mut operation.responses.responses;
+                for (status, response) in responses.iter_mut() {
+                    let refusal = status.starts_with('4') || status.starts_with('5');
+                    if let (true, RefOr::T(response)) = (refusal, response) {
+                        if response.content.is_empty() {
+                            response
+                                .content
+                                .insert("application/json".to_owned(), body());
+                        }
+                    }
+                }
+                responses
                     .entry("default".to_owned())
                     .or_insert_with(|| error.clone());
             }

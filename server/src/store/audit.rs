@@ -60,7 +60,8 @@ pub async fn insert(db: &Db, entry: &NewAuditEntry<'_>) -> Result<()> {
 /// One page of entries, newest first, and whether an older page exists.
 pub async fn page(db: &Db, query: &AuditQuery) -> Result<(Vec<AuditEntry>, bool)> {
     let per_page = query.per_page.max(1);
-    let offset = (query.page.max(1) - 1) * per_page;
+    // Saturating: a page far past the last is just empty, never an overflow.
+    let offset = (query.page.max(1) - 1).saturating_mul(per_page);
     // One row past the page tells whether another page follows.
     let mut rows: Vec<AuditEntry> = with_pool!(db, |pool| {
         sqlx::query_as(
@@ -70,7 +71,7 @@ pub async fn page(db: &Db, query: &AuditQuery) -> Result<(Vec<AuditEntry>, bool)
         )
         .bind(&query.actor)
         .bind(&query.action)
-        .bind(per_page + 1)
+        .bind(per_page.saturating_add(1))
         .bind(offset)
         .fetch_all(pool)
         .await?

@@ -119,7 +119,7 @@ pub(super) async fn every_operation(app: &TestApp, admin: &TestUser) -> Vec<Call
     use Method as M;
     // A demo developer: their seat, their commit, an unmatched identity mapped to them.
     let developer = agentmeter_seeds::org::DEVELOPERS[0].email();
-    let plan = json!({"vendor": "Anthropic", "name": "OpenAPI check", "kind": "subscription",
+    let plan = json!({"vendor": "Anthropic", "name": "OpenAPI check", "kind": "flat",
         "usd_per_seat_month": 20.0, "limit_5h_usd": null, "limit_week_usd": null,
         "valid_from": null, "valid_to": null});
     let plan_id = id_at(
