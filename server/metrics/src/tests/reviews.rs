@@ -104,7 +104,10 @@ fn run() -> ReviewsReport {
     .expect("report")
 }
 
-fn counts(c: &SkipCounts) -> (i64, i64, i64, i64, Option<f64>) {
+/// Merged, classified, unreviewed, rubber-stamped, rate rounded to two decimals.
+type Counts = (i64, i64, i64, i64, Option<f64>);
+
+fn counts(c: &SkipCounts) -> Counts {
     (
         c.merged,
         c.classified,
@@ -310,7 +313,7 @@ fn the_share_of_edits_made_with_review_off_is_given_per_team_and_overall() {
 fn each_week_of_merge_has_its_skip_counts_and_the_report_its_target() {
     let r = run();
     assert_eq!(r.skip_rate_target_pct, 10.0);
-    let weeks: Vec<(String, (i64, i64, i64, i64, Option<f64>))> = r
+    let weeks: Vec<(String, Counts)> = r
         .weeks
         .iter()
         .map(|w| (w.week_start.to_string(), counts(&w.skips)))
@@ -336,8 +339,14 @@ fn the_team_medians_leave_out_unmatched_authors_and_are_withheld_under_three_dev
     let mut r = run();
     // Ada 100 %, Bob 0 %; the unmatched author's 100 % is nobody's.
     let two = peer_medians(&r);
-    assert_eq!((two.developers_with_skip_rate, two.skip_rate_pct), (2, None));
-    assert_eq!((two.developers_with_edits, two.review_off_share_pct), (1, None));
+    assert_eq!(
+        (two.developers_with_skip_rate, two.skip_rate_pct),
+        (2, None)
+    );
+    assert_eq!(
+        (two.developers_with_edits, two.review_off_share_pct),
+        (1, None)
+    );
 
     let mut carl = r.by_developer[2].clone();
     carl.user_id = Some(3);
@@ -350,9 +359,13 @@ fn the_team_medians_leave_out_unmatched_authors_and_are_withheld_under_three_dev
         edits_unreviewed: (share / 10.0) as i64,
         unreviewed_share_pct: Some(share),
     };
-    r.edits_by_developer.extend([edits(2, 10.0), edits(3, 20.0), edits(4, 90.0)]);
+    r.edits_by_developer
+        .extend([edits(2, 10.0), edits(3, 20.0), edits(4, 90.0)]);
     let three = peer_medians(&r);
-    assert_eq!((three.developers_with_skip_rate, three.skip_rate_pct), (3, Some(50.0)));
+    assert_eq!(
+        (three.developers_with_skip_rate, three.skip_rate_pct),
+        (3, Some(50.0))
+    );
     // Ada 70 %, then 10, 20, 90: the median of four is the mean of the middle two.
     assert_eq!(three.developers_with_edits, 4);
     assert_eq!(three.review_off_share_pct, Some(45.0));
