@@ -2,7 +2,7 @@
 //! collected commits on its head branch) and the assistant sessions on that branch, runs
 //! `agentmeter_reviews::classify` and caches the result on the row so reads stay cheap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use agentmeter_reviews::{
     classify, AiReason, CommitFact, CriticalPaths, PullRequestFacts, PullRequestHistory,
@@ -12,8 +12,9 @@ use agentmeter_reviews::{
 use super::load::utc;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::store::branch_sessions::{self, BranchSession};
 use crate::store::pull_requests::{self, Classification, PullRequestRecord};
-use crate::store::{branch_sessions, commits, reviews, webhooks};
+use crate::store::{commits, reviews, webhooks};
 
 /// The key under which classification compares people: the user when mapped, else the forge
 /// account id, else the login.
@@ -34,8 +35,52 @@ fn names_branch(listed: &str, branch: &str) -> bool {
             .is_some_and(|(_, rest)| rest == branch)
 }
 
-/// Recomputes and stores the classification of pull request `pr_id`.
-pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()> {
+/// Every assistant session on a branch, read at once for a batch of pull requests to
+/// reclassify (`webhooks::github_batch`); valid while no usage is uploaded meanwhile.
+#[derive(Debug, Default)]
+pub struct KnownSessions {
+    /// By repository as the database lower-cases it, and branch; each by session id.
+    by_branch: HashMap<(String, String), Vec<BranchSession>>,
+}
+
+impl KnownSessions {
+    pub async fn load(db: &Db) -> Result<KnownSessions> {
+        let mut by_branch: HashMap<(String, String), Vec<BranchSession>> = HashMap::new();
+        for s in branch_sessions::on_every_branch(db).await? {
+            by_branch
+                .entry((s.repository, s.git_branch))
+                .or_default()
+                .push(BranchSession {
+                    session_id: s.session_id,
+                    started: s.started,
+                    ended: s.ended,
+                });
+        }
+        for sessions in by_branch.values_mut() {
+            sessions.sort_by(|a, b| a.session_id.cmp(&b.session_id));
+        }
+        Ok(KnownSessions { by_branch })
+    }
+
+    /// What `branch_sessions::on_branch` would answer; None for a repository name that is not
+    /// ASCII, whose lower-case spelling only the database can tell (SQLite folds ASCII only).
+    fn on_branch(&self, repository: &str, branch: &str) -> Option<Vec<BranchSession>> {
+        if !repository.is_ascii() {
+            return None;
+        }
+        let key = (repository.to_ascii_lowercase(), branch.to_owned());
+        Some(self.by_branch.get(&key).cloned().unwrap_or_default())
+    }
+}
+
+/// Recomputes and stores the classification of pull request `pr_id`, the sessions on its head
+/// branch taken from `known` when given.
+async fn reclassify_with(
+    db: &Db,
+    pr_id: i64,
+    policy: &ReviewPolicy,
+    known: Option<&KnownSessions>,
+) -> Result<()> {
     let pr = pull_requests::record(db, pr_id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("pull request {pr_id}")))?;
@@ -65,8 +110,11 @@ pub async fn reclassify(db: &Db, pr_id: i64, policy: &ReviewPolicy) -> Result<()
         .map(utc)
         .collect();
     let commits = commit_facts(db, &pr).await?;
-    let sessions = branch_sessions::on_branch(db, &pr.repository, head)
-        .await?
+    let sessions = match known.and_then(|k| k.on_branch(&pr.repository, head)) {
+        Some(sessions) => sessions,
+        None => branch_sessions::on_branch(db, &pr.repository, head).await?,
+    };
+    let sessions = sessions
         .into_iter()
         .map(|s| SessionFact {
             session_id: s.session_id,
@@ -176,8 +224,18 @@ async fn commit_facts(db: &Db, pr: &PullRequestRecord) -> Result<Vec<CommitFact>
 
 /// Reclassifies pull requests by id, e.g. after their repository's globs changed.
 pub async fn reclassify_all(db: &Db, ids: &[i64], policy: &ReviewPolicy) -> Result<usize> {
+    reclassify_all_with(db, ids, policy, None).await
+}
+
+/// [`reclassify_all`], the sessions on branches taken from `known` when given.
+pub async fn reclassify_all_with(
+    db: &Db,
+    ids: &[i64],
+    policy: &ReviewPolicy,
+    known: Option<&KnownSessions>,
+) -> Result<usize> {
     for id in ids {
-        reclassify(db, *id, policy).await?;
+        reclassify_with(db, *id, policy, known).await?;
     }
     Ok(ids.len())
 }

@@ -3,8 +3,9 @@
 //! reclassified ([`super::apply`]). A batch of deliveries ([`github_batch`]) is handled the same
 //! way, delivery by delivery, except that each pull request is reclassified once, at the end.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -16,8 +17,8 @@ use agentmeter_reviews::{
 };
 
 use super::apply;
-use super::classification::reclassify_all;
-use crate::db::Db;
+use super::classification::{reclassify_all, reclassify_all_with, KnownSessions};
+use crate::db::{now_ms, Db};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::{repositories, webhooks};
@@ -108,6 +109,11 @@ struct Handling {
     secrets: HashMap<Option<String>, String>,
     /// The pull requests to reclassify once a batch is done; `None`: each delivery's at once.
     deferred: Option<BTreeSet<i64>>,
+    /// A batch's delivery keys, those stored before it and those it handled, shared by its lanes:
+    /// checked here instead of asking the database once per delivery. `None`: ask it.
+    seen: Option<Arc<Mutex<HashSet<String>>>>,
+    /// The repositories whose last event a batch marks once, at the end.
+    heard_from: BTreeSet<i64>,
 }
 
 /// Pull requests a batch handles at a time: each delivery waits on the database far longer than
@@ -128,10 +134,19 @@ pub async fn github(state: &AppState, delivery: GithubDelivery<'_>) -> Result<De
 /// pull request, each on a head branch of its own). Stops at the first delivery refused; returns
 /// how many were handled.
 pub async fn github_batch(state: &AppState, groups: &[Vec<GithubDelivery<'_>>]) -> Result<u64> {
+    let db = &state.db;
+    // Nothing else writes deliveries or usage while a batch runs (the demo loads before it
+    // serves): the keys and the sessions on branches are read once, up front.
+    let seen: HashSet<String> = webhooks::delivery_keys(db, "github")
+        .await?
+        .into_iter()
+        .collect();
+    let seen = Arc::new(Mutex::new(seen));
     let next = AtomicUsize::new(0);
     let lane = || async {
         let mut handling = Handling {
             deferred: Some(BTreeSet::new()),
+            seen: Some(Arc::clone(&seen)),
             ..Handling::default()
         };
         let mut handled = 0;
@@ -141,19 +156,29 @@ pub async fn github_batch(state: &AppState, groups: &[Vec<GithubDelivery<'_>>]) 
                 handled += 1;
             }
         }
-        Ok::<_, Error>((handled, handling.deferred.unwrap_or_default()))
+        Ok::<_, Error>((
+            handled,
+            handling.deferred.unwrap_or_default(),
+            handling.heard_from,
+        ))
     };
     let lanes = tokio::try_join!(lane(), lane(), lane(), lane())?;
-    let mut handled = 0;
-    let mut affected = BTreeSet::new();
-    for (count, ids) in [lanes.0, lanes.1, lanes.2, lanes.3] {
+    let (mut handled, mut affected, mut heard_from) = (0, BTreeSet::new(), BTreeSet::new());
+    for (count, ids, repositories) in [lanes.0, lanes.1, lanes.2, lanes.3] {
         handled += count;
         affected.extend(ids);
+        heard_from.extend(repositories);
+    }
+    let now = now_ms();
+    for repository in heard_from {
+        webhooks::mark_last_event(db, repository, now).await?;
     }
     let ids: Vec<i64> = affected.into_iter().collect();
     let mut parts = ids.chunks(ids.len().div_ceil(BATCH_LANES).max(1));
-    let (db, policy) = (&state.db, state.review_policy());
-    let mut lane = || reclassify_all(db, parts.next().unwrap_or_default(), &policy);
+    let policy = state.review_policy();
+    let known = KnownSessions::load(db).await?;
+    let mut lane =
+        || reclassify_all_with(db, parts.next().unwrap_or_default(), &policy, Some(&known));
     tokio::try_join!(lane(), lane(), lane(), lane())?;
     Ok(handled)
 }
@@ -258,7 +283,15 @@ async fn handle(
         delivery: delivery.clone(),
         repository: repository.clone(),
     };
-    if webhooks::delivery_seen(db, provider, &delivery).await? {
+    let seen_before = match &handling.seen {
+        // Claimed at once: another lane handing the same key now sees it as seen.
+        Some(seen) => !seen
+            .lock()
+            .map_err(|_| Error::Internal(anyhow::anyhow!("a webhook batch lane panicked")))?
+            .insert(delivery.clone()),
+        None => webhooks::delivery_seen(db, provider, &delivery).await?,
+    };
+    if seen_before {
         return Ok(receipt(DeliveryStatus::Duplicate));
     }
     let (status, affected) = match &event {
@@ -287,7 +320,13 @@ async fn handle(
         (WebhookEvent::Ignored(_), _) | (_, None) => None,
         (_, Some(name)) => Some(handling.known.repository(db, name, provider).await?),
     };
-    if !webhooks::record_delivery(db, provider, &delivery, &event_name, repository_id).await? {
+    let recorded = if handling.seen.is_some() {
+        handling.heard_from.extend(repository_id);
+        webhooks::insert_delivery(db, provider, &delivery, &event_name, repository_id).await?
+    } else {
+        webhooks::record_delivery(db, provider, &delivery, &event_name, repository_id).await?
+    };
+    if !recorded {
         return Ok(receipt(DeliveryStatus::Duplicate));
     }
     tracing::info!(provider, event = %event_name, %delivery, ?status, "webhook delivery handled");

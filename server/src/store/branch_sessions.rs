@@ -3,7 +3,7 @@
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::store::pool::Pool;
+use crate::store::pool::{with_pool, Pool};
 
 /// An assistant session on a branch: its id and first and last event, epoch ms.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -52,4 +52,30 @@ pub async fn on_branch(db: &Db, repository: &str, branch: &str) -> Result<Vec<Br
             .await?
         }
     })
+}
+
+/// An assistant session on a branch, with its repository as the database lower-cases it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionOnBranch {
+    /// `LOWER(repository)`: what [`on_branch`] compares.
+    pub repository: String,
+    pub git_branch: String,
+    pub session_id: String,
+    pub started: i64,
+    pub ended: i64,
+}
+
+/// [`on_branch`] for every branch at once, in one scan: what a batch reclassifying a thousand
+/// pull requests reads instead of one query each (on PostgreSQL each is a scan of the table).
+pub async fn on_every_branch(db: &Db) -> Result<Vec<SessionOnBranch>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_as(
+            "SELECT LOWER(repository) AS repository, git_branch, session_id, MIN(ts) AS started, \
+                    MAX(ts) AS ended FROM usage_events \
+             WHERE repository IS NOT NULL AND git_branch IS NOT NULL \
+             GROUP BY LOWER(repository), git_branch, session_id",
+        )
+        .fetch_all(pool)
+        .await?
+    }))
 }

@@ -79,9 +79,24 @@ pub async fn record_delivery(
     event: &str,
     repository_id: Option<i64>,
 ) -> Result<bool> {
-    let now = now_ms();
+    let recorded = insert_delivery(db, provider, key, event, repository_id).await?;
+    if let Some(id) = repository_id {
+        mark_last_event(db, id, now_ms()).await?;
+    }
+    Ok(recorded)
+}
+
+/// Records a handled delivery only (a batch marks its repositories' last event once, at the
+/// end: [`mark_last_event`]); false when the key was recorded before.
+pub async fn insert_delivery(
+    db: &Db,
+    provider: &str,
+    key: &str,
+    event: &str,
+    repository_id: Option<i64>,
+) -> Result<bool> {
     let recorded = with_pool!(db, |pool| {
-        let recorded = sqlx::query(
+        sqlx::query(
             "INSERT INTO webhook_deliveries (provider, delivery_key, event, repository_id, received_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (provider, delivery_key) DO NOTHING",
         )
@@ -89,20 +104,35 @@ pub async fn record_delivery(
         .bind(key)
         .bind(event)
         .bind(repository_id)
-        .bind(now)
+        .bind(now_ms())
         .execute(pool)
         .await?
-        .rows_affected();
-        if let Some(id) = repository_id {
-            sqlx::query("UPDATE repositories SET last_event_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(pool)
-                .await?;
-        }
-        recorded
+        .rows_affected()
     });
     Ok(recorded > 0)
+}
+
+/// Sets when repository `id` last heard from its forge (epoch ms).
+pub async fn mark_last_event(db: &Db, id: i64, at: i64) -> Result<()> {
+    with_pool!(db, |pool| {
+        sqlx::query("UPDATE repositories SET last_event_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The keys of every delivery from `provider` already handled (for a batch, which checks its
+/// deliveries against them in memory rather than asking once each).
+pub async fn delivery_keys(db: &Db, provider: &str) -> Result<Vec<String>> {
+    Ok(with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT delivery_key FROM webhook_deliveries WHERE provider = $1")
+            .bind(provider)
+            .fetch_all(pool)
+            .await?
+    }))
 }
 
 /// The time (epoch ms) of the last delivery from `provider`, if any.
