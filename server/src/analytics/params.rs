@@ -38,17 +38,26 @@ pub const MAX_RANGE_DAYS: i64 = 3653;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MetricsQuery {
+    #[param(format = Date)]
     pub from: Option<String>,
+    #[param(format = Date)]
     pub to: Option<String>,
     pub team: Option<String>,
     pub user: Option<String>,
+    /// Of the spend report (default `developer`).
+    #[param(value_type = Option<SpendGroupBy>)]
     pub group_by: Option<String>,
+    #[param(value_type = Option<Tool>)]
     pub tool: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 104)]
     pub baseline_weeks: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 52)]
     pub ramp_weeks: Option<String>,
+    #[param(format = Date)]
     pub history_from: Option<String>,
     /// A named range instead of `from`/`to`: `this-month`, `last-month`, `last-30-days`,
     /// `last-90-days` or `quarter-to-date`.
+    #[param(pattern = "^(this-month|last-month|last-30-days|last-90-days|quarter-to-date)$")]
     pub preset: Option<String>,
     /// The scope's last day with data, set by [`MetricsQuery::ending_on`]; ends a preset.
     #[serde(skip)]
