@@ -117,7 +117,7 @@ pub async fn post_gitlab(
 
 /// Rows in a table, read straight from the database.
 pub async fn count(app: &TestApp, table: &str) -> i64 {
-    let row: (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+    let row: (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&app.sql)
         .await
         .expect("count");

@@ -65,5 +65,8 @@ async fn send(mailer: &Mailer, reset: &PasswordReset, link: &str) -> Result<(), 
         },
     )
     .map_err(|e| e.to_string())?;
-    mailer.send(&message).await.map_err(|e| format!("SMTP: {e}"))
+    mailer
+        .send(&message)
+        .await
+        .map_err(|e| format!("SMTP: {e}"))
 }

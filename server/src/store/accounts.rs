@@ -54,8 +54,12 @@ pub struct TeamSummary {
     pub managers: Vec<String>,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, name, role, github_login, gitlab_login, password_hash, deactivated_at";
+/// The columns of a [`UserRow`]; a macro so that the statements using it stay `&'static str`.
+macro_rules! user_columns {
+    () => {
+        "id, email, name, role, github_login, gitlab_login, password_hash, deactivated_at"
+    };
+}
 
 /// A `users` row as stored; the role is checked when it becomes a [`User`].
 #[derive(sqlx::FromRow)]
@@ -158,8 +162,10 @@ pub async fn create_user(db: &Db, user: &NewUser) -> Result<i64> {
 
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
     let row: Option<UserRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE email = $1"
         ))
         .bind(email.trim().to_lowercase())
         .fetch_optional(pool)
@@ -170,19 +176,27 @@ pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>> {
 
 pub async fn user_by_id(db: &Db, id: i64) -> Result<Option<User>> {
     let row: Option<UserRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?
+        sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
     });
     row.map(User::try_from).transpose()
 }
 
 pub async fn list_users(db: &Db) -> Result<Vec<User>> {
     let rows: Vec<UserRow> = with_pool!(db, |pool| {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
-            .fetch_all(pool)
-            .await?
+        sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users ORDER BY email"
+        ))
+        .fetch_all(pool)
+        .await?
     });
     rows.into_iter().map(User::try_from).collect()
 }

@@ -273,11 +273,8 @@ pub async fn authored_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<A
 }
 
 /// Writes the statement of [`authored_between`] into `select`.
-fn push_authored_select<'args, DB>(
-    select: &mut sqlx::QueryBuilder<'args, DB>,
-    from_ms: i64,
-    to_ms: i64,
-) where
+fn push_authored_select<'args, DB>(select: &mut sqlx::QueryBuilder<DB>, from_ms: i64, to_ms: i64)
+where
     DB: sqlx::Database,
     i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
 {

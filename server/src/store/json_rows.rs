@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 /// arrays of `columns` (a list of expressions over the select's columns, in the order of the
 /// fields of the row type). Floating-point columns must be listed as `quote(column)`: JSON would
 /// keep only 15 digits, `quote()` keeps them all (decode with [`exact_f64`]).
-pub(crate) fn json_rows_of<'args>(columns: &str) -> QueryBuilder<'args, Sqlite> {
+pub(crate) fn json_rows_of(columns: &str) -> QueryBuilder<Sqlite> {
     let mut builder = QueryBuilder::new("SELECT COALESCE(json_group_array(json_array(");
     builder.push(columns).push(")), '[]') FROM (");
     builder
@@ -29,7 +29,7 @@ pub(crate) fn json_rows_of<'args>(columns: &str) -> QueryBuilder<'args, Sqlite> 
 /// Closes the statement of [`json_rows_of`], runs it and decodes its rows.
 pub(crate) async fn fetch_json_rows<T: DeserializeOwned>(
     pool: &SqlitePool,
-    mut builder: QueryBuilder<'_, Sqlite>,
+    mut builder: QueryBuilder<Sqlite>,
 ) -> Result<Vec<T>> {
     builder.push(") AS q");
     let text: String = builder.build_query_scalar().fetch_one(pool).await?;

@@ -204,7 +204,7 @@ pub async fn usage(db: &Db, selection: &UsageSelection<'_>) -> Result<Vec<UsageS
 }
 
 /// Writes the statement of [`usage`] into `select`.
-fn push_usage_select<'args, DB>(select: &mut QueryBuilder<'args, DB>, s: &UsageSelection<'_>)
+fn push_usage_select<'args, DB>(select: &mut QueryBuilder<DB>, s: &UsageSelection<'_>)
 where
     DB: Database + IntegerList,
     i64: 'args + Encode<'args, DB> + Type<DB>,
@@ -351,6 +351,7 @@ mod tests {
         let mut select = QueryBuilder::<sqlx::Sqlite>::new("");
         push_usage_select(&mut select, &selection);
         let sql = select.sql();
+        let sql = sql.as_str();
         assert!(sql.starts_with(
             "SELECT user_id, MIN(hour) AS hour, tool, priced, model, NULL AS project"
         ));

@@ -5,13 +5,13 @@ use sqlx::{Postgres, QueryBuilder, Sqlite};
 /// A backend's way of matching a column against a list of integers bound as parameters.
 pub(crate) trait IntegerList: sqlx::Database {
     /// Pushes the test of the expression just written against `values`.
-    fn push_in_list<'args>(builder: &mut QueryBuilder<'args, Self>, values: &[i64]);
+    fn push_in_list(builder: &mut QueryBuilder<Self>, values: &[i64]);
 }
 
 impl IntegerList for Sqlite {
     /// ` IN (?, ?, …)`: anonymous `?` placeholders, which `QueryBuilder` writes for SQLite. An
     /// empty list is `IN ()`, which SQLite accepts and matches nothing.
-    fn push_in_list<'args>(builder: &mut QueryBuilder<'args, Sqlite>, values: &[i64]) {
+    fn push_in_list(builder: &mut QueryBuilder<Sqlite>, values: &[i64]) {
         builder.push(" IN (");
         let mut list = builder.separated(", ");
         for value in values {
@@ -24,7 +24,7 @@ impl IntegerList for Sqlite {
 impl IntegerList for Postgres {
     /// ` = ANY($n)` with one array parameter: the statement text stays the same whatever the
     /// list's length, so PostgreSQL plans it once per connection.
-    fn push_in_list<'args>(builder: &mut QueryBuilder<'args, Postgres>, values: &[i64]) {
+    fn push_in_list(builder: &mut QueryBuilder<Postgres>, values: &[i64]) {
         builder.push(" = ANY(");
         builder.push_bind(values.to_vec());
         builder.push(")");
@@ -32,7 +32,7 @@ impl IntegerList for Postgres {
 }
 
 /// Pushes ` IN (…)` (or its PostgreSQL equivalent) for `values` after the expression just written.
-pub(crate) fn push_in_list<DB: IntegerList>(builder: &mut QueryBuilder<'_, DB>, values: &[i64]) {
+pub(crate) fn push_in_list<DB: IntegerList>(builder: &mut QueryBuilder<DB>, values: &[i64]) {
     DB::push_in_list(builder, values);
 }
 

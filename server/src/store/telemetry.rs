@@ -151,24 +151,30 @@ pub async fn save_last_points(tx: &mut Transaction, points: &[(i64, LastPoint)])
 
 /// Stores log events; one already stored (same record) is left alone. Returns how many were new.
 pub async fn insert_events(db: &Db, user_id: i64, events: &[TelemetryEvent]) -> Result<u64> {
-    const COLUMNS: &str =
-        "INSERT INTO telemetry_events (user_id, record_key, event_name, session_id,
-            prompt_id, request_id, ts, model, tool_name, decision, cost_usd, attributes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ";
-    const CONFLICT: &str = ") ON CONFLICT (user_id, record_key) DO NOTHING";
+    // The dialects differ only in how the JSON attributes are written.
+    macro_rules! insert {
+        ($attributes:literal) => {
+            concat!(
+                "INSERT INTO telemetry_events (user_id, record_key, event_name, session_id,
+                    prompt_id, request_id, ts, model, tool_name, decision, cost_usd, attributes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ",
+                $attributes,
+                ") ON CONFLICT (user_id, record_key) DO NOTHING"
+            )
+        };
+    }
     if events.is_empty() {
         return Ok(0);
     }
     let mut tx = db.typed().begin().await?;
-    let attributes = match tx {
-        Transaction::Sqlite(_) => "$12",
-        Transaction::Postgres(_) => "CAST($12 AS JSONB)",
+    let sql = match tx {
+        Transaction::Sqlite(_) => insert!("$12"),
+        Transaction::Postgres(_) => insert!("CAST($12 AS JSONB)"),
     };
-    let sql = format!("{COLUMNS}{attributes}{CONFLICT}");
     let mut inserted = 0;
     for e in events {
         inserted += with_tx!(&mut tx, |conn| {
-            sqlx::query(&sql)
+            sqlx::query(sql)
                 .bind(user_id)
                 .bind(&e.record_key)
                 .bind(&e.event_name)

@@ -185,10 +185,11 @@ async fn hostile_archives_are_refused(backend: Backend) {
     let items = app.get_json(&dev, "/api/v1/library/items").await;
     assert_eq!(items, serde_json::json!([]), "nothing was stored");
     for table in ["library_items", "library_versions", "library_files"] {
-        let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&app.sql)
-            .await
-            .expect("count");
+        let (count,): (i64,) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&app.sql)
+                .await
+                .expect("count");
         assert_eq!(count, 0, "{table}");
     }
     let (status, text) = publish(&app, &dev, zip(&[("safe/SKILL.md", SKILL.as_bytes())])).await;

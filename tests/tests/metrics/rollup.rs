@@ -9,8 +9,10 @@ use reqwest::StatusCode;
 type HourSums = Vec<(i64, i64, i64, i64, i64, i64)>;
 
 async fn hour_sums(app: &TestApp, sql: &str) -> HourSums {
-    let rows: Vec<(i64, i64, i64, i64, f64, i64)> =
-        sqlx::query_as(sql).fetch_all(&app.sql).await.expect("sums");
+    let rows: Vec<(i64, i64, i64, i64, f64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&app.sql)
+        .await
+        .expect("sums");
     rows.into_iter()
         .map(|(h, n, i, o, c, u)| (h, n, i, o, (c * 1e6).round() as i64, u))
         .collect()

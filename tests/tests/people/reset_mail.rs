@@ -43,7 +43,10 @@ async fn with_smtp_the_link_is_also_emailed_from_the_page_and_the_cli() {
         let shown = link_path(&html);
         let messages = smtp.messages();
         assert_eq!(messages.len(), 1, "{}", app.backend);
-        assert_eq!(header(&messages[0], "X-RcptTo").as_deref(), Some("dev@example.com"));
+        assert_eq!(
+            header(&messages[0], "X-RcptTo").as_deref(),
+            Some("dev@example.com")
+        );
         let text = text_part(&messages[0]);
         assert!(
             text.contains(&format!("http://{}{shown}", app.addr)),
@@ -58,7 +61,12 @@ async fn with_smtp_the_link_is_also_emailed_from_the_page_and_the_cli() {
             ("AGENTMETER_SMTP_URL", smtp_url.as_str()),
             ("AGENTMETER_MAIL_FROM", "admin@example.com"),
         ];
-        let output = run(server_binary(), &["user", "reset-password", "dev@example.com"], None, &env);
+        let output = run(
+            server_binary(),
+            &["user", "reset-password", "dev@example.com"],
+            None,
+            &env,
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{stderr}");
         assert!(stderr.contains("e-mailed to dev@example.com"), "{stderr}");
@@ -88,10 +96,21 @@ async fn with_smtp_the_link_is_also_emailed_from_the_page_and_the_cli() {
             StatusCode::OK,
             "the shown link works"
         );
-        let output = run(server_binary(), &["user", "reset-password", "dev@example.com"], None, &env);
+        let output = run(
+            server_binary(),
+            &["user", "reset-password", "dev@example.com"],
+            None,
+            &env,
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "the link is printed all the same: {stderr}");
-        assert!(stderr.contains("warning: e-mailing it to dev@example.com failed"), "{stderr}");
+        assert!(
+            output.status.success(),
+            "the link is printed all the same: {stderr}"
+        );
+        assert!(
+            stderr.contains("warning: e-mailing it to dev@example.com failed"),
+            "{stderr}"
+        );
     })
     .await;
 }

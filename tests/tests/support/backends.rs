@@ -30,9 +30,11 @@ impl Drop for Backend {
                 .expect("runtime");
             runtime.block_on(async {
                 let admin = sqlx::PgPool::connect(&base).await?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&admin)
-                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&admin)
+                .await?;
                 admin.close().await;
                 Ok::<_, sqlx::Error>(())
             })
@@ -65,7 +67,7 @@ impl Backend {
         let admin = sqlx::PgPool::connect(&base)
             .await
             .expect("connect to AGENTMETER_TEST_POSTGRES_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&admin)
             .await
             .expect("create test database");

@@ -109,5 +109,8 @@ pub async fn visit_in_chromium(app: &TestApp, name: &str, visits: &[Visit]) {
     let screenshots = result["screenshots"].as_array().map_or(0, Vec::len);
     // 1280px and 390px, then 1280px in dark mode.
     let expected = 3 * visits.iter().map(|v| v.pages.len()).sum::<usize>();
-    assert_eq!(screenshots, expected, "one screenshot per page and width, and in dark mode");
+    assert_eq!(
+        screenshots, expected,
+        "one screenshot per page and width, and in dark mode"
+    );
 }

@@ -43,7 +43,7 @@ pub fn model_group<'a>(spend: &'a Value, model: &str) -> &'a Value {
 
 /// A count from the test's own SQL.
 pub async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql)
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
         .fetch_one(&app.sql)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))

@@ -149,11 +149,8 @@ pub async fn alive_between(db: &Db, from_ms: i64, to_ms: i64) -> Result<Vec<Pull
 }
 
 /// Writes the statement of [`alive_between`] into `select`.
-fn push_alive_select<'args, DB>(
-    select: &mut sqlx::QueryBuilder<'args, DB>,
-    from_ms: i64,
-    to_ms: i64,
-) where
+fn push_alive_select<'args, DB>(select: &mut sqlx::QueryBuilder<DB>, from_ms: i64, to_ms: i64)
+where
     DB: sqlx::Database,
     i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
 {
