@@ -3,9 +3,9 @@
 
 use askama::Template;
 
+use super::review_self::ReviewSelfView;
 use super::widgets::web_href;
 use super::{EmptyState, FilterBar, KpiCard, PageChrome, Pager};
-use super::review_self::ReviewSelfView;
 use crate::figure::Figure;
 
 /// Who the page is about.
