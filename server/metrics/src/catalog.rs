@@ -202,6 +202,41 @@ mod tests {
     }
 
     #[test]
+    fn every_source_of_the_shipped_catalog_is_a_list_of_absolute_https_urls() {
+        for entry in shipped_catalog().expect("catalog") {
+            let source = &entry.plan.source;
+            for address in source.split("; ") {
+                let parsed = url::Url::parse(address).unwrap_or_else(|e| {
+                    panic!("{}: {address:?} in {source:?}: {e}", entry.plan.name)
+                });
+                assert_eq!(parsed.scheme(), "https", "{}: {address}", entry.plan.name);
+                assert!(
+                    parsed.host_str().is_some_and(|h| h.contains('.')),
+                    "{address}"
+                );
+                // Words beside an address may still parse (percent-encoded): it must read back
+                // exactly as written.
+                assert_eq!(
+                    parsed.as_str().trim_end_matches('/'),
+                    address.trim_end_matches('/'),
+                    "{}",
+                    entry.plan.name
+                );
+            }
+        }
+        // The one address once cut short in the file: parsing cannot tell, so it is named here.
+        let enterprise = shipped_catalog()
+            .expect("catalog")
+            .into_iter()
+            .find(|e| e.plan.name == "ChatGPT Enterprise/Edu")
+            .expect("ChatGPT Enterprise/Edu");
+        assert_eq!(
+            enterprise.plan.source,
+            "https://help.openai.com/en/articles/11481834-chatgpt-rate-card-business-enterpriseedu-credit-based-pricing"
+        );
+    }
+
+    #[test]
     fn a_catalog_line_with_a_bad_price_names_its_line() {
         let err = parse_plans_csv(
             "vendor,plan,usd_per_seat_month,billing,notes,source\nOpenAI,X,abc,monthly,,src\n",
