@@ -3,7 +3,8 @@
 //! created directly, as an admin would with the CLI; assistant logs and commits go through the
 //! server's own HTTP ingest paths, served for the loader alone on a port of its own; the webhook
 //! deliveries, signed as GitHub signs them, go through the webhook service as one batch
-//! (`reviews::webhooks::github_batch`: one request each took most of a minute). Nobody reads the
+//! (`reviews::webhooks::github_batch`: one request each took most of a minute), stored while the
+//! usage uploads and classified once both are in. Nobody reads the
 //! organisation half loaded: `serve` answers on its own address only once [`load_if_empty`] is done.
 
 use std::collections::BTreeMap;
@@ -24,7 +25,7 @@ use crate::analytics::{catalog, seats};
 use crate::auth::secret;
 use crate::db::{Backend, Db};
 use crate::error::{Error, Result};
-use crate::reviews::webhooks::{github_batch, GithubDelivery};
+use crate::reviews::webhooks::{github_batch, reclassify_batch, GithubDelivery};
 use crate::reviews::{critical_paths, repositories};
 use crate::state::AppState;
 use crate::store::accounts;
@@ -68,13 +69,26 @@ pub async fn load_if_empty_on(
         .context("demo generator stopped")?;
     progress(started, "organisation generated");
     let org = Arc::new(org);
-    let mut report = upload(loader, &org, accounts.tokens, started).await?;
-    report.deliveries = apply_webhooks(loader, &org, &accounts.webhook_secret).await?;
+    // The deliveries are stored while the usage uploads: neither reads what the other writes.
+    // Only the pull requests' classification reads both (the sessions on their branches), so it
+    // runs once both are in.
+    let webhooks = async {
+        let stored = apply_webhooks(loader, &org, &accounts.webhook_secret).await?;
+        progress(
+            started,
+            Stage::Webhooks {
+                deliveries: stored.0,
+            },
+        );
+        Ok::<_, Error>(stored)
+    };
+    let (mut report, (deliveries, affected)) =
+        tokio::try_join!(upload(loader, &org, accounts.tokens, started), webhooks)?;
+    report.deliveries = deliveries;
+    reclassify_batch(loader, &affected).await?;
     progress(
         started,
-        Stage::Webhooks {
-            deliveries: report.deliveries,
-        },
+        format_args!("{} pull requests classified", affected.len()),
     );
     // Budgets (one team over), alert history and the last full month's reports as sent.
     crate::cost_reports::demo::seed(loader, today).await?;
@@ -146,9 +160,10 @@ fn progress(started: Instant, what: impl std::fmt::Display) {
     eprintln!("demo: {what} ({:.1} s)", started.elapsed().as_secs_f64());
 }
 
-/// Applies every pull request's webhook deliveries, each pull request's in their order, signed
-/// with the repositories' secret as GitHub would sign them.
-async fn apply_webhooks(state: &AppState, org: &DemoOrg, secret: &str) -> Result<u64> {
+/// Stores every pull request's webhook deliveries, each pull request's in their order, signed
+/// with the repositories' secret as GitHub would sign them; returns how many were handled and the
+/// pull requests to classify.
+async fn apply_webhooks(state: &AppState, org: &DemoOrg, secret: &str) -> Result<(u64, Vec<i64>)> {
     let deliveries: Vec<Vec<(Delivery, String)>> = org
         .pull_requests
         .iter()

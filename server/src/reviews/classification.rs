@@ -36,7 +36,7 @@ fn names_branch(listed: &str, branch: &str) -> bool {
 }
 
 /// Every assistant session on a branch, read at once for a batch of pull requests to
-/// reclassify (`webhooks::github_batch`); valid while no usage is uploaded meanwhile.
+/// reclassify (`webhooks::reclassify_batch`); valid while no usage is uploaded meanwhile.
 #[derive(Debug, Default)]
 pub struct KnownSessions {
     /// By repository as the database lower-cases it, and branch; each by session id.

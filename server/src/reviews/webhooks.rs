@@ -1,7 +1,8 @@
 //! GitHub and GitLab webhook deliveries: authenticated by the repository's secret (else the
 //! global one), idempotent on the delivery id, each event stored and its pull request
 //! reclassified ([`super::apply`]). A batch of deliveries ([`github_batch`]) is handled the same
-//! way, delivery by delivery, except that each pull request is reclassified once, at the end.
+//! way, delivery by delivery, except that each pull request is reclassified once, at the end
+//! ([`reclassify_batch`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -127,16 +128,20 @@ pub async fn github(state: &AppState, delivery: GithubDelivery<'_>) -> Result<De
 }
 
 /// Handles groups of GitHub deliveries as [`github`] handles each (the same checks, the same
-/// rows), each group's in order and [`BATCH_LANES`] groups at a time, and reclassifies each pull
-/// request they affect once, after the last delivery: a classification depends only on what is
-/// stored, and a pull request's deliveries (push, opening, reviews, merge) would otherwise
-/// classify it again at each. Groups must not depend on each other's order (the demo's: one per
-/// pull request, each on a head branch of its own). Stops at the first delivery refused; returns
-/// how many were handled.
-pub async fn github_batch(state: &AppState, groups: &[Vec<GithubDelivery<'_>>]) -> Result<u64> {
+/// rows), each group's in order and [`BATCH_LANES`] groups at a time, without reclassifying
+/// anything: returns how many were handled and the pull requests they affect, for
+/// [`reclassify_batch`] to classify once each, after the last delivery (a classification depends
+/// only on what is stored, and a pull request's deliveries — push, opening, reviews, merge —
+/// would otherwise classify it again at each). Groups must not depend on each other's order (the
+/// demo's: one per pull request, each on a head branch of its own). Stops at the first delivery
+/// refused.
+pub async fn github_batch(
+    state: &AppState,
+    groups: &[Vec<GithubDelivery<'_>>],
+) -> Result<(u64, Vec<i64>)> {
     let db = &state.db;
-    // Nothing else writes deliveries or usage while a batch runs (the demo loads before it
-    // serves): the keys and the sessions on branches are read once, up front.
+    // Nothing else writes deliveries while a batch runs (the demo loads before it serves): the
+    // keys are read once, up front.
     let seen: HashSet<String> = webhooks::delivery_keys(db, "github")
         .await?
         .into_iter()
@@ -173,14 +178,21 @@ pub async fn github_batch(state: &AppState, groups: &[Vec<GithubDelivery<'_>>]) 
     for repository in heard_from {
         webhooks::mark_last_event(db, repository, now).await?;
     }
-    let ids: Vec<i64> = affected.into_iter().collect();
+    Ok((handled, affected.into_iter().collect()))
+}
+
+/// Reclassifies the pull requests a [`github_batch`] affected, [`BATCH_LANES`] at a time, with
+/// the sessions on branches read once: call it once the batch and every usage upload it should
+/// see are stored.
+pub async fn reclassify_batch(state: &AppState, ids: &[i64]) -> Result<()> {
+    let db = &state.db;
     let mut parts = ids.chunks(ids.len().div_ceil(BATCH_LANES).max(1));
     let policy = state.review_policy();
     let known = KnownSessions::load(db).await?;
     let mut lane =
         || reclassify_all_with(db, parts.next().unwrap_or_default(), &policy, Some(&known));
     tokio::try_join!(lane(), lane(), lane(), lane())?;
-    Ok(handled)
+    Ok(())
 }
 
 async fn github_with(
