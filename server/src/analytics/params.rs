@@ -202,21 +202,23 @@ impl MetricsQuery {
                 )))
             }
         };
-        let tool = match given(&self.tool) {
-            None => None,
-            Some("claude-code") => Some(Tool::ClaudeCode),
-            Some("codex") => Some(Tool::Codex),
-            Some(other) => {
-                return Err(Error::BadRequest(format!(
-                    "tool must be claude-code or codex, got {other:?}"
-                )))
-            }
-        };
         Ok(SpendQuery {
             range: self.range(tz)?,
             group_by,
-            tool,
+            tool: self.tool()?,
         })
+    }
+
+    /// The tool filter, when given.
+    pub fn tool(&self) -> Result<Option<Tool>> {
+        match given(&self.tool) {
+            None => Ok(None),
+            Some("claude-code") => Ok(Some(Tool::ClaudeCode)),
+            Some("codex") => Ok(Some(Tool::Codex)),
+            Some(other) => Err(Error::BadRequest(format!(
+                "tool must be claude-code or codex, got {other:?}"
+            ))),
+        }
     }
 
     /// `to`, window lengths and history start of the productivity report.

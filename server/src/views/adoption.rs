@@ -12,14 +12,14 @@ use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
 use agentmeter_web::pages::{
-    AdoptionPage, AdoptionTeamRow, EmptyState, FilterBar, KpiCard, NotStartedRow, PageChrome, Pager,
+    AdoptionPage, AdoptionTeamRow, EmptyState, FilterBar, KpiCard, NotStartedRow, PageChrome,
 };
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
 use super::timeline;
 use crate::analytics::dashboards::AdoptionData;
-use crate::analytics::params::{Listing, PAGE_SIZE};
+use crate::analytics::params::Listing;
 
 /// The Adoption page from its reports.
 pub(crate) fn page(chrome: PageChrome, filters: FilterBar, data: &AdoptionData) -> AdoptionPage {
@@ -53,21 +53,9 @@ pub(crate) fn list_not_started(
 ) -> AdoptionPage {
     let rows = std::mem::take(&mut page.not_started);
     let fields = |r: &NotStartedRow| vec![r.name.clone(), r.email.clone(), r.team.clone()];
-    if !paged {
-        page.not_started = listing.filter(rows, fields);
-        return page;
-    }
-    let slice = listing.slice(rows, fields);
-    page.not_started_pager = Some(Pager::new(
-        &page.filters,
-        "page",
-        slice.page,
-        slice.offset,
-        slice.rows.len(),
-        slice.matching,
-        PAGE_SIZE,
-    ));
-    page.not_started = slice.rows;
+    let (rows, pager) = super::cut(rows, listing, paged, (&page.filters, "page"), fields);
+    page.not_started = rows;
+    page.not_started_pager = pager;
     page
 }
 

@@ -9,15 +9,15 @@ use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::{PullRequestRow as PrRow, ReviewOutcome, Tool, UsageRow};
 use agentmeter_web::charts::{bar_chart, BarChart, BarLayout, Series, Unit};
 use agentmeter_web::pages::{
-    DeveloperPage, DeveloperProfile, EmptyState, FilterBar, KpiCard, Pager, PullRequestRow,
-    ReviewState, SessionRow,
+    DeveloperPage, DeveloperProfile, EmptyState, FilterBar, KpiCard, PullRequestRow, ReviewState,
+    SessionRow,
 };
 use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
-use super::tool_name;
+use super::{cut, tool_name};
 use crate::analytics::dashboards::DeveloperData;
-use crate::analytics::params::{Listing, PAGE_SIZE};
+use crate::analytics::params::Listing;
 use crate::store::reviews::ReviewGiven;
 
 /// How the page's lists are cut: the search and page of the sessions (`page`) and of the pull
@@ -26,31 +26,6 @@ pub(crate) struct DeveloperLists {
     pub sessions: Listing,
     pub pull_requests: Listing,
     pub paged: bool,
-}
-
-/// The rows of one list under `listing`: one page with its pager (links under `param`), or
-/// every match for CSV.
-fn cut<T>(
-    rows: Vec<T>,
-    listing: &Listing,
-    paged: bool,
-    (filters, param): (&FilterBar, &str),
-    fields: impl Fn(&T) -> Vec<String>,
-) -> (Vec<T>, Option<Pager>) {
-    if !paged {
-        return (listing.filter(rows, fields), None);
-    }
-    let slice = listing.slice(rows, fields);
-    let pager = Pager::new(
-        filters,
-        param,
-        slice.page,
-        slice.offset,
-        slice.rows.len(),
-        slice.matching,
-        PAGE_SIZE,
-    );
-    (slice.rows, Some(pager))
 }
 
 /// The developer page from their usage rows and pull requests.

@@ -5,10 +5,11 @@
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::Tool;
 use agentmeter_web::pages::{
-    AdminSection, Choice, FilterBar, FlashKind, NavSection, PageChrome, Role as ViewRole,
+    AdminSection, Choice, FilterBar, FlashKind, NavSection, PageChrome, Pager, Role as ViewRole,
     SignedInUser,
 };
 
+use crate::analytics::params::{Listing, PAGE_SIZE};
 use crate::auth::CurrentUser;
 use crate::domain::Role;
 use crate::state::AppState;
@@ -109,4 +110,29 @@ pub(crate) fn period_label(range: DateRange, team: Option<&str>) -> String {
         agentmeter_web::format::date(range.from),
         agentmeter_web::format::date(range.to)
     )
+}
+
+/// The rows of one list under `listing`: one page with its pager (links through `filters`
+/// under `param`), or every match, without a pager, when not `paged` (a CSV export).
+pub(crate) fn cut<T>(
+    rows: Vec<T>,
+    listing: &Listing,
+    paged: bool,
+    (filters, param): (&FilterBar, &str),
+    fields: impl Fn(&T) -> Vec<String>,
+) -> (Vec<T>, Option<Pager>) {
+    if !paged {
+        return (listing.filter(rows, fields), None);
+    }
+    let slice = listing.slice(rows, fields);
+    let pager = Pager::new(
+        filters,
+        param,
+        slice.page,
+        slice.offset,
+        slice.rows.len(),
+        slice.matching,
+        PAGE_SIZE,
+    );
+    (slice.rows, Some(pager))
 }

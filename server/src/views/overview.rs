@@ -36,6 +36,7 @@ pub(crate) fn page(
             .map(|a| reviews::alert_row(a, tz))
             .collect();
         OverviewContent::Summary(Box::new(summary(
+            &filters,
             spend,
             &data.adoption,
             &data.productivity.merged_prs_per_week,
@@ -61,8 +62,21 @@ pub(crate) fn tables(page: &OverviewPage) -> Vec<CsvTable> {
     vec![reviews::alerts_table(&alerts)]
 }
 
+/// The cards' links under the page's filters, so "View details" opens the same team, range and
+/// tool.
+pub(crate) fn carrying(cards: Vec<KpiCard>, filters: &FilterBar) -> Vec<KpiCard> {
+    cards
+        .into_iter()
+        .map(|mut card| {
+            card.href = card.href.map(|href| filters.link(&href, &[]));
+            card
+        })
+        .collect()
+}
+
 /// The five cards, the two charts and the latest alerts.
 fn summary(
+    filters: &FilterBar,
     spend: &SpendReport,
     adoption: &AdoptionReport,
     lift: &Lift,
@@ -72,17 +86,17 @@ fn summary(
 ) -> OverviewSummary {
     OverviewSummary {
         cost: Vec::new(),
-        spend: spend_card(spend),
-        active_developers: active_card(adoption),
-        lift: lift_card(lift),
-        review_skips: skip_card(review),
+        spend: spend_card(spend).linking_to(filters.link("/spend", &[])),
+        active_developers: active_card(adoption).linking_to(filters.link("/adoption", &[])),
+        lift: lift_card(lift).linking_to(filters.link("/productivity", &[])),
+        review_skips: skip_card(review).linking_to(filters.link("/reviews", &[])),
         critical_unreviewed: KpiCard::new(
             "Critical unreviewed AI merges",
             format::integer(review.alerts.len() as i64),
             "AI-assisted, touched a critical path, merged without review",
         )
         .alerting(!review.alerts.is_empty())
-        .linking_to("/reviews")
+        .linking_to(filters.link("/reviews", &[]))
         .measuring("reviews.alerts.length"),
         spend_chart: super::spend::over_time_chart(spend),
         lift_chart: productivity::lift_chart(teams),
@@ -127,8 +141,7 @@ fn spend_card(spend: &SpendReport) -> KpiCard {
         label,
         format::usd_whole(this.map_or(0.0, |m| m.cost_usd)),
         basis,
-    )
-    .linking_to("/spend");
+    );
     if this.is_some() {
         card = card.measuring("spend.months[-1].cost_usd");
     }
@@ -166,8 +179,7 @@ fn active_card(adoption: &AdoptionReport) -> KpiCard {
             format::integer(adoption.seats.max(adoption.developers) as i64)
         ),
         basis,
-    )
-    .linking_to("/adoption");
+    );
     if week.is_some() {
         card.measuring("adoption.weeks[-1].active_developers")
     } else {
@@ -185,7 +197,7 @@ fn lift_card(lift: &Lift) -> KpiCard {
         productivity::interval_text(lift),
         lift.developers
     );
-    KpiCard::new("Productivity lift", value, basis).linking_to("/productivity")
+    KpiCard::new("Productivity lift", value, basis)
 }
 
 fn skip_card(review: &ReviewsReport) -> KpiCard {
@@ -198,7 +210,7 @@ fn skip_card(review: &ReviewsReport) -> KpiCard {
         format::integer(ai.unreviewed + ai.rubber_stamped),
         format::integer(ai.classified)
     );
-    let card = KpiCard::new("Review-skip rate, AI-assisted", value, basis).linking_to("/reviews");
+    let card = KpiCard::new("Review-skip rate, AI-assisted", value, basis);
     if ai.skip_rate_pct.is_some() {
         card.measuring("reviews.overall.ai_assisted.skip_rate_pct")
     } else {

@@ -66,7 +66,7 @@ pub(crate) fn page(
         .collect();
     let mut rows: Vec<PlanRecommendationRow> = lines
         .iter()
-        .map(|l| recommendation(l, &team_of, &email_of))
+        .map(|l| recommendation(l, &team_of, &email_of, &filters))
         .collect();
     rows.sort_by(|a, b| b.saving.sort.total_cmp(&a.saving.sort));
     let month_label = month.as_deref().map_or_else(String::new, month_name);
@@ -183,12 +183,14 @@ fn recommendation(
     l: &PlanLine,
     team_of: &HashMap<i64, String>,
     email_of: &HashMap<i64, &str>,
+    filters: &agentmeter_web::pages::FilterBar,
 ) -> PlanRecommendationRow {
     PlanRecommendationRow {
         developer: l.name.clone(),
-        developer_href: email_of
-            .get(&l.user_id)
-            .map(|e| format!("/developers/{}", agentmeter_web::url::email_segment(e))),
+        developer_href: email_of.get(&l.user_id).map(|e| {
+            let path = format!("/developers/{}", agentmeter_web::url::email_segment(e));
+            filters.link(&path, &[])
+        }),
         team: format!(
             "{} · {}",
             team_of.get(&l.user_id).map_or("", String::as_str),

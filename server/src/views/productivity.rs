@@ -21,6 +21,10 @@ pub(crate) fn page(
     overall: &ProductivityReport,
     teams: &[(String, Lift)],
 ) -> ProductivityPage {
+    let team_rows = teams
+        .iter()
+        .map(|(name, lift)| team_row(name, lift, &filters))
+        .collect();
     ProductivityPage {
         chrome,
         filters,
@@ -39,7 +43,7 @@ pub(crate) fn page(
             net_lift_card(&overall.non_adopters),
         ],
         guardrails: guardrails(overall),
-        teams: teams.iter().map(|(name, lift)| team_row(name, lift)).collect(),
+        teams: team_rows,
         activity: Vec::new(),
         developers: overall.per_developer.iter().filter(|d| d.status == DeveloperStatus::Included).map(developer_row).collect(),
     }
@@ -177,18 +181,15 @@ fn per_week(value: f64) -> Figure {
     Figure::new(format!("{value:.1} PRs"), value)
 }
 
-/// One team's row.
-fn team_row(name: &str, lift: &Lift) -> LiftRow {
+/// One team's row, opening that team under the page's other filters.
+fn team_row(name: &str, lift: &Lift, filters: &FilterBar) -> LiftRow {
     let verdict = match (lift.sufficient_data, lift.ci_low_pct, lift.ci_high_pct) {
         (true, Some(low), Some(high)) => LiftVerdict::from_interval(low, high),
         _ => LiftVerdict::Inconclusive,
     };
     LiftRow {
         name: name.to_owned(),
-        href: Some(format!(
-            "/productivity?team={}",
-            agentmeter_web::url::component(name)
-        )),
+        href: Some(filters.link("/productivity", &[("team", name)])),
         detail: format!("{} developers measured", lift.developers),
         before: per_week(lift.before_per_week),
         after: per_week(lift.after_per_week),

@@ -7,17 +7,19 @@ use std::collections::BTreeSet;
 use agentmeter_metrics::reviews::{EditReview, ReviewSkip, ReviewsReport};
 use agentmeter_web::charts::{line_chart, LineChart, Series, Unit};
 use agentmeter_web::pages::{
-    AcknowledgementCell, Choice, EditReviewRow, MergedPullRequestRow, PullRequestList,
+    AcknowledgementCell, Choice, EditReviewRow, FilterBar, MergedPullRequestRow, PullRequestList,
     ReviewAlertEntry, ReviewSkipRow,
 };
-use agentmeter_web::{format, url, Figure};
+use agentmeter_web::{format, Figure};
 
 use super::csv::{raw, CsvTable};
+use super::cut;
+use crate::analytics::params::Listing;
 use crate::reviews::acknowledgements::AcknowledgedAlert;
 use crate::reviews::pull_requests::{author_label, PullRequestFilter, PullRequestView};
 
-/// Pull requests per page of the list.
-pub(crate) const PER_PAGE: usize = 50;
+/// The list's own filters, set by its form.
+pub(crate) const LIST_FIELDS: [&str; 3] = ["pr_repository", "pr_author", "pr_outcome"];
 
 fn share(pct: Option<f64>) -> Figure {
     pct.map_or_else(Figure::missing, |p| Figure::percent(p / 100.0))
@@ -141,48 +143,25 @@ fn choices(values: BTreeSet<String>, current: Option<&str>) -> Vec<Choice> {
         .collect()
 }
 
-/// The list's query string: the page's filters `kept`, the list's filters and a page number.
-fn list_href(kept: &[(String, String)], filter: &PullRequestFilter, page: usize) -> String {
-    let mut pairs: Vec<(String, String)> = kept.to_vec();
-    for (name, value) in [
-        ("pr_repository", &filter.repository),
-        ("pr_author", &filter.author),
-        ("pr_outcome", &filter.outcome),
-    ] {
-        if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
-            pairs.push((name.to_owned(), v.to_owned()));
-        }
-    }
-    pairs.push(("pr_page".to_owned(), page.to_string()));
-    let query: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", url::component(v)))
-        .collect();
-    format!("/reviews?{}#merged-pull-requests", query.join("&"))
-}
-
-/// The merged pull requests of the range that pass `filter`, newest merge first: page `page`
-/// (from 1) of [`PER_PAGE`], or all of them when `paged` is false (the CSV export).
+/// The merged pull requests of the range that pass `filter` and the search, newest merge first:
+/// the page of `listing` (`pr_page`) with its pager, or all of them when `paged` is false (the
+/// CSV export). Links and the list's form keep every other filter of the page.
 pub(crate) fn pull_request_list(
     prs: &[PullRequestView],
     filter: &PullRequestFilter,
-    page: usize,
+    listing: &Listing,
     paged: bool,
-    kept: Vec<(String, String)>,
+    filters: &FilterBar,
     tz: chrono_tz::Tz,
 ) -> PullRequestList {
+    let fields =
+        |p: &&PullRequestView| vec![p.title.clone(), p.repository.clone(), author_label(p)];
     let matching: Vec<&PullRequestView> = prs.iter().filter(|p| filter.keeps(p)).collect();
-    let per_page = if paged {
-        PER_PAGE
-    } else {
-        matching.len().max(1)
-    };
-    let pages = matching.len().div_ceil(per_page).max(1);
-    let page = page.clamp(1, pages);
-    let rows = matching
+    let matching = listing.filter(matching, fields);
+    let total = matching.len();
+    let (shown, pager) = cut(matching, listing, paged, (filters, "pr_page"), fields);
+    let rows = shown
         .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
         .map(|p| MergedPullRequestRow {
             repository: p.repository.clone(),
             number: p.number.max(0) as u64,
@@ -203,9 +182,7 @@ pub(crate) fn pull_request_list(
     let outcomes = ["approved", "unreviewed", "rubber-stamped", "unclassified"];
     PullRequestList {
         rows,
-        total: matching.len(),
-        page,
-        pages,
+        total,
         repositories: choices(
             prs.iter().map(|p| p.repository.clone()).collect(),
             filter.repository.as_deref(),
@@ -218,9 +195,8 @@ pub(crate) fn pull_request_list(
             .iter()
             .map(|o| Choice::new(*o, outcome_label(Some(o)), filter.outcome.as_deref()))
             .collect(),
-        previous_href: (page > 1).then(|| list_href(&kept, filter, page - 1)),
-        next_href: (page < pages).then(|| list_href(&kept, filter, page + 1)),
-        kept,
+        kept: filters.hidden_except(&LIST_FIELDS),
+        pager,
     }
 }
 

@@ -1,5 +1,6 @@
 //! What every signed-in page shares: product name, current user, navigation, CSRF token, flash.
 
+use super::FilterBar;
 use crate::assets::asset_href;
 
 /// The signed-in person's role, which decides the navigation they see.
@@ -123,7 +124,7 @@ const ADMIN_TABS: [(AdminSection, &str, &str); 11] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NavLink {
     pub label: &'static str,
-    pub href: &'static str,
+    pub href: String,
     pub active: bool,
 }
 
@@ -168,6 +169,9 @@ pub struct PageChrome {
     pub flash: Option<Flash>,
     /// The organisation's time zone, named in the footer (e.g. `Europe/Paris`).
     pub time_zone: String,
+    /// The page's filters that the navigation's data pages carry (see
+    /// [`FilterBar::carried_query`]); empty on pages without filters.
+    pub carried: String,
 }
 
 impl PageChrome {
@@ -180,6 +184,7 @@ impl PageChrome {
             csrf_token: csrf_token.into(),
             flash: None,
             time_zone: "UTC".to_owned(),
+            carried: String::new(),
         }
     }
 
@@ -206,6 +211,12 @@ impl PageChrome {
         self
     }
 
+    /// Makes the navigation keep the page's chosen filters.
+    pub fn carrying(mut self, filters: &FilterBar) -> Self {
+        self.carried = filters.carried_query();
+        self
+    }
+
     /// The sections this user may open, the active one marked.
     pub fn nav(&self) -> Vec<NavLink> {
         let Some(user) = &self.user else {
@@ -219,7 +230,12 @@ impl PageChrome {
             })
             .map(|&(section, label, href)| NavLink {
                 label,
-                href,
+                // The library has filters of its own; every other section reads the page's.
+                href: if self.carried.is_empty() || section == NavSection::Library {
+                    href.to_owned()
+                } else {
+                    format!("{href}?{}", self.carried)
+                },
                 active: section == self.active,
             })
             .collect();
@@ -227,7 +243,7 @@ impl PageChrome {
             let active = matches!(self.active, NavSection::Admin(_));
             links.push(NavLink {
                 label: "Admin",
-                href: "/admin/users",
+                href: "/admin/users".to_owned(),
                 active,
             });
         }
@@ -240,7 +256,7 @@ impl PageChrome {
             .iter()
             .map(|&(tab, label, href)| NavLink {
                 label,
-                href,
+                href: href.to_owned(),
                 active: self.active == NavSection::Admin(tab),
             })
             .collect()
@@ -302,6 +318,26 @@ mod tests {
             .iter()
             .any(|l| l.label == "Spend" && l.active));
         assert!(PageChrome::signed_out("t").nav().is_empty());
+    }
+
+    #[test]
+    fn data_sections_carry_the_filters_and_the_library_and_admin_do_not() {
+        let filters = FilterBar {
+            team: Some("R&D".into()),
+            tool: Some("codex".into()),
+            ..FilterBar::default()
+        };
+        let nav = chrome(Role::Admin).carrying(&filters).nav();
+        let href = |label: &str| {
+            nav.iter()
+                .find(|l| l.label == label)
+                .map(|l| l.href.clone())
+                .expect(label)
+        };
+        assert_eq!(href("Spend"), "/spend?team=R%26D&tool=codex");
+        assert_eq!(href("My usage"), "/me?team=R%26D&tool=codex");
+        assert_eq!(href("Library"), "/library");
+        assert_eq!(href("Admin"), "/admin/users");
     }
 
     #[test]

@@ -17,6 +17,13 @@ pub struct OverviewPage {
     pub content: OverviewContent,
 }
 
+impl OverviewPage {
+    /// "All reviews", under the page's filters.
+    pub fn reviews_href(&self) -> String {
+        self.filters.link("/reviews", &[])
+    }
+}
+
 /// Either the numbers or, when nothing has been uploaded, what to do next.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OverviewContent {

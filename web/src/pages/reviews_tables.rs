@@ -2,7 +2,7 @@
 //! made with review off, alerts with their acknowledgement, and the merged pull-request list.
 
 use super::widgets::web_href;
-use super::{Choice, ReviewAlertRow};
+use super::{Choice, Pager, ReviewAlertRow};
 use crate::figure::Figure;
 
 /// Skip counts of one developer or repository.
@@ -82,20 +82,18 @@ impl MergedPullRequestRow {
     }
 }
 
-/// The merged pull-request list: one page of rows and its filters.
+/// The merged pull-request list: one page of rows, its filters and its pager.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PullRequestList {
     pub rows: Vec<MergedPullRequestRow>,
     /// Matching pull requests, all pages.
     pub total: usize,
-    /// From 1.
-    pub page: usize,
-    pub pages: usize,
     pub repositories: Vec<Choice>,
     pub authors: Vec<Choice>,
     pub outcomes: Vec<Choice>,
-    /// The page's own filters (`team`, `from`, `to`), kept by the list's form as hidden fields.
+    /// Every other filter of the page (team, range, tool, comparison, search), kept by the
+    /// list's form as hidden fields.
     pub kept: Vec<(String, String)>,
-    pub previous_href: Option<String>,
-    pub next_href: Option<String>,
+    /// `None` for a CSV export, which takes every matching row.
+    pub pager: Option<Pager>,
 }

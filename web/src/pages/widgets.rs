@@ -32,12 +32,20 @@ pub struct FilterBar {
     pub action: String,
     /// Team choices (an "All teams" option is added first); empty hides the select.
     pub teams: Vec<Choice>,
+    /// The team in force, kept in links (and in the form, where the page has no team select).
+    pub team: Option<String>,
     /// Tool choices such as `claude-code`, `codex` ("All tools" is added); empty hides the select.
     pub tools: Vec<Choice>,
+    /// The tool in force, kept in links even by pages that show every tool, so it is still set
+    /// on the next page that filters by it.
+    pub tool: Option<String>,
     /// Start date, `YYYY-MM-DD`.
     pub from: String,
     /// End date, `YYYY-MM-DD`.
     pub to: String,
+    /// Whether the reader chose the dates (`from` or `to` in the URL): only then do links to
+    /// other pages carry them, since each page otherwise ends its range on its own data.
+    pub range_chosen: bool,
     /// The last day with data of what the page shows (`Sep 30, 2026`), where it ends without a
     /// chosen end date; shown as "Data as of …".
     pub data_as_of: Option<String>,
@@ -50,6 +58,9 @@ pub struct FilterBar {
     pub q: String,
     /// The page number of each paginated list past its first page, e.g. `("page", 2)`.
     pub pages: Vec<(String, usize)>,
+    /// The filters of the page's own lists (e.g. `("pr_author", "ada")`), kept in this page's
+    /// links and forms, never carried to other pages.
+    pub list_filters: Vec<(String, String)>,
 }
 
 impl FilterBar {
@@ -61,25 +72,55 @@ impl FilterBar {
             .map(|c| c.value.as_str())
     }
 
-    /// The filters as query pairs: team, the preset or from/to, tool, compare, search.
-    fn pairs(&self) -> Vec<(String, String)> {
-        let selected =
-            |choices: &[Choice]| choices.iter().find(|c| c.selected).map(|c| c.value.clone());
-        let mut pairs = vec![("team", selected(&self.teams))];
+    /// The filters as query pairs: team, the preset or from/to (when `dates`), tool, compare.
+    fn filter_pairs(&self, dates: bool) -> Vec<(String, String)> {
+        let mut pairs = vec![("team", self.team.clone())];
         match self.preset() {
             Some(preset) => pairs.push(("preset", Some(preset.to_owned()))),
-            None => {
+            None if dates => {
                 pairs.push(("from", Some(self.from.clone())));
                 pairs.push(("to", Some(self.to.clone())));
             }
+            None => {}
         }
-        pairs.push(("tool", selected(&self.tools)));
+        pairs.push(("tool", self.tool.clone()));
         pairs.push(("compare", self.compare.clone()));
-        pairs.push(("q", Some(self.q.clone())));
         pairs
             .into_iter()
             .filter_map(|(key, value)| value.filter(|v| !v.is_empty()).map(|v| (key.to_owned(), v)))
             .collect()
+    }
+
+    /// The filters, the search and the lists' filters as query pairs, for this page's links.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = self.filter_pairs(true);
+        if !self.q.is_empty() {
+            pairs.push(("q".to_owned(), self.q.clone()));
+        }
+        pairs.extend(self.list_filters.iter().cloned());
+        pairs
+    }
+
+    /// What links to other pages carry: team, the preset or the chosen dates, tool and
+    /// comparison. Not the search or list pages, which belong to this page's lists.
+    pub fn carried_query(&self) -> String {
+        Self::encode(&self.filter_pairs(self.range_chosen))
+    }
+
+    /// `path` (another data page or a developer's) under the carried filters, with `set`
+    /// replacing or adding some (a team's row opening that team).
+    pub fn link(&self, path: &str, set: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .filter_pairs(self.range_chosen)
+            .into_iter()
+            .filter(|(k, _)| !set.iter().any(|(s, _)| s == k))
+            .collect();
+        pairs.extend(set.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        if pairs.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", Self::encode(&pairs))
+        }
     }
 
     fn encode(pairs: &[(String, String)]) -> String {
@@ -159,7 +200,16 @@ impl FilterBar {
 
     /// The filters other than the search, as hidden fields of a list's search form.
     pub fn hidden_without_search(&self) -> Vec<(String, String)> {
-        self.pairs().into_iter().filter(|(k, _)| k != "q").collect()
+        self.hidden_except(&["q"])
+    }
+
+    /// The filters other than `fields` (those a form sets itself), as its hidden fields; lists
+    /// restart at their first page.
+    pub fn hidden_except(&self, fields: &[&str]) -> Vec<(String, String)> {
+        self.pairs()
+            .into_iter()
+            .filter(|(k, _)| !fields.contains(&k.as_str()))
+            .collect()
     }
 }
 
@@ -315,6 +365,7 @@ mod tests {
                 Choice::new("7", "R&D / Platform", Some("7")),
                 Choice::new("8", "Web", Some("7")),
             ],
+            team: Some("7".into()),
             tools: vec![Choice::new("codex", "Codex", None)],
             from: "2025-03-01".into(),
             to: "2025-03-31".into(),
@@ -335,6 +386,7 @@ mod tests {
         );
         let bare = FilterBar {
             teams: vec![],
+            team: None,
             from: String::new(),
             to: String::new(),
             ..bar()
@@ -350,6 +402,7 @@ mod tests {
                 Choice::new("last-month", "Last month", Some("last-month")),
             ],
             tools: vec![Choice::new("codex", "Codex", Some("codex"))],
+            tool: Some("codex".into()),
             q: "Ada L".into(),
             ..bar()
         };
@@ -368,12 +421,60 @@ mod tests {
     }
 
     #[test]
+    fn links_to_other_pages_carry_the_chosen_filters_but_not_the_search_or_default_dates() {
+        let carrying = FilterBar {
+            tools: Vec::new(),
+            tool: Some("codex".into()),
+            compare: Some("previous-period".into()),
+            q: "ada".into(),
+            pages: vec![("page".into(), 2)],
+            ..bar()
+        };
+        assert_eq!(
+            carrying.carried_query(),
+            "team=7&tool=codex&compare=previous-period"
+        );
+        assert_eq!(
+            carrying.link("/productivity", &[("team", "Web")]),
+            "/productivity?tool=codex&compare=previous-period&team=Web"
+        );
+        let chosen = FilterBar {
+            range_chosen: true,
+            ..carrying
+        };
+        assert_eq!(
+            chosen.link("/developers/a@x.dev", &[]),
+            "/developers/a@x.dev?team=7&from=2025-03-01&to=2025-03-31&tool=codex&compare=previous-period"
+        );
+        assert_eq!(FilterBar::default().link("/spend", &[]), "/spend");
+    }
+
+    #[test]
     fn pager_links_keep_the_filters_and_the_other_lists_pages() {
         let paged = FilterBar {
             q: "x".into(),
             pages: vec![("pr_page".into(), 3)],
             ..bar()
         };
+        let listed = FilterBar {
+            list_filters: vec![("pr_author".into(), "ada".into())],
+            ..paged.clone()
+        };
+        assert_eq!(
+            listed.page_href("pr_page", 4),
+            "/spend?team=7&from=2025-03-01&to=2025-03-31&q=x&pr_author=ada&pr_page=4"
+        );
+        let keys =
+            |pairs: Vec<(String, String)>| pairs.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(
+            keys(listed.hidden_except(&["pr_author"])),
+            ["team", "from", "to", "q"]
+        );
+        assert_eq!(
+            keys(listed.hidden_without_search()),
+            ["team", "from", "to", "pr_author"]
+        );
+        assert!(!listed.carried_query().contains("ada"));
         let pager = Pager::new(&paged, "page", 2, 50, 50, 312, 50);
         assert_eq!(pager.showing, "Showing 51–100 of 312");
         assert_eq!(

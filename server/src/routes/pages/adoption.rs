@@ -12,7 +12,7 @@ use crate::analytics::dashboards;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::views::{self, chrome};
+use crate::views;
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -25,7 +25,7 @@ pub(crate) async fn show(
     let csv_table = view.query.csv_table()?;
     let mut page = views::adoption::list_not_started(
         views::adoption::page(
-            chrome(&state, &user, NavSection::Adoption),
+            view.chrome(&state, &user, NavSection::Adoption),
             view.filters,
             &data,
         ),

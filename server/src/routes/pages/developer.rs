@@ -72,7 +72,7 @@ async fn show(
         paged: csv_table.is_none(),
     };
     let mut page = views::developer::page(
-        chrome(state, user, section),
+        chrome(state, user, section).carrying(&filters),
         filters,
         &data,
         state.org_tz,

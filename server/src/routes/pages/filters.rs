@@ -6,7 +6,7 @@ use agentmeter_metrics::calendar::DateRange;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use agentmeter_web::pages::{Choice, FilterBar};
+use agentmeter_web::pages::{Choice, FilterBar, NavSection, PageChrome};
 
 use crate::analytics::params::{Comparison, Listing, MetricsQuery, RangePreset};
 use crate::analytics::{as_of, load};
@@ -41,6 +41,9 @@ pub(crate) struct PageQuery {
     /// The preset [`PageQuery::resolved`] turned into `from`/`to`, for the filter bar.
     #[serde(skip)]
     pub preset_used: Option<String>,
+    /// Whether the URL gave `from` or `to` before [`PageQuery::resolved`] wrote both out.
+    #[serde(skip)]
+    pub range_chosen: bool,
 }
 
 impl PageQuery {
@@ -92,6 +95,8 @@ impl PageQuery {
         last_day: Option<NaiveDate>,
     ) -> Result<(PageQuery, DateRange)> {
         let range = self.metrics(None).ending_on(last_day).range(state.org_tz)?;
+        let given = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+        self.range_chosen = given(&self.from) || given(&self.to);
         self.from = Some(range.from.to_string());
         self.to = Some(range.to.to_string());
         self.preset_used = self
@@ -124,6 +129,18 @@ pub(crate) struct TeamView {
     pub filters: FilterBar,
 }
 
+impl TeamView {
+    /// The page's frame, its navigation carrying the page's filters.
+    pub(crate) fn chrome(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        section: NavSection,
+    ) -> PageChrome {
+        views::chrome(state, user, section).carrying(&self.filters)
+    }
+}
+
 /// Developers may not open team pages; everyone else gets their scope resolved like the API does.
 pub(crate) async fn team_view(
     state: &AppState,
@@ -152,7 +169,8 @@ pub(crate) async fn team_view(
 }
 
 /// The filter bar of a resolved query: the dates used, the presets (the chosen one marked), and
-/// the comparison, search and list pages to keep in links.
+/// the team, tool, comparison, search and list pages to keep in links. A page that shows every
+/// tool still checks and keeps the tool, for the pages that filter by it.
 pub(crate) fn bar(
     action: &str,
     teams: Vec<Choice>,
@@ -160,7 +178,11 @@ pub(crate) fn bar(
     with_tools: bool,
     range: DateRange,
 ) -> Result<FilterBar> {
-    let mut filters = views::filter_bar(action, teams, query.tool.as_deref(), with_tools, range);
+    let tool = query.metrics(None).tool()?.map(|t| t.as_str());
+    let mut filters = views::filter_bar(action, teams, tool, with_tools, range);
+    filters.team = query.team().map(str::to_owned);
+    filters.tool = tool.map(str::to_owned);
+    filters.range_chosen = query.range_chosen;
     let chosen = query.preset_used.as_deref();
     filters.presets = RangePreset::ALL
         .iter()

@@ -15,7 +15,7 @@ use crate::budgets::outlook;
 use crate::domain::Role;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::views::{self, chrome};
+use crate::views;
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -31,7 +31,7 @@ pub(crate) async fn show(
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
     let data = dashboards::overview(&state, &view.scope, &team_scopes, view.range, &params).await?;
     let mut page = views::overview::page(
-        chrome(&state, &user, NavSection::Overview),
+        view.chrome(&state, &user, NavSection::Overview),
         views::period_label(view.range, view.query.team()),
         view.filters,
         &data,
@@ -40,7 +40,8 @@ pub(crate) async fn show(
     );
     if let OverviewContent::Summary(summary) = &mut page.content {
         let outlook = outlook::this_month(&state, &user, &view.scope, view.query.team()).await?;
-        summary.cost = views::cost_outlook::cards(&outlook);
+        summary.cost =
+            views::overview::carrying(views::cost_outlook::cards(&outlook), &page.filters);
     }
     page_or_csv(page, view.query.csv_table()?, "/", views::overview::tables)
 }

@@ -15,8 +15,8 @@ use crate::analytics::{dashboards, plan_policy};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::state::AppState;
+use crate::views;
 use crate::views::plans::{history, PlansView};
-use crate::views::{self, chrome};
 
 /// The month picker's parameter, beside the filter bar's.
 #[derive(Debug, Default, Deserialize)]
@@ -58,7 +58,7 @@ pub(crate) async fn show(
         policy: &policy,
     };
     let page = views::plans::page(
-        chrome(&state, &user, NavSection::Plans),
+        view.chrome(&state, &user, NavSection::Plans),
         view.filters,
         &data,
         &shown,

@@ -12,7 +12,7 @@ use crate::analytics::dashboards;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::views::{self, chrome};
+use crate::views;
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -25,7 +25,7 @@ pub(crate) async fn show(
     let (overall, lifts) =
         dashboards::productivity(&state, &view.scope, &team_scopes, &params).await?;
     let mut page = views::productivity::page(
-        chrome(&state, &user, NavSection::Productivity),
+        view.chrome(&state, &user, NavSection::Productivity),
         view.filters,
         &overall,
         &lifts,

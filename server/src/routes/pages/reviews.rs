@@ -20,16 +20,29 @@ use crate::reviews::acknowledgements::{self, AcknowledgeRequest};
 use crate::reviews::pull_requests::{self, PullRequestFilter};
 use crate::state::AppState;
 use crate::views::reviews::ReviewsExtras;
-use crate::views::{self, chrome, reviews_tables};
+use crate::views::{self, reviews_tables};
 
-/// The pull-request list's own filters, beside the page's.
+/// The pull-request list's own filters, beside the page's (its page is `pr_page`).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ListQuery {
     pr_repository: Option<String>,
     pr_author: Option<String>,
     pr_outcome: Option<String>,
-    /// From 1.
-    pr_page: Option<usize>,
+}
+
+impl ListQuery {
+    /// The filters set, as `(name, value)` pairs in [`reviews_tables::LIST_FIELDS`] order.
+    fn pairs(&self) -> Vec<(String, String)> {
+        let values = [&self.pr_repository, &self.pr_author, &self.pr_outcome];
+        reviews_tables::LIST_FIELDS
+            .iter()
+            .zip(values)
+            .filter_map(|(name, value)| {
+                let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+                Some(((*name).to_owned(), value.to_owned()))
+            })
+            .collect()
+    }
 }
 
 pub(crate) async fn show(
@@ -38,7 +51,8 @@ pub(crate) async fn show(
     Query(query): Query<PageQuery>,
     Query(list): Query<ListQuery>,
 ) -> Result<Response> {
-    let view = filters::team_view(&state, &user, query, "/reviews", false).await?;
+    let mut view = filters::team_view(&state, &user, query, "/reviews", false).await?;
+    view.filters.list_filters = list.pairs();
     let report = dashboards::reviews(&state, &view.scope, view.range).await?;
     let alerts = views::reviews::newest_first(&report);
     let mut may = Vec::with_capacity(alerts.len());
@@ -53,21 +67,20 @@ pub(crate) async fn show(
         author: list.pr_author,
         outcome: list.pr_outcome,
     };
-    let kept = kept_filters(&view.query);
     let extras = ReviewsExtras {
         alerts: reviews_tables::alert_entries(&alerts, &may, state.org_tz),
         pull_requests: reviews_tables::pull_request_list(
             &prs,
             &filter,
-            list.pr_page.unwrap_or(1),
+            &view.query.pr_listing()?,
             csv_table.is_none(),
-            kept,
+            &view.filters,
             state.org_tz,
         ),
         return_query: view.filters.query(),
     };
     let page = views::reviews::page(
-        chrome(&state, &user, NavSection::Reviews),
+        view.chrome(&state, &user, NavSection::Reviews),
         view.filters,
         &report,
         extras,
@@ -75,20 +88,21 @@ pub(crate) async fn show(
     page_or_csv(page, csv_table, "/reviews", views::reviews::tables)
 }
 
-/// The page's own filters (`team`, `from`, `to`) that are set, as `(name, value)` pairs.
-fn kept_filters(query: &PageQuery) -> Vec<(String, String)> {
-    [
-        ("team", &query.team),
-        ("from", &query.from),
-        ("to", &query.to),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| {
-        let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-        Some((name.to_owned(), value.to_owned()))
-    })
-    .collect()
-}
+/// The parameters the Reviews page reads, which its acknowledge form may return to.
+const PAGE_PARAMETERS: [&str; 12] = [
+    "team",
+    "from",
+    "to",
+    "preset",
+    "tool",
+    "compare",
+    "q",
+    "page",
+    "pr_page",
+    "pr_repository",
+    "pr_author",
+    "pr_outcome",
+];
 
 /// The acknowledge form of an alert row.
 #[derive(Debug, Deserialize)]
@@ -117,11 +131,12 @@ pub(crate) async fn acknowledge(
     };
     acknowledgements::acknowledge(&state.db, &user, &form.repository, form.number, &request)
         .await?;
-    // Only the page's own filters go back into the address, re-encoded, so the redirect stays
-    // on this page whatever the field held.
-    let back: PageQuery = serde_urlencoded::from_str(&form.back).unwrap_or_default();
-    let pairs: Vec<String> = kept_filters(&back)
+    // Only the page's own parameters go back into the address, re-encoded, so the redirect
+    // stays on this page whatever the field held.
+    let back: Vec<(String, String)> = serde_urlencoded::from_str(&form.back).unwrap_or_default();
+    let pairs: Vec<String> = back
         .iter()
+        .filter(|(name, value)| PAGE_PARAMETERS.contains(&name.as_str()) && !value.is_empty())
         .map(|(name, value)| format!("{name}={}", url::component(value)))
         .collect();
     let to = format!("/reviews?{}#critical-unreviewed-merges", pairs.join("&"));

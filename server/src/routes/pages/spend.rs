@@ -13,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::budgets::outlook;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::views::{self, chrome};
+use crate::views;
 
 pub(crate) async fn show(
     State(state): State<AppState>,
@@ -24,7 +24,7 @@ pub(crate) async fn show(
     let base = view.query.metrics(None).spend(state.org_tz)?;
     let data = dashboards::spend(&state, &view.scope, &base).await?;
     let mut page = views::spend::page(
-        chrome(&state, &user, NavSection::Spend),
+        view.chrome(&state, &user, NavSection::Spend),
         view.filters,
         &data,
         view.query.comparison()?,
