@@ -366,3 +366,4 @@ async fn spend_rejects_an_unknown_grouping_and_a_malformed_date_with_400() {
 mod plan_policy;
 mod plans;
 mod rollup;
+mod spend_comparison;

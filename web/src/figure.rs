@@ -87,6 +87,8 @@ pub struct Delta {
     pub up: bool,
     /// Colour of the badge.
     pub sentiment: Sentiment,
+    /// Where the JSON API gives the same change (see [`crate::pages::KpiCard::metric`]).
+    pub metric: Option<String>,
 }
 
 impl Delta {
@@ -105,7 +107,44 @@ impl Delta {
             basis: basis.into(),
             up: ratio > 0.0,
             sentiment,
+            metric: None,
         }
+    }
+
+    /// A change in dollars (`+$452`), where the base is too small for a percentage.
+    pub fn usd(change: f64, basis: impl Into<String>, higher_is_better: bool) -> Self {
+        let text = format::signed_usd_whole(change);
+        let sentiment = if text == "$0" {
+            Sentiment::Neutral
+        } else if (change > 0.0) == higher_is_better {
+            Sentiment::Good
+        } else {
+            Sentiment::Bad
+        };
+        Self {
+            text,
+            basis: basis.into(),
+            up: change > 0.0,
+            sentiment,
+            metric: None,
+        }
+    }
+
+    /// Nothing in the base period: the figure is all new, with no change to give.
+    pub fn new_figure(basis: impl Into<String>) -> Self {
+        Self {
+            text: "new".into(),
+            basis: basis.into(),
+            up: true,
+            sentiment: Sentiment::Neutral,
+            metric: None,
+        }
+    }
+
+    /// Names the API figure the change shows, e.g. `spend.comparison.cost_change.change_pct`.
+    pub fn measuring(mut self, metric: impl Into<String>) -> Self {
+        self.metric = Some(metric.into());
+        self
     }
 
     /// The arrow shown before the text.
@@ -141,6 +180,21 @@ mod tests {
         let lift = Delta::relative(0.12, "vs last quarter", true);
         assert_eq!(lift.class(), "delta good");
         assert_eq!(Delta::relative(0.0, "", true).arrow(), "→");
+    }
+
+    #[test]
+    fn a_change_in_dollars_is_signed_and_coloured_like_a_percentage() {
+        let up = Delta::usd(452.0, "vs previous period", false);
+        assert_eq!(
+            (up.text.as_str(), up.arrow(), up.class()),
+            ("+$452", "▲", "delta bad")
+        );
+        let down = Delta::usd(-3.0, "vs previous period", false);
+        assert_eq!((down.text.as_str(), down.class()), ("-$3", "delta good"));
+        assert_eq!(Delta::usd(0.2, "", false).text, "+$0.20");
+        assert_eq!(Delta::usd(0.001, "", false).class(), "delta neutral");
+        let new = Delta::new_figure("vs previous period");
+        assert_eq!((new.text.as_str(), new.arrow()), ("new", "→"));
     }
 
     #[test]

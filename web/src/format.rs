@@ -54,6 +54,16 @@ pub fn usd_whole(value: f64) -> String {
     format!("{sign}${}", group_thousands(&dollars.to_string()))
 }
 
+/// A change in whole dollars with its sign: `452` -> `+$452`, `-3` -> `-$3`, `0` -> `$0`.
+pub fn signed_usd_whole(value: f64) -> String {
+    let text = usd_whole(value);
+    if value > 0.0 && text != "$0" && text != "$0.00" {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
 /// Compact dollars for chart axes: `850` -> `$850`, `12_340` -> `$12.3k`, `2.5e6` -> `$2.5M`.
 pub fn usd_compact(value: f64) -> String {
     format!("{}${}", sign_prefix(value), compact(value.abs()))

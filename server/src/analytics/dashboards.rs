@@ -10,12 +10,12 @@ use agentmeter_metrics::plans::PlansReport;
 use agentmeter_metrics::productivity::{Lift, ProductivityReport};
 use agentmeter_metrics::reviews::ReviewsReport;
 use agentmeter_metrics::rows::{DeveloperRow, PlanRow, PullRequestRow, TeamRow, Tool, UsageRow};
-use agentmeter_metrics::spend::{SpendGroupBy, SpendReport};
+use agentmeter_metrics::spend::{compare, SpendComparison, SpendGroupBy, SpendReport};
 use anyhow::anyhow;
 use chrono::TimeDelta;
 
 use crate::analytics::load::{self, utc_bounds, Dims, Grain};
-use crate::analytics::params::{ProductivityQuery, SpendQuery};
+use crate::analytics::params::{Comparison, ProductivityQuery, SpendQuery};
 use crate::analytics::{catalog, reports};
 use crate::auth::Scope;
 use crate::error::{Error, Result};
@@ -42,6 +42,8 @@ pub struct SpendData {
     pub current: Vec<SpendReport>,
     /// The same, over the previous period.
     pub previous: Vec<SpendReport>,
+    /// `by_week` against the previous period (the engine's `spend::compare`, as the API's).
+    pub comparison: SpendComparison,
     /// Developer name -> email, for drill-down links.
     pub emails: HashMap<String, String>,
 }
@@ -75,12 +77,38 @@ pub async fn spend(state: &AppState, scope: &Scope, base: &SpendQuery) -> Result
         return Err(Error::Internal(anyhow!("spend: a breakdown is missing")));
     }
     let emails = developers.into_iter().map(|d| (d.name, d.email)).collect();
+    let comparison = compare(&by_week, &previous[0]);
     Ok(SpendData {
         by_week,
         current,
         previous,
+        comparison,
         emails,
     })
+}
+
+/// The spend report of the API; with `compare=previous-period`, its `comparison` from the
+/// engine's `spend::compare`, as the Spend page's cards.
+pub async fn spend_compared(
+    state: &AppState,
+    scope: &Scope,
+    query: &SpendQuery,
+    comparison: Option<Comparison>,
+) -> Result<SpendReport> {
+    let Some(Comparison::PreviousPeriod) = comparison else {
+        return reports::spend(state, scope, query).await;
+    };
+    let wanted = [
+        (query.group_by, query.range),
+        (query.group_by, previous(query.range)),
+    ];
+    let reports = reports::spend_breakdowns(state, scope, query.tool, &wanted).await?;
+    let (mut report, mut rest) = reports::first_and_rest(reports, "spend")?;
+    let before = rest
+        .next()
+        .ok_or_else(|| Error::Internal(anyhow!("spend: the previous period is missing")))?;
+    report.comparison = Some(compare(&report, &before));
+    Ok(report)
 }
 
 /// The Overview page: the week-by-week spend, adoption, productivity with each team's lift, and

@@ -14,7 +14,7 @@ mod listing;
 mod presets;
 
 pub use listing::{Listing, Slice, PAGE_SIZE};
-pub use presets::{Comparison, RangePreset};
+pub use presets::{CompareQuery, Comparison, RangePreset};
 
 use agentmeter_metrics::calendar::DateRange;
 use agentmeter_metrics::rows::Tool;

@@ -10,8 +10,8 @@ use agentmeter_metrics::productivity::ProductivityReport;
 use agentmeter_metrics::spend::SpendReport;
 
 use crate::analytics::as_of::{ending_at_data, AsOf};
-use crate::analytics::params::MetricsQuery;
-use crate::analytics::reports;
+use crate::analytics::params::{CompareQuery, MetricsQuery};
+use crate::analytics::{dashboards, reports};
 use crate::auth::scope::resolve;
 use crate::auth::CurrentUser;
 use crate::error::Result;
@@ -22,18 +22,20 @@ use crate::state::AppState;
     get,
     path = "/api/v1/metrics/spend",
     tag = "metrics",
-    params(MetricsQuery),
+    params(MetricsQuery, CompareQuery),
     responses((status = 200, description = "OK", body = AsOf<SpendReport>)),
 )]
 pub(crate) async fn spend(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<MetricsQuery>,
+    Query(compare): Query<CompareQuery>,
 ) -> Result<Json<AsOf<SpendReport>>> {
+    let comparison = compare.comparison()?;
     let scope = resolve(&state, &user, &query.scope_filter()).await?;
     let (query, data_as_of) = ending_at_data(&state, &scope, query).await?;
     let params = query.spend(state.org_tz)?;
-    let report = reports::spend(&state, &scope, &params).await?;
+    let report = dashboards::spend_compared(&state, &scope, &params, comparison).await?;
     Ok(Json(AsOf { data_as_of, report }))
 }
 

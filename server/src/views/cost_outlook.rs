@@ -2,12 +2,13 @@
 //! does it cost"), the spend page's month chart (spent so far, month-end forecast, budget) and
 //! the budget line on its weekly chart.
 
-use agentmeter_metrics::spend::{meaningful_change_pct, SpendReport};
+use agentmeter_metrics::spend::{SpendChange, SpendReport};
 use agentmeter_web::charts::{line_chart, LineChart, Series, Unit};
+use agentmeter_web::format;
 use agentmeter_web::pages::{KpiCard, SpendMonthOutlook};
-use agentmeter_web::{format, Delta};
 use chrono::{Datelike, NaiveDate};
 
+use super::change;
 use crate::budgets::outlook::CostOutlook;
 use crate::budgets::{BudgetBasis, Month};
 
@@ -33,17 +34,11 @@ pub(crate) fn cards(outlook: &CostOutlook) -> Vec<KpiCard> {
     )
     .linking_to("/plans");
     // The month is still running: its month-end forecast, a whole month, is what compares with
-    // last month, and only on a base the engine finds meaningful.
-    let change = outlook
-        .paid_forecast_usd
-        .and_then(|forecast| meaningful_change_pct(forecast, outlook.paid_last_month_usd, true));
-    if let Some(pct) = change {
-        paid = paid.with_delta(Delta::relative(
-            pct / 100.0,
-            format!("forecast vs {before}"),
-            false,
-        ));
-    }
+    // last month.
+    paid.delta = outlook.paid_forecast_usd.and_then(|forecast| {
+        let change = SpendChange::between(forecast, outlook.paid_last_month_usd);
+        change::delta(&change, &format!("forecast vs {before}"), None)
+    });
     let value_basis = if outlook.paid_usd > 0.0 {
         format!(
             "{:.1}× what is paid, at list API prices",

@@ -17,6 +17,7 @@ use crate::state::AppState;
 pub(crate) mod activity;
 pub(crate) mod admin;
 pub(crate) mod adoption;
+pub(crate) mod change;
 pub(crate) mod cost_outlook;
 pub(crate) mod csv;
 pub(crate) mod developer;

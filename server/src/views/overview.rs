@@ -4,15 +4,15 @@
 use agentmeter_metrics::adoption::AdoptionReport;
 use agentmeter_metrics::productivity::Lift;
 use agentmeter_metrics::reviews::ReviewsReport;
-use agentmeter_metrics::spend::SpendReport;
+use agentmeter_metrics::spend::{SpendChange, SpendReport};
 use agentmeter_web::pages::{
     EmptyState, FilterBar, KpiCard, OverviewContent, OverviewPage, OverviewSummary, PageChrome,
     ReviewAlertRow,
 };
-use agentmeter_web::{format, Delta};
+use agentmeter_web::format;
 
 use super::csv::CsvTable;
-use super::{month_name, productivity, reviews};
+use super::{change, month_name, productivity, reviews};
 use crate::analytics::dashboards::OverviewData;
 
 /// The Overview page: the summary, or how to start when nothing was uploaded yet (developers
@@ -146,13 +146,14 @@ fn spend_card(spend: &SpendReport) -> KpiCard {
         card = card.measuring("spend.months[-1].cost_usd");
     }
     let projected = forecast.map_or(this.map_or(0.0, |m| m.cost_usd), |f| f.forecast_cost_usd);
-    if let Some(l) = last.filter(|l| l.cost_usd > 0.0) {
+    if let Some(l) = last {
         let basis = if forecast.is_some() {
             format!("forecast vs {}", month_name(&l.month))
         } else {
             format!("vs {}", month_name(&l.month))
         };
-        card = card.with_delta(Delta::relative(projected / l.cost_usd - 1.0, basis, false));
+        // The forecast is a whole month's figure, as last month's is.
+        card.delta = change::delta(&SpendChange::between(projected, l.cost_usd), &basis, None);
     }
     card
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use agentmeter_metrics::calendar::DateRange;
-use agentmeter_metrics::spend::{meaningful_change_pct, SpendGroup, SpendReport};
+use agentmeter_metrics::spend::{SpendChange, SpendComparison, SpendGroup, SpendReport};
 use agentmeter_web::charts::{
     line_chart, ranked_bars, LineChart, RankedBar, RankedBars, Series, Unit,
 };
@@ -12,11 +12,12 @@ use agentmeter_web::pages::{
     EmptyState, FilterBar, KpiCard, PageChrome, SpendBreakdown, SpendMonthRow, SpendPage,
     SpendShareRow,
 };
-use agentmeter_web::{format, Delta, Figure};
+use agentmeter_web::{format, Figure};
 
+use super::change;
 use super::csv::{raw, CsvTable};
 use super::{month_name, timeline};
-use crate::analytics::dashboards::{previous, SpendData};
+use crate::analytics::dashboards::SpendData;
 use crate::analytics::params::Comparison;
 
 /// Title, dimension and CSV name of each breakdown table, in the order of `SPEND_BREAKDOWNS`.
@@ -44,28 +45,13 @@ pub(crate) fn page(
         steps: vec!["agentmeter login --server <this server's URL>".into(), "agentmeter hook install".into()],
         action: None,
     });
-    let previous_total: f64 = data.previous.first().map_or(0.0, |r| r.total.cost_usd);
-    let active_in = |reports: &[SpendReport]| {
-        reports
-            .get(1)
-            .map_or(0, |r| r.groups.iter().filter(|g| g.events > 0).count())
-    };
-    let active = active_in(&data.current);
-    let compared = comparison.map(|_| Compared {
-        range: previous(DateRange {
-            from: data.by_week.from,
-            to: data.by_week.to,
-        }),
-        total: previous_total,
-        active: active_in(&data.previous),
-    });
     // A developer's page opens on the same range and tool (it has no team filter).
     let developer_query = filters.query();
     SpendPage {
         chrome,
         filters,
         empty,
-        kpis: kpis(&data.by_week, previous_total, active, compared.as_ref()),
+        kpis: kpis(&data.by_week, &data.comparison, comparison.is_some()),
         month: None,
         over_time_chart: over_time_chart(&data.by_week),
         by_developer_chart: developer_chart(data.current.get(1)),
@@ -87,36 +73,17 @@ pub(crate) fn page(
     }
 }
 
-/// The previous period's figures beside the range's (`compare=previous-period`).
-struct Compared {
-    range: DateRange,
-    total: f64,
-    active: usize,
+/// The basis of every change on the page.
+const VS_PREVIOUS: &str = "vs previous period";
+
+/// `Oct 2, 2026 – Oct 31, 2026`: the previous period of a comparison.
+fn period(c: &SpendComparison) -> String {
+    format!("{} – {}", format::date(c.from), format::date(c.to))
 }
 
-impl Compared {
-    fn label(&self) -> String {
-        format!(
-            "{} – {}",
-            format::date(self.range.from),
-            format::date(self.range.to)
-        )
-    }
-
-    /// The change badge, only where the engine finds the base meaningful (the previous period
-    /// is over; its figure at least `MIN_CHANGE_BASE_USD`).
-    fn delta(&self, current: f64, base: f64) -> Option<Delta> {
-        meaningful_change_pct(current, base, true)
-            .map(|pct| Delta::relative(pct / 100.0, "vs previous period", false))
-    }
-}
-
-fn kpis(
-    report: &SpendReport,
-    previous_total: f64,
-    active: usize,
-    compared: Option<&Compared>,
-) -> Vec<KpiCard> {
+/// The KPI cards; the change against the previous period is always given, and with `compared`
+/// (`compare=previous-period`) the previous period's figures too.
+fn kpis(report: &SpendReport, c: &SpendComparison, compared: bool) -> Vec<KpiCard> {
     let total = report.total.cost_usd;
     let tokens = format!(
         "{} tokens",
@@ -124,16 +91,18 @@ fn kpis(
     );
     let mut spend = KpiCard::new("Spend in range", format::usd_whole(total), tokens.clone())
         .measuring("spend.total.cost_usd");
-    if let Some(c) = compared {
-        spend.basis = format!("{tokens} · {} in {}", format::usd_whole(c.total), c.label());
-        spend.delta = c.delta(total, c.total);
-    } else if previous_total > 0.0 {
-        spend = spend.with_delta(Delta::relative(
-            total / previous_total - 1.0,
-            "vs previous period",
-            false,
-        ));
+    if compared {
+        spend.basis = format!(
+            "{tokens} · {} in {}",
+            format::usd_whole(c.cost_usd),
+            period(c)
+        );
     }
+    spend.delta = change::delta(
+        &c.cost_change,
+        VS_PREVIOUS,
+        compared.then_some("spend.comparison.cost_change"),
+    );
     let mut cards = vec![spend];
     if let Some(f) = &report.forecast {
         cards.push(
@@ -150,27 +119,33 @@ fn kpis(
             .measuring("spend.forecast.forecast_cost_usd"),
         );
     }
-    let per_dev = if active > 0 {
-        format::usd_whole(total / active as f64)
-    } else {
-        "—".into()
-    };
     let mut per_developer = KpiCard::new(
         "Per active developer",
-        per_dev,
-        format!("{} developers with usage", format::integer(active as i64)),
+        report
+            .cost_per_active_developer_usd
+            .map_or_else(|| "—".into(), format::usd_whole),
+        format!(
+            "{} developers with usage",
+            format::integer(report.active_developers)
+        ),
     );
-    if let Some(c) = compared.filter(|c| c.active > 0) {
-        let before = c.total / c.active as f64;
+    if report.cost_per_active_developer_usd.is_some() {
+        per_developer = per_developer.measuring("spend.cost_per_active_developer_usd");
+    }
+    if let (true, Some(before)) = (compared, c.cost_per_active_developer_usd) {
         per_developer.basis = format!(
             "{} · {} per developer in {}",
             per_developer.basis,
             format::usd_whole(before),
-            c.label()
+            period(c)
         );
-        if active > 0 {
-            per_developer.delta = c.delta(total / active as f64, before);
-        }
+        per_developer.delta = c.cost_per_active_developer_change.and_then(|change| {
+            change::delta(
+                &change,
+                VS_PREVIOUS,
+                Some("spend.comparison.cost_per_active_developer_change"),
+            )
+        });
     }
     cards.push(per_developer);
     cards
@@ -242,8 +217,9 @@ fn months(report: &SpendReport) -> Vec<SpendMonthRow> {
             ),
             spend: Figure::usd(m.cost_usd),
             change: m
-                .change_pct
-                .map_or_else(Figure::missing, |p| Figure::signed_percent(p / 100.0)),
+                .change
+                .as_ref()
+                .map_or_else(Figure::missing, change::figure),
             tokens: Figure::tokens(m.tokens.max(0) as u64),
         })
         .collect()
@@ -286,10 +262,10 @@ fn share_rows(
             },
             tokens: Figure::tokens(g.tokens.max(0) as u64),
             requests: Figure::count(g.events),
-            change: match before(&g.key) {
-                Some(b) if b > 0.0 => Figure::signed_percent(g.cost_usd / b - 1.0),
-                _ => Figure::new("new", f64::NAN),
-            },
+            change: change::figure(&SpendChange::between(
+                g.cost_usd,
+                before(&g.key).unwrap_or(0.0),
+            )),
         })
         .collect();
     rows.sort_by(|a, b| b.spend.sort.total_cmp(&a.spend.sort));

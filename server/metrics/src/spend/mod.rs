@@ -11,8 +11,14 @@ use crate::error::Result;
 use crate::frames::{f64_values, i64_values, membership_frame, UsageFrame};
 use crate::rows::{tool_code, DeveloperRow, TeamRow, Tool};
 
+mod change;
+mod comparison;
 mod report;
 
+pub use change::{
+    meaningful_change_pct, ShownChange, SpendChange, MIN_CHANGE_BASE_SHARE, MIN_CHANGE_BASE_USD,
+};
+pub use comparison::{compare, SpendComparison};
 pub use report::{MonthSpend, SpendForecast, SpendGroup, SpendGroupBy, SpendParams, SpendReport};
 
 fn sums() -> Vec<Expr> {
@@ -90,14 +96,19 @@ pub fn spend_report(
     teams: &[TeamRow],
     params: &SpendParams,
 ) -> Result<SpendReport> {
+    let total = total(usage, &params.range)?;
+    let active = active_developers(usage, &params.range)?;
     Ok(SpendReport {
         from: params.range.from,
         to: params.range.to,
         group_by: params.group_by,
         groups: groups(usage, developers, teams, params)?,
-        total: total(usage, &params.range)?,
+        cost_per_active_developer_usd: comparison::per_developer(total.cost_usd, active),
+        total,
         months: months(usage, params)?,
         forecast: forecast(usage, params)?,
+        active_developers: active,
+        comparison: None,
     })
 }
 
@@ -109,7 +120,7 @@ pub fn spend_reports(
     teams: &[TeamRow],
     params: &[SpendParams],
 ) -> Result<Vec<SpendReport>> {
-    type Shared = (SpendGroup, Vec<MonthSpend>, Option<SpendForecast>);
+    type Shared = (SpendGroup, Vec<MonthSpend>, Option<SpendForecast>, i64);
     let mut shared: Vec<(&SpendParams, Shared)> = Vec::new();
     let mut reports = Vec::with_capacity(params.len());
     for p in params {
@@ -124,20 +135,24 @@ pub fn spend_reports(
                         total(usage, &p.range)?,
                         months(usage, p)?,
                         forecast(usage, p)?,
+                        active_developers(usage, &p.range)?,
                     ),
                 ));
                 shared.len() - 1
             }
         };
-        let (total, months, forecast) = shared[i].1.clone();
+        let (total, months, forecast, active) = shared[i].1.clone();
         reports.push(SpendReport {
             from: p.range.from,
             to: p.range.to,
             group_by: p.group_by,
             groups: groups(usage, developers, teams, p)?,
+            cost_per_active_developer_usd: comparison::per_developer(total.cost_usd, active),
             total,
             months,
             forecast,
+            active_developers: active,
+            comparison: None,
         });
     }
     Ok(reports)
@@ -235,6 +250,22 @@ fn total(usage: &UsageFrame, range: &DateRange) -> Result<SpendGroup> {
         .unwrap_or_else(|| empty_group("total")))
 }
 
+/// Developers with at least one event on the range's days.
+fn active_developers(usage: &UsageFrame, range: &DateRange) -> Result<i64> {
+    let counted = in_range(usage, range)
+        .filter(
+            col("events")
+                .gt(lit(0i64))
+                .and(col("user_id").is_not_null()),
+        )
+        .select([col("user_id").n_unique().alias("developers")])
+        .collect()?;
+    Ok(i64_values(&counted, "developers")?
+        .first()
+        .copied()
+        .unwrap_or(0))
+}
+
 fn empty_group(key: &str) -> SpendGroup {
     SpendGroup {
         key: key.to_owned(),
@@ -249,17 +280,6 @@ fn empty_group(key: &str) -> SpendGroup {
         unknown_cost_events: 0,
         unknown_cost_tokens: 0,
     }
-}
-
-/// The smallest previous-month cost a percent change is given against: below it a change reads
-/// as "+1608.6 %" on a few cents of trial use.
-pub const MIN_CHANGE_BASE_USD: f64 = 10.0;
-
-/// `(current / base - 1) * 100` where that says something: the period is over (`ended`) and
-/// the base is at least [`MIN_CHANGE_BASE_USD`]. A month still running, or not started, compared
-/// with a whole one would show a drop that is only the calendar.
-pub fn meaningful_change_pct(current: f64, base: f64, ended: bool) -> Option<f64> {
-    (ended && base >= MIN_CHANGE_BASE_USD).then(|| (current / base - 1.0) * 100.0)
 }
 
 fn months(usage: &UsageFrame, params: &SpendParams) -> Result<Vec<MonthSpend>> {
@@ -287,12 +307,15 @@ fn months(usage: &UsageFrame, params: &SpendParams) -> Result<Vec<MonthSpend>> {
         .iter()
         .map(|&m| {
             let (cur, prev) = (find(m), find(m - 1));
+            let change =
+                (m < as_of_month).then(|| SpendChange::between(cur.cost_usd, prev.cost_usd));
             MonthSpend {
                 month: month_label(m),
                 cost_usd: cur.cost_usd,
                 tokens: cur.tokens,
                 unknown_cost_events: cur.unknown_cost_events,
-                change_pct: meaningful_change_pct(cur.cost_usd, prev.cost_usd, m < as_of_month),
+                change_pct: change.and_then(|c| c.change_pct),
+                change,
             }
         })
         .collect())

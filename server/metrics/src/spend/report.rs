@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::{SpendChange, SpendComparison};
 use crate::calendar::DateRange;
 
 /// What spend is grouped by.
@@ -75,8 +76,11 @@ pub struct MonthSpend {
     pub unknown_cost_events: i64,
     /// `(cost / previous cost - 1) * 100`, only where the base is meaningful
     /// ([`super::meaningful_change_pct`]): `None` for a month not over by `as_of`, or when the
-    /// previous month cost less than [`super::MIN_CHANGE_BASE_USD`].
+    /// previous month cost less than [`super::MIN_CHANGE_BASE_USD`] or a tenth of this one.
     pub change_pct: Option<f64>,
+    /// The change against the previous month in full (its `change_pct` is the one above);
+    /// `None` for a month not over by `as_of`.
+    pub change: Option<SpendChange>,
 }
 
 /// Month-end forecast of the month containing `as_of`.
@@ -111,4 +115,11 @@ pub struct SpendReport {
     pub months: Vec<MonthSpend>,
     /// `None` unless `as_of` falls in one of `months` with at least one day elapsed.
     pub forecast: Option<SpendForecast>,
+    /// Developers with at least one event in the range.
+    pub active_developers: i64,
+    /// `total.cost_usd / active_developers`; `null` without any.
+    pub cost_per_active_developer_usd: Option<f64>,
+    /// The same number of days just before the range, when asked for (`compare=previous-period`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<SpendComparison>,
 }

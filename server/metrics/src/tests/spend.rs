@@ -3,7 +3,10 @@ use chrono_tz::{Europe::Berlin, UTC};
 use super::fixtures::{at, claude, dev, event, range};
 use crate::frames::usage_frame;
 use crate::rows::{TeamRow, Tool, UsageRow};
-use crate::spend::{spend_report, spend_reports, SpendGroupBy, SpendParams, SpendReport};
+use crate::spend::{
+    compare, spend_report, spend_reports, ShownChange, SpendChange, SpendGroupBy, SpendParams,
+    SpendReport,
+};
 
 fn report(
     rows: &[UsageRow],
@@ -345,4 +348,50 @@ fn several_groupings_at_once_are_the_reports_one_grouping_at_a_time() {
         one_by_one
     );
     assert_eq!(one_by_one[1].total.cost_usd, 3.75);
+}
+
+#[test]
+fn the_previous_period_compares_cost_and_cost_per_active_developer() {
+    // March 11-20: ada $30 and bob $90 (two developers, $60 each); March 1-10: ada $40 alone.
+    let rows = [
+        claude(1, "2026-03-02T09:00:00Z", 40.0),
+        claude(1, "2026-03-12T09:00:00Z", 30.0),
+        claude(2, "2026-03-15T09:00:00Z", 90.0),
+    ];
+    let at_end = "2026-04-01T00:00:00Z";
+    let by_team = |from, to| report(&rows, UTC, SpendGroupBy::Team, from, to, at_end);
+    let (now, before) = (
+        by_team("2026-03-11", "2026-03-20"),
+        by_team("2026-03-01", "2026-03-10"),
+    );
+    assert_eq!(
+        (now.active_developers, now.cost_per_active_developer_usd),
+        (2, Some(60.0))
+    );
+    let c = compare(&now, &before);
+    assert_eq!((c.from, c.to), (before.from, before.to));
+    assert_eq!((c.cost_usd, c.active_developers), (40.0, 1));
+    // 120 / 40 - 1 = +200 %; per developer 60 / 40 - 1 = +50 %.
+    assert_eq!(
+        c.cost_change,
+        SpendChange {
+            base_usd: 40.0,
+            change_usd: 80.0,
+            change_pct: Some(200.0)
+        }
+    );
+    assert_eq!(
+        c.cost_per_active_developer_change
+            .and_then(|d| d.change_pct),
+        Some(50.0)
+    );
+    // Before any usage: no developers, no per-developer figure, and the change reads as new.
+    let empty = by_team("2026-02-01", "2026-02-10");
+    let c = compare(&now, &empty);
+    assert_eq!(
+        (c.active_developers, c.cost_per_active_developer_usd),
+        (0, None)
+    );
+    assert_eq!(c.cost_per_active_developer_change, None);
+    assert_eq!(c.cost_change.shown(), ShownChange::New);
 }

@@ -121,6 +121,23 @@ impl Comparison {
     }
 }
 
+/// `compare=` of the spend report: only that report has a comparison period, so it is a
+/// parameter of its own rather than one of [`super::MetricsQuery`]'s.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CompareQuery {
+    /// `previous-period`: the same number of days just before the range, as `comparison`.
+    #[param(pattern = "^previous-period$")]
+    pub compare: Option<String>,
+}
+
+impl CompareQuery {
+    /// The comparison asked for; an unknown one is a 400.
+    pub fn comparison(&self) -> Result<Option<Comparison>> {
+        Comparison::parse(self.compare.as_deref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
