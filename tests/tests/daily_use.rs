@@ -8,6 +8,8 @@ use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+mod carried_filters;
+
 use crate::support::app::{TestUser, PASSWORD};
 use crate::support::{for_each_backend, Backend, BrowserSession, TestApp};
 

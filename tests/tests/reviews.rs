@@ -1,6 +1,7 @@
 //! Review outcomes end to end: signed GitHub and GitLab webhooks, review-skip figures on a
 //! hand-built set of pull requests, and commits uploaded from a real git repository.
 
+mod acknowledge_atomically;
 mod admin_pages;
 mod commits;
 mod page_and_acknowledge;

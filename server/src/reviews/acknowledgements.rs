@@ -176,11 +176,13 @@ pub async fn acknowledge(
     if Some(reviewer.id) == pr.author_user_id {
         return Err(invalid("the author cannot be the post-merge reviewer"));
     }
-    let before = store::of_pull_request(db, pr.id)
+    // The acknowledgement and its audit entry are kept together or not at all.
+    let mut tx = db.typed().begin().await?;
+    let before = store::of_pull_request(&mut tx, pr.id)
         .await?
         .map(AlertAcknowledgement::from);
     store::upsert(
-        db,
+        &mut tx,
         &NewAcknowledgement {
             pull_request_id: pr.id,
             acknowledged_by: caller.id,
@@ -190,13 +192,13 @@ pub async fn acknowledge(
         },
     )
     .await?;
-    let after = store::of_pull_request(db, pr.id)
+    let after = store::of_pull_request(&mut tx, pr.id)
         .await?
         .map(AlertAcknowledgement::from)
         .ok_or_else(|| Error::NotFound(format!("acknowledgement of {subject}")))?;
     let state = |a: &AlertAcknowledgement| json!({"acknowledged_by": a.acknowledged_by, "reviewer": a.reviewer, "note": a.note});
-    audit::insert(
-        db,
+    audit::record(
+        &mut tx,
         &NewAuditEntry {
             actor: &caller.email,
             action: "review_alert.acknowledge",
@@ -206,5 +208,6 @@ pub async fn acknowledge(
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(after)
 }

@@ -5,7 +5,7 @@ use sqlx::types::Json;
 
 use crate::db::{now_ms, Db};
 use crate::error::Result;
-use crate::store::pool::with_pool;
+use crate::store::pool::{with_pool, with_tx, Transaction};
 
 /// An action to record.
 #[derive(Debug, Clone)]
@@ -39,8 +39,16 @@ pub struct AuditQuery {
     pub per_page: i64,
 }
 
+/// Records `entry` on its own.
 pub async fn insert(db: &Db, entry: &NewAuditEntry<'_>) -> Result<()> {
-    with_pool!(db, |pool| {
+    let mut tx = db.typed().begin().await?;
+    record(&mut tx, entry).await?;
+    tx.commit().await
+}
+
+/// Records `entry` in `tx`, so it is kept only with the change it describes.
+pub async fn record(tx: &mut Transaction, entry: &NewAuditEntry<'_>) -> Result<()> {
+    with_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO audit_log (at, actor, action, subject, before, after) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -51,7 +59,7 @@ pub async fn insert(db: &Db, entry: &NewAuditEntry<'_>) -> Result<()> {
         .bind(entry.subject)
         .bind(entry.before.clone().map(Json))
         .bind(entry.after.clone().map(Json))
-        .execute(pool)
+        .execute(conn)
         .await?;
     });
     Ok(())

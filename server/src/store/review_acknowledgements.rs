@@ -3,7 +3,7 @@
 
 use crate::db::Db;
 use crate::error::Result;
-use crate::store::pool::with_pool;
+use crate::store::pool::{with_pool, with_tx, Transaction};
 
 /// What decides whether a pull request is an alert, and who may answer it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -73,9 +73,9 @@ pub async fn candidate(db: &Db, repository: &str, number: i64) -> Result<Option<
     }))
 }
 
-/// Stores `ack`, replacing the pull request's earlier acknowledgement.
-pub async fn upsert(db: &Db, ack: &NewAcknowledgement<'_>) -> Result<()> {
-    with_pool!(db, |pool| {
+/// Stores `ack` in `tx`, replacing the pull request's earlier acknowledgement.
+pub async fn upsert(tx: &mut Transaction, ack: &NewAcknowledgement<'_>) -> Result<()> {
+    with_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO review_acknowledgements \
              (pull_request_id, acknowledged_by, acknowledged_at, reviewer_user_id, note) \
@@ -89,21 +89,21 @@ pub async fn upsert(db: &Db, ack: &NewAcknowledgement<'_>) -> Result<()> {
         .bind(ack.acknowledged_at)
         .bind(ack.reviewer_user_id)
         .bind(ack.note)
-        .execute(pool)
+        .execute(conn)
         .await?;
     });
     Ok(())
 }
 
-/// The acknowledgement of one pull request.
+/// The acknowledgement of one pull request, as `tx` sees it.
 pub async fn of_pull_request(
-    db: &Db,
+    tx: &mut Transaction,
     pull_request_id: i64,
 ) -> Result<Option<StoredAcknowledgement>> {
-    Ok(with_pool!(db, |pool| {
+    Ok(with_tx!(tx, |conn| {
         sqlx::query_as(select!("WHERE a.pull_request_id = $1"))
             .bind(pull_request_id)
-            .fetch_optional(pool)
+            .fetch_optional(conn)
             .await?
     }))
 }

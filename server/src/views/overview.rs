@@ -5,15 +5,17 @@ use agentmeter_metrics::adoption::AdoptionReport;
 use agentmeter_metrics::productivity::Lift;
 use agentmeter_metrics::reviews::ReviewsReport;
 use agentmeter_metrics::spend::{SpendChange, SpendReport};
+use agentmeter_web::format;
 use agentmeter_web::pages::{
     EmptyState, FilterBar, KpiCard, OverviewContent, OverviewPage, OverviewSummary, PageChrome,
-    ReviewAlertRow,
+    ReviewAlertEntry,
 };
-use agentmeter_web::format;
 
 use super::csv::CsvTable;
+use super::reviews_tables;
 use super::{change, month_name, productivity, reviews};
 use crate::analytics::dashboards::OverviewData;
+use crate::reviews::acknowledgements::AcknowledgedAlert;
 
 /// The Overview page: the summary, or how to start when nothing was uploaded yet (developers
 /// point the uploader at `server_url`).
@@ -22,6 +24,7 @@ pub(crate) fn page(
     period: String,
     filters: FilterBar,
     data: &OverviewData,
+    alerts: &[AcknowledgedAlert],
     server_url: &str,
     tz: chrono_tz::Tz,
 ) -> OverviewPage {
@@ -30,11 +33,8 @@ pub(crate) fn page(
         OverviewContent::Empty(EmptyState::install_uploader(server_url))
     } else {
         let review = &data.reviews;
-        let alerts = reviews::newest_first(review)
-            .iter()
-            .take(5)
-            .map(|a| reviews::alert_row(a, tz))
-            .collect();
+        // Answering an alert is done on the Reviews page; here it is only shown.
+        let alerts = reviews_tables::alert_entries(alerts, &vec![false; alerts.len()], tz);
         OverviewContent::Summary(Box::new(summary(
             &filters,
             spend,
@@ -53,13 +53,13 @@ pub(crate) fn page(
     }
 }
 
-/// The page's one table, the latest alerts, for CSV export.
+/// The page's one table, the latest alerts with their acknowledgement, for CSV export.
 pub(crate) fn tables(page: &OverviewPage) -> Vec<CsvTable> {
-    let alerts = match &page.content {
+    let entries = match &page.content {
         OverviewContent::Summary(s) => s.alerts.clone(),
         OverviewContent::Empty(_) => Vec::new(),
     };
-    vec![reviews::alerts_table(&alerts)]
+    vec![reviews::acknowledged_alerts_table(&entries)]
 }
 
 /// The cards' links under the page's filters, so "View details" opens the same team, range and
@@ -82,7 +82,7 @@ fn summary(
     lift: &Lift,
     teams: &[(String, Lift)],
     review: &ReviewsReport,
-    alerts: Vec<ReviewAlertRow>,
+    alerts: Vec<ReviewAlertEntry>,
 ) -> OverviewSummary {
     OverviewSummary {
         cost: Vec::new(),

@@ -284,16 +284,16 @@ pub(crate) fn tables(page: &ReviewsPage) -> Vec<CsvTable> {
             raw(&s.median_time_to_first_review),
         ]);
     }
-    let alerts: Vec<ReviewAlertRow> = page.alerts.iter().map(|e| e.alert.clone()).collect();
-    let mut tables = vec![segments, acknowledged_alerts_table(&alerts, &page.alerts)];
+    let mut tables = vec![segments, acknowledged_alerts_table(&page.alerts)];
     tables.extend(super::reviews_tables::tables(page));
     tables
 }
 
-/// The Reviews page's alert list as CSV: the alerts with who acknowledged each, when, and the
-/// assigned post-merge reviewer.
-fn acknowledged_alerts_table(alerts: &[ReviewAlertRow], entries: &[ReviewAlertEntry]) -> CsvTable {
-    let mut table = alerts_table(alerts);
+/// The alert list as CSV (Reviews and Overview): the alerts with who acknowledged each, when,
+/// and the assigned post-merge reviewer.
+pub(crate) fn acknowledged_alerts_table(entries: &[ReviewAlertEntry]) -> CsvTable {
+    let alerts: Vec<ReviewAlertRow> = entries.iter().map(|e| e.alert.clone()).collect();
+    let mut table = alerts_table(&alerts);
     table.headers.extend([
         "acknowledged_by",
         "acknowledged_at",
@@ -313,8 +313,8 @@ fn acknowledged_alerts_table(alerts: &[ReviewAlertRow], entries: &[ReviewAlertEn
     table
 }
 
-/// The alert list as CSV (also exported from the overview).
-pub(crate) fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
+/// The alert list as CSV, without the acknowledgements.
+fn alerts_table(alerts: &[ReviewAlertRow]) -> CsvTable {
     alerts.iter().fold(
         CsvTable::new(
             "critical-unreviewed-merges",

@@ -276,3 +276,67 @@ pub(crate) fn tables(page: &agentmeter_web::pages::ReviewsPage) -> Vec<CsvTable>
         prs,
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn pr(number: i64, author: &str) -> PullRequestView {
+        let at = Utc.timestamp_opt(1_767_225_600 + number * 3600, 0).unwrap();
+        PullRequestView {
+            repository: "acme/api".into(),
+            number,
+            url: String::new(),
+            title: format!("Change {number}"),
+            author_login: Some(author.into()),
+            author_user_id: None,
+            author: Some(author.into()),
+            head_branch: "main".into(),
+            created_at: at,
+            merged_at: Some(at),
+            ai_assisted: true,
+            ai_reasons: serde_json::Value::Null,
+            critical: false,
+            critical_paths: Vec::new(),
+            outcome: Some("approved".into()),
+            change_size: 10,
+            first_review_at: None,
+        }
+    }
+
+    #[test]
+    fn the_pull_request_pager_and_form_keep_every_filter_of_the_page() {
+        // 60 of Ada's changes whose title holds "Change" and 5 of Bob's: one search, one author.
+        let prs: Vec<_> = (1..=60)
+            .map(|n| pr(n, "ada"))
+            .chain((61..=65).map(|n| pr(n, "bob")))
+            .collect();
+        let filters = FilterBar {
+            action: "/reviews".into(),
+            team: Some("Core".into()),
+            presets: vec![Choice::new("last-month", "Last month", Some("last-month"))],
+            tool: Some("codex".into()),
+            q: "Change".into(),
+            list_filters: vec![("pr_author".into(), "ada".into())],
+            ..FilterBar::default()
+        };
+        let filter = PullRequestFilter {
+            author: Some("ada".into()),
+            ..PullRequestFilter::default()
+        };
+        let listing = Listing::parse(Some("Change"), None).expect("listing");
+        let list = pull_request_list(&prs, &filter, &listing, true, &filters, chrono_tz::UTC);
+        assert_eq!((list.total, list.rows.len()), (60, 50));
+        let pager = list.pager.expect("a pager");
+        assert_eq!(
+            pager.next.as_deref(),
+            Some(
+                "/reviews?team=Core&preset=last-month&tool=codex&q=Change&pr_author=ada&pr_page=2"
+            )
+        );
+        let kept: Vec<&str> = list.kept.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(kept, ["team", "preset", "tool", "q"]);
+    }
+}

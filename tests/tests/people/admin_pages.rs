@@ -194,3 +194,67 @@ async fn a_seat_assigned_on_the_user_page_is_the_apis_seat_and_is_audited() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_users_list_searches_names_and_emails_and_pages_on_the_server() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let org = people(&app).await;
+        // 55 "Tester NN" at example.org, beside root, dev (and their teams) at example.com.
+        for n in 1..=55 {
+            agentmeter_server::admin::add_user(
+                &app.db,
+                agentmeter_server::admin::AddUser {
+                    email: format!("t{n:02}@example.org"),
+                    name: format!("Tester {n:02}"),
+                    role: "developer".into(),
+                    ..agentmeter_server::admin::AddUser::default()
+                },
+            )
+            .await
+            .expect("user");
+        }
+        let get = |path: &'static str| {
+            let session = &org.admin_session;
+            let app = &app;
+            async move {
+                let response = session.client.get(app.url(path)).send().await.expect("GET");
+                assert_eq!(response.status(), StatusCode::OK, "{path}");
+                response.text().await.expect("body").replace("&#38;", "&")
+            }
+        };
+
+        let first = get("/admin/users?q=EXAMPLE.ORG").await;
+        assert!(first.contains("Showing 1–50 of 55"), "{}", app.backend);
+        assert!(first.contains("t01@example.org") && !first.contains("t51@example.org"));
+        assert!(
+            !first.contains(">root@example.com</td>"),
+            "the search leaves out other e-mails"
+        );
+        assert!(
+            first.contains("href=\"/admin/users?q=EXAMPLE.ORG&page=2\""),
+            "{first}"
+        );
+        let second = get("/admin/users?q=EXAMPLE.ORG&page=2").await;
+        assert!(second.contains("Showing 51–55 of 55"));
+        assert!(second.contains("t55@example.org") && !second.contains("t01@example.org"));
+        assert!(
+            second.contains("href=\"/admin/users?q=EXAMPLE.ORG\""),
+            "back to page 1"
+        );
+
+        let by_name = get("/admin/users?q=tester%2007").await;
+        assert!(by_name.contains("Showing 1–1 of 1") && by_name.contains("t07@example.org"));
+        let none = get("/admin/users?q=nobody").await;
+        assert!(none.contains("No user matches this search."));
+        let bad = org
+            .admin_session
+            .client
+            .get(app.url("/admin/users?page=0"))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    })
+    .await;
+}

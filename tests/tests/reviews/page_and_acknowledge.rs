@@ -12,11 +12,12 @@ use crate::support::{for_each_backend, BrowserSession, TestApp, TestUser};
 const RANGE: &str = "from=2026-03-01&to=2026-03-31";
 const REPOSITORY: &str = "github.com/codertocat/hello-world";
 /// The alert of the history: PR 1, Alice's, critical and AI-assisted, merged unreviewed.
-const ALERT: &str = "/api/v1/reviews/alerts/github.com%2Fcodertocat%2Fhello-world/1/acknowledge";
+pub(super) const ALERT: &str =
+    "/api/v1/reviews/alerts/github.com%2Fcodertocat%2Fhello-world/1/acknowledge";
 
-struct Org {
-    app: TestApp,
-    admin: TestUser,
+pub(super) struct Org {
+    pub app: TestApp,
+    pub admin: TestUser,
     core_manager: TestUser,
     web_manager: TestUser,
     alice: TestUser,
@@ -24,7 +25,7 @@ struct Org {
 
 /// Alice in core, Bob in web, Carol and Dave reviewers, a manager of each team, the history of
 /// `skip_history` with Alice's edits (3 of 4 with review off) and the critical paths set.
-async fn org(backend: crate::support::Backend) -> Org {
+pub(super) async fn org(backend: crate::support::Backend) -> Org {
     let app = spawn_with_secrets(backend).await;
     app.add_team("core").await;
     app.add_team("web").await;
@@ -63,7 +64,7 @@ async fn org(backend: crate::support::Backend) -> Org {
     }
 }
 
-async fn acknowledge(app: &TestApp, user: &TestUser, path: &str, body: Value) -> u16 {
+pub(super) async fn acknowledge(app: &TestApp, user: &TestUser, path: &str, body: Value) -> u16 {
     reqwest::Client::new()
         .post(app.url(path))
         .bearer_auth(&user.token)
@@ -250,7 +251,11 @@ async fn a_manager_of_the_authors_team_acknowledges_an_alert_and_it_shows_everyw
                 ("number", "1"),
                 ("reviewer", "dave@example.com"),
                 ("note", ""),
-                ("back", RANGE),
+                // Every filter of the page comes back; anything else is dropped.
+                (
+                    "back",
+                    &format!("{RANGE}&tool=codex&q=Change&pr_author=bob&pr_page=2&next=//evil"),
+                ),
             ])
             .send()
             .await
@@ -260,9 +265,20 @@ async fn a_manager_of_the_authors_team_acknowledges_an_alert_and_it_shows_everyw
             .to_str()
             .expect("location")
             .to_owned();
+        assert_eq!(
+            location,
+            format!("/reviews?{RANGE}&tool=codex&q=Change&pr_author=bob&pr_page=2#critical-unreviewed-merges")
+        );
+        // The Overview's alert row shows the acknowledgement and the post-merge reviewer.
+        let overview = html(&session, &app, &format!("/?{RANGE}")).await;
+        let alerts = overview
+            .split("data-csv-name=\"critical-unreviewed-merges\"")
+            .nth(1)
+            .expect("the alert table");
+        let row = alerts.split("</tr>").find(|r| r.contains("#1 ")).expect("PR 1's row");
         assert!(
-            location.starts_with("/reviews?from=2026-03-01&to=2026-03-31"),
-            "{location}"
+            row.contains("Acknowledged") && row.contains("by core-lead") && row.contains("dave"),
+            "{row}"
         );
         let csv = html(
             &session,

@@ -189,7 +189,10 @@ fn overview_summary() -> OverviewSummary {
         .alerting(true),
         spend_chart: spend_by_team_chart(),
         lift_chart: lift_chart(),
-        alerts: alerts(),
+        alerts: alerts()
+            .into_iter()
+            .map(ReviewAlertEntry::unacknowledged)
+            .collect(),
     }
 }
 

@@ -2,9 +2,9 @@
 
 use agentmeter_web::pages::{
     AdminIdentitiesPage, AdminPlanCatalogPage, AdminRepositoriesPage, AdminSection, AdminTeamsPage,
-    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, ApiTokenRow, Choice, FlashKind, NavSection,
-    NewApiToken, NewUserForm, RepositoryRow, Role, TeamRow, UnmatchedIdentityRow, UserRow,
-    WebhookDeliveryRow, WebhookEndpoint, WebhookSecretRow,
+    AdminTokensPage, AdminUsersPage, AdminWebhooksPage, ApiTokenRow, Choice, FilterBar, FlashKind,
+    NavSection, NewApiToken, NewUserForm, RepositoryRow, Role, TeamRow, UnmatchedIdentityRow,
+    UserRow, WebhookDeliveryRow, WebhookEndpoint, WebhookSecretRow,
 };
 use agentmeter_web::{Figure, Template};
 
@@ -60,6 +60,11 @@ fn users() -> AdminUsersPage {
                 },
             })
             .collect(),
+        filters: FilterBar {
+            action: "/admin/users".into(),
+            ..FilterBar::default()
+        },
+        pager: None,
         form: NewUserForm {
             plans: vec![
                 Choice::new("pro", "Claude Pro", None),

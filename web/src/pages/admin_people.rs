@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use super::{Choice, PageChrome, Role};
+use super::{Choice, FilterBar, PageChrome, Pager, Role};
 use crate::figure::Figure;
 
 /// One account in the users list.
@@ -71,7 +71,11 @@ impl NewUserForm {
 #[template(path = "admin/users.html")]
 pub struct AdminUsersPage {
     pub chrome: PageChrome,
+    /// One page of the users matching the search.
     pub users: Vec<UserRow>,
+    /// The search (`q`), kept by the pager's links.
+    pub filters: FilterBar,
+    pub pager: Option<Pager>,
     pub form: NewUserForm,
 }
 

@@ -250,6 +250,15 @@ impl PageChrome {
         links
     }
 
+    /// The product name's link: the Overview under the page's filters.
+    pub fn home_href(&self) -> String {
+        if self.carried.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{}", self.carried)
+        }
+    }
+
     /// The admin area's tabs, the active one marked.
     pub fn admin_tabs(&self) -> Vec<NavLink> {
         ADMIN_TABS
@@ -338,6 +347,10 @@ mod tests {
         assert_eq!(href("My usage"), "/me?team=R%26D&tool=codex");
         assert_eq!(href("Library"), "/library");
         assert_eq!(href("Admin"), "/admin/users");
+        assert_eq!(
+            chrome(Role::Admin).carrying(&filters).home_href(),
+            "/?team=R%26D&tool=codex"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use askama::Template;
 
-use super::{EmptyState, FilterBar, KpiCard, PageChrome, ReviewAlertRow};
+use super::{EmptyState, FilterBar, KpiCard, PageChrome, ReviewAlertEntry};
 
 /// The Overview page.
 #[derive(Debug, Clone, PartialEq, Template)]
@@ -53,8 +53,8 @@ pub struct OverviewSummary {
     pub spend_chart: String,
     /// SVG: lift per team with intervals.
     pub lift_chart: String,
-    /// The most recent critical unreviewed AI merges (a handful).
-    pub alerts: Vec<ReviewAlertRow>,
+    /// The most recent critical unreviewed AI merges (a handful), each with its acknowledgement.
+    pub alerts: Vec<ReviewAlertEntry>,
 }
 
 impl OverviewSummary {

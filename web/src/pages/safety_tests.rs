@@ -54,7 +54,7 @@ fn evil_overview() -> OverviewPage {
             critical_unreviewed: card,
             spend_chart: chart.clone(),
             lift_chart: chart,
-            alerts: vec![ReviewAlertRow {
+            alerts: vec![ReviewAlertEntry::unacknowledged(ReviewAlertRow {
                 repository: EVIL.into(),
                 number: 1,
                 title: EVIL.into(),
@@ -63,7 +63,7 @@ fn evil_overview() -> OverviewPage {
                 merged_at: Figure::new(EVIL, 1.0),
                 ai_evidence: EVIL.into(),
                 critical_paths: EVIL.into(),
-            }],
+            })],
         })),
     }
 }
@@ -106,6 +106,11 @@ fn admin_pages_escape_user_fields_and_need_no_csp_exception() {
             gitlab: String::new(),
             plan: String::new(),
         }],
+        filters: FilterBar {
+            q: EVIL.into(),
+            ..FilterBar::default()
+        },
+        pager: None,
         form: NewUserForm {
             known_teams: vec![EVIL.into()],
             ..NewUserForm::default()

@@ -16,7 +16,7 @@ pub(crate) mod admin;
 pub(crate) mod adoption;
 mod csv;
 pub(crate) mod developer;
-mod filters;
+pub(crate) mod filters;
 pub(crate) mod login;
 pub(crate) mod overview;
 pub(crate) mod plans;

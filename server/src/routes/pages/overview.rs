@@ -14,6 +14,7 @@ use crate::auth::CurrentUser;
 use crate::budgets::outlook;
 use crate::domain::Role;
 use crate::error::Result;
+use crate::reviews::acknowledgements;
 use crate::state::AppState;
 use crate::views;
 
@@ -30,11 +31,17 @@ pub(crate) async fn show(
     let params = view.query.metrics(None).productivity(state.org_tz)?;
     let team_scopes = filters::team_scopes(&state, &user, &view.query).await?;
     let data = dashboards::overview(&state, &view.scope, &team_scopes, view.range, &params).await?;
+    let latest = views::reviews::newest_first(&data.reviews)
+        .into_iter()
+        .take(5)
+        .collect();
+    let alerts = acknowledgements::attach(&state.db, latest).await?;
     let mut page = views::overview::page(
         view.chrome(&state, &user, NavSection::Overview),
         views::period_label(view.range, view.query.team()),
         view.filters,
         &data,
+        &alerts,
         &server_url(&headers),
         state.org_tz,
     );

@@ -1,30 +1,46 @@
-//! Admin › Users: every user with their teams, and a form adding one.
+//! Admin › Users: the users matching the search (`q`: name or e-mail), a page (`page`) at a time,
+//! with their teams, and a form adding one.
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use agentmeter_web::pages::{AdminSection, AdminUsersPage, NewUserForm};
+use agentmeter_web::pages::{AdminSection, AdminUsersPage, FilterBar, NewUserForm};
 use agentmeter_web::url;
 
 use crate::admin::{self, Actor, AddUser};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::routes::extract::{Admin, AdminForm};
+use crate::routes::pages::filters::PageQuery;
 use crate::routes::pages::{render, Done};
 use crate::state::AppState;
 use crate::store::accounts;
-use crate::views::{admin as rows, admin_chrome};
+use crate::views::{admin as rows, admin_chrome, cut};
 
 async fn page(
     state: &AppState,
     user: &CurrentUser,
     form: NewUserForm,
     done: Option<&str>,
+    query: &PageQuery,
 ) -> Result<AdminUsersPage> {
+    let filters = FilterBar {
+        action: "/admin/users".to_owned(),
+        q: query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned(),
+        ..FilterBar::default()
+    };
+    let fields = |u: &accounts::User| vec![u.name.clone(), u.email.clone()];
+    let listed = accounts::list_users(&state.db).await?;
+    let (shown, pager) = cut(listed, &query.listing()?, true, (&filters, "page"), fields);
     let mut users = Vec::new();
-    for u in accounts::list_users(&state.db).await? {
+    for u in shown {
         let teams = accounts::memberships(&state.db, u.id).await?;
         users.push(rows::user_row(u, &teams));
     }
@@ -36,6 +52,8 @@ async fn page(
     Ok(AdminUsersPage {
         chrome: admin_chrome(state, user, AdminSection::Users, done),
         users,
+        filters,
+        pager,
         form: NewUserForm {
             known_teams,
             ..form
@@ -48,8 +66,10 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Admin(user): Admin,
     Query(done): Query<Done>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response> {
-    let page = page(&state, &user, NewUserForm::default(), done.done.as_deref()).await?;
+    let form = NewUserForm::default();
+    let page = page(&state, &user, form, done.done.as_deref(), &query).await?;
     Ok(render(page)?.into_response())
 }
 
@@ -107,7 +127,8 @@ pub(crate) async fn add(
                 error: Some(e.public_message()),
                 ..NewUserForm::default()
             };
-            Ok((status, render(page(&state, &user, typed, None).await?)?).into_response())
+            let page = page(&state, &user, typed, None, &PageQuery::default()).await?;
+            Ok((status, render(page)?).into_response())
         }
         Err(other) => Err(other),
     }
