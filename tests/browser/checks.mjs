@@ -71,8 +71,10 @@ export async function linksKeepFilters(page, expected) {
     });
     for (const a of links) {
       const url = new URL(a.href, location.href);
-      // A link that sets a filter itself (a team's row opening that team) chose it; one without it lost it.
-      const lost = Object.keys(expected).filter((k) => !url.searchParams.get(k));
+      // A link that sets a filter itself (a team's row opening that team, a preset replacing the
+      // dates) chose it; one without it lost it. The server writes the links: no script helps.
+      const chosen = (k) => url.searchParams.get(k) || (['from', 'to'].includes(k) && url.searchParams.get('preset'));
+      const lost = Object.keys(expected).filter((k) => !chosen(k));
       if (lost.length) problems.push(`link "${a.textContent.trim().slice(0, 40)}" (${a.getAttribute('href')}) loses ${lost.join(', ')}`);
     }
     if (links.length === 0) problems.push('no links to data pages to check');
@@ -115,7 +117,8 @@ function parseShown(text) {
 
 /**
  * Every element marked `data-metric="spend.total.cost_usd"` shows the figure the JSON API gives
- * for the page's own filters (`team`, `from`, `to`, `tool` of its URL), to the page's rounding.
+ * for the page's own filters (`team`, `from`, `to`, `tool`, `preset`, `compare` of its URL), to
+ * the page's rounding.
  */
 export async function figuresMatchApi(page) {
   const shown = await page.evaluate(() =>
@@ -127,7 +130,7 @@ export async function figuresMatchApi(page) {
   const problems = [];
   const params = new URL(page.url()).searchParams;
   const query = new URLSearchParams();
-  for (const key of ['team', 'from', 'to', 'tool']) if (params.get(key)) query.set(key, params.get(key));
+  for (const key of ['team', 'from', 'to', 'tool', 'preset', 'compare']) if (params.get(key)) query.set(key, params.get(key));
   const cache = new Map();
   for (const { metric, text } of shown) {
     const [source, ...rest] = metric.split('.');
@@ -152,6 +155,26 @@ export async function figuresMatchApi(page) {
     }
   }
   return { checked: shown.length, problems };
+}
+
+/**
+ * Chart text renders at the charts' own size: an SVG scales with its card, so the 13px text of a
+ * 640-wide chart stretched over a full-width card at 1280px reads at twice the size of its
+ * neighbours'. At most `max` px, and (with more than one chart) within a fifth of the page's
+ * smallest chart text.
+ */
+export async function chartTextSizes(page, max) {
+  const sizes = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('svg.chart-svg')).map((svg) => {
+      const box = svg.viewBox.baseVal;
+      const font = Number(svg.getAttribute('font-size') || 13);
+      return { name: svg.getAttribute('aria-label'), px: box && box.width ? (font * svg.clientWidth) / box.width : font };
+    }),
+  );
+  const smallest = Math.min(...sizes.map((s) => s.px));
+  return sizes
+    .filter((s) => s.px > max || s.px > smallest * 1.2)
+    .map((s) => `chart "${s.name}" text renders at ${s.px.toFixed(1)}px (smallest ${smallest.toFixed(1)}px, at most ${max}px)`);
 }
 
 /** An unknown page: status 404, a heading, and the navigation when signed in. */

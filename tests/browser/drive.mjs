@@ -10,7 +10,7 @@
 // visited again with them in the URL), unknown URL without a 404 page, or axe violation in dark
 // mode (each page visited once more with prefers-color-scheme: dark) is a failure.
 import { chromium } from 'playwright-core';
-import { accessibility, clippedColumns, figuresMatchApi, linksKeepFilters, notFound } from './checks.mjs';
+import { accessibility, chartTextSizes, clippedColumns, figuresMatchApi, linksKeepFilters, notFound } from './checks.mjs';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -78,6 +78,8 @@ for (const account of plan.accounts) {
       const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
       if (overflow[0] > overflow[1]) fail(`horizontal overflow at ${width}px: scrollWidth ${overflow[0]} > ${overflow[1]}`);
       failAll((await accessibility(page)).map((p) => `${p} at ${width}px`));
+      // The Spend page's charts (its month card once stretched over the full width).
+      if (path.startsWith('/spend')) failAll((await chartTextSizes(page, 16)).map((p) => `${p} at ${width}px`));
       if (width === 1280) {
         failAll(await clippedColumns(page));
         const shown = await figuresMatchApi(page);

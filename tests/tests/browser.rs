@@ -13,6 +13,9 @@ use crate::support::chromium::{visit_in_chromium, Visit};
 use crate::support::dashboard::{demo_org, Person, ADMIN_PAGES, TEAM_PAGES};
 use crate::support::Backend;
 
+/// The Spend page beside the previous period: its comparison badges are figures of the API too.
+const SPEND_COMPARED: &str = "/spend?compare=previous-period";
+
 fn others(all: &[Person], team: &str) -> Vec<String> {
     all.iter()
         .filter(|d| d.team != team)
@@ -53,7 +56,11 @@ async fn every_page_works_in_chromium_for_each_role_without_leaking_other_teams(
         pages: [pages(&TEAM_PAGES), pages(&ADMIN_PAGES)]
             .concat()
             .into_iter()
-            .chain([format!("/developers/{}", ada.email), "/me".into()])
+            .chain([
+                format!("/developers/{}", ada.email),
+                "/me".into(),
+                SPEND_COMPARED.into(),
+            ])
             .collect(),
         forbidden_text: vec![],
         forbidden_pages: vec![],
@@ -62,7 +69,7 @@ async fn every_page_works_in_chromium_for_each_role_without_leaking_other_teams(
             .into_iter()
             .chain([format!("/developers/{}", payments_dev.email)])
             .collect(),
-        pages_with_figures: pages(&["/", "/spend"]),
+        pages_with_figures: pages(&["/", "/spend", SPEND_COMPARED]),
     };
     let manager = Visit {
         role: "manager",

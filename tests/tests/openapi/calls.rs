@@ -181,6 +181,12 @@ pub(super) async fn every_operation(app: &TestApp, admin: &TestUser) -> Vec<Call
             "/metrics/spend?group_by=team",
             200,
         ),
+        call(
+            M::GET,
+            "/metrics/spend",
+            "/metrics/spend?group_by=model&compare=previous-period",
+            200,
+        ),
         call(M::GET, "/metrics/plans", "/metrics/plans", 200),
         call(M::GET, "/metrics/adoption", "/metrics/adoption", 200),
         call(
