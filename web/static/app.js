@@ -115,29 +115,7 @@
     });
   }
 
-  // The filters chosen in the URL (team, range, tool) follow the reader from page to page: every
-  // link to a data page or a developer's page that does not set a filter itself gets the current
-  // one. Links that do (a team's row opening that team) keep theirs.
-  var FILTERS = ["team", "from", "to", "tool"];
-  var DATA_PAGES = ["/", "/spend", "/plans", "/adoption", "/productivity", "/reviews"];
-
-  function keepFilters() {
-    var current = new URLSearchParams(window.location.search);
-    var chosen = FILTERS.filter(function (key) { return current.get(key); });
-    if (!chosen.length) return;
-    Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (link) {
-      var url = new URL(link.getAttribute("href"), window.location.href);
-      var dataPage = DATA_PAGES.indexOf(url.pathname) !== -1 || url.pathname.indexOf("/developers/") === 0;
-      if (url.origin !== window.location.origin || !dataPage || url.searchParams.get("format")) return;
-      chosen.forEach(function (key) {
-        if (!url.searchParams.has(key)) url.searchParams.set(key, current.get(key));
-      });
-      link.setAttribute("href", url.pathname + url.search + url.hash);
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    keepFilters();
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), makeCopyable);
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-csv-name]"), makeExportable);
