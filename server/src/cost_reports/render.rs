@@ -10,8 +10,6 @@ use agentmeter_web::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use agentmeter_metrics::spend::MIN_CHANGE_BASE_USD;
-
 use super::compose::CostReport;
 use crate::error::{Error, Result};
 
@@ -33,10 +31,7 @@ fn change(pct: Option<f64>, previous_usd: Option<f64>, before: &str) -> String {
             format::usd(previous)
         ),
         (None, Some(_)) => format!("nothing in {before}"),
-        (None, None) => format!(
-            "{before} under {}: no percentage",
-            format::usd(MIN_CHANGE_BASE_USD)
-        ),
+        (None, None) => format!("{before}: too small a base for a percentage"),
     }
 }
 

@@ -213,8 +213,9 @@ async fn each_manager_gets_one_multipart_report_of_their_teams_with_the_apis_tot
             "{ana_text}"
         );
         assert!(
-            ana_text
-                .contains("API-equivalent value: $4.50 (September under $10.00: no percentage)"),
+            ana_text.contains(
+                "API-equivalent value: $4.50 (September: too small a base for a percentage)"
+            ),
             "{ana_text}"
         );
         assert!(
@@ -238,7 +239,9 @@ async fn each_manager_gets_one_multipart_report_of_their_teams_with_the_apis_tot
             "{bo_text}"
         );
         assert!(
-            bo_text.contains("API-equivalent value: $6.00 (September under $10.00: no percentage)"),
+            bo_text.contains(
+                "API-equivalent value: $6.00 (September: too small a base for a percentage)"
+            ),
             "{bo_text}"
         );
         let (root_text, _) = parts(message_to(&messages, "root@example.com"));
@@ -247,8 +250,9 @@ async fn each_manager_gets_one_multipart_report_of_their_teams_with_the_apis_tot
             "{root_text}"
         );
         assert!(
-            root_text
-                .contains("API-equivalent value: $10.50 (September under $10.00: no percentage)"),
+            root_text.contains(
+                "API-equivalent value: $10.50 (September: too small a base for a percentage)"
+            ),
             "{root_text}"
         );
 
