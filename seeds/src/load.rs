@@ -69,8 +69,8 @@ pub struct LoadReport {
     pub deliveries: u64,
 }
 
-/// Sends `org`'s usage logs and commits to the server at `base_url` (the report's `deliveries`
-/// stay 0). `tokens` maps GitHub logins to API tokens; `progress` hears of each stage as it ends.
+/// Sends `org`'s commits, then its usage logs, to the server at `base_url` (the report's
+/// `deliveries` stay 0). `tokens` maps GitHub logins to API tokens; `progress` hears of each stage as it ends.
 pub fn load(
     org: &DemoOrg,
     base_url: &str,
@@ -92,6 +92,22 @@ pub fn load(
         .map(|(i, d)| (i, d.login))
         .collect();
     // Developers upload independently, as from their own laptops: two at a time.
+    let http = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| http_error("client", e))?;
+    for (login, batch) in commit_batches(&org.pull_requests) {
+        let response = http
+            .post(format!("{base_url}/api/v1/ingest/commits"))
+            .bearer_auth(token(login)?)
+            .json(&batch)
+            .send();
+        check(response, "commit batch")?;
+        report.commits += batch.commits.len() as u64;
+    }
+    progress(Stage::Commits {
+        commits: report.commits,
+    });
     let uploads: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = starters
             .chunks(starters.len().div_ceil(UPLOADERS))
@@ -131,22 +147,6 @@ pub fn load(
     }
     progress(Stage::Usage {
         events: report.usage_events,
-    });
-    let http = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .map_err(|e| http_error("client", e))?;
-    for (login, batch) in commit_batches(&org.pull_requests) {
-        let response = http
-            .post(format!("{base_url}/api/v1/ingest/commits"))
-            .bearer_auth(token(login)?)
-            .json(&batch)
-            .send();
-        check(response, "commit batch")?;
-        report.commits += batch.commits.len() as u64;
-    }
-    progress(Stage::Commits {
-        commits: report.commits,
     });
     Ok(report)
 }

@@ -70,9 +70,12 @@ pub async fn load_if_empty_on(
     progress(started, "organisation generated");
     let org = Arc::new(org);
     // The deliveries are stored while the usage uploads: neither reads what the other writes.
-    // Only the pull requests' classification reads both (the sessions on their branches), so it
-    // runs once both are in.
+    // They wait for the commits, sent first: a commit batch reclassifies the pull requests on its
+    // branches, which cost a scan each once they exist. The classification reads everything, so
+    // it runs once, when all is in.
+    let commits_in = Arc::new(tokio::sync::Notify::new());
     let webhooks = async {
+        commits_in.notified().await;
         let stored = apply_webhooks(loader, &org, &accounts.webhook_secret).await?;
         progress(
             started,
@@ -82,8 +85,14 @@ pub async fn load_if_empty_on(
         );
         Ok::<_, Error>(stored)
     };
-    let (mut report, (deliveries, affected)) =
-        tokio::try_join!(upload(loader, &org, accounts.tokens, started), webhooks)?;
+    let uploads = upload(
+        loader,
+        &org,
+        accounts.tokens,
+        started,
+        Arc::clone(&commits_in),
+    );
+    let (mut report, (deliveries, affected)) = tokio::try_join!(uploads, webhooks)?;
     report.deliveries = deliveries;
     reclassify_batch(loader, &affected).await?;
     progress(
@@ -121,13 +130,14 @@ async fn loader_state(state: &AppState) -> Result<AppState> {
     Ok(loader)
 }
 
-/// Sends the usage logs and commits through the HTTP ingest paths, served on a loopback port for
-/// the loader alone while it runs.
+/// Sends the commits, then the usage logs, through the HTTP ingest paths, served on a loopback
+/// port for the loader alone while it runs; `commits_in` hears when the commits are all sent.
 async fn upload(
     state: &AppState,
     org: &Arc<DemoOrg>,
     tokens: BTreeMap<String, String>,
     started: Instant,
+    commits_in: Arc<tokio::sync::Notify>,
 ) -> Result<LoadReport> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -143,6 +153,9 @@ async fn upload(
     let org = Arc::clone(org);
     let sent = tokio::task::spawn_blocking(move || {
         load(&org, &base, &tokens, &|stage: Stage| {
+            if let Stage::Commits { .. } = stage {
+                commits_in.notify_one();
+            }
             progress(started, stage)
         })
     })
