@@ -94,27 +94,36 @@ pub struct Delta {
 impl Delta {
     /// A relative change (`ratio` = new/old - 1); `higher_is_better` decides good or bad.
     pub fn relative(ratio: f64, basis: impl Into<String>, higher_is_better: bool) -> Self {
-        let text = format::signed_percent(ratio);
-        let sentiment = if text == "0.0%" {
-            Sentiment::Neutral
-        } else if (ratio > 0.0) == higher_is_better {
-            Sentiment::Good
-        } else {
-            Sentiment::Bad
-        };
-        Self {
-            text,
-            basis: basis.into(),
-            up: ratio > 0.0,
-            sentiment,
-            metric: None,
-        }
+        Self::signed(
+            format::signed_percent(ratio),
+            "0.0%",
+            ratio,
+            basis,
+            higher_is_better,
+        )
     }
 
     /// A change in dollars (`+$452`), where the base is too small for a percentage.
     pub fn usd(change: f64, basis: impl Into<String>, higher_is_better: bool) -> Self {
-        let text = format::signed_usd_whole(change);
-        let sentiment = if text == "$0" {
+        Self::signed(
+            format::signed_usd_whole(change),
+            "$0",
+            change,
+            basis,
+            higher_is_better,
+        )
+    }
+
+    /// A change shown as `text`: neutral when it reads as `zero_text`, else good or bad by its
+    /// sign and `higher_is_better`.
+    fn signed(
+        text: String,
+        zero_text: &str,
+        change: f64,
+        basis: impl Into<String>,
+        higher_is_better: bool,
+    ) -> Self {
+        let sentiment = if text == zero_text {
             Sentiment::Neutral
         } else if (change > 0.0) == higher_is_better {
             Sentiment::Good
