@@ -1,17 +1,20 @@
 //! The hourly usage rollup (`usage_hourly`), kept exact to `usage_events`.
 //!
-//! An upload may insert events or replace one with a larger copy, so a bucket cannot be updated
-//! by adding deltas: every (user, UTC hour) an upload touched is deleted and recomputed from the
-//! raw events, inside the upload's transaction. Events whose cost is unknown are summed apart
-//! (`priced` false) so the engine can still tell unknown cost from $0.
+//! An upload that only inserts events adds their sums to the buckets ([`add_new_events`]): a
+//! bucket only grows then. One that replaces a request with a larger copy cannot work by deltas:
+//! every (user, UTC hour) it touched is deleted and recomputed from the raw events
+//! ([`refresh_hours`]). Both run inside the upload's transaction, under its user's lock. Events
+//! whose cost is unknown are summed apart (`priced` false) so the engine can still tell unknown
+//! cost from $0.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use sqlx::QueryBuilder;
 
 use crate::error::Result;
 use crate::store::pool::{with_tx, Transaction};
 use crate::store::sql::push_in_list;
+use crate::store::usage_rows::EventRow;
 
 /// Milliseconds in an hour: rollup buckets start at multiples of it (UTC).
 pub const HOUR_MS: i64 = 3_600_000;
@@ -51,6 +54,183 @@ const INSERT_BUCKETS: &str = concat!(
 const GROUP_BUCKETS: &str =
     " GROUP BY user_id, (ts / 3600000) * 3600000, tool, model, project, repository, session_id,
          cost_usd IS NOT NULL";
+
+/// Buckets per SQLite statement: 16 parameters each stays far below its limit of 32,766.
+const BUCKETS_PER_STATEMENT: usize = 1_000;
+
+/// Permission modes in which edits are applied without being asked (see [`unreviewed_edits!`]).
+const UNREVIEWED_MODES: [&str; 2] = ["acceptEdits", "bypassPermissions"];
+
+macro_rules! bucket_columns {
+    () => {
+        "user_id, hour, tool, model, project, repository, session_id, priced, events, input_tokens, \
+         output_tokens, cache_write_tokens, cache_read_tokens, cost_usd, edits, edits_unreviewed"
+    };
+}
+
+/// Adds to a stored bucket; the NULL cost of an unpriced bucket stays NULL.
+macro_rules! add_to_bucket {
+    () => {
+        " DO UPDATE SET events = usage_hourly.events + excluded.events, \
+         input_tokens = usage_hourly.input_tokens + excluded.input_tokens, \
+         output_tokens = usage_hourly.output_tokens + excluded.output_tokens, \
+         cache_write_tokens = usage_hourly.cache_write_tokens + excluded.cache_write_tokens, \
+         cache_read_tokens = usage_hourly.cache_read_tokens + excluded.cache_read_tokens, \
+         cost_usd = usage_hourly.cost_usd + excluded.cost_usd, \
+         edits = usage_hourly.edits + excluded.edits, \
+         edits_unreviewed = usage_hourly.edits_unreviewed + excluded.edits_unreviewed"
+    };
+}
+
+/// The conflict target is the unique index `usage_hourly_bucket` (migration 0006), written as it is.
+const SQLITE_ADD: &str = concat!("INSERT INTO usage_hourly (", bucket_columns!(), ") ");
+const SQLITE_ADD_CONFLICT: &str = concat!(
+    " ON CONFLICT (user_id, hour, tool, model, IFNULL(project, x'00'), IFNULL(repository, x'00'), \
+     session_id, priced)",
+    add_to_bucket!()
+);
+
+/// One array per column; `$1` is the user.
+const POSTGRES_ADD: &str = concat!(
+    "INSERT INTO usage_hourly (",
+    bucket_columns!(),
+    ") SELECT $1, * FROM UNNEST($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], \
+     $7::text[], $8::boolean[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], \
+     $13::bigint[], $14::double precision[], $15::bigint[], $16::bigint[]) \
+     ON CONFLICT ON CONSTRAINT usage_hourly_bucket",
+    add_to_bucket!()
+);
+
+/// What identifies a bucket of one user.
+#[derive(PartialEq, Eq, Hash)]
+struct BucketKey<'a> {
+    hour: i64,
+    tool: &'static str,
+    model: &'a str,
+    project: Option<&'a str>,
+    repository: Option<&'a str>,
+    session_id: &'a str,
+    priced: bool,
+}
+
+/// What a bucket sums.
+#[derive(Default)]
+struct BucketSums {
+    events: i64,
+    input_tokens: i64,
+    output_tokens: i64,
+    cache_write_tokens: i64,
+    cache_read_tokens: i64,
+    cost_usd: Option<f64>,
+    edits: i64,
+    edits_unreviewed: i64,
+}
+
+impl BucketSums {
+    fn add(&mut self, row: &EventRow<'_>) {
+        self.events += 1;
+        self.input_tokens += row.input_tokens;
+        self.output_tokens += row.output_tokens;
+        self.cache_write_tokens += row.cache_write_5m_tokens + row.cache_write_1h_tokens;
+        self.cache_read_tokens += row.cache_read_tokens;
+        if let Some(cost) = row.cost_usd {
+            self.cost_usd = Some(self.cost_usd.unwrap_or(0.0) + cost);
+        }
+        self.edits += row.edit_calls;
+        if row
+            .permission_mode
+            .is_some_and(|mode| UNREVIEWED_MODES.contains(&mode))
+        {
+            self.edits_unreviewed += row.edit_calls;
+        }
+    }
+}
+
+/// The rows summed per bucket.
+fn buckets<'a>(rows: &'a [EventRow<'a>]) -> Vec<(BucketKey<'a>, BucketSums)> {
+    let mut sums: HashMap<BucketKey<'a>, BucketSums> = HashMap::new();
+    for row in rows {
+        let key = BucketKey {
+            hour: hour_of(row.ts),
+            tool: row.tool,
+            model: row.model,
+            project: row.project,
+            repository: row.repository,
+            session_id: row.session_id,
+            priced: row.cost_usd.is_some(),
+        };
+        sums.entry(key).or_default().add(row);
+    }
+    sums.into_iter().collect()
+}
+
+/// Adds `rows`, requests of `user_id` none of which was stored before, to their buckets with one
+/// upsert per statement-sized chunk of buckets.
+pub async fn add_new_events(
+    tx: &mut Transaction,
+    user_id: i64,
+    rows: &[EventRow<'_>],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let buckets = buckets(rows);
+    match tx {
+        Transaction::Postgres(tx) => {
+            fn column<'b, T>(
+                buckets: &'b [(BucketKey<'b>, BucketSums)],
+                f: impl Fn(&'b BucketKey<'b>, &'b BucketSums) -> T,
+            ) -> Vec<T> {
+                buckets.iter().map(|(k, s)| f(k, s)).collect()
+            }
+            sqlx::query(POSTGRES_ADD)
+                .bind(user_id)
+                .bind(column(&buckets, |k, _| k.hour))
+                .bind(column(&buckets, |k, _| k.tool))
+                .bind(column(&buckets, |k, _| k.model))
+                .bind(column(&buckets, |k, _| k.project))
+                .bind(column(&buckets, |k, _| k.repository))
+                .bind(column(&buckets, |k, _| k.session_id))
+                .bind(column(&buckets, |k, _| k.priced))
+                .bind(column(&buckets, |_, s| s.events))
+                .bind(column(&buckets, |_, s| s.input_tokens))
+                .bind(column(&buckets, |_, s| s.output_tokens))
+                .bind(column(&buckets, |_, s| s.cache_write_tokens))
+                .bind(column(&buckets, |_, s| s.cache_read_tokens))
+                .bind(column(&buckets, |_, s| s.cost_usd))
+                .bind(column(&buckets, |_, s| s.edits))
+                .bind(column(&buckets, |_, s| s.edits_unreviewed))
+                .execute(&mut **tx)
+                .await?;
+        }
+        Transaction::Sqlite(tx) => {
+            for chunk in buckets.chunks(BUCKETS_PER_STATEMENT) {
+                let mut insert = QueryBuilder::new(SQLITE_ADD);
+                insert.push_values(chunk, |mut row, (k, s)| {
+                    row.push_bind(user_id)
+                        .push_bind(k.hour)
+                        .push_bind(k.tool)
+                        .push_bind(k.model)
+                        .push_bind(k.project)
+                        .push_bind(k.repository)
+                        .push_bind(k.session_id)
+                        .push_bind(k.priced)
+                        .push_bind(s.events)
+                        .push_bind(s.input_tokens)
+                        .push_bind(s.output_tokens)
+                        .push_bind(s.cache_write_tokens)
+                        .push_bind(s.cache_read_tokens)
+                        .push_bind(s.cost_usd)
+                        .push_bind(s.edits)
+                        .push_bind(s.edits_unreviewed);
+                });
+                insert.push(SQLITE_ADD_CONFLICT);
+                insert.build().execute(&mut **tx).await?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The UTC hour (epoch ms of its start) containing `ts_ms`.
 pub fn hour_of(ts_ms: i64) -> i64 {
@@ -96,6 +276,13 @@ mod tests {
         assert_eq!(hour_of(HOUR_MS * 5 + 59 * 60_000), HOUR_MS * 5);
         assert_eq!(hour_of(HOUR_MS * 5), HOUR_MS * 5);
         assert_eq!(hour_of(-1), -HOUR_MS);
+    }
+
+    #[test]
+    fn both_ways_of_summing_agree_on_which_edits_are_unreviewed() {
+        for mode in UNREVIEWED_MODES {
+            assert!(unreviewed_edits!().contains(&format!("'{mode}'")));
+        }
     }
 
     #[test]

@@ -68,15 +68,14 @@ pub async fn upsert_batch(
         .iter()
         .map(|priced| EventRow::of(priced))
         .collect::<Result<Vec<_>>>()?;
-    let touched: BTreeSet<i64> =
-        if !resent && usage_rows::insert_if_all_new(&mut tx, user_id, &rows, received_at).await? {
-            receipt.inserted = rows.len() as u64;
-            receipt.unchanged = (events.len() - rows.len()) as u64;
-            rows.iter().map(|row| rollup::hour_of(row.ts)).collect()
-        } else {
-            merge_with_stored(&mut tx, user_id, &best, &mut receipt, received_at).await?
-        };
-    rollup::refresh_hours(&mut tx, user_id, &touched).await?;
+    if !resent && usage_rows::insert_if_all_new(&mut tx, user_id, &rows, received_at).await? {
+        receipt.inserted = rows.len() as u64;
+        receipt.unchanged = (events.len() - rows.len()) as u64;
+        rollup::add_new_events(&mut tx, user_id, &rows).await?;
+    } else {
+        let touched = merge_with_stored(&mut tx, user_id, &best, &mut receipt, received_at).await?;
+        rollup::refresh_hours(&mut tx, user_id, &touched).await?;
+    }
     tx.commit().await?;
     Ok(receipt)
 }

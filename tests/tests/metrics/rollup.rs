@@ -86,3 +86,106 @@ async fn batches_spanning_many_statements_and_their_larger_copies_keep_the_hourl
     })
     .await;
 }
+
+/// Every bucket: its key (hour, tool, model, project, repository), its sums (events, input,
+/// output, cache write, cache read, edits, unreviewed edits, priced) and its cost.
+type Buckets = Vec<(String, [i64; 8], Option<f64>)>;
+
+async fn buckets(app: &TestApp, sql: &str) -> Buckets {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<f64>,
+        i64,
+        i64,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&app.sql)
+        .await
+        .expect("buckets");
+    rows.into_iter()
+        .map(|(h, t, m, p, r, e, i, o, w, c, cost, ed, un, x)| {
+            (
+                format!("{h} {t} {m} {p} {r}"),
+                [e, i, o, w, c, ed, un, x],
+                cost,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn new_events_added_to_buckets_already_holding_events_keep_every_column_exact() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let org = org(&app).await;
+        // Three all-new batches whose events interleave in the same six hours and sessions, with
+        // and without project, repository, price, cache tokens, edits and review-off modes: each
+        // later batch adds to buckets the earlier ones created.
+        let modes = [Value::Null, json!("default"), json!("acceptEdits"), json!("bypassPermissions")];
+        let event = |i: u64| {
+            let at = chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z").expect("time")
+                + chrono::Duration::seconds((i * 97 % 21_600) as i64);
+            json!({"tool": "claude-code", "dedupe_key": format!("n{i}"), "session_id": format!("s{}", i % 3),
+                   "timestamp": at.to_rfc3339(),
+                   "model": if i % 5 == 0 { "mystery-model-2" } else { "claude-sonnet-4-5" },
+                   "input_tokens": 10 + i, "output_tokens": 3 * i + 1, "cache_read_tokens": i % 11 * 100,
+                   "cache_write_5m_tokens": i % 3 * 7, "cache_write_1h_tokens": i % 4 * 5,
+                   "project": if i % 4 == 0 { Value::Null } else { json!("shop") },
+                   "repository": if i % 6 == 0 { Value::Null } else { json!("github.com/acme/shop") },
+                   "tool_calls": {"Edit": i % 3, "Write": i % 2, "Bash": 1},
+                   "permission_mode": modes[(i % 4) as usize]})
+        };
+        for batch in 0..3u64 {
+            let events: Vec<Value> = (0..300).map(|i| event(i * 3 + batch)).collect();
+            let (status, receipt) = send(&app, &org.ada, reqwest::Method::POST, "/api/v1/ingest/usage", &json!({"events": events})).await;
+            assert_eq!((status, receipt["inserted"].as_u64()), (StatusCode::OK, Some(300)), "{receipt}");
+        }
+        let rolled = buckets(
+            &app,
+            "SELECT hour, tool, model, COALESCE(project, '-'), COALESCE(repository, '-'), events, input_tokens,
+                    output_tokens, cache_write_tokens, cache_read_tokens, cost_usd, edits, edits_unreviewed,
+                    CASE WHEN priced THEN 1 ELSE 0 END
+             FROM usage_hourly ORDER BY 1, 2, 3, 4, 5, session_id, 14",
+        )
+        .await;
+        let raw = buckets(
+            &app,
+            "SELECT (ts / 3600000) * 3600000, tool, model, COALESCE(project, '-'), COALESCE(repository, '-'),
+                    CAST(COUNT(*) AS BIGINT), CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT),
+                    CAST(SUM(cache_write_5m_tokens + cache_write_1h_tokens) AS BIGINT),
+                    CAST(SUM(cache_read_tokens) AS BIGINT), CAST(SUM(cost_usd) AS DOUBLE PRECISION),
+                    CAST(SUM(edit_calls) AS BIGINT),
+                    CAST(SUM(CASE WHEN permission_mode IN ('acceptEdits', 'bypassPermissions') THEN edit_calls ELSE 0 END) AS BIGINT),
+                    CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END
+             FROM usage_events
+             GROUP BY (ts / 3600000) * 3600000, tool, model, project, repository, session_id,
+                      CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END
+             ORDER BY 1, 2, 3, 4, 5, session_id, 14",
+        )
+        .await;
+        assert_eq!(rolled.len(), raw.len());
+        for (bucket, recomputed) in rolled.iter().zip(&raw) {
+            assert_eq!((&bucket.0, bucket.1), (&recomputed.0, recomputed.1));
+            // Sums of the same costs in another order: equal but for the last bits.
+            match (bucket.2, recomputed.2) {
+                (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}"),
+                (a, b) => assert_eq!(a, b, "{}", bucket.0),
+            }
+        }
+        // By hand: 900 events; edits = sum of i % 3 + i % 2 over 0..900.
+        let edits: i64 = (0..900).map(|i| i % 3 + i % 2).sum();
+        let totals = rolled.iter().fold((0, 0), |t, (_, sums, _)| (t.0 + sums[0], t.1 + sums[5]));
+        assert_eq!(totals, (900, edits));
+    })
+    .await;
+}
