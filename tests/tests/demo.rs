@@ -4,6 +4,8 @@
 //! days), every dashboard page showing it in Chromium, and `serve --demo` answering only once
 //! the demo is whole.
 
+mod pages;
+
 use std::collections::BTreeSet;
 
 use agentmeter_seeds::github::pull_request_deliveries;
@@ -186,107 +188,6 @@ async fn assert_planted_truths(app: &TestApp, admin: &TestUser, org: &DemoOrg, q
     assert_eq!(alerts, planted, "{when}");
 }
 
-/// The page at `path` (HTML or CSV), fetched as `user`.
-async fn page_text(app: &TestApp, user: &TestUser, path: &str) -> String {
-    let response = app.get(user, path).await;
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    assert!(status.is_success(), "GET {path}: {status} {text}");
-    text
-}
-
-/// The number an element marked `data-metric="{metric}"` shows (`+35.2%` -> 35.2).
-fn shown_metric(html: &str, metric: &str) -> Option<f64> {
-    let marker = format!("data-metric=\"{metric}\">");
-    let start = html.find(&marker)? + marker.len();
-    let text = &html[start..start + html[start..].find('<')?];
-    let number: String = text
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-        .collect();
-    number.parse().ok()
-}
-
-/// The fields of each line of a CSV answer (quoted fields may hold commas and doubled quotes).
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|line| {
-            let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' if quoted && chars.peek() == Some(&'"') => {
-                        field.push('"');
-                        chars.next();
-                    }
-                    '"' => quoted = !quoted,
-                    ',' if !quoted => fields.push(std::mem::take(&mut field)),
-                    c => field.push(c),
-                }
-            }
-            fields.push(field);
-            fields
-        })
-        .collect()
-}
-
-/// The pages' default views (no dates given) show the planted truths as the API's do: the lift on
-/// Productivity, the Payments team's months in the spend page's table, and the flagged pull
-/// requests in the reviews page's (both read from the tables' CSV, which holds the raw numbers).
-async fn assert_pages_show_planted_truths(app: &TestApp, admin: &TestUser, org: &DemoOrg) {
-    let truths = &org.truths;
-    let when = format!("demo of {}", org.calendar.today);
-
-    let productivity = page_text(app, admin, "/productivity").await;
-    let lift = shown_metric(&productivity, "productivity.merged_prs_per_week.lift_pct")
-        .unwrap_or_else(|| panic!("{when}: no lift on the Productivity page"));
-    assert!(
-        (lift - truths.throughput_lift_pct).abs() <= 5.0,
-        "{when}: the page's lift {lift}, planted {}",
-        truths.throughput_lift_pct
-    );
-
-    let months = page_text(
-        app,
-        admin,
-        &format!(
-            "/spend?team={}&format=csv&table=spend-by-month",
-            truths.spend_team
-        ),
-    )
-    .await;
-    let shown: BTreeSet<i64> = csv_rows(&months)
-        .iter()
-        .skip(1)
-        .filter_map(|row| row.get(1)?.parse::<f64>().ok())
-        .map(cents)
-        .collect();
-    for (month, usd) in &truths.spend_months {
-        assert!(
-            shown.contains(&cents(*usd)),
-            "{when}: the spend page's months lack {month}'s ${usd:.2}: {months}"
-        );
-    }
-
-    let alerts = page_text(
-        app,
-        admin,
-        "/reviews?format=csv&table=critical-unreviewed-merges",
-    )
-    .await;
-    let numbers: Vec<u64> = csv_rows(&alerts)
-        .iter()
-        .skip(1)
-        .filter_map(|row| row.get(1)?.parse().ok())
-        .collect();
-    let planted: Vec<u64> = truths
-        .critical_unreviewed_ai_prs
-        .iter()
-        .map(|p| p.number)
-        .collect();
-    assert_eq!(numbers, planted, "{when}: the reviews page's flagged PRs");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_recovers_its_planted_truths(
 ) {
@@ -312,6 +213,19 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
             .chain([format!("/developers/{}", developer.email())])
             .collect()
     };
+    // Library item pages too: the most used (its weekly chart beside the key numbers) and one
+    // awaiting review (its version's diff).
+    let items = app.get_json(&admin, "/api/v1/library/items").await;
+    let items = items.as_array().expect("library items");
+    let most_used = items
+        .iter()
+        .max_by_key(|i| i["usage"]["uses"].as_i64())
+        .expect("a library item in the demo");
+    let pending = items
+        .iter()
+        .find(|i| i["pending_versions"].as_i64() > Some(0))
+        .expect("a library item awaiting review in the demo");
+    let item_pages = [most_used, pending].map(|i| format!("/library/{}", i["id"]));
     let admin_visit = Visit {
         role: "admin",
         email: app
@@ -320,7 +234,10 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
             .email,
         password: PASSWORD.into(),
         landing: "/",
-        pages: and_developer(&[&TEAM_PAGES[..], &ADMIN_PAGES[..]].concat(), theirs[0]),
+        pages: and_developer(&[&TEAM_PAGES[..], &ADMIN_PAGES[..]].concat(), theirs[0])
+            .into_iter()
+            .chain(item_pages)
+            .collect(),
         forbidden_text: vec![],
         forbidden_pages: vec![],
         ..Visit::default()
@@ -356,7 +273,7 @@ async fn loaded_on_any_day_the_demo_shows_its_planted_truths_in_the_default_view
 
         // Act and assert
         assert_planted_truths(&app, &admin, &org, &Queries::defaults(&org.truths)).await;
-        assert_pages_show_planted_truths(&app, &admin, &org).await;
+        pages::assert_pages_show_planted_truths(&app, &admin, &org).await;
         let spend = app.get_json(&admin, "/api/v1/metrics/spend").await;
         assert_eq!(
             spend["data_as_of"].as_str(),

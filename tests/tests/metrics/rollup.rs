@@ -137,11 +137,11 @@ async fn new_events_added_to_buckets_already_holding_events_keep_every_column_ex
                 + chrono::Duration::seconds((i * 97 % 21_600) as i64);
             json!({"tool": "claude-code", "dedupe_key": format!("n{i}"), "session_id": format!("s{}", i % 3),
                    "timestamp": at.to_rfc3339(),
-                   "model": if i % 5 == 0 { "mystery-model-2" } else { "claude-sonnet-4-5" },
+                   "model": if i.is_multiple_of(5) { "mystery-model-2" } else { "claude-sonnet-4-5" },
                    "input_tokens": 10 + i, "output_tokens": 3 * i + 1, "cache_read_tokens": i % 11 * 100,
                    "cache_write_5m_tokens": i % 3 * 7, "cache_write_1h_tokens": i % 4 * 5,
-                   "project": if i % 4 == 0 { Value::Null } else { json!("shop") },
-                   "repository": if i % 6 == 0 { Value::Null } else { json!("github.com/acme/shop") },
+                   "project": if i.is_multiple_of(4) { Value::Null } else { json!("shop") },
+                   "repository": if i.is_multiple_of(6) { Value::Null } else { json!("github.com/acme/shop") },
                    "tool_calls": {"Edit": i % 3, "Write": i % 2, "Bash": 1},
                    "permission_mode": modes[(i % 4) as usize]})
         };

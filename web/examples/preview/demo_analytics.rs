@@ -38,16 +38,14 @@ fn share_rows(items: &[(&str, f64)]) -> Vec<SpendShareRow> {
             tokens: Figure::tokens((spend * 61_000.0) as u64),
             requests: Figure::count((spend / 4.2) as i64),
             change: Figure::signed_percent(0.18 - 0.07 * i as f64),
+            change_usd: Some(spend * (0.18 - 0.07 * i as f64)),
         })
         .collect()
 }
 
 fn spend() -> SpendPage {
-    let by_team: Vec<(&str, f64)> = TEAMS
-        .iter()
-        .copied()
-        .zip([5_120.3, 4_402.9, 2_830.0, 2_029.2])
-        .collect();
+    let team_spend = [5_120.3, 4_402.9, 2_830.0, 2_029.2];
+    let by_team: Vec<(&str, f64)> = TEAMS.iter().copied().zip(team_spend).collect();
     let by_dev: Vec<(&str, f64)> = DEVELOPERS.iter().map(|d| (d.0, d.2)).collect();
     SpendPage {
         chrome: chrome(NavSection::Spend),
@@ -112,11 +110,10 @@ fn spend() -> SpendPage {
         .map(|(i, (label, key, spend))| SpendMonthRow {
             month: Figure::new(*label, *key as f64),
             spend: Figure::usd(*spend),
-            change: if i == 0 {
-                Figure::missing()
-            } else {
-                Figure::signed_percent(0.15 + 0.03 * i as f64)
-            },
+            change: (i > 0)
+                .then(|| Figure::signed_percent(0.15 + 0.03 * i as f64))
+                .unwrap_or_else(Figure::missing),
+            change_usd: (i > 0).then(|| spend * (0.15 + 0.03 * i as f64)),
             tokens: Figure::tokens((spend * 60_000.0) as u64),
         })
         .collect(),
