@@ -65,7 +65,7 @@ async fn every_table_downloads_as_csv_with_a_file_name() {
     );
     let csv = response.text().await.expect("body");
     assert!(
-        csv.starts_with("name,spend_usd,share_ratio,tokens,requests,change_ratio\r\n"),
+        csv.starts_with("name,spend_usd,share_ratio,tokens,requests,change_ratio,change_usd\r\n"),
         "{csv}"
     );
     assert!(csv.contains("Ada Lovelace,"), "{csv}");

@@ -160,6 +160,13 @@ pub(crate) fn pull_request_list(
     let matching = listing.filter(matching, fields);
     let total = matching.len();
     let (shown, pager) = cut(matching, listing, paged, (filters, "pr_page"), fields);
+    // Its pages open on the list (`#merged-pull-requests`, as its form does), not the page's top.
+    let pager = pager.map(|mut p| {
+        for href in p.prev.iter_mut().chain(p.next.iter_mut()) {
+            href.push_str("#merged-pull-requests");
+        }
+        p
+    });
     let rows = shown
         .iter()
         .map(|p| MergedPullRequestRow {

@@ -45,8 +45,20 @@ pub(crate) fn page(
         steps: vec!["agentmeter login --server <this server's URL>".into(), "agentmeter hook install".into()],
         action: None,
     });
-    // A developer's page opens on the same range and tool (it has no team filter).
-    let developer_query = filters.query();
+    let breakdowns = BREAKDOWNS
+        .iter()
+        .enumerate()
+        .map(|(i, (title, dimension, csv_name))| SpendBreakdown {
+            title: (*title).into(),
+            dimension: (*dimension).into(),
+            csv_name: (*csv_name).into(),
+            rows: data.current.get(i).map_or_else(Vec::new, |r| {
+                // A developer's page opens under the page's filters, not its search.
+                let links = (i == 1).then_some((&data.emails, &filters));
+                share_rows(r, data.previous.get(i), links)
+            }),
+        })
+        .collect();
     SpendPage {
         chrome,
         filters,
@@ -57,19 +69,7 @@ pub(crate) fn page(
         by_developer_chart: developer_chart(data.current.get(1)),
         by_model_chart: model_chart(data.current.get(2)),
         months: months(&data.by_week),
-        breakdowns: BREAKDOWNS
-            .iter()
-            .enumerate()
-            .map(|(i, (title, dimension, csv_name))| SpendBreakdown {
-                title: (*title).into(),
-                dimension: (*dimension).into(),
-                csv_name: (*csv_name).into(),
-                rows: data.current.get(i).map_or_else(Vec::new, |r| {
-                    let links = (i == 1).then_some((&data.emails, developer_query.as_str()));
-                    share_rows(r, data.previous.get(i), links)
-                }),
-            })
-            .collect(),
+        breakdowns,
     }
 }
 
@@ -220,17 +220,18 @@ fn months(report: &SpendReport) -> Vec<SpendMonthRow> {
                 .change
                 .as_ref()
                 .map_or_else(Figure::missing, change::figure),
+            change_usd: m.change.map(|c| c.change_usd),
             tokens: Figure::tokens(m.tokens.max(0) as u64),
         })
         .collect()
 }
 
-/// The rows of one breakdown; `developer_links` (name -> e-mail, and the query to open their
-/// pages with) makes each developer a link.
+/// The rows of one breakdown; `developer_links` (name -> e-mail, and the filters their pages
+/// open under: the page's filters, not its search) makes each developer a link.
 fn share_rows(
     report: &SpendReport,
     previous: Option<&SpendReport>,
-    developer_links: Option<(&HashMap<String, String>, &str)>,
+    developer_links: Option<(&HashMap<String, String>, &FilterBar)>,
 ) -> Vec<SpendShareRow> {
     let total = report.total.cost_usd;
     let before = |key: &str| {
@@ -241,31 +242,28 @@ fn share_rows(
     let mut rows: Vec<SpendShareRow> = report
         .groups
         .iter()
-        .map(|g| SpendShareRow {
-            name: g.key.clone(),
-            href: developer_links.and_then(|(emails, query)| {
-                let path = format!(
-                    "/developers/{}",
-                    agentmeter_web::url::email_segment(emails.get(&g.key)?)
-                );
-                Some(if query.is_empty() {
-                    path
+        .map(|g| {
+            let change = SpendChange::between(g.cost_usd, before(&g.key).unwrap_or(0.0));
+            SpendShareRow {
+                name: g.key.clone(),
+                href: developer_links.and_then(|(emails, filters)| {
+                    let path = format!(
+                        "/developers/{}",
+                        agentmeter_web::url::email_segment(emails.get(&g.key)?)
+                    );
+                    Some(filters.link(&path, &[]))
+                }),
+                spend: Figure::usd(g.cost_usd),
+                share: if total > 0.0 {
+                    Figure::percent(g.cost_usd / total)
                 } else {
-                    format!("{path}?{query}")
-                })
-            }),
-            spend: Figure::usd(g.cost_usd),
-            share: if total > 0.0 {
-                Figure::percent(g.cost_usd / total)
-            } else {
-                Figure::missing()
-            },
-            tokens: Figure::tokens(g.tokens.max(0) as u64),
-            requests: Figure::count(g.events),
-            change: change::figure(&SpendChange::between(
-                g.cost_usd,
-                before(&g.key).unwrap_or(0.0),
-            )),
+                    Figure::missing()
+                },
+                tokens: Figure::tokens(g.tokens.max(0) as u64),
+                requests: Figure::count(g.events),
+                change: change::figure(&change),
+                change_usd: previous.map(|_| change.change_usd),
+            }
         })
         .collect();
     rows.sort_by(|a, b| b.spend.sort.total_cmp(&a.spend.sort));
@@ -276,13 +274,14 @@ fn share_rows(
 pub(crate) fn tables(page: &SpendPage) -> Vec<CsvTable> {
     let mut months = CsvTable::new(
         "spend-by-month",
-        vec!["month", "spend_usd", "change_ratio", "tokens"],
+        vec!["month", "spend_usd", "change_ratio", "change_usd", "tokens"],
     );
     for r in &page.months {
         months = months.row(vec![
             r.month.text.clone(),
             raw(&r.spend),
             raw(&r.change),
+            usd_or_empty(r.change_usd),
             raw(&r.tokens),
         ]);
     }
@@ -297,6 +296,7 @@ pub(crate) fn tables(page: &SpendPage) -> Vec<CsvTable> {
                 "tokens",
                 "requests",
                 "change_ratio",
+                "change_usd",
             ],
         );
         for r in &b.rows {
@@ -307,11 +307,17 @@ pub(crate) fn tables(page: &SpendPage) -> Vec<CsvTable> {
                 raw(&r.tokens),
                 raw(&r.requests),
                 raw(&r.change),
+                usd_or_empty(r.change_usd),
             ]);
         }
         tables.push(t);
     }
     tables
+}
+
+/// Dollars to the micro-dollar prices are given in (no float noise such as `12.340000000001`).
+fn usd_or_empty(usd: Option<f64>) -> String {
+    usd.map_or_else(String::new, |usd| ((usd * 1e6).round() / 1e6).to_string())
 }
 
 #[cfg(test)]

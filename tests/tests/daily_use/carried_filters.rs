@@ -1,14 +1,15 @@
 //! Filters carried through the navigation (issue 14), rendered by the server (no script): the
 //! navigation, "View details", developer and team links of every data page keep the chosen team,
 //! preset or dates, tool and comparison, never the page's own search, and every carried link
-//! answers 200. The Reviews page's pull-request list keeps every filter of the page.
+//! answers 200. The Reviews page's pull-request list keeps every filter of the page, and its
+//! pager's links land on the list (`#merged-pull-requests`).
 
 use std::collections::BTreeSet;
 
 use chrono::Days;
 use reqwest::{StatusCode, Url};
 
-use super::{demo, get, org_today};
+use super::{demo, get, href, org_today};
 use crate::support::for_each_backend;
 
 const CHOSEN: &str = "team=Platform&preset=last-30-days&tool=codex&compare=previous-period";
@@ -64,7 +65,14 @@ async fn every_link_to_a_data_page_carries_the_chosen_filters_and_answers() {
     for_each_backend(|backend| async move {
         let (app, _admin, session) = demo(backend).await;
         let mut followed = BTreeSet::new();
-        for page in ["/", "/plans", "/adoption", "/productivity", "/reviews"] {
+        for page in [
+            "/",
+            "/spend",
+            "/plans",
+            "/adoption",
+            "/productivity",
+            "/reviews",
+        ] {
             let (status, html) = get(&session, &app, &format!("{page}?{CHOSEN}&q=zz")).await;
             assert_eq!(status, StatusCode::OK, "{page}, {}", app.backend);
             let links = data_links(&html);
@@ -157,6 +165,71 @@ async fn every_link_to_a_data_page_carries_the_chosen_filters_and_answers() {
         ] {
             assert!(list.contains(field), "{field} kept in the list's forms");
         }
+        // Its pager's links keep the filters and land on the list, not at the top of the page.
+        let (_, html) = get(&session, &app, "/reviews?preset=last-90-days&pr_page=2").await;
+        let list = html
+            .split("id=\"merged-pull-requests\"")
+            .nth(1)
+            .expect("the list");
+        assert!(list.contains("Showing 51–"), "a second page of the list");
+        for rel in ["rel=\"prev\"", "rel=\"next\""] {
+            if let Some(link) = href(list, rel) {
+                assert!(
+                    link.starts_with("/reviews?preset=last-90-days")
+                        && link.ends_with("#merged-pull-requests"),
+                    "{rel}: {link}"
+                );
+            } else {
+                assert_eq!(rel, "rel=\"next\"", "the second page links to the first");
+            }
+        }
+    })
+    .await;
+}
+
+/// The figures of a page: the `<dd>`/`<td>` texts of its main content, without its filter bar.
+fn figures(html: &str) -> String {
+    let main = html.split("<main").nth(1).expect("main");
+    let after_filters = main
+        .split("</form>")
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("</form>");
+    after_filters
+        .split('<')
+        .filter(|tag| tag.starts_with("dd") || tag.starts_with("td") || tag.starts_with("strong"))
+        .map(|tag| tag.split_once('>').map_or("", |(_, text)| text))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+#[tokio::test]
+async fn a_page_without_a_tool_menu_says_it_shows_every_tool_and_its_figures_stay_the_same() {
+    for_each_backend(|backend| async move {
+        let (app, _admin, session) = demo(backend).await;
+        for page in ["/", "/adoption", "/productivity", "/reviews", "/plans"] {
+            let (status, all) = get(&session, &app, page).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(
+                !all.contains("the tool filter applies on Spend"),
+                "{page} without a tool"
+            );
+            let (status, codex) = get(&session, &app, &format!("{page}?tool=codex")).await;
+            assert_eq!(status, StatusCode::OK, "{page}?tool=codex");
+            assert!(
+                codex.contains("This page shows every tool; the tool filter applies on Spend."),
+                "{page}"
+            );
+            assert!(!figures(&all).is_empty(), "{page} shows figures");
+            assert_eq!(
+                figures(&all),
+                figures(&codex),
+                "{page}: the tool changes nothing shown"
+            );
+        }
+        // Spend filters by tool and has its menu: no note there.
+        let (_, spend) = get(&session, &app, "/spend?tool=codex").await;
+        assert!(!spend.contains("the tool filter applies on Spend"));
     })
     .await;
 }

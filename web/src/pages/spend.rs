@@ -13,6 +13,8 @@ pub struct SpendMonthRow {
     pub spend: Figure,
     /// Change against the month before (`Figure::missing()` for the first).
     pub change: Figure,
+    /// The same change in dollars, whatever `change` shows (exported, not displayed).
+    pub change_usd: Option<f64>,
     pub tokens: Figure,
 }
 
@@ -30,6 +32,8 @@ pub struct SpendShareRow {
     pub requests: Figure,
     /// Change against the previous period of the same length.
     pub change: Figure,
+    /// The same change in dollars, whatever `change` shows (exported, not displayed).
+    pub change_usd: Option<f64>,
 }
 
 /// A table of spend split along one dimension.
