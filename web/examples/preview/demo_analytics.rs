@@ -107,14 +107,15 @@ fn spend() -> SpendPage {
         ]
         .iter()
         .enumerate()
-        .map(|(i, (label, key, spend))| SpendMonthRow {
-            month: Figure::new(*label, *key as f64),
-            spend: Figure::usd(*spend),
-            change: (i > 0)
-                .then(|| Figure::signed_percent(0.15 + 0.03 * i as f64))
-                .unwrap_or_else(Figure::missing),
-            change_usd: (i > 0).then(|| spend * (0.15 + 0.03 * i as f64)),
-            tokens: Figure::tokens((spend * 60_000.0) as u64),
+        .map(|(i, (label, key, spend))| {
+            let change = (i > 0).then_some(0.15 + 0.03 * i as f64);
+            SpendMonthRow {
+                month: Figure::new(*label, *key as f64),
+                spend: Figure::usd(*spend),
+                change: change.map_or_else(Figure::missing, Figure::signed_percent),
+                change_usd: change.map(|c| spend * c),
+                tokens: Figure::tokens((spend * 60_000.0) as u64),
+            }
         })
         .collect(),
         breakdowns: vec![
