@@ -340,7 +340,7 @@ mod tests {
         assert_eq!(
             pager.next.as_deref(),
             Some(
-                "/reviews?team=Core&preset=last-month&tool=codex&q=Change&pr_author=ada&pr_page=2"
+                "/reviews?team=Core&preset=last-month&tool=codex&q=Change&pr_author=ada&pr_page=2#merged-pull-requests"
             )
         );
         let kept: Vec<&str> = list.kept.iter().map(|(k, _)| k.as_str()).collect();
