@@ -35,5 +35,6 @@ pub mod telemetry;
 pub mod tokens;
 pub mod uploader_activity;
 pub mod usage;
+mod usage_copy;
 mod usage_rows;
 pub mod webhooks;

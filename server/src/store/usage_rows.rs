@@ -9,6 +9,7 @@ use agentmeter_ingest::wire::UsageEvent;
 
 use crate::error::{Error, Result};
 use crate::store::pool::{with_tx, Transaction};
+use crate::store::usage_copy;
 
 /// A validated event with its API-equivalent cost (None when the model's price is unknown).
 #[derive(Debug, Clone)]
@@ -23,7 +24,7 @@ const EDIT_TOOLS: [&str; 4] = ["Edit", "MultiEdit", "Write", "NotebookEdit"];
 /// Rows per SQLite statement: 25 parameters each stays far below its limit of 32,766.
 const ROWS_PER_STATEMENT: usize = 400;
 
-/// Written into SQLite's `INSERT ... VALUES` and PostgreSQL's `INSERT ... SELECT`.
+/// Written into SQLite's `INSERT ... VALUES`, PostgreSQL's `INSERT ... SELECT` and its `COPY`.
 macro_rules! event_columns {
     () => {
         "user_id, tool, dedupe_key, session_id, project, repository, git_branch, ts, model, \
@@ -32,6 +33,8 @@ macro_rules! event_columns {
          lines_removed, permission_mode, is_subagent, received_at"
     };
 }
+
+pub(super) use event_columns;
 
 /// A known request is replaced only by a copy with more tokens.
 macro_rules! on_conflict_larger_copy_wins {
@@ -78,11 +81,6 @@ macro_rules! postgres_insert {
         )
     };
 }
-
-/// New requests: a plain insert, which spares PostgreSQL the speculative insertion an
-/// `ON CONFLICT` costs on every row. The upload holds its user's lock (`usage::upsert_batch`),
-/// so a key can only conflict with a copy stored before, which [`insert_if_all_new`] notices.
-const POSTGRES_INSERT_NEW: &str = postgres_insert!();
 
 /// Larger copies of stored requests (rare: a session's log re-read while it grew).
 const POSTGRES_REPLACE: &str = concat!(postgres_insert!(), on_conflict_larger_copy_wins!());
@@ -274,12 +272,15 @@ pub async fn write(
 ) -> Result<()> {
     match tx {
         Transaction::Postgres(tx) => {
-            for (rows, statement) in [(new, POSTGRES_INSERT_NEW), (larger, POSTGRES_REPLACE)] {
-                if !rows.is_empty() {
-                    bind_columns(sqlx::query(statement), user_id, rows, received_at)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+            // New requests are copied in, which spares PostgreSQL the speculative insertion an
+            // `ON CONFLICT` costs on every row. The upload holds its user's lock
+            // (`usage::upsert_batch`), so a key can only conflict with a copy stored before,
+            // which [`insert_if_all_new`] notices.
+            usage_copy::copy_new(tx, user_id, new, received_at).await?;
+            if !larger.is_empty() {
+                bind_columns(sqlx::query(POSTGRES_REPLACE), user_id, larger, received_at)
+                    .execute(&mut **tx)
+                    .await?;
             }
         }
         Transaction::Sqlite(tx) => {

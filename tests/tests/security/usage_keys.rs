@@ -91,3 +91,60 @@ async fn a_nul_byte_in_a_text_field_is_refused_by_name_and_nothing_is_stored() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn text_with_tabs_backslashes_newlines_and_quotes_is_stored_exactly_as_sent() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let ada = app.add_user("ada@example.com", "developer", &[]).await;
+        // What PostgreSQL's COPY text format and CSV would each take for a separator, an escape,
+        // NULL or the end of the data, in every text column a collector fills.
+        let odd = [
+            "tab\there",
+            "back\\slash \\N \\.",
+            "new\nline\r\n",
+            "quote \"', ünïcødé ✓",
+        ];
+        let events: Vec<serde_json::Value> = odd
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut e = event(&format!("k{i}\t{text}"), 10, text);
+                e["session_id"] = (*text).into();
+                e["project"] = (*text).into();
+                e["repository"] = (*text).into();
+                e["permission_mode"] = (*text).into();
+                e["tool_calls"] = serde_json::json!({ *text: 2, "Edit": 1 });
+                e
+            })
+            .collect();
+        assert_eq!(upload(&app, &ada, &events).await.status(), StatusCode::OK);
+        let stored: Vec<(String, String, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT dedupe_key, session_id, project, repository, git_branch, permission_mode,
+                    CAST(tool_calls AS TEXT) FROM usage_events ORDER BY dedupe_key",
+        )
+        .fetch_all(&app.sql)
+        .await
+        .expect("stored");
+        assert_eq!(stored.len(), odd.len());
+        for (i, text) in odd.iter().enumerate() {
+            let row = stored
+                .iter()
+                .find(|r| r.0 == format!("k{i}\t{text}"))
+                .expect("the key as sent");
+            assert_eq!(
+                (&row.1, &row.2, &row.3, &row.4, &row.5),
+                (
+                    &text.to_string(),
+                    &text.to_string(),
+                    &text.to_string(),
+                    &text.to_string(),
+                    &text.to_string()
+                )
+            );
+            let calls: serde_json::Value = serde_json::from_str(&row.6).expect("json");
+            assert_eq!(calls[text], 2, "{}", row.6);
+        }
+    })
+    .await;
+}
