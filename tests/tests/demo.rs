@@ -237,6 +237,7 @@ async fn the_demo_organisation_loads_through_the_ingest_paths_and_the_engine_rec
         pages: and_developer(&[&TEAM_PAGES[..], &ADMIN_PAGES[..]].concat(), theirs[0])
             .into_iter()
             .chain(item_pages)
+            .chain(["/library".to_owned()])
             .collect(),
         forbidden_text: vec![],
         forbidden_pages: vec![],
