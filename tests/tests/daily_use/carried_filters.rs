@@ -10,6 +10,7 @@ use chrono::Days;
 use reqwest::{StatusCode, Url};
 
 use super::{demo, get, href, org_today};
+use crate::support::dashboard::TEAM_PAGES;
 use crate::support::for_each_backend;
 
 const CHOSEN: &str = "team=Platform&preset=last-30-days&tool=codex&compare=previous-period";
@@ -26,20 +27,15 @@ fn hrefs(html: &str) -> Vec<String> {
 /// Links to the data pages and to people's pages, CSV downloads left out (they are the page's).
 fn data_links(html: &str) -> Vec<Url> {
     let base = Url::parse("http://dashboard/").expect("base");
-    let pages = [
-        "/",
-        "/spend",
-        "/plans",
-        "/adoption",
-        "/productivity",
-        "/reviews",
-        "/me",
-    ];
     hrefs(html)
         .iter()
         .filter(|h| h.starts_with('/') && !h.starts_with("//"))
         .filter_map(|h| base.join(h).ok())
-        .filter(|u| pages.contains(&u.path()) || u.path().starts_with("/developers/"))
+        .filter(|u| {
+            TEAM_PAGES.contains(&u.path())
+                || u.path() == "/me"
+                || u.path().starts_with("/developers/")
+        })
         .filter(|u| !u.query_pairs().any(|(k, v)| k == "format" && v == "csv"))
         .collect()
 }
@@ -65,14 +61,7 @@ async fn every_link_to_a_data_page_carries_the_chosen_filters_and_answers() {
     for_each_backend(|backend| async move {
         let (app, _admin, session) = demo(backend).await;
         let mut followed = BTreeSet::new();
-        for page in [
-            "/",
-            "/spend",
-            "/plans",
-            "/adoption",
-            "/productivity",
-            "/reviews",
-        ] {
+        for page in TEAM_PAGES {
             let (status, html) = get(&session, &app, &format!("{page}?{CHOSEN}&q=zz")).await;
             assert_eq!(status, StatusCode::OK, "{page}, {}", app.backend);
             let links = data_links(&html);
@@ -207,7 +196,7 @@ fn figures(html: &str) -> String {
 async fn a_page_without_a_tool_menu_says_it_shows_every_tool_and_its_figures_stay_the_same() {
     for_each_backend(|backend| async move {
         let (app, _admin, session) = demo(backend).await;
-        for page in ["/", "/adoption", "/productivity", "/reviews", "/plans"] {
+        for page in TEAM_PAGES.into_iter().filter(|p| *p != "/spend") {
             let (status, all) = get(&session, &app, page).await;
             assert_eq!(status, StatusCode::OK, "{page}");
             assert!(
