@@ -70,7 +70,8 @@ pub struct LoadReport {
 }
 
 /// Sends `org`'s commits, then its usage logs, to the server at `base_url` (the report's
-/// `deliveries` stay 0). `tokens` maps GitHub logins to API tokens; `progress` hears of each stage as it ends.
+/// `deliveries` stay 0). `tokens` maps GitHub logins to API tokens; `progress` hears of each
+/// stage as it ends.
 pub fn load(
     org: &DemoOrg,
     base_url: &str,
@@ -91,7 +92,6 @@ pub fn load(
         .filter(|(_, d)| d.starts())
         .map(|(i, d)| (i, d.login))
         .collect();
-    // Developers upload independently, as from their own laptops: two at a time.
     let http = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(120))
         .build()
@@ -108,6 +108,7 @@ pub fn load(
     progress(Stage::Commits {
         commits: report.commits,
     });
+    // Developers upload independently, as from their own laptops: two at a time.
     let uploads: Vec<Result<u64, LoadError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = starters
             .chunks(starters.len().div_ceil(UPLOADERS))

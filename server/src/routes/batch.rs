@@ -25,9 +25,9 @@ pub(crate) fn decode_records<T: DeserializeOwned>(
         }
     }
     let shape = || format!("body must be JSON {{\"{field}\": [...]}}");
-    // Something is wrong: records stay raw until each is decoded on its own: one bad record must not hide the others,
-    // and going through `serde_json::Value` would allocate a map per record (a third of the
-    // ingest CPU).
+    // Something is wrong. Records stay raw until each is decoded on its own: one bad record must
+    // not hide the others, and going through `serde_json::Value` would allocate a map per record
+    // (a third of the ingest CPU).
     let object: HashMap<Cow<'_, str>, &RawValue> =
         serde_json::from_slice(body).map_err(|e| Error::BadRequest(format!("{}: {e}", shape())))?;
     let values: Vec<&RawValue> = object

@@ -160,13 +160,8 @@ pub(crate) fn pull_request_list(
     let matching = listing.filter(matching, fields);
     let total = matching.len();
     let (shown, pager) = cut(matching, listing, paged, (filters, "pr_page"), fields);
-    // Its pages open on the list (`#merged-pull-requests`, as its form does), not the page's top.
-    let pager = pager.map(|mut p| {
-        for href in p.prev.iter_mut().chain(p.next.iter_mut()) {
-            href.push_str("#merged-pull-requests");
-        }
-        p
-    });
+    // Its pages open on the list, as its form does.
+    let pager = pager.map(|p| p.opening_at("merged-pull-requests"));
     let rows = shown
         .iter()
         .map(|p| MergedPullRequestRow {

@@ -245,6 +245,16 @@ impl Pager {
                 .then(|| filters.page_href(param, page + 1)),
         }
     }
+
+    /// The same pager, its links opening the page at the element `id` (the list itself) rather
+    /// than at the top.
+    pub fn opening_at(mut self, id: &str) -> Pager {
+        for href in self.prev.iter_mut().chain(self.next.iter_mut()) {
+            href.push('#');
+            href.push_str(id);
+        }
+        self
+    }
 }
 
 /// A headline number: label, big value, change, basis, optional link to its page.

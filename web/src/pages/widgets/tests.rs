@@ -132,7 +132,15 @@ fn pager_links_keep_the_filters_and_the_other_lists_pages() {
     );
     let last = Pager::new(&paged, "page", 7, 300, 12, 312, 50);
     assert_eq!(
-        (last.showing.as_str(), last.next),
+        (last.showing.as_str(), last.next.clone()),
         ("Showing 301–312 of 312", None)
+    );
+    let anchored = last.opening_at("list");
+    assert_eq!(
+        (anchored.prev.as_deref(), anchored.next),
+        (
+            Some("/spend?team=7&from=2025-03-01&to=2025-03-31&q=x&pr_page=3&page=6#list"),
+            None
+        )
     );
 }
