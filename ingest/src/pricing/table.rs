@@ -88,6 +88,14 @@ impl PriceTable {
     /// The price of `model` and the id it was found under, trying the id as logged first and
     /// then its normalized forms (provider prefixes, date suffixes, `[1m]` tags removed).
     pub fn lookup(&self, model: &str) -> Option<(&str, &ModelPrice)> {
+        // Logs name nearly every request by an id the table holds as it is (lowercase, trimmed):
+        // the first candidate, found without building the others (the server prices every
+        // uploaded event).
+        if model.trim() == model {
+            if let Some((id, price)) = self.models.get_key_value(model) {
+                return Some((id.as_str(), price));
+            }
+        }
         candidates(model)
             .into_iter()
             .find_map(|c| self.models.get_key_value(c.as_str()))

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use foldhash::fast::RandomState;
 use sqlx::QueryBuilder;
 
 use crate::error::Result;
@@ -148,7 +149,7 @@ impl BucketSums {
 
 /// The rows summed per bucket.
 fn buckets<'a>(rows: &'a [EventRow<'a>]) -> Vec<(BucketKey<'a>, BucketSums)> {
-    let mut sums: HashMap<BucketKey<'a>, BucketSums> = HashMap::new();
+    let mut sums: HashMap<BucketKey<'a>, BucketSums, RandomState> = HashMap::default();
     for row in rows {
         let key = BucketKey {
             hour: hour_of(row.ts),

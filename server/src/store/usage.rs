@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt};
+use foldhash::fast::RandomState;
 
 use crate::db::{now_ms, Db};
 use crate::error::{Error, Result};
@@ -82,7 +83,8 @@ pub async fn upsert_batch(
 
 /// The largest copy of each request in the batch (the first of equal ones), in batch order.
 fn largest_copies(events: &[PricedEvent]) -> Vec<&PricedEvent> {
-    let mut best: HashMap<(&str, &str), usize> = HashMap::with_capacity(events.len());
+    let mut best: HashMap<(&str, &str), usize, RandomState> =
+        HashMap::with_capacity_and_hasher(events.len(), RandomState::default());
     for (index, priced) in events.iter().enumerate() {
         let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
         match best.get(&key) {

@@ -1,15 +1,32 @@
-//! New requests into PostgreSQL by `COPY ... FROM STDIN`: the rows travel as one block of text
-//! that PostgreSQL parses column by column, without the 23 arrays and the `UNNEST` plan of an
-//! `INSERT ... SELECT` (docs/bench-ingest.md).
-
-use std::fmt::Write;
+//! New requests into PostgreSQL by `COPY ... FROM STDIN (FORMAT binary)`: the rows travel as
+//! length-prefixed values in each column's own binary form, so PostgreSQL neither splits lines
+//! nor parses numbers, and no value needs escaping (docs/bench-ingest.md).
 
 use sqlx::PgConnection;
 
 use crate::error::Result;
 use crate::store::usage_rows::{event_columns, EventRow};
 
-const COPY_NEW: &str = concat!("COPY usage_events (", event_columns!(), ") FROM STDIN");
+const COPY_NEW: &str = concat!(
+    "COPY usage_events (",
+    event_columns!(),
+    ") FROM STDIN (FORMAT binary)"
+);
+
+/// The binary format's header: signature, flags (none) and header-extension length (none).
+const HEADER: &[u8] = b"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0";
+
+/// The trailer: a tuple of -1 fields.
+const TRAILER: [u8; 2] = (-1i16).to_be_bytes();
+
+/// Values per row: the columns of [`event_columns!`].
+const FIELDS: i16 = 25;
+
+/// Rows per message: PostgreSQL inserts one block while the next is encoded.
+const ROWS_PER_MESSAGE: usize = 1_000;
+
+/// `jsonb`'s binary form is a version byte before the JSON text.
+const JSONB_VERSION: u8 = 1;
 
 /// Copies `rows` of `user_id`, requests not stored yet: a key stored already fails the whole
 /// copy with a unique violation, as an insert would.
@@ -22,30 +39,31 @@ pub(super) async fn copy_new(
     if rows.is_empty() {
         return Ok(());
     }
-    let mut text = String::with_capacity(rows.len() * 320);
-    for row in rows {
-        push_row(&mut text, user_id, row, received_at);
-    }
     let mut copy = conn.copy_in_raw(COPY_NEW).await?;
-    copy.send(text.into_bytes()).await?;
+    let mut data = HEADER.to_vec();
+    for block in rows.chunks(ROWS_PER_MESSAGE) {
+        for row in block {
+            push_row(&mut data, user_id, row, received_at);
+        }
+        copy.send(std::mem::take(&mut data)).await?;
+    }
+    copy.send(TRAILER.as_slice()).await?;
     copy.finish().await?;
     Ok(())
 }
 
-/// One line of COPY's text format, the columns of [`event_columns!`] in order.
-fn push_row(out: &mut String, user_id: i64, r: &EventRow<'_>, received_at: i64) {
-    let number = |out: &mut String, n: i64| {
-        let _ = write!(out, "{n}\t");
-    };
-    number(out, user_id);
+/// One tuple: its field count, then each value of [`event_columns!`] in order.
+fn push_row(out: &mut Vec<u8>, user_id: i64, r: &EventRow<'_>, received_at: i64) {
+    out.extend_from_slice(&FIELDS.to_be_bytes());
+    push_bigint(out, Some(user_id));
     for text in [r.tool, r.dedupe_key, r.session_id] {
-        push_text(out, Some(text));
+        push_bytes(out, Some(text.as_bytes()));
     }
     for text in [r.project, r.repository, r.git_branch] {
-        push_text(out, text);
+        push_bytes(out, text.map(str::as_bytes));
     }
-    number(out, r.ts);
-    push_text(out, Some(r.model));
+    push_bigint(out, Some(r.ts));
+    push_bytes(out, Some(r.model.as_bytes()));
     for n in [
         r.input_tokens,
         r.output_tokens,
@@ -53,72 +71,128 @@ fn push_row(out: &mut String, user_id: i64, r: &EventRow<'_>, received_at: i64) 
         r.cache_write_1h_tokens,
         r.cache_read_tokens,
     ] {
-        number(out, n);
+        push_bigint(out, Some(n));
     }
-    push_optional(out, r.reasoning_tokens);
-    number(out, r.total_tokens);
-    push_text(out, r.speed);
-    // Rust writes the shortest decimal that reads back as the same double, as PostgreSQL does.
-    push_optional(out, r.cost_usd);
-    push_text(out, Some(&r.tool_calls));
+    push_bigint(out, r.reasoning_tokens);
+    push_bigint(out, Some(r.total_tokens));
+    push_bytes(out, r.speed.map(str::as_bytes));
+    push_value(out, r.cost_usd.map(f64::to_be_bytes));
+    push_jsonb(out, &r.tool_calls);
     for n in [r.edit_calls, r.lines_added, r.lines_removed] {
-        number(out, n);
+        push_bigint(out, Some(n));
     }
-    push_text(out, r.permission_mode);
-    out.push_str(if r.is_subagent { "t\t" } else { "f\t" });
-    let _ = writeln!(out, "{received_at}");
+    push_bytes(out, r.permission_mode.map(str::as_bytes));
+    push_value(out, Some([u8::from(r.is_subagent)]));
+    push_bigint(out, Some(received_at));
 }
 
-fn push_optional(out: &mut String, value: Option<impl std::fmt::Display>) {
+fn push_bigint(out: &mut Vec<u8>, n: Option<i64>) {
+    push_value(out, n.map(i64::to_be_bytes));
+}
+
+fn push_value<const N: usize>(out: &mut Vec<u8>, value: Option<[u8; N]>) {
+    push_bytes(out, value.as_ref().map(<[u8; N]>::as_slice));
+}
+
+/// A value: its length, then its bytes; NULL is length -1 and no bytes.
+fn push_bytes(out: &mut Vec<u8>, value: Option<&[u8]>) {
     match value {
-        Some(value) => {
-            let _ = write!(out, "{value}\t");
+        Some(bytes) => {
+            out.extend_from_slice(&length(bytes.len()).to_be_bytes());
+            out.extend_from_slice(bytes);
         }
-        None => out.push_str("\\N\t"),
+        None => out.extend_from_slice(&(-1i32).to_be_bytes()),
     }
 }
 
-/// A text column: `\N` for NULL; backslash, tab, newline and carriage return escaped, so no
-/// value can end its field, its line or the data. (NUL bytes are refused before: `wire`.)
-fn push_text(out: &mut String, text: Option<&str>) {
-    let Some(text) = text else {
-        out.push_str("\\N\t");
-        return;
-    };
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('\t');
+fn push_jsonb(out: &mut Vec<u8>, json: &str) {
+    out.extend_from_slice(&length(json.len() + 1).to_be_bytes());
+    out.push(JSONB_VERSION);
+    out.extend_from_slice(json.as_bytes());
+}
+
+/// A value's length field. Upload bodies are limited far below 2 GiB, so a longer value cannot
+/// reach here; saturating keeps PostgreSQL's own "insufficient data" error the outcome if one did.
+fn length(len: usize) -> i32 {
+    i32::try_from(len).unwrap_or(i32::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn text_is_escaped_so_no_value_ends_its_field_or_line() {
-        let mut out = String::new();
-        push_text(&mut out, Some("a\tb\\c\nd\re"));
-        push_text(&mut out, None);
-        push_text(&mut out, Some("\\."));
-        assert_eq!(out, "a\\tb\\\\c\\nd\\re\t\\N\t\\\\.\t");
+    /// Reads a tuple back as PostgreSQL does: the field count, then each length and value.
+    fn fields(mut data: &[u8]) -> Vec<Option<Vec<u8>>> {
+        let take = |data: &mut &[u8], n: usize| {
+            let (head, rest) = data.split_at(n);
+            *data = rest;
+            head.to_vec()
+        };
+        let count = i16::from_be_bytes(take(&mut data, 2).try_into().expect("count"));
+        let values = (0..count)
+            .map(|_| {
+                let len = i32::from_be_bytes(take(&mut data, 4).try_into().expect("length"));
+                (len >= 0).then(|| take(&mut data, len as usize))
+            })
+            .collect();
+        assert!(data.is_empty(), "bytes left after the tuple: {data:?}");
+        values
+    }
+
+    fn row(tool_calls: &str) -> EventRow<'_> {
+        EventRow {
+            tool: "claude-code",
+            dedupe_key: "req_1\t\\.",
+            session_id: "s\n1",
+            project: None,
+            repository: Some("github.com/acme/ü"),
+            git_branch: None,
+            ts: 1_764_000_000_123,
+            model: "claude-sonnet-4-5",
+            input_tokens: 10,
+            output_tokens: 5,
+            cache_write_5m_tokens: 0,
+            cache_write_1h_tokens: 0,
+            cache_read_tokens: 7,
+            reasoning_tokens: None,
+            total_tokens: 22,
+            speed: None,
+            cost_usd: Some(0.1 + 0.2),
+            tool_calls: tool_calls.to_owned(),
+            edit_calls: 1,
+            lines_added: 3,
+            lines_removed: 0,
+            permission_mode: Some("acceptEdits"),
+            is_subagent: true,
+        }
     }
 
     #[test]
-    fn numbers_read_back_exactly_and_missing_ones_are_null() {
-        let mut out = String::new();
-        push_optional(&mut out, Some(0.1f64 + 0.2));
-        push_optional(&mut out, Some(1e-7f64));
-        push_optional(&mut out, None::<i64>);
-        let fields: Vec<&str> = out.trim_end_matches('\t').split('\t').collect();
-        assert_eq!(fields[0].parse::<f64>(), Ok(0.1 + 0.2));
-        assert_eq!(fields[1].parse::<f64>(), Ok(1e-7));
-        assert_eq!(fields[2], "\\N");
+    fn a_tuple_holds_one_value_per_copied_column_in_its_binary_form() {
+        let mut data = Vec::new();
+        push_row(&mut data, 42, &row(r#"{"Edit":1}"#), 99);
+        let values = fields(&data);
+        assert_eq!(values.len(), event_columns!().split(',').count());
+        let bigint =
+            |i: usize| i64::from_be_bytes(values[i].clone().expect("set").try_into().expect("8"));
+        assert_eq!(
+            (bigint(0), bigint(7), bigint(15), bigint(24)),
+            (42, 1_764_000_000_123, 22, 99)
+        );
+        assert_eq!(
+            values[2].as_deref(),
+            Some("req_1\t\\.".as_bytes()),
+            "text goes as it is"
+        );
+        assert_eq!(values[5].as_deref(), Some("github.com/acme/ü".as_bytes()));
+        assert_eq!(
+            (values[4].is_none(), values[14].is_none()),
+            (true, true),
+            "NULLs"
+        );
+        let cost = f64::from_be_bytes(values[17].clone().expect("cost").try_into().expect("8"));
+        assert_eq!(cost, 0.1 + 0.2, "the double goes bit for bit");
+        assert_eq!(values[18].as_deref(), Some(b"\x01{\"Edit\":1}".as_slice()));
+        assert_eq!(values[23].as_deref(), Some([1u8].as_slice()));
     }
 }
