@@ -40,8 +40,8 @@ pub async fn upsert_batch(
             .bind(lock_key)
             .execute(&mut **pg)
             .await?;
-        // What the foreign key on usage_events.user_id did per row (migration 0008 replaced it):
-        // the user cannot be deleted while their events are written.
+        // What the foreign keys of usage_events and usage_hourly did per row (migrations 0008
+        // and 0019 replaced them): the user cannot be deleted while their usage is written.
         let user: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE id = $1 FOR KEY SHARE")
                 .bind(user_id)
