@@ -1,6 +1,6 @@
 //! Synthetic usage events shared by the benchmarks: realistic token mixes, models and tools.
 
-use agentmeter_ingest::wire::{Tool, UsageEvent};
+use agentmeter_ingest::wire::{EditDecisions, Tool, UsageEvent};
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::Rng;
@@ -21,8 +21,19 @@ pub fn usage_event(
         _ => (Tool::ClaudeCode, "claude-sonnet-4-5"),
     };
     let mut tool_calls = std::collections::BTreeMap::new();
+    let mut edit_decisions = std::collections::BTreeMap::new();
     if rng.random_bool(0.3) {
-        tool_calls.insert("Edit".to_owned(), rng.random_range(1..4));
+        let edits = rng.random_range(1..4);
+        tool_calls.insert("Edit".to_owned(), edits);
+        // As a transcript records them: each edit accepted or, now and then, rejected.
+        let rejected = u32::from(rng.random_bool(0.1));
+        edit_decisions.insert(
+            "Edit".to_owned(),
+            EditDecisions {
+                accepted: edits - rejected,
+                rejected,
+            },
+        );
     }
     UsageEvent {
         tool,
@@ -53,6 +64,6 @@ pub fn usage_event(
             .to_owned(),
         ),
         is_subagent: false,
-        edit_decisions: Default::default(),
+        edit_decisions,
     }
 }

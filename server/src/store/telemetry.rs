@@ -196,55 +196,6 @@ pub async fn insert_events(db: &Db, user_id: i64, events: &[TelemetryEvent]) -> 
     Ok(inserted)
 }
 
-/// Edit decisions of one uploaded request and tool.
-#[derive(Debug, Clone)]
-pub struct UploadedDecision<'a> {
-    pub dedupe_key: &'a str,
-    pub tool_name: &'a str,
-    pub session_id: &'a str,
-    pub ts_ms: i64,
-    pub accepted: i64,
-    pub rejected: i64,
-}
-
-/// Stores the decisions of uploaded requests; a copy that saw more decisions replaces one that
-/// saw fewer (as the larger copy of a request wins in usage_events).
-pub async fn upsert_uploaded_decisions(
-    db: &Db,
-    user_id: i64,
-    decisions: &[UploadedDecision<'_>],
-) -> Result<()> {
-    if decisions.is_empty() {
-        return Ok(());
-    }
-    let mut tx = db.typed().begin().await?;
-    for d in decisions {
-        with_tx!(&mut tx, |conn| {
-            sqlx::query(
-                "INSERT INTO uploaded_edit_decisions
-                    (user_id, dedupe_key, tool_name, session_id, ts, accepted, rejected)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (user_id, dedupe_key, tool_name) DO UPDATE SET
-                    session_id = excluded.session_id, ts = excluded.ts,
-                    accepted = excluded.accepted, rejected = excluded.rejected
-                 WHERE uploaded_edit_decisions.accepted + uploaded_edit_decisions.rejected
-                       < excluded.accepted + excluded.rejected",
-            )
-            .bind(user_id)
-            .bind(d.dedupe_key)
-            .bind(d.tool_name)
-            .bind(d.session_id)
-            .bind(d.ts_ms)
-            .bind(d.accepted)
-            .bind(d.rejected)
-            .execute(&mut *conn)
-            .await?;
-        });
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 /// One per-session sum the activity report reads. `figure` names what `value` counts:
 /// `lines_added`, `lines_removed`, `edit_accept`, `edit_reject`, `active_seconds`,
 /// `api_request`, `api_error`.

@@ -4,10 +4,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt};
-use foldhash::fast::RandomState;
 
 use crate::db::{now_ms, Db};
 use crate::error::{Error, Result};
+use crate::store::largest::largest_per_key;
 use crate::store::pool::{with_pool, Transaction};
 use crate::store::rollup;
 use crate::store::usage_rows::{self, to_i64, EventRow};
@@ -51,7 +51,11 @@ pub async fn upsert_batch(
             return Err(Error::NotFound(format!("user #{user_id}")));
         }
     }
-    let best = largest_copies(events);
+    let best = largest_per_key(
+        events,
+        |p| (p.event.tool.as_str(), p.event.dedupe_key.as_str()),
+        |p| p.event.total_tokens(),
+    );
     let mut receipt = UsageBatchReceipt {
         received: events.len() as u64,
         ..UsageBatchReceipt::default()
@@ -79,25 +83,6 @@ pub async fn upsert_batch(
     }
     tx.commit().await?;
     Ok(receipt)
-}
-
-/// The largest copy of each request in the batch (the first of equal ones), in batch order.
-fn largest_copies(events: &[PricedEvent]) -> Vec<&PricedEvent> {
-    let mut best: HashMap<(&str, &str), usize, RandomState> =
-        HashMap::with_capacity_and_hasher(events.len(), RandomState::default());
-    for (index, priced) in events.iter().enumerate() {
-        let key = (priced.event.tool.as_str(), priced.event.dedupe_key.as_str());
-        match best.get(&key) {
-            Some(&current)
-                if events[current].event.total_tokens() >= priced.event.total_tokens() => {}
-            _ => {
-                best.insert(key, index);
-            }
-        }
-    }
-    let mut kept: Vec<usize> = best.into_values().collect();
-    kept.sort_unstable();
-    kept.into_iter().map(|index| &events[index]).collect()
 }
 
 /// Writes the requests of `best` that are new or larger than their stored copy, counting each in

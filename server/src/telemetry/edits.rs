@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::state::AppState;
-use crate::store::telemetry::{self as store, UploadedDecision};
+use crate::store::uploaded_decisions::{self as store, UploadedDecision};
 use crate::store::usage::PricedEvent;
 
 /// Stores the edit decisions of an upload's requests, under the keys they were stored with.
@@ -29,5 +29,5 @@ pub async fn record_uploaded_decisions(
                 })
         })
         .collect();
-    store::upsert_uploaded_decisions(&state.db, user_id, &decisions).await
+    store::upsert(&state.db, user_id, &decisions).await
 }

@@ -189,3 +189,60 @@ async fn new_events_added_to_buckets_already_holding_events_keep_every_column_ex
     })
     .await;
 }
+
+#[tokio::test]
+async fn edit_decisions_keep_the_copy_that_saw_the_most_within_a_batch_and_across_uploads() {
+    for_each_backend(|backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let org = org(&app).await;
+        let decided = |key: &str, accepted: u32, rejected: u32| {
+            let mut e = event(key, "2026-10-01T10:00:00Z", "claude-sonnet-4-5", 1000, 100);
+            e["edit_decisions"] = json!({
+                "Edit": {"accepted": accepted, "rejected": rejected},
+                "Write": {"accepted": 1, "rejected": 0},
+            });
+            e
+        };
+        // 1,200 requests (more than one SQLite statement), two of them sent twice in the batch:
+        // k0's second copy saw more decisions, k1's fewer.
+        let mut first: Vec<Value> = (0..1200).map(|i| decided(&format!("k{i}"), 1, 0)).collect();
+        first.push(decided("k0", 2, 1));
+        first.push(decided("k1", 0, 0));
+        let upload = |events: Vec<Value>| {
+            let (app, ada) = (&app, &org.ada);
+            async move {
+                let body = json!({ "events": events });
+                let (status, receipt) = send(
+                    app,
+                    ada,
+                    reqwest::Method::POST,
+                    "/api/v1/ingest/usage",
+                    &body,
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{receipt}");
+            }
+        };
+        upload(first).await;
+        // Sent again: k2 with more decisions, k3 with as many (the stored copy stays).
+        upload(vec![decided("k2", 3, 0), decided("k3", 0, 1)]).await;
+
+        let edits: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT dedupe_key, accepted, rejected FROM uploaded_edit_decisions
+             WHERE tool_name = 'Edit' AND dedupe_key IN ('k0', 'k1', 'k2', 'k3')
+             ORDER BY dedupe_key",
+        )
+        .fetch_all(&app.sql)
+        .await
+        .expect("decisions");
+        let expected = [("k0", 2, 1), ("k1", 1, 0), ("k2", 3, 0), ("k3", 1, 0)]
+            .map(|(k, a, r)| (k.to_owned(), a, r));
+        assert_eq!(edits, expected.to_vec());
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uploaded_edit_decisions")
+            .fetch_one(&app.sql)
+            .await
+            .expect("rows");
+        assert_eq!(rows, 2400, "one row per request and tool");
+    })
+    .await;
+}
