@@ -1,6 +1,6 @@
-//! The bulk statements of a usage upload, each on its backend's fast path: PostgreSQL takes a
-//! whole batch as one array per column (`UNNEST`), SQLite multi-row statements with anonymous
-//! `?` placeholders.
+//! The bulk statements of a usage upload, each on its backend's fast path: PostgreSQL copies new
+//! requests in (`store::usage_copy`) and takes lookups and larger copies as one array per column
+//! (`UNNEST`), SQLite multi-row statements with anonymous `?` placeholders.
 
 use sqlx::postgres::PgArguments;
 use sqlx::{Postgres, QueryBuilder};
