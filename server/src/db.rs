@@ -3,12 +3,14 @@
 //! written once where the dialects agree (see `store::pool`).
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
+use tokio::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::store::pool::{with_pool, Pool};
+use crate::store::pool::{with_pool, Pool, Transaction};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -88,6 +90,8 @@ impl FromStr for Backend {
 pub struct Db {
     pub backend: Backend,
     pool: Pool,
+    /// Turns at SQLite's one write lock, taken in order by this process's transactions.
+    sqlite_writers: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -97,6 +101,7 @@ impl Db {
         Ok(Db {
             backend,
             pool: Pool::connect(url, backend).await?,
+            sqlite_writers: Arc::default(),
         })
     }
 
@@ -104,12 +109,21 @@ impl Db {
     /// connections at once.
     #[cfg(test)]
     pub(crate) fn from_pool(pool: Pool, backend: Backend) -> Db {
-        Db { backend, pool }
+        Db {
+            backend,
+            pool,
+            sqlite_writers: Arc::default(),
+        }
     }
 
     /// The typed pool every statement in `store` runs on.
     pub(crate) fn typed(&self) -> &Pool {
         &self.pool
+    }
+
+    /// Starts a transaction (on SQLite, a write transaction: see [`Pool::begin`]).
+    pub(crate) async fn begin(&self) -> Result<Transaction> {
+        self.pool.begin(&self.sqlite_writers).await
     }
 
     /// Applies the embedded migrations that have not run yet.
@@ -206,5 +220,44 @@ mod tests {
             .await
             .expect("pragma");
         assert_eq!(busy, 10_000);
+        let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        assert_eq!(
+            temp_store, 2,
+            "journals of statements and savepoints kept in memory"
+        );
+    }
+
+    #[tokio::test]
+    async fn sqlite_writers_take_turns_in_the_process_and_the_next_starts_when_one_ends() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::connect(&format!("sqlite:{}", dir.path().join("t.db").display()))
+            .await
+            .expect("connect");
+        db.migrate().await.expect("migrate");
+        let first = db.begin().await.expect("first writer");
+        let waiting = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let version = crate::store::data_version::bump(&db).await?;
+                let second = db.begin().await?;
+                second.commit().await?;
+                Ok::<i64, Error>(version)
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            !waiting.is_finished(),
+            "a writer waits for the one before it"
+        );
+        first.commit().await.expect("commit");
+        let version = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the next writer starts once the first ends")
+            .expect("task")
+            .expect("its writes");
+        assert_eq!(version, 1);
     }
 }

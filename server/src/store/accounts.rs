@@ -114,7 +114,7 @@ pub async fn team_id(db: &Db, name: &str) -> Result<Option<i64>> {
 
 /// Creates the user and their memberships in one transaction: an unknown team stores nothing.
 pub async fn create_user(db: &Db, user: &NewUser) -> Result<i64> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     let user_id: i64 = with_tx!(&mut tx, |conn| {
         let user_id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, role, github_login, gitlab_login, password_hash, created_at)
@@ -288,7 +288,7 @@ pub async fn user_count(db: &Db) -> Result<i64> {
 /// Deactivates (`Some(when)`) or reactivates (`None`) a user. Deactivating also ends their browser
 /// sessions; their tokens stay stored but are refused while the user is inactive.
 pub async fn set_deactivated_at(db: &Db, user_id: i64, when: Option<i64>) -> Result<()> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2")
             .bind(when)
@@ -308,7 +308,7 @@ pub async fn set_deactivated_at(db: &Db, user_id: i64, when: Option<i64>) -> Res
 
 /// Changes a user's role; a manager manages every team they belong to, other roles none.
 pub async fn set_role(db: &Db, user_id: i64, role: Role) -> Result<()> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())

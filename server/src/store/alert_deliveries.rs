@@ -15,7 +15,7 @@ pub enum Target {
 /// Adds a pending delivery per target that the alert does not have yet.
 pub async fn enqueue(db: &Db, alert_id: i64, targets: &[Target]) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         for target in targets {
             let (email, webhook_id) = match target {

@@ -41,7 +41,7 @@ pub struct AuditQuery {
 
 /// Records `entry` on its own.
 pub async fn insert(db: &Db, entry: &NewAuditEntry<'_>) -> Result<()> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     record(&mut tx, entry).await?;
     tx.commit().await
 }

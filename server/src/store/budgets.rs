@@ -34,7 +34,7 @@ pub async fn list(db: &Db) -> Result<Vec<BudgetRecord>> {
 pub async fn set(db: &Db, team_id: Option<i64>, basis: &str, monthly_cents: i64) -> Result<()> {
     // The unique index is on an expression (COALESCE(team_id, 0)), which ON CONFLICT cannot name
     // the same way on both backends: replace within one transaction instead.
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         sqlx::query("DELETE FROM budgets WHERE COALESCE(team_id, 0) = COALESCE($1, 0)")
             .bind(team_id)

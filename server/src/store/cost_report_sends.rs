@@ -49,7 +49,7 @@ pub struct SendRecord {
 pub async fn enqueue(db: &Db, month: &str, recipients: &[Recipient]) -> Result<u64> {
     let now = now_ms();
     let mut added = 0;
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     crate::store::pool::with_tx!(&mut tx, |conn| {
         for r in recipients {
             added += sqlx::query(

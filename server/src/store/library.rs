@@ -160,7 +160,7 @@ pub async fn files(db: &Db, version_id: i64) -> Result<Vec<FileRecord>> {
 /// Stores a version: creates the item on its first version, numbers versions 1, 2, … and
 /// stores nothing when the latest version already holds this content. All or nothing.
 pub async fn publish(db: &Db, new: &NewVersion<'_>) -> Result<Published> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     let now = now_ms();
     let published = with_tx!(&mut tx, |conn| {
         let existing: Option<(i64, Option<i64>)> = sqlx::query_as(

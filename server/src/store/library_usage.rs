@@ -81,7 +81,7 @@ pub async fn approved_for(db: &Db, team_ids: &[i64]) -> Result<Vec<SyncedVersion
 /// later ones move `last_synced_at`.
 pub async fn record_installs(db: &Db, user_id: i64, version_ids: &[i64]) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         for version_id in version_ids {
             sqlx::query(

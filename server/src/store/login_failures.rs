@@ -32,7 +32,7 @@ pub struct Counted {
 /// SQLite's `BEGIN IMMEDIATE` takes the one write lock; on PostgreSQL a transaction-scoped
 /// advisory lock serialises them (a login attempt holds it for a few milliseconds).
 pub async fn begin(db: &Db) -> Result<Transaction> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     if let Transaction::Postgres(conn) = &mut tx {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(ADVISORY_LOCK)

@@ -6,7 +6,7 @@ use crate::store::pool::{with_pool, with_tx};
 
 /// Stores a new link for the user, replacing their unused ones.
 pub async fn insert(db: &Db, user_id: i64, token_hash: &str, expires_at: i64) -> Result<()> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1 AND used_at IS NULL")
             .bind(user_id)
@@ -45,7 +45,7 @@ pub async fn live_user(db: &Db, token_hash: &str) -> Result<Option<i64>> {
 /// once; None (and nothing changed) when the link is unknown, used or expired. Two requests
 /// with one link cannot both succeed: the `used_at IS NULL` update lets one through.
 pub async fn redeem(db: &Db, token_hash: &str, password_hash: &str) -> Result<Option<i64>> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     let user_id: Option<i64> = with_tx!(&mut tx, |conn| {
         let now = now_ms();
         let user_id: Option<i64> = sqlx::query_scalar(

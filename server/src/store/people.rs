@@ -17,7 +17,7 @@ pub struct UserUpdate {
 
 /// Applies the edit in one transaction: a taken e-mail changes nothing.
 pub async fn update_user(db: &crate::db::Db, user_id: i64, update: &UserUpdate) -> Result<()> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         sqlx::query("UPDATE users SET email = $1, name = $2, role = $3 WHERE id = $4")
             .bind(update.email.as_str())

@@ -46,7 +46,7 @@ pub async fn replace(
     plans: &[PolicyPlanRecord],
 ) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     with_tx!(&mut tx, |conn| {
         // The plans go with their vendors (ON DELETE CASCADE), but both are named so the
         // statement does not depend on foreign keys being enforced.

@@ -137,7 +137,7 @@ pub async fn count(db: &Db) -> Result<i64> {
 
 /// Adds `plans` in one transaction, in order (a fresh catalog numbers them 1..).
 pub async fn insert_all(db: &Db, plans: &[PlanFields<'_>]) -> Result<()> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     for fields in plans {
         with_tx!(&mut tx, |conn| {
             bind_fields!(sqlx::query(insert_plan!()), fields)

@@ -13,14 +13,17 @@
 //! and the reports' local days are integer arithmetic on them, written once for both backends,
 //! and every reader turns them into `DateTime<Utc>` at the edge.
 
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{ConnectOptions, Connection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::db::{redact, Backend, PoolSizing, ACQUIRE_TIMEOUT, SQLITE_BUSY_TIMEOUT};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, BUSY_RETRY_AFTER_SECS};
 
 /// A pool of the backend the database URL names.
 #[derive(Clone, Debug)]
@@ -31,8 +34,29 @@ pub enum Pool {
 
 /// A transaction on either backend.
 pub enum Transaction {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(SqliteWrite),
     Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// An SQLite transaction, holding this process's turn at the database's write lock until it
+/// ends (see [`Pool::begin`]); it reads as its connection.
+pub struct SqliteWrite {
+    tx: sqlx::Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl Deref for SqliteWrite {
+    type Target = SqliteConnection;
+
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for SqliteWrite {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the typed pool (`&SqlitePool` or `&PgPool`) of `$db`.
@@ -78,7 +102,11 @@ impl Pool {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    // Statement and savepoint journals (an upload's insert is undone if one of
+                    // its requests is stored already) stay in memory instead of temporary files
+                    // written page by page: a few MB at most, freed at commit.
+                    .pragma("temp_store", "memory");
                 Pool::Sqlite(open(options, &sizing).await.map_err(cannot_open)?)
             }
             Backend::Postgres => {
@@ -88,12 +116,25 @@ impl Pool {
         })
     }
 
-    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
-    /// transaction that reads before it writes would otherwise fail with SQLITE_BUSY_SNAPSHOT
-    /// when another writer commits in between.
-    pub async fn begin(&self) -> Result<Transaction> {
+    /// Starts a transaction. On SQLite it first waits for this process's turn at the one write
+    /// lock (`writers`), then takes that lock at once (`BEGIN IMMEDIATE`): a transaction that
+    /// reads before it writes would otherwise fail with SQLITE_BUSY_SNAPSHOT when another writer
+    /// commits in between. Waiting here rather than in SQLite's busy handler matters under load:
+    /// the handler polls with sleeps of up to 100 ms, so a writer queued behind a 50 ms upload
+    /// sat idle for tens of milliseconds after the lock came free; a turn passes on at once.
+    pub(crate) async fn begin(&self, writers: &Arc<Mutex<()>>) -> Result<Transaction> {
         Ok(match self {
-            Pool::Sqlite(pool) => Transaction::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(pool) => {
+                let turn = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, writers.clone().lock_owned())
+                    .await
+                    .map_err(|_| Error::Busy {
+                        retry_after_secs: BUSY_RETRY_AFTER_SECS,
+                    })?;
+                Transaction::Sqlite(SqliteWrite {
+                    tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: turn,
+                })
+            }
             Pool::Postgres(pool) => Transaction::Postgres(pool.begin().await?),
         })
     }
@@ -118,7 +159,7 @@ async fn open<DB: sqlx::Database>(
 impl Transaction {
     pub async fn commit(self) -> Result<()> {
         match self {
-            Transaction::Sqlite(tx) => tx.commit().await?,
+            Transaction::Sqlite(write) => write.tx.commit().await?,
             Transaction::Postgres(tx) => tx.commit().await?,
         }
         Ok(())

@@ -48,7 +48,7 @@ pub struct Delta {
 
 /// Starts the transaction of one user's metric export, holding that user's lock.
 pub async fn begin_metrics_export(db: &Db, user_id: i64) -> Result<Transaction> {
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     if let Transaction::Postgres(pg) = &mut tx {
         let lock_key = i32::try_from(user_id).map_err(|_| {
             Error::Internal(anyhow::anyhow!("user id {user_id} out of the lock's range"))
@@ -166,7 +166,7 @@ pub async fn insert_events(db: &Db, user_id: i64, events: &[TelemetryEvent]) -> 
     if events.is_empty() {
         return Ok(0);
     }
-    let mut tx = db.typed().begin().await?;
+    let mut tx = db.begin().await?;
     let sql = match tx {
         Transaction::Sqlite(_) => insert!("$12"),
         Transaction::Postgres(_) => insert!("CAST($12 AS JSONB)"),

@@ -1,12 +1,13 @@
-//! Edit decisions the log uploader found in transcripts, per request and tool, for teams without
-//! telemetry: one statement per upload (PostgreSQL) or per thousand rows (SQLite).
+//! Edit decisions the log uploader found in transcripts (accepted or rejected Edit/Write calls),
+//! per request and tool, for teams without telemetry: written in the upload's transaction, one
+//! statement per upload (PostgreSQL) or per thousand rows (SQLite).
 
 use sqlx::QueryBuilder;
 
-use crate::db::Db;
 use crate::error::Result;
 use crate::store::largest::largest_per_key;
 use crate::store::pool::Transaction;
+use crate::store::usage::PricedEvent;
 
 /// Edit decisions of one uploaded request and tool.
 #[derive(Debug, Clone)]
@@ -45,18 +46,47 @@ const POSTGRES_UPSERT: &str = concat!(
     more_decisions_win!()
 );
 
-/// Stores the decisions of an upload's requests.
-pub async fn upsert(db: &Db, user_id: i64, decisions: &[UploadedDecision<'_>]) -> Result<()> {
-    if decisions.is_empty() {
-        return Ok(());
-    }
-    let kept = largest_per_key(
-        decisions,
+/// The decisions of an upload's requests to store, under the keys the requests are stored with:
+/// one per request and tool, the copy that saw the most.
+pub fn of_events(events: &[PricedEvent]) -> Vec<UploadedDecision<'_>> {
+    let all: Vec<UploadedDecision<'_>> = events
+        .iter()
+        .flat_map(|priced| {
+            let event = &priced.event;
+            event
+                .edit_decisions
+                .iter()
+                .map(move |(tool_name, counts)| UploadedDecision {
+                    dedupe_key: &event.dedupe_key,
+                    tool_name,
+                    session_id: &event.session_id,
+                    ts_ms: event.timestamp.timestamp_millis(),
+                    accepted: i64::from(counts.accepted),
+                    rejected: i64::from(counts.rejected),
+                })
+        })
+        .collect();
+    largest_per_key(
+        &all,
         |d| (d.dedupe_key, d.tool_name),
         |d| d.accepted + d.rejected,
-    );
-    let mut tx = db.typed().begin().await?;
-    match &mut tx {
+    )
+    .into_iter()
+    .cloned()
+    .collect()
+}
+
+/// Stores the decisions [`of_events`] in the upload's transaction, so that a request and its
+/// decisions are stored together or not at all.
+pub async fn upsert(
+    tx: &mut Transaction,
+    user_id: i64,
+    kept: &[UploadedDecision<'_>],
+) -> Result<()> {
+    if kept.is_empty() {
+        return Ok(());
+    }
+    match tx {
         Transaction::Postgres(pg) => {
             let column = |f: fn(&UploadedDecision<'_>) -> i64| -> Vec<i64> {
                 kept.iter().map(|d| f(d)).collect()
@@ -89,6 +119,5 @@ pub async fn upsert(db: &Db, user_id: i64, decisions: &[UploadedDecision<'_>]) -
             }
         }
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Usage events: idempotent batch upsert, with the hourly rollup refreshed in the same
-//! transaction, and per-user status.
+//! Usage events: idempotent batch upsert, with the hourly rollup refreshed and the requests'
+//! uploaded edit decisions stored in the same transaction, and per-user status.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -9,8 +9,8 @@ use crate::db::{now_ms, Db};
 use crate::error::{Error, Result};
 use crate::store::largest::largest_per_key;
 use crate::store::pool::{with_pool, Transaction};
-use crate::store::rollup;
 use crate::store::usage_rows::{self, to_i64, EventRow};
+use crate::store::{rollup, uploaded_decisions};
 
 pub use crate::store::usage_rows::PricedEvent;
 
@@ -30,7 +30,19 @@ pub async fn upsert_batch(
     // single write lock up front (BEGIN IMMEDIATE); PostgreSQL, under READ COMMITTED, takes a
     // lock per user held to the end of the transaction. Different users never share rows (event
     // keys and rollup buckets are per user), so their uploads still run in parallel.
-    let mut tx = db.typed().begin().await?;
+    // Everything that needs no database is done before the transaction starts: on SQLite the
+    // transaction holds the one write lock, and every upload waits while it is held.
+    let best = largest_per_key(
+        events,
+        |p| (p.event.tool.as_str(), p.event.dedupe_key.as_str()),
+        |p| p.event.total_tokens(),
+    );
+    let rows = best
+        .iter()
+        .map(|priced| EventRow::of(priced))
+        .collect::<Result<Vec<_>>>()?;
+    let decisions = uploaded_decisions::of_events(events);
+    let mut tx = db.begin().await?;
     if let Transaction::Postgres(pg) = &mut tx {
         let lock_key = i32::try_from(user_id).map_err(|_| {
             Error::Internal(anyhow::anyhow!("user id {user_id} out of the lock's range"))
@@ -51,11 +63,6 @@ pub async fn upsert_batch(
             return Err(Error::NotFound(format!("user #{user_id}")));
         }
     }
-    let best = largest_per_key(
-        events,
-        |p| (p.event.tool.as_str(), p.event.dedupe_key.as_str()),
-        |p| p.event.total_tokens(),
-    );
     let mut receipt = UsageBatchReceipt {
         received: events.len() as u64,
         ..UsageBatchReceipt::default()
@@ -69,10 +76,6 @@ pub async fn upsert_batch(
         Some(first) => usage_rows::is_stored(&mut tx, user_id, &first.event).await?,
         None => false,
     };
-    let rows = best
-        .iter()
-        .map(|priced| EventRow::of(priced))
-        .collect::<Result<Vec<_>>>()?;
     if !resent && usage_rows::insert_if_all_new(&mut tx, user_id, &rows, received_at).await? {
         receipt.inserted = rows.len() as u64;
         receipt.unchanged = (events.len() - rows.len()) as u64;
@@ -81,6 +84,7 @@ pub async fn upsert_batch(
         let touched = merge_with_stored(&mut tx, user_id, &best, &mut receipt, received_at).await?;
         rollup::refresh_hours(&mut tx, user_id, &touched).await?;
     }
+    uploaded_decisions::upsert(&mut tx, user_id, &decisions).await?;
     tx.commit().await?;
     Ok(receipt)
 }

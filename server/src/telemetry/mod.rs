@@ -11,7 +11,6 @@ pub mod activity;
 pub mod attributes;
 pub mod cumulative;
 pub mod decode;
-pub mod edits;
 pub mod grpc;
 pub mod logs;
 pub mod metrics;

@@ -150,17 +150,18 @@ async fn text_with_tabs_backslashes_newlines_and_quotes_is_stored_exactly_as_sen
 }
 
 #[tokio::test]
-async fn deleting_a_user_deletes_their_events_and_hourly_buckets_and_no_one_elses() {
+async fn deleting_a_user_deletes_their_events_buckets_and_decisions_and_no_one_elses() {
     for_each_backend(|backend| async move {
         let app = TestApp::spawn(backend).await;
         let ada = app.add_user("ada@example.com", "developer", &[]).await;
         let bob = app.add_user("bob@example.com", "developer", &[]).await;
         for user in [&ada, &bob] {
-            let events = [event("msg_1:req_1", 10, "main"), event("msg_2:req_2", 20, "main")];
+            let mut events = [event("msg_1:req_1", 10, "main"), event("msg_2:req_2", 20, "main")];
+            events[0]["edit_decisions"] = serde_json::json!({"Edit": {"accepted": 1, "rejected": 0}});
             assert_eq!(upload(&app, user, &events).await.status(), StatusCode::OK);
         }
-        // Migrations 0008 and 0019 replaced PostgreSQL's per-row foreign keys with a trigger on
-        // `users`; deleting a user by hand must still take their usage with them.
+        // Migrations 0008, 0019 and 0020 replaced PostgreSQL's per-row foreign keys with a
+        // trigger on `users`; deleting a user by hand must still take their usage with them.
         let rows = |query: &'static str| {
             let sql = app.sql.clone();
             async move {
@@ -170,21 +171,26 @@ async fn deleting_a_user_deletes_their_events_and_hourly_buckets_and_no_one_else
                     .expect("rows")
             }
         };
-        let (events, buckets) = (
+        let (events, buckets, decisions) = (
             "SELECT u.email, COUNT(*) FROM usage_events t JOIN users u ON u.id = t.user_id
              GROUP BY u.email ORDER BY u.email",
             "SELECT u.email, COUNT(*) FROM usage_hourly t JOIN users u ON u.id = t.user_id
              GROUP BY u.email ORDER BY u.email",
+            "SELECT u.email, COUNT(*) FROM uploaded_edit_decisions t JOIN users u ON u.id = t.user_id
+             GROUP BY u.email ORDER BY u.email",
         );
-        assert_eq!(rows(events).await.len(), 2);
-        assert_eq!(rows(buckets).await.len(), 2);
+        for table in [events, buckets, decisions] {
+            assert_eq!(rows(table).await.len(), 2);
+        }
         sqlx::query("DELETE FROM users WHERE email = 'ada@example.com'")
             .execute(&app.sql)
             .await
             .expect("delete the user");
         let orphans: i64 = sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM usage_events WHERE user_id NOT IN (SELECT id FROM users))
-                  + (SELECT COUNT(*) FROM usage_hourly WHERE user_id NOT IN (SELECT id FROM users))",
+                  + (SELECT COUNT(*) FROM usage_hourly WHERE user_id NOT IN (SELECT id FROM users))
+                  + (SELECT COUNT(*) FROM uploaded_edit_decisions
+                     WHERE user_id NOT IN (SELECT id FROM users))",
         )
         .fetch_one(&app.sql)
         .await
@@ -192,6 +198,7 @@ async fn deleting_a_user_deletes_their_events_and_hourly_buckets_and_no_one_else
         assert_eq!(orphans, 0, "the deleted user's usage is gone");
         assert_eq!(rows(events).await, vec![("bob@example.com".to_owned(), 2)]);
         assert_eq!(rows(buckets).await, vec![("bob@example.com".to_owned(), 1)]);
+        assert_eq!(rows(decisions).await, vec![("bob@example.com".to_owned(), 1)]);
     })
     .await;
 }
